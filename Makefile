@@ -1,0 +1,127 @@
+# codicil — constitution amendment workbench
+#
+#   make              build ./codicil
+#   make check        build and run every test (unit, then integration)
+#   make check SANITIZE=1   the same under ASan + UBSan
+#   make bench        print performance figures
+#   make demo         the offline demo
+#   make install      PREFIX=/usr/local DESTDIR=
+#   make deps         install the Debian packages needed to build and test
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/codicil
+CC      ?= cc
+VERSION := 0.1.0
+
+PKGS     := libgit2 libcjson libcurl libcmark openssl ncursesw
+TESTPKGS := cmocka libmicrohttpd
+DEB_PKGS := build-essential pkg-config git tmux libgit2-dev libcjson-dev \
+            libcurl4-openssl-dev libcmark-dev libssl-dev libncurses-dev \
+            libcmocka-dev libmicrohttpd-dev
+
+BUILD := build
+ifeq ($(SANITIZE),1)
+BUILD := build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror \
+           -Wshadow -Wno-unused-parameter -Wno-format-truncation -Iinclude -I$(BUILD)/gen \
+           -DCODICIL_VERSION='"$(VERSION)"' -DCODICIL_DATADIR='"$(DATADIR)"' $(SANFLAGS) \
+           $(shell pkg-config --cflags $(PKGS))
+LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lm
+LDFLAGS += $(SANFLAGS)
+TEST_CFLAGS := $(shell pkg-config --cflags $(TESTPKGS))
+TEST_LIBS   := $(shell pkg-config --libs $(TESTPKGS)) -lpthread
+
+# Every .c under src/ but main.c goes into one static library; the binary and
+# every test link against it.  Adding a file needs no Makefile change.
+LIB_SRC   := $(shell find src -name '*.c' ! -path src/main.c | sort)
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+PROMPTS   := $(sort $(wildcard prompts/*.txt))
+GEN_PROMPTS := $(BUILD)/gen/prompts_data.c
+SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
+SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN  := $(UNIT_SRC:%.c=$(BUILD)/%)
+TOOL_SRC  := $(sort $(wildcard tests/tools/*.c))
+TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+
+.PHONY: all check unit integration bench demo install uninstall deps clean
+all: codicil
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"; $(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(GEN_PROMPTS): $(PROMPTS) Makefile
+	@mkdir -p $(dir $@)
+	@{ echo '/* generated from prompts/ by the Makefile */'; \
+	   echo '#include <stddef.h>'; \
+	   echo 'const struct { const char *name; const char *text; size_t len; } cd_builtin_prompts[] = {'; \
+	   for f in $(PROMPTS); do \
+	     n=$$(basename $$f .txt); printf '  { "%s", (const char[]){ ' $$n; \
+	     xxd -i < $$f | tr -d '\n'; printf ', 0x00 }, %s },\n' $$(wc -c < $$f); \
+	   done; \
+	   echo '  { NULL, NULL, 0 } };'; } > $@
+$(BUILD)/gen/prompts_data.o: $(GEN_PROMPTS)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libcodicil.a: $(LIB_OBJ) $(BUILD)/gen/prompts_data.o
+	@rm -f $@
+	ar rcs $@ $^
+
+codicil: $(BUILD)/src/main.o $(BUILD)/libcodicil.a
+	$(CC) $(LDFLAGS) -o $(BUILD)/codicil $^ $(LDLIBS)
+	@if [ "$(BUILD)" = build ]; then cp $(BUILD)/codicil codicil; fi
+
+$(SUPPORT_OBJ): CFLAGS += $(TEST_CFLAGS)
+$(BUILD)/tests/unit/%: tests/unit/%.c $(SUPPORT_OBJ) $(BUILD)/libcodicil.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LIBS)
+$(BUILD)/tools/%: tests/tools/%.c $(SUPPORT_OBJ) $(BUILD)/libcodicil.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LIBS)
+
+unit: $(UNIT_BIN)
+	@fail=0; for t in $(UNIT_BIN); do \
+	  echo "== $$t"; $$t || fail=1; done; exit $$fail
+
+integration: codicil $(TOOL_BIN)
+	@CODICIL_BIN=$(CURDIR)/$(BUILD)/codicil TOOLS=$(CURDIR)/$(BUILD)/tools \
+	  tests/integration/run-all
+
+check: codicil
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory integration
+
+bench: codicil $(TOOL_BIN)
+	@CODICIL_BIN=$(CURDIR)/$(BUILD)/codicil TOOLS=$(CURDIR)/$(BUILD)/tools bench/run
+
+demo: codicil
+	./codicil demo $(DEMO_DIR)
+
+install: codicil
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 $(BUILD)/codicil $(DESTDIR)$(BINDIR)/codicil
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -d $(DESTDIR)$(DATADIR)
+	cp -R constitutions $(DESTDIR)$(DATADIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/codicil $(DESTDIR)$(MANDIR)/man1/codicil*.1 \
+	      $(DESTDIR)$(MANDIR)/man5/codicil*.5
+	rm -rf $(DESTDIR)$(DATADIR)
+
+deps:
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y $(DEB_PKGS)
+
+clean:
+	rm -rf build build-san codicil
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,28 @@
+/* file.h — reading files, and writing them so that a crash never leaves a
+ * half-written one: write a temporary file in the same directory, fsync it,
+ * rename it over the target, fsync the directory. */
+#ifndef CODICIL_FILE_H
+#define CODICIL_FILE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "codicil/buf.h"
+
+/* Append the whole file to out.  Errors name the path. */
+int cd_file_read(const char *path, cd_buf *out);
+/* Atomically replace path with data; creates missing parent directories. */
+int cd_file_write_atomic(const char *path, const void *data, size_t len);
+int cd_file_exists(const char *path);
+int cd_dir_exists(const char *path);
+/* mkdir -p */
+int cd_mkdir_p(const char *path, mode_t mode);
+/* rm -rf; a missing path is not an error. */
+int cd_remove_tree(const char *path);
+/* out = a "/" b (b absolute: out = b). */
+int cd_path_join(cd_buf *out, const char *a, const char *b);
+/* Append one line to a file and fsync it (journals).  The line must end
+ * with '\n'; a crash leaves the file valid up to its last complete line. */
+int cd_file_append_line_sync(const char *path, const char *line, size_t len);
+
+#endif

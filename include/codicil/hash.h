@@ -1,0 +1,19 @@
+/* hash.h — sha256 through OpenSSL's libcrypto, as lowercase hex. */
+#ifndef CODICIL_HASH_H
+#define CODICIL_HASH_H
+
+#include <stddef.h>
+
+#define CD_SHA256_HEX 65 /* 64 hex digits and a NUL */
+
+void cd_sha256_hex(const void *data, size_t len, char out[CD_SHA256_HEX]);
+
+/* Incremental hashing of several parts; each part is length-prefixed so
+ * that ("ab","c") and ("a","bc") hash differently. */
+typedef struct cd_sha256 cd_sha256;
+cd_sha256 *cd_sha256_new(void);
+void cd_sha256_part(cd_sha256 *h, const void *data, size_t len);
+void cd_sha256_part_str(cd_sha256 *h, const char *s); /* NULL hashes as "" */
+void cd_sha256_finish(cd_sha256 *h, char out[CD_SHA256_HEX]); /* frees h */
+
+#endif

@@ -1,0 +1,31 @@
+/* json.h — small helpers over cJSON: files written pretty-printed and
+ * atomically (the caller builds objects in a stable key order, so git diffs
+ * of records stay readable), and typed getters that tolerate absent keys. */
+#ifndef CODICIL_JSON_H
+#define CODICIL_JSON_H
+
+#include <cJSON.h>
+#include <stddef.h>
+
+#include "codicil/buf.h"
+
+/* Parse a file; errors name the path and the position of the problem. */
+cJSON *cd_json_read_file(const char *path);
+/* Parse a buffer; `what` names it in errors (a path, "reply", ...). */
+cJSON *cd_json_parse(const char *text, size_t len, const char *what);
+/* Pretty-printed, two-space indented, final newline. */
+int cd_json_print(const cJSON *j, cd_buf *out);
+/* One line, no spaces (JSONL, hashing). */
+int cd_json_print_compact(const cJSON *j, cd_buf *out);
+int cd_json_write_file(const char *path, const cJSON *j);
+
+/* Getters: NULL / def when the key is absent or of another type. */
+const char *cd_json_str(const cJSON *obj, const char *key);
+double cd_json_num(const cJSON *obj, const char *key, double def);
+int cd_json_bool(const cJSON *obj, const char *key, int def);
+
+/* Key order of every object sorted recursively: a canonical form for
+ * hashing requests. */
+cJSON *cd_json_canonical(const cJSON *j);
+
+#endif

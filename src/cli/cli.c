@@ -1,0 +1,74 @@
+#include "cli.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "codicil/error.h"
+
+int cli_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("codicil: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CLI_FAIL;
+}
+
+int cli_fail_err(void)
+{
+	return cli_fail("%s", cd_err_msg());
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("codicil: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see 'codicil %s--help')\n", cmd ? cmd : "");
+	return CLI_USAGE;
+}
+
+const cli_command *cli_find(const char *name)
+{
+	for (const cli_command *c = cli_commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+int cli_wants_help(const cli_command *cmd, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			fputs(cmd->usage, stdout);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+store *cli_store(cli_ctx *ctx)
+{
+	if (!ctx->store && store_open(ctx->dir ? ctx->dir : ".", &ctx->store) < 0) {
+		cli_fail_err();
+		return NULL;
+	}
+	return ctx->store;
+}
+
+config *cli_config(cli_ctx *ctx)
+{
+	if (!ctx->cfg && config_open(ctx->store, &ctx->cfg) < 0) {
+		cli_fail_err();
+		return NULL;
+	}
+	return ctx->cfg;
+}

@@ -1,0 +1,46 @@
+/* cli.h — shared plumbing of the command-line front end: the context every
+ * command gets, and the helpers that turn library errors into the one-line
+ * messages and exit codes of DESIGN.md §5 (0 ok, 1 failed, 2 usage). */
+#ifndef CODICIL_CLI_H
+#define CODICIL_CLI_H
+
+#include <stdio.h>
+
+#include "codicil/config.h"
+#include "codicil/store.h"
+
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+typedef struct cli_ctx {
+	const char *dir;   /* -C DIR, or NULL for the current directory */
+	store *store;      /* opened on first use by cli_store() */
+	config *cfg;       /* opened on first use by cli_config() */
+	int color_out;     /* stdout is a terminal and NO_COLOR is unset */
+	int color_err;
+} cli_ctx;
+
+typedef struct cli_command {
+	const char *name;
+	int (*run)(cli_ctx *ctx, int argc, char **argv);
+	const char *summary; /* one line for `codicil --help` */
+	const char *usage;   /* the full --help text of the command */
+} cli_command;
+
+/* The table of every command, NULL-terminated; defined in commands.c. */
+extern const cli_command cli_commands[];
+
+/* Print "codicil: <msg>" on stderr; returns CLI_FAIL. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The last library error (cd_err_msg) as a failure. */
+int cli_fail_err(void);
+/* "codicil: <msg>" plus "see 'codicil CMD --help'"; returns CLI_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print the command's usage to stdout when argv has -h/--help; 1 if so. */
+int cli_wants_help(const cli_command *cmd, int argc, char **argv);
+const cli_command *cli_find(const char *name);
+
+/* Open the repository lazily (ctx->dir or "."); NULL after printing. */
+store *cli_store(cli_ctx *ctx);
+config *cli_config(cli_ctx *ctx);
+
+#endif

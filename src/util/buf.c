@@ -1,0 +1,102 @@
+#include "codicil/buf.h"
+#include "codicil/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cd_buf_grow(cd_buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1, cap;
+	char *p;
+
+	if (need < b->len) {
+		cd_err_set("out of memory");
+		return -1;
+	}
+	if (b->max && b->len + extra > b->max) {
+		cd_err_set("data exceeds the size cap of %zu bytes", b->max);
+		return -1;
+	}
+	if (need <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap = cap * 2 > cap ? cap * 2 : need;
+	p = realloc(b->data, cap);
+	if (!p) {
+		cd_err_set("out of memory");
+		return -1;
+	}
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+int cd_buf_append(cd_buf *b, const void *data, size_t len)
+{
+	if (cd_buf_grow(b, len) < 0)
+		return -1;
+	if (len)
+		memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int cd_buf_puts(cd_buf *b, const char *s)
+{
+	return cd_buf_append(b, s, strlen(s));
+}
+
+int cd_buf_putc(cd_buf *b, char c)
+{
+	return cd_buf_append(b, &c, 1);
+}
+
+int cd_buf_printf(cd_buf *b, const char *fmt, ...)
+{
+	va_list ap, ap2;
+	int n;
+
+	va_start(ap, fmt);
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || cd_buf_grow(b, (size_t)n) < 0) {
+		va_end(ap2);
+		return -1;
+	}
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+	va_end(ap2);
+	b->len += (size_t)n;
+	return 0;
+}
+
+void cd_buf_reset(cd_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+char *cd_buf_detach(cd_buf *b)
+{
+	char *s = b->data ? b->data : calloc(1, 1);
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return s;
+}
+
+void cd_buf_free(cd_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+const char *cd_buf_cstr(const cd_buf *b)
+{
+	return b->data ? b->data : "";
+}

@@ -1,0 +1,40 @@
+#include "codicil/id.h"
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+static const char crockford[] = "0123456789abcdefghjkmnpqrstvwxyz";
+
+void cd_id_new(char prefix, char out[CD_ID_SIZE])
+{
+	struct timespec ts;
+	uint64_t ms, rnd = 0;
+	char *p = out;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	if (getrandom(&rnd, sizeof rnd, 0) != sizeof rnd)
+		rnd = (uint64_t)ts.tv_nsec * 6364136223846793005ULL + (uint64_t)(uintptr_t)out;
+	*p++ = prefix;
+	*p++ = '-';
+	for (int i = 9; i >= 0; i--)
+		*p++ = crockford[(ms >> (5 * i)) & 31];
+	for (int i = 7; i >= 0; i--)
+		*p++ = crockford[(rnd >> (5 * i)) & 31];
+	*p = '\0';
+}
+
+int cd_id_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n != 20 || s[1] != '-' || s[0] < 'a' || s[0] > 'z')
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (!strchr(crockford, s[i]))
+			return 0;
+	return 1;
+}
