@@ -1,0 +1,137 @@
+/* llm.h — the types every part of the llm layer shares, and the provider
+ * interface.
+ *
+ * Providers are pure: they turn an llm_request into an HTTP request and an
+ * HTTP response (or stream events) into an llm_response, with no I/O.  The
+ * transport (transport.h) moves bytes; the client (client.h) ties provider,
+ * cache, secrets and transport together.  Text from a model is untrusted:
+ * it is data, stored as received, and sanitised only when displayed.
+ */
+#ifndef CODICIL_LLM_H
+#define CODICIL_LLM_H
+
+#include <cJSON.h>
+#include <stddef.h>
+
+#include "codicil/buf.h"
+
+typedef struct llm_message {
+	const char *role;    /* "system", "user" or "assistant" */
+	const char *content;
+} llm_message;
+
+typedef struct llm_request {
+	const char *model;
+	const llm_message *messages;
+	size_t nmessages;
+	const char *schema_name; /* structured output: a short [a-z_] name */
+	const cJSON *schema;     /* JSON schema of the reply; NULL: free text */
+	int max_tokens;          /* 0: 4096 */
+	double temperature;      /* < 0: the provider's default */
+	int stream;              /* ask for a streamed (SSE) reply */
+	unsigned sample;         /* sample index: in the cache key, never sent */
+} llm_request;
+
+typedef enum llm_status {
+	LLM_OK = 0,
+	LLM_ERR_TRANSPORT, /* connection refused/reset, DNS, timeout, stall */
+	LLM_ERR_HTTP,      /* a non-2xx answer; see http_status and error */
+	LLM_ERR_PARSE,     /* a 2xx answer that is not what the API promises */
+	LLM_ERR_REFUSED,   /* the model refused */
+	LLM_ERR_TRUNCATED, /* stopped at the token limit: never half a result */
+	LLM_ERR_INVALID,   /* structured reply does not match the schema */
+	LLM_ERR_TOO_LARGE, /* body over the size cap */
+	LLM_ERR_CANCELLED,
+	LLM_ERR_REPLAY,    /* no recorded answer in the cassette */
+} llm_status;
+
+typedef struct llm_usage {
+	long input_tokens;
+	long output_tokens;
+} llm_usage;
+
+typedef struct llm_response {
+	llm_status status;
+	long http_status;     /* 0 when no HTTP answer */
+	char *text;           /* reply text; for a schema request, the JSON text */
+	cJSON *json;          /* parsed structured reply, or NULL */
+	char *error;          /* one line for the user, never containing a key */
+	char *finish_reason;  /* as the provider said it ("stop", "end_turn", ...) */
+	llm_usage usage;
+	long latency_ms;
+	int attempts;         /* HTTP attempts made (0 for cache and replay) */
+	int cached;           /* answered from the cache */
+	double retry_after;   /* seconds the server asked to wait (429/503), or -1 */
+	char *body;           /* the raw response body, for transcripts */
+} llm_response;
+
+void llm_response_clear(llm_response *r); /* frees members, zeroes */
+const char *llm_status_name(llm_status s);
+/* Set status and a one-line error (printf-style); returns -1. */
+int llm_response_fail(llm_response *r, llm_status s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* An HTTP request as a provider builds it. */
+typedef struct llm_http {
+	char *url;
+	char **headers;   /* "Name: value", NULL-terminated; may hold a key:
+	                     never print or store them */
+	char *body;       /* JSON */
+	size_t body_len;
+} llm_http;
+void llm_http_clear(llm_http *h);
+
+typedef struct llm_endpoint {
+	const char *provider; /* "openai", "anthropic", "replay" */
+	const char *base_url; /* "https://api.openai.com/v1" */
+	const char *api_key;  /* may be NULL (local servers) */
+} llm_endpoint;
+
+/* Incremental state while a streamed reply arrives. */
+typedef struct llm_stream {
+	cd_buf text;         /* text deltas (or tool-input JSON deltas) so far */
+	char *finish_reason;
+	llm_usage usage;
+	int done;            /* [DONE] / message_stop seen */
+	char *error;         /* an error event */
+	int refused;
+} llm_stream;
+void llm_stream_clear(llm_stream *s);
+
+typedef struct llm_provider {
+	const char *name;
+	const char *default_base_url;
+	const char *default_model;
+	const char *key_env; /* "OPENAI_API_KEY" */
+	int (*build)(const llm_endpoint *ep, const llm_request *req, llm_http *out);
+	/* Parse a complete (non-streamed) answer.  Sets out->status; on HTTP
+	 * errors extracts {"error": {"message": ...}} into out->error. */
+	int (*parse)(const llm_request *req, long http_status, const char *body,
+		     size_t len, llm_response *out);
+	/* One SSE event (event name may be NULL, data without "data: "). */
+	int (*stream_event)(llm_stream *st, const char *event, const char *data);
+} llm_provider;
+
+/* The registry: "openai", "anthropic"; NULL if unknown. */
+const llm_provider *llm_provider_find(const char *name);
+
+/* Structured replies: strip ```json fences, parse, and check the value
+ * against the schema subset codicil uses (type, properties, required,
+ * items, enum, minimum/maximum, minLength/maxLength, minItems/maxItems,
+ * additionalProperties false).  On failure out->status = LLM_ERR_INVALID
+ * with an error naming the first offending path ("$.cases[2].severity"). */
+int llm_structured_finish(const llm_request *req, llm_response *out);
+int llm_schema_validate(const cJSON *schema, const cJSON *value, cd_buf *err_path);
+
+/* SSE framing: feed bytes as they arrive; calls on_event for each complete
+ * event (blank-line terminated), joining multi-line data with '\n'. */
+typedef struct llm_sse {
+	cd_buf line;
+	cd_buf data;
+	char *event;
+} llm_sse;
+int llm_sse_feed(llm_sse *s, const char *bytes, size_t len,
+		 int (*on_event)(void *ud, const char *event, const char *data), void *ud);
+void llm_sse_clear(llm_sse *s);
+
+#endif
