@@ -19,7 +19,7 @@ PKGS     := libgit2 libcjson libcurl libcmark openssl ncursesw
 TESTPKGS := cmocka libmicrohttpd
 DEB_PKGS := build-essential pkg-config git tmux libgit2-dev libcjson-dev \
             libcurl4-openssl-dev libcmark-dev libssl-dev libncurses-dev \
-            libcmocka-dev libmicrohttpd-dev
+            libcmocka-dev libmicrohttpd-dev python3 valgrind
 
 BUILD := build
 ifeq ($(SANITIZE),1)
@@ -101,8 +101,10 @@ check: codicil
 bench: codicil $(TOOL_BIN)
 	@CODICIL_BIN=$(CURDIR)/$(BUILD)/codicil TOOLS=$(CURDIR)/$(BUILD)/tools bench/run
 
+DEMO_DIR ?= codicil-demo
 demo: codicil
-	./codicil demo $(DEMO_DIR)
+	@test -d $(DEMO_DIR)/.git || ./codicil init $(DEMO_DIR)
+	./codicil -C $(DEMO_DIR) principles
 
 install: codicil
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
@@ -119,7 +121,7 @@ uninstall:
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y $(DEB_PKGS)
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(DEB_PKGS)
 
 clean:
 	rm -rf build build-san codicil

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "codicil/error.h"
+#include "codicil/json.h"
+#include "codicil/sanitize.h"
 
 int cli_fail(const char *fmt, ...)
 {
@@ -71,4 +73,30 @@ config *cli_config(cli_ctx *ctx)
 		return NULL;
 	}
 	return ctx->cfg;
+}
+
+void cli_put_safe_len(FILE *f, const char *text, size_t len, unsigned flags)
+{
+	cd_buf b = CD_BUF_INIT;
+
+	if (cd_sanitize(text, len, flags, &b) == 0)
+		fwrite(b.data, 1, b.len, f);
+	cd_buf_free(&b);
+}
+
+void cli_put_safe(FILE *f, const char *text, unsigned flags)
+{
+	cli_put_safe_len(f, text, strlen(text), flags);
+}
+
+int cli_print_json(cJSON *j)
+{
+	cd_buf out = CD_BUF_INIT;
+	int rc = j ? cd_json_print(j, &out) : -1;
+
+	if (rc == 0)
+		fwrite(out.data, 1, out.len, stdout);
+	cd_buf_free(&out);
+	cJSON_Delete(j);
+	return rc < 0 ? cli_fail_err() : CLI_OK;
 }

@@ -4,6 +4,7 @@
 #ifndef CODICIL_CLI_H
 #define CODICIL_CLI_H
 
+#include <cJSON.h>
 #include <stdio.h>
 
 #include "codicil/config.h"
@@ -38,6 +39,13 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 /* Print the command's usage to stdout when argv has -h/--help; 1 if so. */
 int cli_wants_help(const cli_command *cmd, int argc, char **argv);
 const cli_command *cli_find(const char *name);
+
+/* Write text from a file or a model, made inert for a terminal
+ * (cd_sanitize with flags). */
+void cli_put_safe(FILE *f, const char *text, unsigned flags);
+void cli_put_safe_len(FILE *f, const char *text, size_t len, unsigned flags);
+/* Print a JSON value pretty-printed on stdout; frees it. */
+int cli_print_json(cJSON *j);
 
 /* Open the repository lazily (ctx->dir or "."); NULL after printing. */
 store *cli_store(cli_ctx *ctx);

@@ -1,12 +1,23 @@
 /* commands.c — the one table of commands; each lives in its own file. */
 #include "cli.h"
 
-#define CMD(name) extern int cmd_##name(cli_ctx *, int, char **); \
-		  extern const char cmd_##name##_usage[];
-CMD(version)
-#undef CMD
+#define COMMANDS(X) \
+	X(init,       "create a constitution repository") \
+	X(principles, "list the principles of the charter") \
+	X(show,       "print one principle") \
+	X(edit,       "edit one principle in $EDITOR and commit it") \
+	X(fmt,        "write explicit ids into headings") \
+	X(diff,       "show changes to the charter (line or word level)") \
+	X(log,        "history with provenance trailers") \
+	X(version,    "print version information")
 
+#define DECLARE(name, summary) \
+	int cmd_##name(cli_ctx *, int, char **); \
+	extern const char cmd_##name##_usage[];
+COMMANDS(DECLARE)
+
+#define ENTRY(name, summary) { #name, cmd_##name, summary, cmd_##name##_usage },
 const cli_command cli_commands[] = {
-	{ "version", cmd_version, "print the version", cmd_version_usage },
+	COMMANDS(ENTRY)
 	{ NULL, NULL, NULL, NULL },
 };

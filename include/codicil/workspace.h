@@ -1,0 +1,26 @@
+/* workspace.h — the constitution a command works on: the charter file of
+ * a store, read from the work tree or a revision, parsed and validated.
+ * Both front ends load charters through here so that a malformed charter
+ * is reported the same way everywhere. */
+#ifndef CODICIL_WORKSPACE_H
+#define CODICIL_WORKSPACE_H
+
+#include "codicil/charter.h"
+#include "codicil/config.h"
+#include "codicil/store.h"
+
+/* The charter's path in the work tree: codicil.charter, or CONSTITUTION.md. */
+const char *workspace_charter_path(config *cfg);
+
+/* Load and parse path at rev (NULL: the work tree).  When validate is set,
+ * a charter with problems fails with the first "path:line: problem" and a
+ * count of the others. */
+int workspace_load(store *s, const char *path, const char *rev, int validate, charter **out);
+
+/* Where codicil finds templates (constitutions/NAME): $CODICIL_DATADIR,
+ * the source tree the binary was built in, then the installed data dir. */
+int workspace_template_dir(const char *name, cd_buf *out);
+/* Names of the available templates, comma-separated (for messages). */
+int workspace_template_names(cd_buf *out);
+
+#endif

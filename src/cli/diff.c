@@ -1,0 +1,137 @@
+#include "cli.h"
+
+#include <getopt.h>
+#include <string.h>
+
+#include "codicil/error.h"
+#include "codicil/redline.h"
+#include "codicil/sanitize.h"
+#include "codicil/workspace.h"
+
+const char cmd_diff_usage[] =
+	"usage: codicil diff [REV [REV]] [--word-diff] [--json]\n"
+	"\n"
+	"Show changes to the charter, with git's meaning of the arguments: no REV\n"
+	"compares HEAD with the work tree, one REV compares it with the work tree,\n"
+	"two compare the first with the second.\n"
+	"\n"
+	"  -w, --word-diff  a word-level redline: [-deleted-]{+inserted+}, or in\n"
+	"                   colour on a terminal\n"
+	"      --json       {from, to, principles: {added, removed, changed},\n"
+	"                   deleted_words, inserted_words, hunks}\n"
+	"  -h, --help       this text\n";
+
+/* Principle ids added, removed and changed between two charters. */
+static cJSON *principle_changes(const charter *a, const charter *b)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *added = cJSON_AddArrayToObject(o, "added");
+	cJSON *removed = cJSON_AddArrayToObject(o, "removed");
+	cJSON *changed = cJSON_AddArrayToObject(o, "changed");
+
+	for (size_t i = 0; i < b->n; i++) {
+		const principle *pb = &b->p[i], *pa = charter_find(a, pb->id);
+		if (!pa)
+			cJSON_AddItemToArray(added, cJSON_CreateString(pb->id));
+		else if (pa->body_end - pa->start != pb->body_end - pb->start ||
+			 memcmp(a->text + pa->start, b->text + pb->start, pb->body_end - pb->start))
+			cJSON_AddItemToArray(changed, cJSON_CreateString(pb->id));
+	}
+	for (size_t i = 0; i < a->n; i++)
+		if (!charter_find(b, a->p[i].id))
+			cJSON_AddItemToArray(removed, cJSON_CreateString(a->p[i].id));
+	return o;
+}
+
+static int print_json(const char *from, const char *to, const charter *a, const charter *b)
+{
+	redline r;
+	cJSON *o, *rl;
+
+	if (redline_compute(a->text, a->len, b->text, b->len, &r) < 0)
+		return cli_fail_err();
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "from", from);
+	cJSON_AddStringToObject(o, "to", to);
+	cJSON_AddItemToObject(o, "principles", principle_changes(a, b));
+	rl = redline_to_json(&r);
+	for (cJSON *it = rl ? rl->child : NULL; it; it = it->next)
+		cJSON_AddItemToObject(o, it->string, cJSON_Duplicate(it, 1));
+	cJSON_Delete(rl);
+	redline_free(&r);
+	return cli_print_json(o);
+}
+
+/* Diff made for a terminal or a pipe: both texts are sanitised first, so
+ * nothing in the charter reaches the terminal as a control sequence, and our
+ * own colour codes are added afterwards. */
+static int print_text(const char *file, const charter *a, const charter *b, int words, int color)
+{
+	cd_buf out = CD_BUF_INIT, sa = CD_BUF_INIT, sb = CD_BUF_INIT;
+	redline r;
+	int rc;
+
+	rc = cd_sanitize(a->text, a->len, 0, &sa);
+	if (rc == 0)
+		rc = cd_sanitize(b->text, b->len, 0, &sb);
+	if (rc == 0 && words) {
+		rc = redline_compute(sa.data, sa.len, sb.data, sb.len, &r);
+		if (rc == 0) {
+			int equal = r.n == 0 || (r.n == 1 && r.seg[0].op == REDLINE_EQUAL);
+			if (!equal)
+				rc = color ? redline_render_color(&r, 3, &out)
+					   : redline_render_plain(&r, 3, &out);
+			redline_free(&r);
+		}
+	} else if (rc == 0) {
+		rc = redline_unified(sa.data, sa.len, sb.data, sb.len, file, color, &out);
+	}
+	if (rc == 0)
+		fwrite(cd_buf_cstr(&out), 1, out.len, stdout);
+	cd_buf_free(&out);
+	cd_buf_free(&sa);
+	cd_buf_free(&sb);
+	return rc < 0 ? cli_fail_err() : CLI_OK;
+}
+
+int cmd_diff(cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "word-diff", no_argument, NULL, 'w' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *from = "HEAD", *to = NULL, *file;
+	int words = 0, json = 0, c, rc;
+	charter *a = NULL, *b = NULL;
+	store *s;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "w", opts, NULL)) != -1) {
+		switch (c) {
+		case 'w': words = 1; break;
+		case 'j': json = 1; break;
+		default: return cli_usage_error("diff ", "bad option");
+		}
+	}
+	if (argc - optind > 2)
+		return cli_usage_error("diff ", "at most two revisions");
+	if (optind < argc)
+		from = argv[optind];
+	if (optind + 1 < argc)
+		to = argv[optind + 1];
+	if (!(s = cli_store(ctx)) || !cli_config(ctx))
+		return CLI_FAIL;
+	file = workspace_charter_path(ctx->cfg);
+	if (workspace_load(s, file, from, 0, &a) < 0 || workspace_load(s, file, to, 0, &b) < 0) {
+		charter_free(a);
+		return cli_fail_err();
+	}
+	if (json)
+		rc = print_json(from, to ? to : "WORKTREE", a, b);
+	else
+		rc = print_text(file, a, b, words, ctx->color_out);
+	charter_free(a);
+	charter_free(b);
+	return rc;
+}

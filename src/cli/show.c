@@ -1,0 +1,68 @@
+#include "cli.h"
+
+#include <getopt.h>
+
+#include "codicil/error.h"
+#include "codicil/sanitize.h"
+#include "codicil/workspace.h"
+
+const char cmd_show_usage[] =
+	"usage: codicil show ID [--rev REV] [--json]\n"
+	"\n"
+	"Print one principle: its heading, its text and its sub-principles.\n"
+	"\n"
+	"      --rev REV   the charter at a revision instead of the work tree\n"
+	"      --json      {id, title, level, line, attrs, text}\n"
+	"  -h, --help      this text\n";
+
+int cmd_show(cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "rev", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *rev = NULL;
+	const principle *p;
+	cd_buf text = CD_BUF_INIT;
+	int json = 0, c, rc = CLI_OK;
+	store *s;
+	charter *ch;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'r': rev = optarg; break;
+		default: return cli_usage_error("show ", "bad option");
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("show ", "give exactly one principle id");
+	if (!(s = cli_store(ctx)) || !cli_config(ctx))
+		return CLI_FAIL;
+	if (workspace_load(s, workspace_charter_path(ctx->cfg), rev, 0, &ch) < 0)
+		return cli_fail_err();
+	p = charter_find(ch, argv[optind]);
+	if (!p) {
+		rc = cli_fail("no principle with id '%s' (list them with 'codicil principles')",
+			      argv[optind]);
+		goto out;
+	}
+	charter_principle_text(ch, p, &text);
+	if (json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", p->id);
+		cJSON_AddStringToObject(o, "title", p->title);
+		cJSON_AddNumberToObject(o, "level", p->level);
+		cJSON_AddNumberToObject(o, "line", (double)p->line);
+		cJSON_AddStringToObject(o, "text", cd_buf_cstr(&text));
+		rc = cli_print_json(o);
+	} else {
+		cli_put_safe_len(stdout, cd_buf_cstr(&text), text.len, 0);
+	}
+out:
+	cd_buf_free(&text);
+	charter_free(ch);
+	return rc;
+}

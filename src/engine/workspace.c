@@ -1,0 +1,144 @@
+#include "codicil/workspace.h"
+
+#include <dirent.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "codicil/error.h"
+#include "codicil/file.h"
+
+const char *workspace_charter_path(config *cfg)
+{
+	const char *p = cfg ? config_get(cfg, "codicil.charter") : NULL;
+	return p && *p ? p : STORE_CHARTER;
+}
+
+int workspace_load(store *s, const char *path, const char *rev, int validate, charter **out)
+{
+	cd_buf text = CD_BUF_INIT, problems = CD_BUF_INIT;
+	int rc;
+
+	*out = NULL;
+	rc = rev ? store_read(s, rev, path, &text) : store_read_worktree(s, path, &text);
+	if (rc < 0) {
+		cd_buf_free(&text);
+		return -1;
+	}
+	rc = charter_parse(path, text.data, text.len, out);
+	cd_buf_free(&text);
+	if (rc < 0)
+		return -1;
+	if (validate) {
+		size_t n = charter_validate(*out, &problems);
+		if (n) {
+			char *nl = strchr(problems.data, '\n');
+			if (nl)
+				*nl = '\0';
+			if (n > 1)
+				cd_err_set("%s (and %zu more problems); fix the charter and run again",
+					   problems.data, n - 1);
+			else
+				cd_err_set("%s; fix the charter and run again", problems.data);
+			cd_buf_free(&problems);
+			charter_free(*out);
+			*out = NULL;
+			return -1;
+		}
+	}
+	cd_buf_free(&problems);
+	return 0;
+}
+
+/* The directories that may hold constitutions/, in order of preference. */
+static int template_roots(cd_buf roots[3], size_t *n)
+{
+	const char *env = getenv("CODICIL_DATADIR");
+	char exe[PATH_MAX];
+	ssize_t len;
+
+	*n = 0;
+	if (env && *env)
+		cd_buf_puts(&roots[(*n)++], env);
+	len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (len > 0) {
+		cd_buf *r = &roots[(*n)++];
+		char *slash;
+
+		exe[len] = '\0';
+		cd_buf_puts(r, dirname(exe));
+		/* build/codicil in a source tree: the tree is one level up */
+		slash = strrchr(r->data, '/');
+		if (slash && (!strcmp(slash, "/build") || !strcmp(slash, "/build-san")))
+			*slash = '\0', r->len = (size_t)(slash - r->data);
+	}
+	cd_buf_puts(&roots[(*n)++], CODICIL_DATADIR);
+	return 0;
+}
+
+int workspace_template_dir(const char *name, cd_buf *out)
+{
+	cd_buf roots[3] = { CD_BUF_INIT, CD_BUF_INIT, CD_BUF_INIT }, names = CD_BUF_INIT;
+	size_t n, i;
+	int found = 0;
+
+	if (!charter_id_valid(name) || strchr(name, '/') || name[0] == '.') {
+		cd_err_set("invalid template name '%s'", name);
+		return -1;
+	}
+	template_roots(roots, &n);
+	for (i = 0; i < n && !found; i++) {
+		cd_buf_reset(out);
+		cd_buf_printf(out, "%s/constitutions/%s", cd_buf_cstr(&roots[i]), name);
+		found = cd_dir_exists(out->data);
+	}
+	for (i = 0; i < 3; i++)
+		cd_buf_free(&roots[i]);
+	if (!found) {
+		workspace_template_names(&names);
+		cd_err_set("no template named '%s' (available: %s)", name,
+			   names.len ? names.data : "none found; set CODICIL_DATADIR");
+		cd_buf_free(&names);
+		return -1;
+	}
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int workspace_template_names(cd_buf *out)
+{
+	cd_buf roots[3] = { CD_BUF_INIT, CD_BUF_INIT, CD_BUF_INIT }, dir = CD_BUF_INIT;
+	size_t n, i;
+	DIR *d = NULL;
+	struct dirent *e;
+
+	template_roots(roots, &n);
+	for (i = 0; i < n && !d; i++) {
+		cd_buf_reset(&dir);
+		cd_buf_printf(&dir, "%s/constitutions", cd_buf_cstr(&roots[i]));
+		d = opendir(dir.data);
+	}
+	if (d) {
+		char *list[64];
+		size_t k = 0;
+		while ((e = readdir(d)) && k < 64)
+			if (e->d_name[0] != '.')
+				list[k++] = strdup(e->d_name);
+		closedir(d);
+		qsort(list, k, sizeof *list, cmp_str);
+		for (size_t a = 0; a < k; a++) {
+			cd_buf_printf(out, "%s%s", a ? ", " : "", list[a]);
+			free(list[a]);
+		}
+	}
+	for (i = 0; i < 3; i++)
+		cd_buf_free(&roots[i]);
+	cd_buf_free(&dir);
+	return 0;
+}
