@@ -1,0 +1,72 @@
+/* client.h — the one way engine code talks to a model.
+ *
+ * Ties together: configuration (provider, endpoint, model, concurrency,
+ * retries, limits), the API key (secret.h; never stored or printed), the
+ * response cache (cache.h), cassettes for replay/record (replay.h), the
+ * provider (llm.h) and the transport (transport.h).  Every answer — from
+ * the network, the cache or a cassette — arrives through the same callback
+ * from llm_client_step()/llm_client_run(), so callers need one code path.
+ *
+ * Providers by codicil.provider: "openai", "anthropic" (HTTP), "replay"
+ * (answers only from the cassette codicil.cassette), "record" (asks
+ * codicil.recordProvider over HTTP and appends each answer to the cassette).
+ */
+#ifndef CODICIL_CLIENT_H
+#define CODICIL_CLIENT_H
+
+#include "codicil/config.h"
+#include "codicil/llm.h"
+#include "codicil/store.h"
+#include "codicil/transport.h"
+
+typedef struct llm_client llm_client;
+
+typedef struct llm_client_opts {
+	int no_cache;        /* --no-cache: neither read nor write the cache */
+	int repair;          /* one repair attempt for an invalid structured reply */
+} llm_client_opts;
+
+/* What the caller learns about a finished call, besides the response. */
+typedef struct llm_call {
+	unsigned id;
+	const llm_request *req;       /* the request as submitted (client's copy) */
+	char request_sha256[65];      /* canonical request body */
+	char response_sha256[65];     /* response body (or cached/replayed text) */
+	char transcript[65];          /* names .git/codicil/transcripts/<sha>.json; "" if none */
+	const char *provider;         /* "openai", ... */
+	const char *model;
+	const char *endpoint_host;    /* "api.openai.com", "127.0.0.1:8080" */
+} llm_call;
+
+typedef void (*llm_done_fn)(void *ud, const llm_call *call, llm_response *resp);
+
+/* s may be NULL (outside a repository: cache under $XDG_CACHE_HOME). */
+int llm_client_open(config *cfg, store *s, const llm_client_opts *o, llm_client **out);
+void llm_client_free(llm_client *c);
+
+/* Resolved settings, for `codicil doctor` and provenance. */
+const char *llm_client_provider(const llm_client *c);
+const char *llm_client_endpoint(const llm_client *c);
+const char *llm_client_model(const llm_client *c);
+const char *llm_client_key_source(const llm_client *c); /* never the key */
+
+/* Queue a request (req->model NULL: the configured model).  The request is
+ * copied.  *id (may be NULL) receives the call id. */
+int llm_client_submit(llm_client *c, const llm_request *req, llm_done_fn done, void *ud,
+		      unsigned *id);
+size_t llm_client_pending(const llm_client *c);
+/* One turn of the event loop (see xport_step): 1 when extra_fd is readable. */
+int llm_client_step(llm_client *c, int extra_fd, int timeout_ms);
+int llm_client_run(llm_client *c); /* until nothing is pending */
+void llm_client_cancel(llm_client *c, unsigned id);
+void llm_client_cancel_all(llm_client *c);
+void llm_client_set_retry_cb(llm_client *c, xport_retry_fn fn, void *ud);
+
+/* Totals since open, for progress lines. */
+typedef struct llm_client_stats {
+	size_t done, failed, cached, in_flight, queued;
+	long input_tokens, output_tokens;
+} llm_client_stats;
+void llm_client_stats_get(const llm_client *c, llm_client_stats *out);
+
+#endif
