@@ -172,9 +172,16 @@ int store_log(store *s, const char *rev, const char *path, size_t max,
 		return -1;
 	if (start_walk(s, rev, &walk) < 0)
 		goto out;
-	while ((!max || count < max) && git_revwalk_next(&oid, walk) == 0) {
+	while (!max || count < max) {
 		git_commit *c = NULL;
-		int keep = 1;
+		int keep = 1, r = git_revwalk_next(&oid, walk);
+
+		if (r == GIT_ITEROVER)
+			break;
+		if (r < 0) {
+			store__git_fail("cannot walk the history");
+			goto out;
+		}
 
 		if (git_commit_lookup(&c, s->repo, &oid) < 0) {
 			store__git_fail("cannot read a commit");

@@ -89,7 +89,8 @@ static void test_open_from_subdirectory(void **state)
 	cd_buf p = CD_BUF_INIT;
 	char expected[512];
 
-	assert_int_equal(tg_sh("git init -q -b main %s && mkdir -p %s", tg_path("r"), tg_path("r/a/b")), 0);
+	assert_int_equal(tg_sh("git init -q -b main %s && mkdir -p %s", tg_path("r"),
+			       tg_path("r/a/b")), 0);
 	assert_ok(store_open(tg_path("r/a/b"), &s));
 	snprintf(expected, sizeof expected, "%s/", tg_path("r"));
 	assert_string_equal(store_workdir(s), expected);
@@ -155,7 +156,8 @@ static void test_init_from_file_is_byte_identical(void **state)
 			       tg_path("empty"), tg_path("src/My Charter.md")), 0);
 	assert_int_equal(tg_sh("cmp -s %s/CONSTITUTION.md '%s'", tg_path("empty"),
 			       tg_path("src/My Charter.md")), 0);
-	assert_sh_out("Import My Charter.md\n", "git -C $HOME/../empty cat-file commit HEAD | sed '1,/^$/d'");
+	assert_sh_out("Import My Charter.md\n",
+		      "git -C $HOME/../empty cat-file commit HEAD | sed '1,/^$/d'");
 	assert_sh_out("CONSTITUTION.md\n", "git -C $HOME/../empty ls-tree --name-only HEAD");
 	assert_repo_sound(tg_path("empty"));
 	store_close(s);
@@ -386,6 +388,32 @@ static void test_log_with_path_filter(void **state)
 	store_close(s);
 }
 
+/* A merge counts as touching a path when it differs from its first parent. */
+static void test_log_through_a_merge(void **state)
+{
+	store *s = NULL;
+	store_commit_info *log;
+	size_t n;
+
+	assert_int_equal(tg_sh("cd %s && git init -q -b main r && cd r && "
+			       "echo 1 > f && git add f && git commit -qm A && "
+			       "git checkout -qb side && echo 2 > f && git commit -qam B && "
+			       "git checkout -q main && echo g > g && git add g && git commit -qm C && "
+			       "git merge -q --no-ff -m M side", tg_root()), 0);
+	assert_ok(store_open(tg_path("r"), &s));
+	assert_ok(store_log(s, NULL, "f", 0, &log, &n));
+	assert_int_equal(n, 3);
+	assert_string_equal(log[0].subject, "M");
+	assert_string_equal(log[1].subject, "B");
+	assert_string_equal(log[2].subject, "A");
+	store_log_free(log, n);
+	assert_ok(store_log(s, NULL, "g", 0, &log, &n));
+	assert_int_equal(n, 1);
+	assert_string_equal(log[0].subject, "C");
+	store_log_free(log, n);
+	store_close(s);
+}
+
 /* 5,000 commits made with git fast-import, every 7th touching the file
  * codicil asks about.  Prints the time store_log takes (not asserted). */
 static void test_log_on_long_history(void **state)
@@ -444,6 +472,7 @@ int main(void)
 		T(test_list_dir),
 		T(test_parse_trailers),
 		T(test_log_with_path_filter),
+		T(test_log_through_a_merge),
 		T(test_log_on_long_history),
 #undef T
 	};
