@@ -22,7 +22,7 @@ typedef struct git_repository git_repository;
 
 /* Open the repository containing dir (searching upwards like git).
  * Errors: "DIR: no such directory", "not a git repository: DIR (run
- * 'codicil init' to create one)", bare repositories. */
+ * 'codicil init DIR' to create one)", bare repositories. */
 int store_open(const char *dir, store **out);
 /* Create dir (if needed) as a new repository holding a copy of every file
  * of template_dir, with one initial commit.  Refuses a dir that is already
@@ -53,7 +53,8 @@ int store_blob_id(store *s, const char *rev, const char *path, char out[41]);
 /* Full commit id of a revspec. */
 int store_resolve(store *s, const char *rev, char out[41]);
 /* Paths (relative to the work tree) of the regular files directly under
- * dir ("cases") in the work tree, sorted; a missing dir gives none. */
+ * dir ("cases") in the work tree, sorted; a missing dir gives none (*paths
+ * NULL).  The caller free()s each path and the array. */
 int store_list_dir(store *s, const char *dir, char ***paths, size_t *n);
 
 typedef struct store_trailer {

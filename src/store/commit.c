@@ -1,0 +1,358 @@
+/* commit.c — one atomic commit of a set of file changes on HEAD.
+ *
+ * Order: check everything that can be checked (paths, HEAD, identity,
+ * uncommitted work), write the work-tree files, create blobs, the tree
+ * (git_tree_create_updated from HEAD's tree) and the commit (which moves
+ * the branch only if it still points at the parent we built on), then bring
+ * the index entries of exactly those paths in step.  If anything fails
+ * before the commit exists, the work-tree files are put back as they were.
+ */
+#include "store_internal.h"
+
+#include "codicil/error.h"
+#include "codicil/file.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* What a work-tree file was before we wrote it, to undo a failed commit. */
+typedef struct saved_file {
+	cd_buf full;    /* absolute path */
+	cd_buf content;
+	int existed;
+	mode_t mode;
+} saved_file;
+
+static int check_changes(const store_change *changes, size_t n)
+{
+	if (n == 0) {
+		cd_err_set("nothing to commit: no file changes given");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (store__check_path(changes[i].path) < 0)
+			return -1;
+		for (size_t j = 0; j < i; j++) {
+			if (!strcmp(changes[i].path, changes[j].path)) {
+				cd_err_set("%s is changed twice in one commit", changes[i].path);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int check_trailer(const store_trailer *t)
+{
+	const char *k = t->key;
+
+	if (!k || !*k)
+		goto bad_key;
+	for (; *k; k++)
+		if (!isalnum((unsigned char)*k) && *k != '-')
+			goto bad_key;
+	if (!t->value || !*t->value || strpbrk(t->value, "\r\n")) {
+		cd_err_set("trailer %s: the value must be one non-empty line", t->key);
+		return -1;
+	}
+	return 0;
+bad_key:
+	cd_err_set("invalid trailer key '%s': use letters, digits and '-'", t->key ? t->key : "");
+	return -1;
+}
+
+/* 1 when the prettified message already ends with a trailer paragraph
+ * (after a subject), so that ours are appended to it rather than after it. */
+static int ends_with_trailers(const char *msg)
+{
+	git_message_trailer_array arr = { 0 };
+	int yes;
+
+	if (!strstr(msg, "\n\n") || git_message_trailers(&arr, msg) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	yes = arr.count > 0;
+	git_message_trailer_array_free(&arr);
+	return yes;
+}
+
+static int build_message(const char *message, const store_trailer *trailers, size_t nt,
+			 cd_buf *out)
+{
+	git_buf pretty = GIT_BUF_INIT;
+	int rc = -1;
+
+	for (size_t i = 0; i < nt; i++)
+		if (check_trailer(&trailers[i]) < 0)
+			return -1;
+	if (git_message_prettify(&pretty, message ? message : "", 0, 0) < 0) {
+		store__git_fail("invalid commit message");
+		goto out;
+	}
+	if (pretty.size == 0) {
+		cd_err_set("empty commit message: give a subject line");
+		goto out;
+	}
+	cd_buf_append(out, pretty.ptr, pretty.size);
+	if (nt && !ends_with_trailers(pretty.ptr))
+		cd_buf_putc(out, '\n');
+	for (size_t i = 0; i < nt; i++)
+		cd_buf_printf(out, "%s: %s\n", trailers[i].key, trailers[i].value);
+	rc = 0;
+out:
+	git_buf_dispose(&pretty);
+	return rc;
+}
+
+/* The commit HEAD's branch points at, or NULL when the branch is unborn. */
+static int head_parent(store *s, git_commit **parent)
+{
+	git_reference *head = NULL;
+	int rc;
+
+	*parent = NULL;
+	rc = git_repository_head_detached(s->repo);
+	if (rc == 1) {
+		cd_err_set("HEAD is detached; switch to a branch first (git switch main), then run "
+			   "the command again");
+		return -1;
+	}
+	if (rc < 0)
+		return store__git_fail("cannot read HEAD");
+	if (git_repository_head_unborn(s->repo) == 1)
+		return 0;
+	if (git_repository_head(&head, s->repo) < 0 ||
+	    git_reference_peel((git_object **)parent, head, GIT_OBJECT_COMMIT) < 0)
+		rc = store__git_fail("cannot read HEAD");
+	else
+		rc = 0;
+	git_reference_free(head);
+	return rc;
+}
+
+static int save_file(const store *s, const char *path, saved_file *f)
+{
+	struct stat st;
+
+	if (store__worktree_path(s, path, &f->full) < 0)
+		return -1;
+	if (lstat(f->full.data, &st) < 0)
+		return 0;
+	f->existed = 1;
+	f->mode = st.st_mode & 07777;
+	return cd_file_read(f->full.data, &f->content);
+}
+
+/* Remove now-empty directories between the file and the work tree's top. */
+static void prune_empty_parents(const store *s, const char *full)
+{
+	size_t top = strlen(s->workdir);
+	char *dir = strdup(full), *slash;
+
+	while (dir && (slash = strrchr(dir, '/')) && (size_t)(slash - dir) >= top) {
+		*slash = '\0';
+		if (rmdir(dir) < 0)
+			break;
+	}
+	free(dir);
+}
+
+static int write_one(const store *s, const store_change *c, const saved_file *f)
+{
+	if (c->data)
+		return cd_file_write_atomic(f->full.data, c->data, c->len);
+	if (unlink(f->full.data) < 0 && errno != ENOENT) {
+		cd_err_set("cannot remove %s: %s", c->path, strerror(errno));
+		return -1;
+	}
+	prune_empty_parents(s, f->full.data);
+	return 0;
+}
+
+static void restore_one(const store *s, const saved_file *f)
+{
+	if (!f->existed) {
+		if (unlink(f->full.data) == 0)
+			prune_empty_parents(s, f->full.data);
+		return;
+	}
+	if (cd_file_write_atomic(f->full.data, cd_buf_cstr(&f->content), f->content.len) == 0)
+		chmod(f->full.data, f->mode);
+}
+
+static git_filemode_t mode_in(git_tree *tree, const char *path, int *present)
+{
+	git_tree_entry *e = NULL;
+	git_filemode_t mode = GIT_FILEMODE_BLOB;
+
+	*present = tree && git_tree_entry_bypath(&e, tree, path) == 0;
+	if (*present && git_tree_entry_filemode(e) == GIT_FILEMODE_BLOB_EXECUTABLE)
+		mode = GIT_FILEMODE_BLOB_EXECUTABLE;
+	git_tree_entry_free(e);
+	git_error_clear();
+	return mode;
+}
+
+/* The new tree: base (NULL for an unborn branch) with the changes applied. */
+static int build_tree(store *s, git_tree *base, const store_change *changes, size_t n,
+		      git_tree **out)
+{
+	git_tree_update *up = calloc(n, sizeof *up);
+	size_t nup = 0;
+	git_oid tree_id;
+	int present, rc = -1;
+
+	if (!up) {
+		cd_err_set("out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		git_filemode_t mode = mode_in(base, changes[i].path, &present);
+		if (!changes[i].data && !present)
+			continue; /* deleting what the tree does not have */
+		up[nup].path = changes[i].path;
+		up[nup].filemode = mode;
+		up[nup].action = changes[i].data ? GIT_TREE_UPDATE_UPSERT : GIT_TREE_UPDATE_REMOVE;
+		if (changes[i].data && git_blob_create_from_buffer(&up[nup].id, s->repo,
+								   changes[i].data, changes[i].len) < 0) {
+			store__git_fail(changes[i].path);
+			goto out;
+		}
+		nup++;
+	}
+	if (git_tree_create_updated(&tree_id, s->repo, base, nup, up) < 0 ||
+	    git_tree_lookup(out, s->repo, &tree_id) < 0) {
+		store__git_fail("cannot build the new tree");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(up);
+	return rc;
+}
+
+static int create_commit(store *s, git_commit *parent, const store_change *changes, size_t n,
+			 const char *message, git_oid *id)
+{
+	git_tree *base = NULL, *tree = NULL;
+	git_signature *sig = NULL;
+	char *name = NULL, *email = NULL;
+	const git_commit *parents[1] = { parent };
+	int rc = -1;
+
+	if (store_identity(s, &name, &email) < 0)
+		return -1;
+	if (parent && git_commit_tree(&base, parent) < 0) {
+		store__git_fail("cannot read HEAD's tree");
+		goto out;
+	}
+	if (build_tree(s, base, changes, n, &tree) < 0)
+		goto out;
+	if (git_signature_now(&sig, name, email) < 0) {
+		store__git_fail("invalid identity in git config");
+		goto out;
+	}
+	rc = git_commit_create(id, s->repo, "HEAD", sig, sig, NULL, message, tree,
+			       parent ? 1 : 0, parents);
+	if (rc == GIT_EMODIFIED)
+		cd_err_set("the branch moved while codicil was committing; run the command again");
+	else if (rc < 0)
+		store__git_fail("cannot create the commit");
+out:
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_tree_free(base);
+	free(name);
+	free(email);
+	return rc < 0 ? -1 : 0;
+}
+
+static int update_index(store *s, const store_change *changes, size_t n, const git_oid *id)
+{
+	git_index *idx = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	int rc = -1;
+
+	if (git_repository_index(&idx, s->repo) < 0 || git_index_read(idx, 0) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		int r = changes[i].data ? git_index_add_bypath(idx, changes[i].path)
+					: git_index_remove_bypath(idx, changes[i].path);
+		if (r < 0)
+			goto out;
+	}
+	rc = git_index_write(idx);
+out:
+	if (rc < 0) {
+		const git_error *e = git_error_last();
+		git_oid_tostr(hex, sizeof hex, id);
+		cd_err_set("committed %.12s, but could not update the index (%s); run 'git reset -q' "
+			   "to bring it in step", hex, e && e->message ? e->message : "unknown error");
+	}
+	git_index_free(idx);
+	return rc < 0 ? -1 : 0;
+}
+
+static int prepare(store *s, const store_change *changes, size_t n, const char *message,
+		   const store_trailer *trailers, size_t ntrailers, cd_buf *msg,
+		   git_commit **parent)
+{
+	char *name = NULL, *email = NULL;
+
+	if (check_changes(changes, n) < 0 || build_message(message, trailers, ntrailers, msg) < 0 ||
+	    store_identity(s, &name, &email) < 0)
+		return -1;
+	free(name);
+	free(email);
+	if (head_parent(s, parent) < 0)
+		return -1;
+	return store__check_changes_clean(s, changes, n);
+}
+
+int store_commit(store *s, const store_change *changes, size_t n, const char *message,
+		 const store_trailer *trailers, size_t ntrailers, char out_id[41])
+{
+	cd_buf msg = CD_BUF_INIT;
+	git_commit *parent = NULL;
+	saved_file *saved = NULL;
+	size_t written = 0;
+	git_oid id;
+	int rc = -1;
+
+	if (prepare(s, changes, n, message, trailers, ntrailers, &msg, &parent) < 0)
+		goto out;
+	if (!(saved = calloc(n, sizeof *saved))) {
+		cd_err_set("out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (save_file(s, changes[i].path, &saved[i]) < 0)
+			goto out;
+	for (; written < n; written++)
+		if (write_one(s, &changes[written], &saved[written]) < 0)
+			goto undo;
+	if (create_commit(s, parent, changes, n, msg.data, &id) < 0)
+		goto undo;
+	if (out_id)
+		git_oid_tostr(out_id, 41, &id);
+	rc = update_index(s, changes, n, &id);
+	goto out;
+undo:
+	/* the change that failed may have been half done: restore it too */
+	for (size_t i = 0; i < n && i <= written; i++)
+		restore_one(s, &saved[i]);
+out:
+	for (size_t i = 0; saved && i < n; i++) {
+		cd_buf_free(&saved[i].full);
+		cd_buf_free(&saved[i].content);
+	}
+	free(saved);
+	git_commit_free(parent);
+	cd_buf_free(&msg);
+	return rc;
+}

@@ -1,0 +1,186 @@
+/* repo.c — opening a store, its paths, and the user's git identity. */
+#include "store_internal.h"
+
+#include "codicil/error.h"
+#include "codicil/file.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int store__git_fail(const char *what)
+{
+	const git_error *e = git_error_last();
+
+	cd_err_set("%s: %s", what, e && e->message ? e->message : "unknown libgit2 error");
+	return -1;
+}
+
+int store__check_path(const char *path)
+{
+	const char *p = path;
+
+	if (!path || !*path || *path == '/') {
+		cd_err_set("invalid path '%s': must be relative to the work tree", path ? path : "");
+		return -1;
+	}
+	while (*p) {
+		size_t len = strcspn(p, "/");
+		if (len == 0 || (len == 1 && p[0] == '.') || (len == 2 && !strncmp(p, "..", 2)) ||
+		    (len == 4 && !strncmp(p, ".git", 4))) {
+			cd_err_set("invalid path '%s': components may not be empty, '.', '..' or '.git'",
+				   path);
+			return -1;
+		}
+		p += len;
+		if (*p == '/' && !*++p) {
+			cd_err_set("invalid path '%s': must name a file, not a directory", path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int store__worktree_path(const store *s, const char *path, cd_buf *out)
+{
+	if (store__check_path(path) < 0)
+		return -1;
+	return cd_buf_puts(out, s->workdir) < 0 || cd_buf_puts(out, path) < 0 ? -1 : 0;
+}
+
+static int refuse_bare(const char *dir)
+{
+	cd_err_set("%s is a bare git repository; codicil needs a work tree (git clone %s DIR, "
+		   "then use DIR)", dir, dir);
+	return -1;
+}
+
+int store_open(const char *dir, store **out)
+{
+	git_repository *repo = NULL;
+	struct stat st;
+	store *s;
+	int rc;
+
+	*out = NULL;
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		cd_err_set("%s: no such directory", dir);
+		return -1;
+	}
+	git_libgit2_init();
+	rc = git_repository_open_ext(&repo, dir, 0, NULL);
+	if (rc == GIT_ENOTFOUND) {
+		cd_err_set("not a git repository: %s (run 'codicil init %s' to create one)", dir, dir);
+		goto fail;
+	}
+	if (rc < 0) {
+		store__git_fail(dir);
+		goto fail;
+	}
+	if (git_repository_is_bare(repo) || !git_repository_workdir(repo)) {
+		refuse_bare(dir);
+		goto fail;
+	}
+	s = calloc(1, sizeof *s);
+	if (!s || !(s->workdir = strdup(git_repository_workdir(repo))) ||
+	    !(s->gitdir = strdup(git_repository_path(repo)))) {
+		if (s)
+			free(s->workdir);
+		free(s);
+		cd_err_set("out of memory");
+		goto fail;
+	}
+	s->repo = repo;
+	*out = s;
+	return 0;
+fail:
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return -1;
+}
+
+void store_close(store *s)
+{
+	if (!s)
+		return;
+	if (s->locked)
+		store_unlock(s);
+	git_repository_free(s->repo);
+	free(s->workdir);
+	free(s->gitdir);
+	free(s);
+	git_libgit2_shutdown();
+}
+
+const char *store_workdir(const store *s)
+{
+	return s->workdir;
+}
+
+const char *store_gitdir(const store *s)
+{
+	return s->gitdir;
+}
+
+git_repository *store_repo(store *s)
+{
+	return s->repo;
+}
+
+int store_local_path(store *s, const char *name, cd_buf *out)
+{
+	cd_buf dir = CD_BUF_INIT;
+	int rc = -1;
+
+	if (store__check_path(name) < 0)
+		return -1;
+	if (cd_buf_printf(&dir, "%scodicil/%s", s->gitdir, name) < 0)
+		goto out;
+	/* create every directory above the final component */
+	*strrchr(dir.data, '/') = '\0';
+	if (cd_mkdir_p(dir.data, 0755) < 0)
+		goto out;
+	rc = cd_buf_printf(out, "%scodicil/%s", s->gitdir, name);
+out:
+	cd_buf_free(&dir);
+	return rc;
+}
+
+static char *config_string(git_config *cfg, const char *key)
+{
+	git_buf v = GIT_BUF_INIT;
+	char *copy = NULL;
+
+	if (git_config_get_string_buf(&v, cfg, key) == 0 && v.ptr && v.ptr[0])
+		copy = strdup(v.ptr);
+	git_buf_dispose(&v);
+	git_error_clear();
+	return copy;
+}
+
+int store__identity_from(git_config *cfg, char **name, char **email)
+{
+	*name = config_string(cfg, "user.name");
+	*email = config_string(cfg, "user.email");
+	if (*name && *email)
+		return 0;
+	free(*name);
+	free(*email);
+	*name = *email = NULL;
+	cd_err_set("set your identity: git config --global user.name 'Your Name' && "
+		   "git config --global user.email you@example.org");
+	return -1;
+}
+
+int store_identity(store *s, char **name, char **email)
+{
+	git_config *cfg = NULL;
+	int rc;
+
+	*name = *email = NULL;
+	if (git_repository_config_snapshot(&cfg, s->repo) < 0)
+		return store__git_fail("cannot read git config");
+	rc = store__identity_from(cfg, name, email);
+	git_config_free(cfg);
+	return rc;
+}

@@ -1,0 +1,31 @@
+/* store_internal.h — what the files of src/store/ share and nobody else sees. */
+#ifndef CODICIL_STORE_INTERNAL_H
+#define CODICIL_STORE_INTERNAL_H
+
+#include <git2.h>
+
+#include "codicil/store.h"
+
+struct store {
+	git_repository *repo;
+	char *workdir; /* with a trailing '/' */
+	char *gitdir;  /* with a trailing '/' */
+	int locked;    /* store_lock() succeeded and store_unlock() not yet run */
+};
+
+/* cd_err_set("WHAT: <libgit2's last error>"); returns -1. */
+int store__git_fail(const char *what);
+/* 0 when path is a plain relative path inside the work tree (no "..", ".",
+ * empty or ".git" components, not absolute); else -1 with an error. */
+int store__check_path(const char *path);
+/* out = workdir + path. */
+int store__worktree_path(const store *s, const char *path, cd_buf *out);
+/* The tree of the commit rev names (NULL: HEAD).  Errors name rev. */
+int store__tree_at(store *s, const char *rev, git_tree **out);
+/* user.name and user.email from cfg, or an error saying how to set them. */
+int store__identity_from(git_config *cfg, char **name, char **email);
+/* store_check_clean for paths about to be written with the given contents:
+ * an untracked file already holding exactly those bytes is not dirty. */
+int store__check_changes_clean(store *s, const store_change *changes, size_t n);
+
+#endif
