@@ -7,7 +7,12 @@
  *
  * Keys are git-style, "codicil.concurrency".  The environment name is
  * derived: "CODICIL_" + the part after "codicil." with camelCase split by
- * '_' and upper-cased (codicil.apiKeyEnv -> CODICIL_API_KEY_ENV).
+ * '_' and upper-cased (codicil.apiKeyEnv -> CODICIL_API_KEY_ENV); an
+ * empty variable counts as unset.
+ *
+ * .codicil comes with a clone, so it cannot set codicil.apiKeyCommand,
+ * codicil.apiKeyEnv or codicil.endpoint (what runs here, where the key
+ * goes): those are ignored there and must be in the user's git config.
  */
 #ifndef CODICIL_CONFIG_H
 #define CODICIL_CONFIG_H
@@ -34,8 +39,10 @@ int config_get_bool(config *c, const char *key, int def, int *out);
 /* Where the value came from: "command line", "environment CODICIL_MODEL",
  * "git config", ".codicil", "default", or "unset". */
 const char *config_source(config *c, const char *key);
-/* All values of a multi-valued key (git config and .codicil), e.g.
- * codicil.reliableRater.  The array and strings live as long as c. */
+/* All values of a multi-valued key, e.g. codicil.reliableRater: those of
+ * .codicil, then git config's (system, global, repository); a flag or an
+ * environment value replaces the list; with no values anywhere, the
+ * default if any.  The array and strings live as long as c. */
 int config_get_all(config *c, const char *key, const char ***values, size_t *n);
 
 /* The environment variable name for a key, e.g. "CODICIL_API_KEY_ENV". */
