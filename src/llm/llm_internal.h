@@ -40,4 +40,11 @@ int llm_finish_reply(const llm_request *req, llm_response *out, int truncated);
 
 char *llm_strdup(const char *s);
 
+/* record.c: a successful reply as stored in the cache and in cassettes:
+ * {"text", "finish_reason", "usage": {"input_tokens", "output_tokens"}} */
+cJSON *llm_reply_to_json(const llm_response *r);
+/* Fills text, finish_reason, usage, status LLM_OK; -1 if j is not such a
+ * record (out untouched). */
+int llm_reply_from_json(const cJSON *j, llm_response *out);
+
 #endif
