@@ -7,8 +7,9 @@
 
 /* In order: the variable named by api_key_env (codicil.apiKeyEnv), the
  * first line of the output of api_key_command (codicil.apiKeyCommand, run
- * with /bin/sh -c), the provider's variable (provider_key_env).  No key is
- * not an error (local servers need none): *key = NULL, source "none".
+ * with /bin/sh -c, stdin and stderr on /dev/null, at most 120 s), the
+ * provider's variable (provider_key_env).  No key is not an error (local
+ * servers need none): *key = NULL, source "none".
  * source describes where the key came from ("environment OPENAI_API_KEY"),
  * never the key.  A failing command is an error naming the command, never
  * showing its output. */

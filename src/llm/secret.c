@@ -66,9 +66,14 @@ static pid_t spawn(const char *cmd, int *out_fd)
 	fcntl(fds[1], F_SETFD, FD_CLOEXEC);
 	pid = fork();
 	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-		if (null >= 0)
+		/* no stdin, and stderr silenced: the TUI owns the terminal and
+		 * the command's output is never shown; the error names the
+		 * command so that the user can run it by hand */
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
 			dup2(null, STDIN_FILENO);
+			dup2(null, STDERR_FILENO);
+		}
 		dup2(fds[1], STDOUT_FILENO);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
