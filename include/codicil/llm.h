@@ -97,6 +97,10 @@ typedef struct llm_stream {
 	int refused;
 } llm_stream;
 void llm_stream_clear(llm_stream *s);
+/* After the last event: move what the stream gathered into out and finish
+ * it as a whole reply is finished (error event, refusal, a stream cut short,
+ * truncation, structured output).  Returns 0 when out->status is LLM_OK. */
+int llm_stream_finish(const llm_request *req, llm_stream *st, llm_response *out);
 
 typedef struct llm_provider {
 	const char *name;
