@@ -195,14 +195,18 @@ static int parse_token(const char *s, size_t len, size_t *j, struct attr_block *
 		b->error = sigil == '#' ? "empty id in {#}" : "empty class name";
 		return -1;
 	}
-	if (sigil == '.')
-		return push_attr(b, dup_range(s + t0 - 1, *j - t0 + 1), NULL) < 0 ? (*oom = 1, -1) : 0;
-	if (b->id) {
+	if (sigil == '.') {
+		/* a class is kept with its dot: key ".x", no value */
+		if (push_attr(b, dup_range(s + t0 - 1, *j - t0 + 1), NULL) == 0)
+			return 0;
+	} else if (b->id) {
 		b->error = "more than one #id";
 		return -1;
+	} else if ((b->id = dup_range(s + t0, *j - t0))) {
+		return 0;
 	}
-	b->id = dup_range(s + t0, *j - t0);
-	return b->id ? 0 : (*oom = 1, -1);
+	*oom = 1;
+	return -1;
 }
 
 /* After the closing brace only blanks (and for ATX a closing '#' run). */
