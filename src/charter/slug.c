@@ -1,0 +1,158 @@
+/* slug.c — GitHub-style heading slugs and the id alphabet.
+ *
+ * Like github-slugger: lowercase, drop punctuation and symbols (emoji
+ * included) except '-' and '_', turn each space into '-', keep letters and
+ * digits of any script.  Lowercasing beyond ASCII covers Latin-1, Latin
+ * Extended-A, Greek and Cyrillic, which is what titles use in practice. */
+#include "codicil/charter.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "codicil/buf.h"
+
+/* Decode one UTF-8 sequence; returns its length, 0 if invalid. */
+static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+	size_t n, i;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0)
+		n = 2, *cp = s[0] & 0x1f;
+	else if ((s[0] & 0xf0) == 0xe0)
+		n = 3, *cp = s[0] & 0x0f;
+	else if ((s[0] & 0xf8) == 0xf0)
+		n = 4, *cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = (*cp << 6) | (s[i] & 0x3f);
+	}
+	if (*cp < 0x80 || (n == 3 && *cp < 0x800) || (n == 4 && *cp < 0x10000) || *cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+static int utf8_encode(uint32_t cp, cd_buf *out)
+{
+	char b[4];
+	size_t n;
+
+	if (cp < 0x800) {
+		b[0] = (char)(0xc0 | (cp >> 6));
+		n = 2;
+	} else if (cp < 0x10000) {
+		b[0] = (char)(0xe0 | (cp >> 12));
+		b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		n = 3;
+	} else {
+		b[0] = (char)(0xf0 | (cp >> 18));
+		b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		n = 4;
+	}
+	b[n - 1] = (char)(0x80 | (cp & 0x3f));
+	return cd_buf_append(out, b, n);
+}
+
+static uint32_t lower_non_ascii(uint32_t c)
+{
+	if ((c >= 0xc0 && c <= 0xde && c != 0xd7) || (c >= 0x391 && c <= 0x3ab && c != 0x3a2) ||
+	    (c >= 0x410 && c <= 0x42f))
+		return c + 0x20;
+	if (c >= 0x400 && c <= 0x40f)
+		return c + 0x50;
+	if (c == 0x178)
+		return 0xff;
+	if (c == 0x386)
+		return 0x3ac;
+	if (c >= 0x388 && c <= 0x38a)
+		return c + 0x25;
+	if (c == 0x38c)
+		return 0x3cc;
+	if (c == 0x38e || c == 0x38f)
+		return c + 0x3f;
+	if (((c >= 0x100 && c <= 0x12f) || (c >= 0x132 && c <= 0x137) ||
+	     (c >= 0x14a && c <= 0x177)) && c % 2 == 0)
+		return c + 1;
+	if (((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e)) && c % 2 == 1)
+		return c + 1;
+	return c;
+}
+
+/* Punctuation, symbols, spaces and emoji outside ASCII. */
+static int drop_non_ascii(uint32_t c)
+{
+	if (c < 0xc0)
+		return !(c == 0xaa || c == 0xb2 || c == 0xb3 || c == 0xb5 || c == 0xb9 ||
+			 c == 0xba || (c >= 0xbc && c <= 0xbe));
+	return c == 0xd7 || c == 0xf7 || (c >= 0x2000 && c <= 0x206f) ||
+	       (c >= 0x20a0 && c <= 0x20cf) || (c >= 0x2100 && c <= 0x214f) ||
+	       (c >= 0x2190 && c <= 0x2bff) || (c >= 0x3000 && c <= 0x3004) ||
+	       (c >= 0x3008 && c <= 0x303f) || (c >= 0xfe00 && c <= 0xfe0f) ||
+	       (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff01 && c <= 0xff0f) ||
+	       (c >= 0xff1a && c <= 0xff20) || (c >= 0xff3b && c <= 0xff40) ||
+	       (c >= 0xff5b && c <= 0xff65) || (c >= 0x1f000 && c <= 0x1faff) ||
+	       (c >= 0xe0000 && c <= 0xe007f);
+}
+
+static int slug_ascii(unsigned char c, cd_buf *out)
+{
+	if (c >= 'A' && c <= 'Z')
+		return cd_buf_putc(out, (char)(c - 'A' + 'a'));
+	if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
+		return cd_buf_putc(out, (char)c);
+	if (c == ' ')
+		return cd_buf_putc(out, '-');
+	return 0;
+}
+
+char *charter_slug(const char *title)
+{
+	const unsigned char *s = (const unsigned char *)(title ? title : "");
+	cd_buf out = CD_BUF_INIT;
+	uint32_t cp;
+	size_t n;
+	int rc = 0;
+
+	while (*s && rc == 0) {
+		if (*s < 0x80) {
+			rc = slug_ascii(*s++, &out);
+			continue;
+		}
+		n = utf8_decode(s, &cp);
+		if (n == 0) {
+			s++;
+			continue;
+		}
+		s += n;
+		if (!drop_non_ascii(cp))
+			rc = utf8_encode(lower_non_ascii(cp), &out);
+	}
+	if (rc < 0) {
+		cd_buf_free(&out);
+		return NULL;
+	}
+	return cd_buf_detach(&out);
+}
+
+int charter_id_valid(const char *id)
+{
+	const char *p;
+
+	if (!id || !*id)
+		return 0;
+	for (p = id; *p; p++) {
+		char c = *p;
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '.' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
