@@ -36,6 +36,15 @@ static int use_color(int fd)
 	return isatty(fd) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
 }
 
+/* libgit2 does not read git's GIT_CONFIG_NOSYSTEM; honour it as git does. */
+static void honour_git_environment(void)
+{
+	const char *nosystem = getenv("GIT_CONFIG_NOSYSTEM");
+
+	if (nosystem && *nosystem && strcmp(nosystem, "0") && strcmp(nosystem, "false"))
+		git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_SYSTEM, "");
+}
+
 int main(int argc, char **argv)
 {
 	cli_ctx ctx = { 0 };
@@ -73,6 +82,7 @@ int main(int argc, char **argv)
 	ctx.color_out = use_color(STDOUT_FILENO);
 	ctx.color_err = use_color(STDERR_FILENO);
 	git_libgit2_init();
+	honour_git_environment();
 	rc = cmd->run(&ctx, argc - i, argv + i);
 	if (ctx.cfg)
 		config_free(ctx.cfg);
