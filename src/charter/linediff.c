@@ -4,8 +4,9 @@
  * function names); the lines are printed here so that the header can carry
  * a label instead of libgit2's "diff --git"/"index" lines.  With colour, the
  * escape sequences are the ones git itself emits (bold header, cyan hunk
- * header, red deletions, green additions) and the text is sanitised, since
- * coloured output is meant for a terminal.
+ * header, red deletions, green additions, trailing blanks of added lines on
+ * red) and the text is sanitised, since coloured output is meant for a
+ * terminal.
  */
 #include "codicil/redline.h"
 #include "codicil/error.h"
@@ -70,19 +71,41 @@ static int put_hunk_header(struct printer *p, const char *s, size_t len)
 	return cd_buf_putc(p->out, '\n');
 }
 
+/* An added line: git's "+" and text in green, trailing blanks on red. */
+static int put_added(struct printer *p, const char *s, size_t len)
+{
+	size_t body = len;
+
+	while (body && (s[body - 1] == ' ' || s[body - 1] == '\t' || s[body - 1] == '\r'))
+		body--;
+	if (cd_buf_puts(p->out, "\033[32m+" RESET) < 0)
+		return -1;
+	if (body && (cd_buf_puts(p->out, "\033[32m") < 0 || put_text(p, s, body) < 0 ||
+		     cd_buf_puts(p->out, RESET) < 0))
+		return -1;
+	if (body < len && (cd_buf_puts(p->out, "\033[41m") < 0 ||
+			   put_text(p, s + body, len - body) < 0 || cd_buf_puts(p->out, RESET) < 0))
+		return -1;
+	return 0;
+}
+
 /* One diff line; content keeps its own newline, if it has one. */
 static int put_line(struct printer *p, char origin, const char *s, size_t len)
 {
-	static const char *const open[] = { ['-'] = "\033[31m-", ['+'] = "\033[32m+" RESET "\033[32m",
-					     [' '] = " " };
 	int nl = len && s[len - 1] == '\n';
+	int rc;
 
 	if (!p->color)
 		return cd_buf_putc(p->out, origin) < 0 ? -1 : cd_buf_append(p->out, s, len);
-	if (origin == '+' && len == (size_t)nl)
-		return cd_buf_puts(p->out, "\033[32m+" RESET "\n");
-	if (cd_buf_puts(p->out, open[(unsigned char)origin]) < 0 ||
-	    put_text(p, s, len - (size_t)nl) < 0 || cd_buf_puts(p->out, RESET) < 0)
+	len -= (size_t)nl;
+	if (origin == '+')
+		rc = put_added(p, s, len);
+	else if (cd_buf_puts(p->out, origin == '-' ? "\033[31m-" : " ") < 0 ||
+		 put_text(p, s, len) < 0)
+		rc = -1;
+	else
+		rc = cd_buf_puts(p->out, RESET);
+	if (rc < 0)
 		return -1;
 	return nl ? cd_buf_putc(p->out, '\n') : 0;
 }

@@ -10,6 +10,7 @@
 #include "redline_int.h"
 
 #include <git2.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,6 +124,56 @@ static int diff_tokens(const struct rl_tokens *ta, const struct rl_tokens *tb, s
 	return diff_ids(ta->id + pre, na, tb->id + pre, nb, hs);
 }
 
+/* Only line-break tokens contain (and end with) '\n'. */
+static int is_break(const char *text, const struct rl_tokens *t, size_t i)
+{
+	return text[t->off[i + 1] - 1] == '\n';
+}
+
+/* A pure insertion or deletion that repeats the tokens around it could sit
+ * in several places ("two\n" or "\ntwo").  Like git, move it down as far as
+ * it goes, but rather to the last place where it ends with a line break, so
+ * that "[-two-]" sits on its own line.  It keeps one equal token between it
+ * and its neighbours in [lo, hi). */
+static size_t best_start(const char *text, const struct rl_tokens *t, size_t s, size_t n,
+			 size_t lo, size_t hi)
+{
+	size_t best = SIZE_MAX;
+
+	while (s > lo && t->id[s - 1] == t->id[s + n - 1])
+		s--;
+	for (;;) {
+		if (is_break(text, t, s + n - 1))
+			best = s;
+		if (s + n >= hi || t->id[s] != t->id[s + n])
+			break;
+		s++;
+	}
+	return best != SIZE_MAX ? best : s;
+}
+
+static void slide_hunks(const char *a, const struct rl_tokens *ta, const char *b,
+			const struct rl_tokens *tb, struct rl_hunks *hs)
+{
+	for (size_t i = 0; i < hs->n; i++) {
+		struct rl_hunk *h = &hs->h[i], *prev = i ? h - 1 : NULL;
+		struct rl_hunk *next = i + 1 < hs->n ? h + 1 : NULL;
+		size_t s;
+
+		if (h->na && !h->nb) {
+			s = best_start(a, ta, h->a0, h->na, prev ? prev->a0 + prev->na + 1 : 0,
+				       next ? next->a0 - 1 : ta->n);
+			h->b0 += s - h->a0; /* unsigned wrap-around moves it up, too */
+			h->a0 = s;
+		} else if (h->nb && !h->na) {
+			s = best_start(b, tb, h->b0, h->nb, prev ? prev->b0 + prev->nb + 1 : 0,
+				       next ? next->b0 - 1 : tb->n);
+			h->a0 += s - h->b0;
+			h->b0 = s;
+		}
+	}
+}
+
 /* Blanks within a line between two changes read better as part of one
  * change: "[-the quick-]{+a slow+}" rather than "[-the-]{+a+} [-quick-]{+slow+}". */
 static int gap_is_inline_blank(const char *a, const struct rl_tokens *ta, size_t from, size_t to)
@@ -232,6 +283,7 @@ static int compute_tokens(const char *a, size_t alen, const char *b, size_t blen
 		return -1;
 	}
 	if (rl_assign_ids(a, &ta, b, &tb) == 0 && diff_tokens(&ta, &tb, &hs) == 0) {
+		slide_hunks(a, &ta, b, &tb, &hs);
 		merge_hunks(a, &ta, &hs);
 		rc = build_segments(a, &ta, b, &tb, &hs, out);
 	}
