@@ -1,207 +1,15 @@
 /* redline.c — word-level differences between two texts.
  *
- * Both texts are tokenised, every distinct token gets an id, and the id
- * sequences are written one id per line and diffed by libgit2 with no
- * context.  Each hunk of that diff is a run of deleted and inserted tokens;
- * the runs are turned back into byte ranges of the original texts.
+ * Two passes keep this fast on long texts: a line diff finds the blocks of
+ * changed lines, then only those blocks are diffed word by word (see
+ * redline_words.c).  The changes become segments pointing into a and b.
  */
 #include "codicil/redline.h"
 #include "codicil/error.h"
 #include "redline_int.h"
 
-#include <git2.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct rl_hunk {
-	size_t a0, na; /* tokens a0 .. a0 + na of a are replaced by */
-	size_t b0, nb; /* tokens b0 .. b0 + nb of b */
-};
-
-struct rl_hunks {
-	struct rl_hunk *h;
-	size_t n, cap;
-	size_t base; /* tokens of common prefix left out of the diff */
-	int failed;  /* push_hunk failed inside a libgit2 callback */
-};
-
-static int push_hunk(struct rl_hunks *hs, size_t a0, size_t na, size_t b0, size_t nb)
-{
-	if (hs->n == hs->cap) {
-		size_t cap = hs->cap ? hs->cap * 2 : 16;
-		struct rl_hunk *h = realloc(hs->h, cap * sizeof(*h));
-
-		if (!h) {
-			cd_err_set("out of memory while comparing texts");
-			hs->failed = 1;
-			return -1;
-		}
-		hs->h = h;
-		hs->cap = cap;
-	}
-	hs->h[hs->n++] = (struct rl_hunk){ a0, na, b0, nb };
-	return 0;
-}
-
-/* libgit2 numbers lines from 1; an empty side names the line before it. */
-static int on_hunk(const git_diff_delta *delta, const git_diff_hunk *h, void *payload)
-{
-	struct rl_hunks *hs = payload;
-	size_t a0 = (size_t)(h->old_lines ? h->old_start - 1 : h->old_start);
-	size_t b0 = (size_t)(h->new_lines ? h->new_start - 1 : h->new_start);
-
-	return push_hunk(hs, hs->base + a0, (size_t)h->old_lines, hs->base + b0,
-			 (size_t)h->new_lines);
-}
-
-static int put_ids(cd_buf *out, const uint32_t *id, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	if (cd_buf_grow(out, n * 9) < 0)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		char tmp[9];
-		int k = 0;
-		uint32_t v = id[i];
-
-		do
-			tmp[k++] = hex[v & 15];
-		while ((v >>= 4));
-		while (k)
-			out->data[out->len++] = tmp[--k];
-		out->data[out->len++] = '\n';
-	}
-	out->data[out->len] = '\0';
-	return 0;
-}
-
-static int diff_ids(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
-		    struct rl_hunks *hs)
-{
-	git_diff_options opts;
-	cd_buf ba = CD_BUF_INIT, bb = CD_BUF_INIT;
-	int rc = -1;
-
-	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
-	opts.context_lines = 0;
-	opts.interhunk_lines = 0;
-	opts.flags = GIT_DIFF_FORCE_TEXT;
-	if (put_ids(&ba, a, na) < 0 || put_ids(&bb, b, nb) < 0)
-		goto out;
-	rc = git_diff_buffers(ba.data, ba.len, NULL, bb.data, bb.len, NULL, &opts, NULL, NULL,
-			      on_hunk, NULL, hs);
-	if (rc < 0 && !hs->failed) {
-		const git_error *e = git_error_last();
-
-		cd_err_set("comparing texts failed: %s", e && e->message ? e->message : "libgit2 error");
-	}
-	rc = rc < 0 ? -1 : 0;
-out:
-	cd_buf_free(&ba);
-	cd_buf_free(&bb);
-	return rc;
-}
-
-/* Common prefix and suffix are equal by definition; diff only the middle. */
-static int diff_tokens(const struct rl_tokens *ta, const struct rl_tokens *tb, struct rl_hunks *hs)
-{
-	size_t pre = 0, suf = 0, na, nb;
-
-	while (pre < ta->n && pre < tb->n && ta->id[pre] == tb->id[pre])
-		pre++;
-	while (suf < ta->n - pre && suf < tb->n - pre &&
-	       ta->id[ta->n - 1 - suf] == tb->id[tb->n - 1 - suf])
-		suf++;
-	na = ta->n - pre - suf;
-	nb = tb->n - pre - suf;
-	if (!na && !nb)
-		return 0;
-	if (!na || !nb)
-		return push_hunk(hs, pre, na, pre, nb);
-	hs->base = pre;
-	return diff_ids(ta->id + pre, na, tb->id + pre, nb, hs);
-}
-
-/* Only line-break tokens contain (and end with) '\n'. */
-static int is_break(const char *text, const struct rl_tokens *t, size_t i)
-{
-	return text[t->off[i + 1] - 1] == '\n';
-}
-
-/* A pure insertion or deletion that repeats the tokens around it could sit
- * in several places ("two\n" or "\ntwo").  Like git, move it down as far as
- * it goes, but rather to the last place where it ends with a line break, so
- * that "[-two-]" sits on its own line.  It keeps one equal token between it
- * and its neighbours in [lo, hi). */
-static size_t best_start(const char *text, const struct rl_tokens *t, size_t s, size_t n,
-			 size_t lo, size_t hi)
-{
-	size_t best = SIZE_MAX;
-
-	while (s > lo && t->id[s - 1] == t->id[s + n - 1])
-		s--;
-	for (;;) {
-		if (is_break(text, t, s + n - 1))
-			best = s;
-		if (s + n >= hi || t->id[s] != t->id[s + n])
-			break;
-		s++;
-	}
-	return best != SIZE_MAX ? best : s;
-}
-
-static void slide_hunks(const char *a, const struct rl_tokens *ta, const char *b,
-			const struct rl_tokens *tb, struct rl_hunks *hs)
-{
-	for (size_t i = 0; i < hs->n; i++) {
-		struct rl_hunk *h = &hs->h[i], *prev = i ? h - 1 : NULL;
-		struct rl_hunk *next = i + 1 < hs->n ? h + 1 : NULL;
-		size_t s;
-
-		if (h->na && !h->nb) {
-			s = best_start(a, ta, h->a0, h->na, prev ? prev->a0 + prev->na + 1 : 0,
-				       next ? next->a0 - 1 : ta->n);
-			h->b0 += s - h->a0; /* unsigned wrap-around moves it up, too */
-			h->a0 = s;
-		} else if (h->nb && !h->na) {
-			s = best_start(b, tb, h->b0, h->nb, prev ? prev->b0 + prev->nb + 1 : 0,
-				       next ? next->b0 - 1 : tb->n);
-			h->a0 += s - h->b0;
-			h->b0 = s;
-		}
-	}
-}
-
-/* Blanks within a line between two changes read better as part of one
- * change: "[-the quick-]{+a slow+}" rather than "[-the-]{+a+} [-quick-]{+slow+}". */
-static int gap_is_inline_blank(const char *a, const struct rl_tokens *ta, size_t from, size_t to)
-{
-	for (size_t i = from; i < to; i++)
-		if (ta->kind[i] != RL_SPACE ||
-		    memchr(a + ta->off[i], '\n', ta->off[i + 1] - ta->off[i]))
-			return 0;
-	return 1;
-}
-
-static void merge_hunks(const char *a, const struct rl_tokens *ta, struct rl_hunks *hs)
-{
-	size_t w = 0;
-
-	for (size_t r = 1; r < hs->n; r++) {
-		struct rl_hunk *prev = &hs->h[w], *cur = &hs->h[r];
-
-		if (gap_is_inline_blank(a, ta, prev->a0 + prev->na, cur->a0)) {
-			prev->na = cur->a0 + cur->na - prev->a0;
-			prev->nb = cur->b0 + cur->nb - prev->b0;
-		} else {
-			hs->h[++w] = *cur;
-		}
-	}
-	if (hs->n)
-		hs->n = w + 1;
-}
 
 static size_t count_newlines(const char *s, size_t len)
 {
@@ -213,6 +21,107 @@ static size_t count_newlines(const char *s, size_t len)
 		s++;
 	}
 	return n;
+}
+
+/* Where each line starts, and one more entry for the end of the text. */
+static size_t *line_starts(const char *s, size_t len)
+{
+	size_t n = count_newlines(s, len) + (len && s[len - 1] != '\n');
+	size_t *start = malloc((n + 1) * sizeof(*start)), pos = 0;
+
+	if (!start) {
+		cd_err_set("out of memory while comparing texts");
+		return NULL;
+	}
+	for (size_t k = 0; k < n; k++) {
+		const char *nl = memchr(s + pos, '\n', len - pos);
+
+		start[k] = pos;
+		pos = nl ? (size_t)(nl - s) + 1 : len;
+	}
+	start[n] = len;
+	return start;
+}
+
+/* Word diffs cost more than linear time when little matches: past this
+ * size a block of changed lines is diffed line by line when it can be, and
+ * otherwise shown as replaced whole. */
+#define WORD_DIFF_MAX (128 * 1024)
+
+static int replace_whole(const char *a, size_t aoff, size_t alen, const char *b, size_t boff,
+			 size_t blen, struct rl_changes *out)
+{
+	struct rl_change c = { aoff, alen, boff, blen, rl_count_words(a + aoff, alen),
+			       rl_count_words(b + boff, blen) };
+
+	return rl_push_change(out, &c);
+}
+
+static int diff_block(const char *a, size_t aoff, size_t alen, const char *b, size_t boff,
+		      size_t blen, struct rl_changes *out)
+{
+	if (alen + blen <= WORD_DIFF_MAX)
+		return rl_diff_words(a, aoff, alen, b, boff, blen, out);
+	return replace_whole(a, aoff, alen, b, boff, blen, out);
+}
+
+/* Lines a0.. of a replaced by as many lines b0.. of b: when the block is
+ * large, diff line i against line i. */
+static int diff_hunk(const char *a, const size_t *as, const char *b, const size_t *bs,
+		     const struct rl_hunk *h, struct rl_changes *out)
+{
+	size_t alen = as[h->a0 + h->na] - as[h->a0], blen = bs[h->b0 + h->nb] - bs[h->b0];
+
+	if (alen + blen <= WORD_DIFF_MAX || h->na != h->nb)
+		return diff_block(a, as[h->a0], alen, b, bs[h->b0], blen, out);
+	for (size_t i = 0; i < h->na; i++) {
+		size_t la = h->a0 + i, lb = h->b0 + i;
+
+		if (diff_block(a, as[la], as[la + 1] - as[la], b, bs[lb], bs[lb + 1] - bs[lb], out) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int diff_changed_lines(const char *a, size_t alen, const char *b, size_t blen,
+			      struct rl_changes *out)
+{
+	struct rl_hunks lines = { 0 };
+	size_t *as = line_starts(a, alen), *bs = as ? line_starts(b, blen) : NULL;
+	int rc = -1;
+
+	if (!bs || rl_diff_lines(a, alen, b, blen, &lines) < 0)
+		goto done;
+	for (size_t i = 0; i < lines.n; i++)
+		if (diff_hunk(a, as, b, bs, &lines.h[i], out) < 0)
+			goto done;
+	rc = 0;
+done:
+	free(lines.h);
+	free(as);
+	free(bs);
+	return rc;
+}
+
+/* Changes that touch (possible between lines diffed one by one) are one. */
+static void join_touching(struct rl_changes *cs)
+{
+	size_t w = 0;
+
+	for (size_t r = 1; r < cs->n; r++) {
+		struct rl_change *prev = &cs->c[w], *cur = &cs->c[r];
+
+		if (cur->a_off == prev->a_off + prev->a_len) {
+			prev->a_len = cur->a_off + cur->a_len - prev->a_off;
+			prev->b_len = cur->b_off + cur->b_len - prev->b_off;
+			prev->deleted_words += cur->deleted_words;
+			prev->inserted_words += cur->inserted_words;
+		} else {
+			cs->c[++w] = *cur;
+		}
+	}
+	if (cs->n)
+		cs->n = w + 1;
 }
 
 struct seg_builder {
@@ -234,77 +143,49 @@ static void push_seg(struct seg_builder *sb, redline_op op, const char *text, si
 		sb->b_line += nl;
 }
 
-static size_t count_words(const struct rl_tokens *t, size_t from, size_t n)
-{
-	size_t words = 0;
-
-	for (size_t i = from; i < from + n; i++)
-		words += t->kind[i] == RL_WORD;
-	return words;
-}
-
-static int build_segments(const char *a, const struct rl_tokens *ta, const char *b,
-			  const struct rl_tokens *tb, const struct rl_hunks *hs, redline *r)
+static int build_segments(const char *a, size_t alen, const char *b,
+			  const struct rl_changes *cs, redline *r)
 {
 	struct seg_builder sb = { r, 1, 1 };
 	size_t ia = 0;
 
-	r->seg = malloc((3 * hs->n + 1) * sizeof(*r->seg));
+	r->seg = malloc((3 * cs->n + 1) * sizeof(*r->seg));
 	if (!r->seg) {
 		cd_err_set("out of memory while comparing texts");
 		return -1;
 	}
-	for (size_t i = 0; i < hs->n; i++) {
-		const struct rl_hunk *h = &hs->h[i];
+	for (size_t i = 0; i < cs->n; i++) {
+		const struct rl_change *c = &cs->c[i];
 
-		push_seg(&sb, REDLINE_EQUAL, a + ta->off[ia], ta->off[h->a0] - ta->off[ia]);
-		push_seg(&sb, REDLINE_DELETE, a + ta->off[h->a0],
-			 ta->off[h->a0 + h->na] - ta->off[h->a0]);
-		push_seg(&sb, REDLINE_INSERT, b + tb->off[h->b0],
-			 tb->off[h->b0 + h->nb] - tb->off[h->b0]);
-		r->deleted_words += count_words(ta, h->a0, h->na);
-		r->inserted_words += count_words(tb, h->b0, h->nb);
-		ia = h->a0 + h->na;
+		push_seg(&sb, REDLINE_EQUAL, a + ia, c->a_off - ia);
+		push_seg(&sb, REDLINE_DELETE, a + c->a_off, c->a_len);
+		push_seg(&sb, REDLINE_INSERT, b + c->b_off, c->b_len);
+		r->deleted_words += c->deleted_words;
+		r->inserted_words += c->inserted_words;
+		ia = c->a_off + c->a_len;
 	}
-	push_seg(&sb, REDLINE_EQUAL, a + ta->off[ia], ta->off[ta->n] - ta->off[ia]);
+	push_seg(&sb, REDLINE_EQUAL, a + ia, alen - ia);
 	return 0;
-}
-
-static int compute_tokens(const char *a, size_t alen, const char *b, size_t blen, redline *out)
-{
-	struct rl_tokens ta, tb;
-	struct rl_hunks hs = { 0 };
-	int rc = -1;
-
-	if (rl_tokenize(a, alen, &ta) < 0)
-		return -1;
-	if (rl_tokenize(b, blen, &tb) < 0) {
-		rl_tokens_free(&ta);
-		return -1;
-	}
-	if (rl_assign_ids(a, &ta, b, &tb) == 0 && diff_tokens(&ta, &tb, &hs) == 0) {
-		slide_hunks(a, &ta, b, &tb, &hs);
-		merge_hunks(a, &ta, &hs);
-		rc = build_segments(a, &ta, b, &tb, &hs, out);
-	}
-	free(hs.h);
-	rl_tokens_free(&ta);
-	rl_tokens_free(&tb);
-	return rc;
 }
 
 int redline_compute(const char *a, size_t alen, const char *b, size_t blen, redline *out)
 {
+	struct rl_changes cs = { 0 };
+	int rc = -1;
+
 	memset(out, 0, sizeof(*out));
 	if (!a)
 		alen = 0, a = "";
 	if (!b)
 		blen = 0, b = "";
-	if (compute_tokens(a, alen, b, blen, out) < 0) {
-		redline_free(out);
-		return -1;
+	if ((alen == blen && !memcmp(a, b, alen)) || diff_changed_lines(a, alen, b, blen, &cs) == 0) {
+		join_touching(&cs);
+		rc = build_segments(a, alen, b, &cs, out);
 	}
-	return 0;
+	free(cs.c);
+	if (rc < 0)
+		redline_free(out);
+	return rc;
 }
 
 void redline_free(redline *r)

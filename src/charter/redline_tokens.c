@@ -90,6 +90,17 @@ int rl_tokenize(const char *text, size_t len, struct rl_tokens *t)
 	return 0;
 }
 
+size_t rl_count_words(const char *s, size_t len)
+{
+	size_t words = 0;
+
+	for (size_t i = 0; i < len; i++)
+		if (rl_is_word_byte((unsigned char)s[i]) &&
+		    (i == 0 || !rl_is_word_byte((unsigned char)s[i - 1])))
+			words++;
+	return words;
+}
+
 void rl_tokens_free(struct rl_tokens *t)
 {
 	free(t->off);

@@ -487,6 +487,39 @@ static void test_large_text(void **state)
 	cd_buf_free(&b);
 }
 
+/* Long runs of changed lines: diffed line by line when the counts match
+ * (every line converted from CRLF here), replaced whole when they do not. */
+static void test_large_blocks(void **state)
+{
+	cd_buf a = CD_BUF_INIT, b = CD_BUF_INIT;
+	redline r;
+
+	for (int i = 0; i < 10000; i++) {
+		cd_buf_printf(&a, "old line %d\r\n", i);
+		cd_buf_printf(&b, "new line %d\n", i);
+	}
+	compute(a.data, b.data, &r);
+	assert_int_equal(r.deleted_words, 10000);
+	assert_int_equal(r.inserted_words, 10000);
+	assert_int_equal(r.seg[0].op, REDLINE_DELETE);
+	assert_int_equal(r.seg[0].len, 3);
+	redline_free(&r);
+
+	cd_buf_reset(&a);
+	cd_buf_reset(&b);
+	for (int i = 0; i < 10000; i++)
+		cd_buf_printf(&a, "alpha %d\n", i);
+	for (int i = 0; i < 9000; i++)
+		cd_buf_printf(&b, "beta %d gamma\n", i);
+	compute(a.data, b.data, &r);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.deleted_words, 20000);
+	assert_int_equal(r.inserted_words, 27000);
+	redline_free(&r);
+	cd_buf_free(&a);
+	cd_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -509,6 +542,7 @@ int main(void)
 		cmocka_unit_test(test_unified_fixed),
 		cmocka_unit_test(test_unified_like_git),
 		cmocka_unit_test(test_large_text),
+		cmocka_unit_test(test_large_blocks),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
