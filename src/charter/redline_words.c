@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* One id per line, in hex: at most 8 digits and a newline each. */
 static int put_ids(cd_buf *out, const uint32_t *id, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
