@@ -1,9 +1,9 @@
 /* redline.h — differences between two texts, for humans.
  *
  * Word level: both texts are cut into tokens (a run of word characters, a
- * run of whitespace, or a single punctuation character; UTF-8 sequences are
- * word characters) and the token sequences are diffed with libgit2 (one
- * token per line).  Line level: libgit2's patch from two buffers.
+ * run of whitespace within a line, a line break, or a single punctuation
+ * character; UTF-8 sequences are word characters) and the token sequences
+ * are diffed with libgit2 (one token per line).  Line level: libgit2's patch from two buffers.
  */
 #ifndef CODICIL_REDLINE_H
 #define CODICIL_REDLINE_H
