@@ -8,7 +8,8 @@ trap 'rm -rf "$T"' EXIT
 export HOME="$T/home" XDG_CONFIG_HOME="$T/home/.config" XDG_CACHE_HOME="$T/home/.cache"
 mkdir -p "$HOME"
 export GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1 LC_ALL=C.UTF-8 EDITOR=false VISUAL=
-unset $(env | sed -n 's/^\(CODICIL_[A-Z_]*\)=.*/\1/p') OPENAI_API_KEY ANTHROPIC_API_KEY 2>/dev/null
+unset $(env | sed -n 's/^\(CODICIL_[A-Z_]*\)=.*/\1/p' | grep -v '^CODICIL_BIN$') \
+	OPENAI_API_KEY ANTHROPIC_API_KEY 2>/dev/null
 git config --global user.name "Test Reviewer"
 git config --global user.email "reviewer@example.org"
 git config --global init.defaultBranch main
