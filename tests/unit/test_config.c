@@ -18,44 +18,20 @@
 #include "codicil/config.h"
 #include "codicil/error.h"
 #include "codicil/file.h"
+#include "codicil/store.h"
 
-/* ---- Test doubles for store.h --------------------------------------------
- * config.c calls only store_repo() and store_workdir().  Until the store
- * module lands, these stand in for it over a repository made with libgit2.
- * REMOVE this section (and use store_open/store_close) once src/store/
- * provides the real functions, or the test will not link. */
-struct store {
-	git_repository *repo;
-	char *workdir;
-};
-
-git_repository *store_repo(store *s)
+static store *open_store(const char *dir)
 {
-	return s->repo;
-}
+	store *s = NULL;
 
-const char *store_workdir(const store *s)
-{
-	return s->workdir;
-}
-
-static store *double_store_open(const char *dir)
-{
-	store *s = calloc(1, sizeof *s);
-
-	assert_non_null(s);
-	assert_int_equal(git_repository_open(&s->repo, dir), 0);
-	s->workdir = strdup(git_repository_workdir(s->repo));
+	assert_int_equal(store_open(dir, &s), 0);
 	return s;
 }
 
-static void double_store_close(store *s)
+static void close_store(store *s)
 {
-	git_repository_free(s->repo);
-	free(s->workdir);
-	free(s);
+	store_close(s);
 }
-/* ---- end of test doubles ------------------------------------------------ */
 
 static char root[256], home[300], xdg[300], repo[300];
 
@@ -120,13 +96,13 @@ static int setup(void **state)
 	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_GLOBAL, home);
 	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_XDG, path);
 	sh("git init -q '%s'", repo);
-	*state = double_store_open(repo);
+	*state = open_store(repo);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	double_store_close(*state);
+	close_store(*state);
 	unset_codicil_env();
 	assert_int_equal(cd_remove_tree(root), 0);
 	return 0;
@@ -225,13 +201,13 @@ static void test_xdg_config_is_read(void **state)
 	store *s;
 
 	write_file(xdg, "git/config", "[codicil]\n\tmodel = from-xdg\n");
-	s = double_store_open(repo);
+	s = open_store(repo);
 	expect(s, "codicil.model", "from-xdg", "git config");
-	double_store_close(s);
+	close_store(s);
 	sh("git config --global codicil.model from-home");
-	s = double_store_open(repo);
+	s = open_store(repo);
 	expect(s, "codicil.model", "from-home", "git config");
-	double_store_close(s);
+	close_store(s);
 }
 
 static void test_keys_are_case_insensitive_like_git(void **state)
