@@ -150,21 +150,26 @@ static void put_provenance(text *t, const cJSON *c)
 
 	if (!cJSON_IsObject(p))
 		return;
-	put(t, "\nProvenance\n  model: ");
-	put_value(t, cd_json_str(p, "provider"));
-	put(t, "/");
-	put_value(t, cd_json_str(p, "model"));
-	put(t, " at ");
-	put_value(t, cd_json_str(p, "endpoint_host"));
-	put(t, "\n  prompt: ");
-	put_value(t, cd_json_str(prompt, "name"));
-	put(t, " sha256:");
-	put_value(t, cd_json_str(prompt, "sha256"));
-	put(t, "\n  constitution: ");
-	put_value(t, cd_json_str(p, "constitution_commit"));
-	putf(t, "\n  usage: %.0f tokens in, %.0f out, %.0f ms\n",
-	     cd_json_num(usage, "input_tokens", 0), cd_json_num(usage, "output_tokens", 0),
-	     cd_json_num(p, "latency_ms", 0));
+	put(t, "\nProvenance\n");
+	if (!cd_json_str(p, "model")) {
+		put(t, "  written by hand\n");
+	} else {
+		put(t, "  model: ");
+		put_value(t, cd_json_str(p, "provider"));
+		put(t, "/");
+		put_value(t, cd_json_str(p, "model"));
+		put(t, " at ");
+		put_value(t, cd_json_str(p, "endpoint_host"));
+		put(t, "\n  prompt: ");
+		put_value(t, cd_json_str(prompt, "name"));
+		put(t, " sha256:");
+		put_value(t, cd_json_str(prompt, "sha256"));
+		put(t, "\n  constitution: ");
+		put_value(t, cd_json_str(p, "constitution_commit"));
+		putf(t, "\n  usage: %.0f tokens in, %.0f out, %.0f ms\n",
+		     cd_json_num(usage, "input_tokens", 0), cd_json_num(usage, "output_tokens", 0),
+		     cd_json_num(p, "latency_ms", 0));
+	}
 	put(t, "  created: ");
 	put_value(t, cd_json_str(p, "created"));
 	put(t, " by codicil ");
