@@ -115,6 +115,25 @@ static void test_new_scenario_sharing_stock_phrases(void **state)
 	dedup_free(ix);
 }
 
+/* B is A without its last two words: 8 of A's 10 shingles, J = 0.8 exactly,
+ * and A's two other shingles are in no list at all, so they sort first
+ * among A's "rarest" shingles: prefix filtering must still look at B's. */
+static void test_match_at_exactly_the_threshold(void **state)
+{
+	dedup_index *ix = dedup_new(0.8);
+	const char *id;
+	double sim;
+
+	assert_int_equal(dedup_add(ix, "b", "one two three four five six seven eight nine ten"), 0);
+	assert_int_equal(dedup_check(ix, "one two three four five six seven eight nine ten "
+					 "eleven twelve", &id, &sim), DEDUP_NEAR);
+	assert_string_equal(id, "b");
+	assert_true(sim == 0.8);
+	assert_int_equal(dedup_check(ix, "one two three four five six seven eight nine ten "
+					 "eleven twelve thirteen", &id, &sim), DEDUP_NEW);
+	dedup_free(ix);
+}
+
 static void test_bad_threshold(void **state)
 {
 	assert_null(dedup_new(0));
@@ -273,6 +292,7 @@ int main(void)
 		cmocka_unit_test(test_exact_duplicate_despite_case_and_punctuation),
 		cmocka_unit_test(test_near_duplicate_with_a_few_words_changed),
 		cmocka_unit_test(test_new_scenario_sharing_stock_phrases),
+		cmocka_unit_test(test_match_at_exactly_the_threshold),
 		cmocka_unit_test(test_bad_threshold),
 		cmocka_unit_test(test_add_library),
 		cmocka_unit_test(test_prefilter_agrees_with_brute_force),
