@@ -12,6 +12,8 @@
 #include "codicil/error.h"
 #include "codicil/file.h"
 #include "codicil/hash.h"
+#include "codicil/json.h"
+#include "codicil/llm.h"
 #include "codicil/prompt.h"
 #include "codicil/schemas.h"
 
@@ -323,6 +325,61 @@ static void test_duplicate_ids_appear_once(void **state)
 	cJSON_Delete(s);
 }
 
+/* The schemas work with the validator the llm layer applies to replies. */
+static int reply_ok(const cJSON *schema, const char *reply)
+{
+	cJSON *v = cd_json_parse(reply, strlen(reply), "reply");
+	cd_buf path = CD_BUF_INIT;
+	int rc;
+
+	assert_non_null(v);
+	rc = llm_schema_validate(schema, v, &path);
+	cJSON_Delete(v);
+	cd_buf_free(&path);
+	return rc == 0;
+}
+
+static void test_replies_checked_against_schemas(void **state)
+{
+	cJSON *gen = schema_generate(ids, 4, CASE_COUNTEREXAMPLE, 3), *amend = schema_amend(ids, 4);
+	cJSON *judge = schema_judge();
+
+	assert_true(reply_ok(gen, "{\"cases\": [{\"kind\": \"counterexample\", "
+				  "\"principles\": [\"privacy\"], \"scenario\": \"s\", "
+				  "\"literal_reading\": \"l\", \"expected\": \"e\", "
+				  "\"rationale\": \"r\", \"severity\": 4}]}"));
+	/* an invented principle id, a wrong kind, a severity out of range */
+	assert_false(reply_ok(gen, "{\"cases\": [{\"kind\": \"counterexample\", "
+				   "\"principles\": [\"telepathy\"], \"scenario\": \"s\", "
+				   "\"literal_reading\": \"l\", \"expected\": \"e\", "
+				   "\"rationale\": \"r\", \"severity\": 4}]}"));
+	assert_non_null(strstr(cd_err_msg(), "principles"));
+	assert_false(reply_ok(gen, "{\"cases\": [{\"kind\": \"probe\", "
+				   "\"principles\": [\"privacy\"], \"scenario\": \"s\", "
+				   "\"literal_reading\": \"l\", \"expected\": \"e\", "
+				   "\"rationale\": \"r\", \"severity\": 4}]}"));
+	assert_false(reply_ok(gen, "{\"cases\": [{\"kind\": \"counterexample\", "
+				   "\"principles\": [\"privacy\"], \"scenario\": \"s\", "
+				   "\"literal_reading\": \"l\", \"expected\": \"e\", "
+				   "\"rationale\": \"r\", \"severity\": 6}]}"));
+	assert_true(reply_ok(amend, "{\"title\": \"t\", \"rationale\": \"r\", \"edits\": "
+				    "[{\"op\": \"insert_after\", \"id\": \"privacy\", "
+				    "\"new_id\": \"imminent-harm\", \"heading\": \"H\", "
+				    "\"body\": \"B\"}, {\"op\": \"delete\", \"id\": \"s1.2\", "
+				    "\"new_id\": null, \"heading\": null, \"body\": null}], "
+				    "\"pros\": [], \"cons\": [\"c\"]}"));
+	assert_false(reply_ok(amend, "{\"title\": \"t\", \"rationale\": \"r\", \"edits\": "
+				     "[{\"op\": \"delete\", \"id\": \"s1.2\"}], "
+				     "\"pros\": [], \"cons\": []}"));
+	assert_true(reply_ok(judge, "{\"verdict\": \"unclear\", \"confidence\": 0.4, "
+				    "\"reasoning\": \"r\"}"));
+	assert_false(reply_ok(judge, "{\"verdict\": \"unclear\", \"confidence\": 0.4, "
+				     "\"reasoning\": \"r\", \"extra\": 1}"));
+	cJSON_Delete(gen);
+	cJSON_Delete(amend);
+	cJSON_Delete(judge);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_generate_schema),
 		cmocka_unit_test(test_other_schemas),
 		cmocka_unit_test(test_duplicate_ids_appear_once),
+		cmocka_unit_test(test_replies_checked_against_schemas),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
