@@ -222,6 +222,21 @@ void prompt_free(prompt *p)
 
 /* ---- rendering ---- */
 
+/* Values sit inside <tag>...</tag> blocks that the templates declare to be
+ * data.  A value must not be able to close its block early, so every "</"
+ * in it is written as "<\/": the text stays readable, the tag is gone. */
+static int put_value(cd_buf *out, const char *v)
+{
+	const char *close;
+
+	while ((close = strstr(v, "</"))) {
+		if (cd_buf_append(out, v, (size_t)(close - v)) < 0 || cd_buf_puts(out, "<\\/") < 0)
+			return -1;
+		v = close + 2;
+	}
+	return cd_buf_puts(out, v);
+}
+
 typedef struct render {
 	const prompt *p;
 	const prompt_var *vars;
@@ -246,7 +261,7 @@ static int emit(void *ud, const char *lit, size_t litlen, const char *name, size
 			   (int)namelen, name);
 		return -1;
 	}
-	return cd_buf_puts(r->out, r->vars[i].value);
+	return put_value(r->out, r->vars[i].value);
 }
 
 int prompt_render(const prompt *p, const prompt_var *vars, size_t n, cd_buf *out)
