@@ -288,16 +288,20 @@ static void collect_finished(xport *x)
 	}
 }
 
-/* How long poll may sleep: the caller's limit, and the first retry that
- * comes due while a slot is free to run it. */
+/* How long poll may sleep: the caller's limit, the first stall deadline of
+ * a running attempt, and the first retry that comes due while a slot is
+ * free to run it. */
 static int poll_timeout(const xport *x, int timeout_ms)
 {
 	double wait = timeout_ms < 0 ? 60000 : timeout_ms, now = xport_now_ms();
+	int slot_free = x->nrunning < (size_t)x->o.concurrency;
 
-	if (x->nrunning < (size_t)x->o.concurrency)
-		for (const struct xjob *j = x->head; j; j = j->next)
-			if (j->state == JOB_WAITING)
-				wait = fmin(wait, fmax(0, ceil(j->due_ms - now)));
+	for (const struct xjob *j = x->head; j; j = j->next) {
+		if (j->state == JOB_RUNNING)
+			wait = fmin(wait, fmax(0, ceil(job_stall_deadline(j) - now)));
+		else if (j->state == JOB_WAITING && slot_free)
+			wait = fmin(wait, fmax(0, ceil(j->due_ms - now)));
+	}
 	return (int)wait;
 }
 

@@ -40,6 +40,10 @@ struct xjob {
 	size_t nevents;
 	int too_large;
 	int stream_bad;       /* the provider rejected a stream event */
+	int stalled;          /* no byte moved for stall_ms */
+	double stall_ms;
+	double last_activity_ms;
+	curl_off_t moved;     /* bytes up and down so far */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -64,6 +68,8 @@ void job_end_attempt(struct xjob *j);
 
 /* After an attempt ended with rc: 1 when another attempt may help, with the
  * server's Retry-After (seconds, -1 none) and a short reason for the user. */
+/* When this running attempt counts as stalled (monotonic ms). */
+double job_stall_deadline(const struct xjob *j);
 int job_retryable(struct xjob *j, CURLcode rc, double *retry_after, char *why, size_t whylen);
 /* The final answer of the job from its last attempt. */
 void job_finish(struct xjob *j, CURLcode rc, const xport_opts *o, llm_response *r);

@@ -151,6 +151,32 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
+/* The stall watchdog.  CURLOPT_LOW_SPEED_TIME alone fires late: curl
+ * averages the speed over the last five seconds, so the request's own
+ * bytes keep it above 1 byte/s for a while.  curl calls this whenever it
+ * looks at the transfer, so a stall is seen as soon as the loop wakes up
+ * (it wakes by job_stall_deadline). */
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	struct xjob *j = ud;
+	double now = xport_now_ms();
+
+	if (dlnow + ulnow != j->moved) {
+		j->moved = dlnow + ulnow;
+		j->last_activity_ms = now;
+	} else if (now - j->last_activity_ms >= j->stall_ms) {
+		j->stalled = 1;
+		return 1;
+	}
+	return 0;
+}
+
+double job_stall_deadline(const struct xjob *j)
+{
+	return j->last_activity_ms + j->stall_ms;
+}
+
 static void reset_attempt_state(struct xjob *j, size_t max_body)
 {
 	cd_buf_free(&j->reply);
@@ -160,6 +186,9 @@ static void reset_attempt_state(struct xjob *j, size_t max_body)
 	j->nevents = 0;
 	j->too_large = 0;
 	j->stream_bad = 0;
+	j->stalled = 0;
+	j->moved = 0;
+	j->last_activity_ms = xport_now_ms();
 	j->errbuf[0] = '\0';
 }
 
@@ -172,6 +201,7 @@ int job_start_attempt(struct xjob *j, const xport_opts *o)
 		return -1;
 	}
 	reset_attempt_state(j, o->max_body);
+	j->stall_ms = (double)o->stall_timeout_s * 1e3;
 	j->easy = e;
 	curl_easy_setopt(e, CURLOPT_PRIVATE, j);
 	curl_easy_setopt(e, CURLOPT_URL, j->url);
@@ -186,6 +216,9 @@ int job_start_attempt(struct xjob *j, const xport_opts *o)
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, j);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
+	curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(e, CURLOPT_XFERINFODATA, j);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "codicil/" CODICIL_VERSION);
 	j->attempts++;
@@ -234,15 +267,14 @@ static double retry_after_s(struct xjob *j)
 }
 
 /* The transfer error in words, never quoting a header. */
-static void describe_curl_error(struct xjob *j, CURLcode rc, long stall_s, char *out,
-				size_t n)
+static void describe_curl_error(struct xjob *j, CURLcode rc, char *out, size_t n)
 {
 	curl_off_t connected = 0;
 
 	if (rc == CURLE_OPERATION_TIMEDOUT) {
 		curl_easy_getinfo(j->easy, CURLINFO_CONNECT_TIME_T, &connected);
-		if (connected)
-			snprintf(out, n, "the server sent nothing for %ld s", stall_s);
+		if (connected || j->stalled)
+			snprintf(out, n, "the server sent nothing for %.0f s", j->stall_ms / 1e3);
 		else
 			snprintf(out, n, "no connection within the connect timeout");
 		return;
@@ -250,17 +282,24 @@ static void describe_curl_error(struct xjob *j, CURLcode rc, long stall_s, char 
 	snprintf(out, n, "%s", j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc));
 }
 
+/* A stall the watchdog caught is a timeout like curl's own. */
+static CURLcode effective(const struct xjob *j, CURLcode rc)
+{
+	return j->stalled ? CURLE_OPERATION_TIMEDOUT : rc;
+}
+
 int job_retryable(struct xjob *j, CURLcode rc, double *retry_after, char *why, size_t whylen)
 {
 	long code = http_status(j);
 
+	rc = effective(j, rc);
 	*retry_after = -1;
 	if (j->too_large || j->stream_bad)
 		return 0;
 	if (rc != CURLE_OK) {
 		if (!retryable_curl_error(rc))
 			return 0;
-		snprintf(why, whylen, "%s", j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc));
+		describe_curl_error(j, rc, why, whylen);
 		return 1;
 	}
 	if (!retryable_status(code))
@@ -319,6 +358,7 @@ void job_finish(struct xjob *j, CURLcode rc, const xport_opts *o, llm_response *
 	long code = http_status(j);
 	char origin[256], what[CURL_ERROR_SIZE + 64];
 
+	rc = effective(j, rc);
 	r->http_status = code;
 	r->retry_after = rc == CURLE_OK ? retry_after_s(j) : -1;
 	if (j->too_large) {
@@ -335,7 +375,7 @@ void job_finish(struct xjob *j, CURLcode rc, const xport_opts *o, llm_response *
 					  "the streamed reply has an event that is not what the API promises");
 	} else if (rc != CURLE_OK) {
 		url_origin(j->url, origin, sizeof origin);
-		describe_curl_error(j, rc, o->stall_timeout_s, what, sizeof what);
+		describe_curl_error(j, rc, what, sizeof what);
 		llm_response_fail(r, LLM_ERR_TRANSPORT, "no reply from %s: %s (%d attempt%s)",
 				  origin, what, j->attempts, j->attempts == 1 ? "" : "s");
 		return;
