@@ -87,17 +87,33 @@ int xport_new(const xport_opts *o, xport **out)
 	return 0;
 }
 
-static void unlink_job(xport *x, struct xjob *j)
+static void list_append(struct job_list *l, struct xjob *j)
+{
+	j->next = NULL;
+	j->prev = l->tail;
+	if (l->tail)
+		l->tail->next = j;
+	else
+		l->head = j;
+	l->tail = j;
+}
+
+static void list_remove(struct job_list *l, struct xjob *j)
 {
 	if (j->prev)
 		j->prev->next = j->next;
 	else
-		x->head = j->next;
+		l->head = j->next;
 	if (j->next)
 		j->next->prev = j->prev;
 	else
-		x->tail = j->prev;
+		l->tail = j->prev;
 	j->prev = j->next = NULL;
+}
+
+static void unlink_job(xport *x, struct xjob *j)
+{
+	list_remove(j->state == JOB_QUEUED ? &x->queue : &x->active, j);
 	x->njobs--;
 }
 
@@ -114,8 +130,8 @@ void xport_free(xport *x)
 {
 	if (!x)
 		return;
-	while (x->head) {
-		struct xjob *j = x->head;
+	while (x->active.head || x->queue.head) {
+		struct xjob *j = x->active.head ? x->active.head : x->queue.head;
 		stop_running(x, j);
 		unlink_job(x, j);
 		job_free(j);
@@ -154,12 +170,7 @@ int xport_submit(xport *x, const llm_provider *p, const llm_request *req,
 	j->done = done;
 	j->ud = ud;
 	j->state = JOB_QUEUED;
-	j->prev = x->tail;
-	if (x->tail)
-		x->tail->next = j;
-	else
-		x->head = j;
-	x->tail = j;
+	list_append(&x->queue, j);
 	x->njobs++;
 	if (job)
 		*job = j->id;
@@ -198,6 +209,10 @@ static int start_job(xport *x, struct xjob *j)
 		cd_err_set("%s", curl_multi_strerror(mc));
 		return -1;
 	}
+	if (j->state == JOB_QUEUED) {
+		list_remove(&x->queue, j);
+		list_append(&x->active, j);
+	}
 	j->state = JOB_RUNNING;
 	x->nrunning++;
 	return 0;
@@ -211,25 +226,27 @@ static void fail_to_start(xport *x, struct xjob *j)
 	deliver(x, j, &r);
 }
 
-static int ready(const struct xjob *j, double now)
+static int slot_free(const xport *x)
 {
-	return j->state == JOB_QUEUED || (j->state == JOB_WAITING && j->due_ms <= now);
+	return x->nrunning < (size_t)x->o.concurrency;
 }
 
+/* Retries that are due first (they are older), then the queue in order. */
 static void start_ready(xport *x)
 {
 	double now = xport_now_ms();
-	struct xjob *j;
+	struct xjob *j, *next;
 
-restart:
-	for (j = x->head; j && x->nrunning < (size_t)x->o.concurrency; j = j->next) {
-		if (!ready(j, now))
-			continue;
-		if (start_job(x, j) < 0) {
+	for (j = x->active.head; j && slot_free(x); j = next) {
+		next = j->next;
+		if (j->state == JOB_WAITING && j->due_ms <= now && start_job(x, j) < 0) {
 			fail_to_start(x, j);
-			goto restart;
+			next = x->active.head; /* the callback may have changed the list */
 		}
 	}
+	while ((j = x->queue.head) && slot_free(x))
+		if (start_job(x, j) < 0)
+			fail_to_start(x, j);
 }
 
 static double rand01(xport *x)
@@ -294,12 +311,11 @@ static void collect_finished(xport *x)
 static int poll_timeout(const xport *x, int timeout_ms)
 {
 	double wait = timeout_ms < 0 ? 60000 : timeout_ms, now = xport_now_ms();
-	int slot_free = x->nrunning < (size_t)x->o.concurrency;
 
-	for (const struct xjob *j = x->head; j; j = j->next) {
+	for (const struct xjob *j = x->active.head; j; j = j->next) {
 		if (j->state == JOB_RUNNING)
 			wait = fmin(wait, fmax(0, ceil(job_stall_deadline(j) - now)));
-		else if (j->state == JOB_WAITING && slot_free)
+		else if (slot_free(x))
 			wait = fmin(wait, fmax(0, ceil(j->due_ms - now)));
 	}
 	return (int)wait;
@@ -350,21 +366,31 @@ static void cancel_job(xport *x, struct xjob *j)
 	deliver(x, j, &r);
 }
 
-void xport_cancel(xport *x, unsigned job)
+static struct xjob *find_job(struct job_list *l, unsigned id)
 {
-	for (struct xjob *j = x->head; j; j = j->next) {
-		if (j->id == job) {
-			cancel_job(x, j);
-			return;
-		}
-	}
+	for (struct xjob *j = l->head; j; j = j->next)
+		if (j->id == id)
+			return j;
+	return NULL;
 }
 
-/* Jobs that callbacks submit meanwhile (higher ids, at the tail) survive. */
+void xport_cancel(xport *x, unsigned job)
+{
+	struct xjob *j = find_job(&x->active, job);
+
+	if (j || (j = find_job(&x->queue, job)))
+		cancel_job(x, j);
+}
+
+/* Jobs that callbacks submit meanwhile (higher ids, queued at the tail)
+ * survive. */
 void xport_cancel_all(xport *x)
 {
 	unsigned last = x->last_id;
+	struct xjob *j;
 
-	while (x->head && x->head->id <= last)
-		cancel_job(x, x->head);
+	while ((j = x->active.head))
+		cancel_job(x, j);
+	while ((j = x->queue.head) && j->id <= last)
+		cancel_job(x, j);
 }

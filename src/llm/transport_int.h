@@ -15,7 +15,7 @@ enum job_state {
 };
 
 struct xjob {
-	struct xjob *prev, *next; /* the pool's list, in submission order */
+	struct xjob *prev, *next; /* in the pool's queue or active list */
 	unsigned id;
 	enum job_state state;
 	const llm_provider *p;
@@ -47,10 +47,17 @@ struct xjob {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
+struct job_list {
+	struct xjob *head, *tail;
+};
+
+/* Queued jobs wait in `queue` (FIFO); running jobs and those waiting for a
+ * retry are in `active`, so the loop's scans stay short however many jobs
+ * are queued. */
 struct xport {
 	xport_opts o;
 	CURLM *multi;
-	struct xjob *head, *tail;
+	struct job_list queue, active;
 	size_t njobs, nrunning;
 	unsigned last_id;
 	uint64_t rng;
