@@ -255,6 +255,20 @@ static int is_suffix(const char *s, const char *suffix)
 }
 
 /* Fills rq, reply and fault for one request from the script. */
+static int key_missing(struct fakellm_state *st, struct MHD_Connection *mc, int anthropic)
+{
+	const char *v;
+
+	if (!st->require_key)
+		return 0;
+	if (anthropic) {
+		v = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "x-api-key");
+		return !v || strcmp(v, st->require_key);
+	}
+	v = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Authorization");
+	return !v || strncmp(v, "Bearer ", 7) || strcmp(v + 7, st->require_key);
+}
+
 static void script(struct fakellm_state *st, struct MHD_Connection *mc, struct fakellm_request *rq,
 		   struct fakellm_reply *r, struct fakellm_fault *f, struct queued **q)
 {
@@ -270,6 +284,11 @@ static void script(struct fakellm_state *st, struct MHD_Connection *mc, struct f
 	*f = st->fault;
 	if (!fault_applies(f, rq->n, rq->attempt))
 		f->kind = FAKELLM_NONE;
+	if (key_missing(st, mc, rq->anthropic)) {
+		f->kind = FAKELLM_STATUS;
+		f->status = 401;
+		f->retry_after_s = 0;
+	}
 	pthread_mutex_unlock(&st->lock);
 	if (st->handler)
 		st->handler(st->ud, rq, r, f);

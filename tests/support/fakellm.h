@@ -85,6 +85,9 @@ struct fakellm_opts {
 	struct fakellm_fault fault; /* the fault plan */
 	fakellm_handler handler;
 	void *ud;
+	/* Non-NULL: answer 401 unless the request carries this key, as
+	 * "Authorization: Bearer KEY" (OpenAI) or "x-api-key: KEY" (Anthropic). */
+	const char *require_key;
 };
 
 struct fakellm_state;

@@ -311,7 +311,7 @@ int fake_build_reply(const struct fakellm_request *rq, const cJSON *req,
 	return rc;
 }
 
-static void error_words(int status, const char **type, const char **msg)
+static void error_words(int anthropic, int status, const char **type, const char **msg)
 {
 	switch (status) {
 	case 400: *type = "invalid_request_error"; *msg = "Invalid request"; break;
@@ -321,7 +321,7 @@ static void error_words(int status, const char **type, const char **msg)
 	case 429: *type = "rate_limit_error"; *msg = "Rate limit reached; try again later"; break;
 	case 529: *type = "overloaded_error"; *msg = "Overloaded"; break;
 	default:
-		*type = status >= 500 ? "server_error" : "invalid_request_error";
+		*type = status < 500 ? "invalid_request_error" : anthropic ? "api_error" : "server_error";
 		*msg = status == 503 ? "The server is overloaded" : "The server had an error";
 	}
 }
@@ -331,7 +331,7 @@ int fake_build_error(int anthropic, int status, struct fake_answer *out)
 	const char *type, *msg;
 	cJSON *j = cJSON_CreateObject(), *e;
 
-	error_words(status, &type, &msg);
+	error_words(anthropic, status, &type, &msg);
 	if (anthropic)
 		cJSON_AddStringToObject(j, "type", "error");
 	e = cJSON_AddObjectToObject(j, "error");

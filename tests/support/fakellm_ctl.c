@@ -37,6 +37,7 @@ static void free_state(struct fakellm_state *st)
 	free(st->reply_refusal);
 	free(st->reply_finish);
 	free(st->bodies);
+	free(st->require_key);
 	free(st->last_body);
 	cd_buf_free(&st->last_headers);
 	pthread_mutex_destroy(&st->lock);
@@ -79,6 +80,7 @@ struct fakellm *fakellm_start(const struct fakellm_opts *o)
 	st->fault = o->fault;
 	st->handler = o->handler;
 	st->ud = o->ud;
+	st->require_key = dup_or_null(o->require_key);
 	atomic_store(&st->latency_ms, o->latency_ms);
 	st->d = start_daemon(st, o->port);
 	info = st->d ? MHD_get_daemon_info(st->d, MHD_DAEMON_INFO_BIND_PORT) : NULL;

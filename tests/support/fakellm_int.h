@@ -47,6 +47,7 @@ struct fakellm_state {
 	cd_buf last_headers;
 	fakellm_handler handler;
 	void *ud;
+	char *require_key;
 };
 
 struct fake_answer {

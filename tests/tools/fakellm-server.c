@@ -27,7 +27,8 @@ static const char usage[] =
 	"                        (neither: to every request)\n"
 	"  --retry-after S       send Retry-After: S with a status fault\n"
 	"  --stall-ms N          length of a stall (default 5000)\n"
-	"  --oversize-mib N      size of an oversized reply (default 9)\n";
+	"  --oversize-mib N      size of an oversized reply (default 9)\n"
+	"  --require-key KEY     answer 401 unless the request carries KEY\n";
 
 static const struct {
 	const char *name;
@@ -128,6 +129,8 @@ int main(int argc, char **argv)
 			o.fault.retry_after_s = int_arg(v);
 		else if (!strcmp(a, "--stall-ms"))
 			o.fault.stall_ms = int_arg(v);
+		else if (!strcmp(a, "--require-key"))
+			o.require_key = v;
 		else if (!strcmp(a, "--oversize-mib"))
 			o.fault.oversize_bytes = (size_t)int_arg(v) << 20;
 		else {

@@ -15,7 +15,8 @@
 
 static void test_plain_reply(void **state)
 {
-	struct fakellm_opts fo = { .reply = { .content = "Principle 3 fails here." } };
+	struct fakellm_opts fo = { .reply = { .content = "Principle 3 fails here." },
+				   .require_key = XT_KEY };
 	struct xt_env e = { 0 };
 	struct xt_outcome o = { 0 };
 	char *auth, *body;
@@ -37,6 +38,19 @@ static void test_plain_reply(void **state)
 	assert_int_equal(fakellm_path_requests(e.f, "/v1" XT_CHAT), 1);
 	free(auth);
 	free(body);
+	xt_outcome_clear(&o);
+	xt_env_stop(&e);
+
+	/* a wrong key: 401, one attempt */
+	memset(&e, 0, sizeof e);
+	fo.require_key = "sk-another-key";
+	xt_env_start(&e, &fo);
+	xt_submit(&e, "find a counter-example", &o);
+	xt_run(&e);
+	assert_int_equal(o.status, LLM_ERR_HTTP);
+	assert_int_equal(o.http, 401);
+	assert_int_equal(o.attempts, 1);
+	assert_null(strstr(o.error, XT_KEY));
 	xt_outcome_clear(&o);
 	xt_env_stop(&e);
 }
