@@ -4,6 +4,7 @@
 #include "transport_int.h"
 
 #include "codicil/error.h"
+#include "codicil/sanitize.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -282,10 +283,15 @@ static void describe_curl_error(struct xjob *j, CURLcode rc, char *out, size_t n
 	snprintf(out, n, "%s", j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc));
 }
 
-/* A stall the watchdog caught is a timeout like curl's own. */
+/* A stall the watchdog caught is a timeout like curl's own; a stream whose
+ * end marker arrived is whole even if the connection then broke. */
 static CURLcode effective(const struct xjob *j, CURLcode rc)
 {
-	return j->stalled ? CURLE_OPERATION_TIMEDOUT : rc;
+	if (j->stalled)
+		return CURLE_OPERATION_TIMEDOUT;
+	if (j->stream.done && (rc == CURLE_PARTIAL_FILE || rc == CURLE_RECV_ERROR))
+		return CURLE_OK;
+	return rc;
 }
 
 int job_retryable(struct xjob *j, CURLcode rc, double *retry_after, char *why, size_t whylen)
@@ -318,6 +324,16 @@ static void url_origin(const char *url, char *out, size_t n)
 	snprintf(out, n, "%.*s", (int)len, url);
 }
 
+/* Error text from the server, made one inert line. */
+static void fail_mid_stream(llm_response *r, const char *error)
+{
+	char *line = cd_sanitize_dup(error, CD_SAN_ONE_LINE);
+
+	llm_response_fail(r, LLM_ERR_HTTP, "the API reported an error mid-stream: %.300s",
+			  line ? line : "(unreadable)");
+	free(line);
+}
+
 static void finish_stream(struct xjob *j, llm_response *r)
 {
 	llm_stream *st = &j->stream;
@@ -329,8 +345,7 @@ static void finish_stream(struct xjob *j, llm_response *r)
 	r->usage = st->usage;
 	fr = r->finish_reason ? r->finish_reason : "";
 	if (st->error)
-		llm_response_fail(r, LLM_ERR_HTTP, "the API reported an error mid-stream: %s",
-				  st->error);
+		fail_mid_stream(r, st->error);
 	else if (!st->done)
 		llm_response_fail(r, LLM_ERR_PARSE,
 				  "the streamed reply ended before its end marker; try again");
@@ -345,12 +360,16 @@ static void finish_stream(struct xjob *j, llm_response *r)
 		r->status = LLM_OK;
 }
 
+/* The provider may check the structured reply itself; if it left that
+ * undone, it is done here. */
 static void parse_body(struct xjob *j, long code, llm_response *r)
 {
 	r->status = LLM_OK;
 	if (j->p->parse(&j->req, code, cd_buf_cstr(&j->reply), j->reply.len, r) < 0 &&
 	    r->status == LLM_OK)
 		llm_response_fail(r, LLM_ERR_PARSE, "the reply is not what the API promises");
+	if (r->status == LLM_OK && j->req.schema && !r->json)
+		llm_structured_finish(&j->req, r);
 }
 
 void job_finish(struct xjob *j, CURLcode rc, const xport_opts *o, llm_response *r)
@@ -368,8 +387,7 @@ void job_finish(struct xjob *j, CURLcode rc, const xport_opts *o, llm_response *
 	}
 	if (j->stream_bad) {
 		if (j->stream.error)
-			llm_response_fail(r, LLM_ERR_HTTP, "the API reported an error mid-stream: %s",
-					  j->stream.error);
+			fail_mid_stream(r, j->stream.error);
 		else
 			llm_response_fail(r, LLM_ERR_PARSE,
 					  "the streamed reply has an event that is not what the API promises");

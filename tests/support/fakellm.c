@@ -222,6 +222,8 @@ static int build_answer(const struct fakellm_request *rq, const cJSON *req,
 		r->content = big;
 	}
 	rc = fake_build_reply(rq, req, r, a);
+	if (rc == 0 && f->kind == FAKELLM_STREAM_ERROR && rq->stream)
+		rc = fake_build_stream_error(rq->anthropic, a);
 	free(big);
 	return rc;
 }

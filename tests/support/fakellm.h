@@ -34,6 +34,8 @@ enum fakellm_fault_kind {
 	                      for stall_ms, then the rest */
 	FAKELLM_OVERSIZED, /* 200 with a valid reply of about oversize_bytes */
 	FAKELLM_HOSTILE,   /* 200 whose content is FAKELLM_HOSTILE_TEXT */
+	FAKELLM_STREAM_ERROR, /* streams: the first event, then the API's error
+	                         event ("Overloaded"), then the end */
 };
 
 struct fakellm_fault {

@@ -352,3 +352,19 @@ int fake_build_error(int anthropic, int status, struct fake_answer *out)
 	out->end_marker = out->data.len;
 	return 0;
 }
+
+int fake_build_stream_error(int anthropic, struct fake_answer *out)
+{
+	cJSON *j = cJSON_CreateObject(), *e;
+
+	out->data.len = out->first_event;
+	if (anthropic)
+		cJSON_AddStringToObject(j, "type", "error");
+	e = cJSON_AddObjectToObject(j, "error");
+	cJSON_AddStringToObject(e, "type", anthropic ? "overloaded_error" : "server_error");
+	cJSON_AddStringToObject(e, "message", "Overloaded");
+	if (put_event(&out->data, anthropic ? "error" : NULL, j) < 0)
+		return -1;
+	out->end_marker = out->data.len;
+	return 0;
+}

@@ -61,6 +61,8 @@ struct fake_answer {
 /* A successful (or refused) reply in the request's API, streamed or not. */
 int fake_build_reply(const struct fakellm_request *rq, const cJSON *req,
 		     const struct fakellm_reply *r, struct fake_answer *out);
+/* Cut a built stream after its first event and add an error event. */
+int fake_build_stream_error(int anthropic, struct fake_answer *out);
 /* The API's error JSON for an HTTP status. */
 int fake_build_error(int anthropic, int status, struct fake_answer *out);
 

@@ -40,7 +40,7 @@ static int tp_parse(const llm_request *req, long status, const char *body, size_
 
 static int tp_stream_event(llm_stream *st, const char *event, const char *data)
 {
-	const cJSON *choice, *content, *finish;
+	const cJSON *choice, *content, *finish, *error;
 	cJSON *j;
 
 	if (!strcmp(data, "[DONE]")) {
@@ -50,6 +50,12 @@ static int tp_stream_event(llm_stream *st, const char *event, const char *data)
 	j = cJSON_Parse(data);
 	if (!j)
 		return -1;
+	error = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(j, "error"), "message");
+	if (cJSON_IsString(error)) {
+		free(st->error);
+		st->error = strdup(error->valuestring);
+	}
 	choice = first_choice(j);
 	content = cJSON_GetObjectItemCaseSensitive(
 		cJSON_GetObjectItemCaseSensitive(choice, "delta"), "content");

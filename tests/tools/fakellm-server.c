@@ -21,7 +21,8 @@ static const char usage[] =
 	"  --reply-file F        the reply content from a file (e.g. JSON)\n"
 	"  --finish-reason R     as the API says it (\"length\", \"max_tokens\", ...)\n"
 	"  --fault KIND          an HTTP status (429, 500, 503, 401, ...) or reset,\n"
-	"                        truncated, no-end, not-json, stall, oversized, hostile\n"
+	"                        truncated, no-end, not-json, stall, oversized, hostile,\n"
+	"                        stream-error\n"
 	"  --fault-first K       apply the fault to the first K attempts of each request\n"
 	"  --fault-every N       apply it to every N-th request\n"
 	"                        (neither: to every request)\n"
@@ -37,7 +38,7 @@ static const struct {
 	{ "reset", FAKELLM_RESET },       { "truncated", FAKELLM_TRUNCATED },
 	{ "no-end", FAKELLM_NO_END },     { "not-json", FAKELLM_NOT_JSON },
 	{ "stall", FAKELLM_STALL },       { "oversized", FAKELLM_OVERSIZED },
-	{ "hostile", FAKELLM_HOSTILE },
+	{ "hostile", FAKELLM_HOSTILE },   { "stream-error", FAKELLM_STREAM_ERROR },
 };
 
 static int parse_fault(const char *s, struct fakellm_fault *f)

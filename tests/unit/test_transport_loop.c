@@ -126,6 +126,16 @@ static void test_stream_faults(void **state)
 	assert_int_equal(o.attempts, 1);
 	xt_outcome_clear(&o);
 
+	/* an error event mid-stream: the API's words, not retried */
+	fakellm_set_fault(e.f, &(struct fakellm_fault){ .kind = FAKELLM_STREAM_ERROR, .every = 1 });
+	xt_submit_req(&e, "hello", 1, NULL, &o);
+	xt_run(&e);
+	assert_int_equal(o.status, LLM_ERR_HTTP);
+	assert_int_equal(o.http, 200);
+	assert_int_equal(o.attempts, 1);
+	assert_non_null(strstr(o.error, "Overloaded"));
+	xt_outcome_clear(&o);
+
 	/* connection cut mid-stream: retried */
 	fakellm_set_fault(e.f, &(struct fakellm_fault){ .kind = FAKELLM_TRUNCATED, .first = 1 });
 	xt_submit_req(&e, "cut", 1, NULL, &o);
@@ -137,23 +147,27 @@ static void test_stream_faults(void **state)
 	xt_env_stop(&e);
 }
 
-static void test_stream_structured(void **state)
+/* A schema request ends with the parsed reply, streamed or not. */
+static void test_structured_reply(void **state)
 {
 	struct fakellm_opts fo = { .reply = { .content = "{\"verdict\":\"handled\",\"confidence\":0.8}" } };
 	struct xt_env e = { 0 };
 	struct xt_outcome o = { 0 };
-	cJSON *schema = cJSON_Parse("{\"type\":\"object\",\"properties\":{\"verdict\":{\"type\":"
-				    "\"string\"},\"confidence\":{\"type\":\"number\"}},"
-				    "\"required\":[\"verdict\",\"confidence\"]}");
+	cJSON *schema;
 
 	xt_env_start(&e, &fo);
-	xt_submit_req(&e, "judge", 1, schema, &o);
-	cJSON_Delete(schema); /* the transport keeps its own copy */
-	xt_run(&e);
-	assert_int_equal(o.status, LLM_OK);
-	assert_non_null(o.json);
-	assert_string_equal(cJSON_GetObjectItem(o.json, "verdict")->valuestring, "handled");
-	xt_outcome_clear(&o);
+	for (int stream = 0; stream <= 1; stream++) {
+		schema = cJSON_Parse("{\"type\":\"object\",\"properties\":{\"verdict\":{\"type\":"
+				     "\"string\"},\"confidence\":{\"type\":\"number\"}},"
+				     "\"required\":[\"verdict\",\"confidence\"]}");
+		xt_submit_req(&e, "judge", stream, schema, &o);
+		cJSON_Delete(schema); /* the transport keeps its own copy */
+		xt_run(&e);
+		assert_int_equal(o.status, LLM_OK);
+		assert_non_null(o.json);
+		assert_string_equal(cJSON_GetObjectItem(o.json, "verdict")->valuestring, "handled");
+		xt_outcome_clear(&o);
+	}
 	xt_env_stop(&e);
 }
 
@@ -310,7 +324,7 @@ int main(void)
 		cmocka_unit_test(test_stream),
 		cmocka_unit_test(test_stream_anthropic),
 		cmocka_unit_test(test_stream_faults),
-		cmocka_unit_test(test_stream_structured),
+		cmocka_unit_test(test_structured_reply),
 		cmocka_unit_test(test_cancel_one),
 		cmocka_unit_test(test_cancel_waiting_retry),
 		cmocka_unit_test(test_cancel_all),
