@@ -184,6 +184,8 @@ static void reset_attempt_state(struct xjob *j, size_t max_body)
 	j->reply.max = max_body;
 	llm_sse_clear(&j->sse);
 	llm_stream_clear(&j->stream);
+	memset(&j->sse, 0, sizeof j->sse); /* in case clear only frees */
+	memset(&j->stream, 0, sizeof j->stream);
 	j->nevents = 0;
 	j->too_large = 0;
 	j->stream_bad = 0;
