@@ -4,7 +4,6 @@
 #include "transport_int.h"
 
 #include "codicil/error.h"
-#include "codicil/sanitize.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -326,42 +325,6 @@ static void url_origin(const char *url, char *out, size_t n)
 	snprintf(out, n, "%.*s", (int)len, url);
 }
 
-/* Error text from the server, made one inert line. */
-static void fail_mid_stream(llm_response *r, const char *error)
-{
-	char *line = cd_sanitize_dup(error, CD_SAN_ONE_LINE);
-
-	llm_response_fail(r, LLM_ERR_HTTP, "the API reported an error mid-stream: %.300s",
-			  line ? line : "(unreadable)");
-	free(line);
-}
-
-static void finish_stream(struct xjob *j, llm_response *r)
-{
-	llm_stream *st = &j->stream;
-	const char *fr;
-
-	r->text = cd_buf_detach(&st->text);
-	r->finish_reason = st->finish_reason;
-	st->finish_reason = NULL;
-	r->usage = st->usage;
-	fr = r->finish_reason ? r->finish_reason : "";
-	if (st->error)
-		fail_mid_stream(r, st->error);
-	else if (!st->done)
-		llm_response_fail(r, LLM_ERR_PARSE,
-				  "the streamed reply ended before its end marker; try again");
-	else if (st->refused)
-		llm_response_fail(r, LLM_ERR_REFUSED, "the model refused to answer");
-	else if (!strcmp(fr, "length") || !strcmp(fr, "max_tokens"))
-		llm_response_fail(r, LLM_ERR_TRUNCATED,
-				  "the reply stopped at the token limit; raise max_tokens");
-	else if (j->req.schema)
-		llm_structured_finish(&j->req, r);
-	else
-		r->status = LLM_OK;
-}
-
 /* The provider may check the structured reply itself; if it left that
  * undone, it is done here. */
 static void parse_body(struct xjob *j, long code, llm_response *r)
@@ -387,13 +350,10 @@ void job_finish(struct xjob *j, CURLcode rc, const xport_opts *o, llm_response *
 				  "the reply is larger than the cap of %zu bytes", o->max_body);
 		return;
 	}
-	if (j->stream_bad) {
-		if (j->stream.error)
-			fail_mid_stream(r, j->stream.error);
-		else
-			llm_response_fail(r, LLM_ERR_PARSE,
-					  "the streamed reply has an event that is not what the API promises");
-	} else if (rc != CURLE_OK) {
+	if (j->stream_bad && !j->stream.error) {
+		llm_response_fail(r, LLM_ERR_PARSE, "the streamed reply is not what the API promises: %s",
+				  cd_err_msg());
+	} else if (rc != CURLE_OK && !j->stream_bad) {
 		url_origin(j->url, origin, sizeof origin);
 		describe_curl_error(j, rc, what, sizeof what);
 		llm_response_fail(r, LLM_ERR_TRANSPORT, "no reply from %s: %s (%d attempt%s)",
@@ -403,7 +363,8 @@ void job_finish(struct xjob *j, CURLcode rc, const xport_opts *o, llm_response *
 		/* also a server that ignored "stream": true and sent plain JSON */
 		parse_body(j, code, r);
 	} else {
-		finish_stream(j, r);
+		/* error event, refusal, cut short, truncation, structured output */
+		llm_stream_finish(&j->req, &j->stream, r);
 	}
 	r->body = cd_buf_detach(&j->reply);
 }

@@ -28,7 +28,8 @@ enum fakellm_fault_kind {
 	FAKELLM_TRUNCATED, /* connection closed mid-body: fewer bytes than
 	                      Content-Length, or a stream cut mid-way */
 	FAKELLM_NO_END,    /* a clean HTTP end, but the JSON cut in half or the
-	                      stream without [DONE] / message_stop */
+	                      stream without its finishing events (finish
+	                      reason and [DONE]; message_delta, message_stop) */
 	FAKELLM_NOT_JSON,  /* 200 with an HTML page */
 	FAKELLM_STALL,     /* headers and the first bytes (event), then nothing
 	                      for stall_ms, then the rest */

@@ -127,6 +127,7 @@ static int openai_stream(const struct reply_ctx *c, struct fake_answer *out)
 		if (put_event(b, NULL, openai_chunk(c, key, text + off, n, NULL)) < 0)
 			return -1;
 	}
+	out->end_marker = b->len;
 	if (put_event(b, NULL, openai_chunk(c, NULL, NULL, 0, c->finish)) < 0)
 		return -1;
 	usage = openai_head(c, "chat.completion.chunk");
@@ -134,7 +135,6 @@ static int openai_stream(const struct reply_ctx *c, struct fake_answer *out)
 	cJSON_AddItemToObject(usage, "usage", openai_usage(c));
 	if (put_event(b, NULL, usage) < 0)
 		return -1;
-	out->end_marker = b->len;
 	return cd_buf_puts(b, "data: [DONE]\n\n");
 }
 
@@ -253,9 +253,9 @@ static int anthropic_stream(const struct reply_ctx *c, struct fake_answer *out)
 	cJSON_AddStringToObject(delta, "stop_reason", c->finish);
 	cJSON_AddNullToObject(delta, "stop_sequence");
 	cJSON_AddItemToObject(j, "usage", anthropic_usage(-1, c->out_tokens));
+	out->end_marker = b->len;
 	if (put_event(b, "message_delta", j) < 0)
 		goto out;
-	out->end_marker = b->len;
 	rc = put_event(b, "message_stop", typed("message_stop"));
 out:
 	free(tool_json);

@@ -55,7 +55,8 @@ struct fake_answer {
 	const char *content_type;
 	cd_buf data;
 	size_t first_event; /* bytes up to the end of the first SSE event */
-	size_t end_marker;  /* where [DONE] / message_stop starts */
+	size_t end_marker;  /* where the finishing events start (finish
+	                       reason, [DONE] / message_delta, message_stop) */
 };
 
 /* A successful (or refused) reply in the request's API, streamed or not. */

@@ -119,11 +119,13 @@ static void test_stream_faults(void **state)
 	struct xt_outcome o = { 0 };
 
 	xt_env_start(&e, &fo);
-	/* ended cleanly without [DONE]: a truncated reply, not retried */
+	/* ended cleanly before its finish reason and [DONE]: cut short, and
+	 * not retried (the server said it was done) */
 	xt_submit_req(&e, "hello", 1, NULL, &o);
 	xt_run(&e);
-	assert_int_equal(o.status, LLM_ERR_PARSE);
+	assert_int_equal(o.status, LLM_ERR_TRANSPORT);
 	assert_int_equal(o.attempts, 1);
+	assert_int_equal(fakellm_requests(e.f), 1);
 	xt_outcome_clear(&o);
 
 	/* an error event mid-stream: the API's words, not retried */
