@@ -366,5 +366,6 @@ void job_finish(struct xjob *j, CURLcode rc, const xport_opts *o, llm_response *
 		/* error event, refusal, cut short, truncation, structured output */
 		llm_stream_finish(&j->req, &j->stream, r);
 	}
+	free(r->body); /* a provider may have kept a copy already */
 	r->body = cd_buf_detach(&j->reply);
 }
