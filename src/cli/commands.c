@@ -9,6 +9,11 @@
 	X(fmt,        "write explicit ids into headings") \
 	X(diff,       "show changes to the charter (line or word level)") \
 	X(log,        "history with provenance trailers") \
+	X(generate,   "ask the model for cases where the charter fails") \
+	X(batch,      "a resumable generation run over many principles") \
+	X(cases,      "list the case library") \
+	X(case,       "show one case") \
+	X(rate,       "record a human verdict on a case") \
 	X(version,    "print version information")
 
 #define DECLARE(name, summary) \

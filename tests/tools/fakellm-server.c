@@ -2,6 +2,7 @@
  * integration tests and the benchmarks.  Prints "listening on PORT" and
  * serves until SIGTERM or SIGINT. */
 #include "../support/fakellm.h"
+#include "../support/fakellm_codicil.h"
 
 #include "codicil/buf.h"
 #include "codicil/file.h"
@@ -29,7 +30,9 @@ static const char usage[] =
 	"  --retry-after S       send Retry-After: S with a status fault\n"
 	"  --stall-ms N          length of a stall (default 5000)\n"
 	"  --oversize-mib N      size of an oversized reply (default 9)\n"
-	"  --require-key KEY     answer 401 unless the request carries KEY\n";
+	"  --require-key KEY     answer 401 unless the request carries KEY\n"
+	"  --codicil             answer codicil's structured requests (cases, judge)\n"
+	"                        with distinct, valid replies (fakellm_codicil.h)\n";
 
 static const struct {
 	const char *name;
@@ -101,6 +104,10 @@ int main(int argc, char **argv)
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(usage, stdout);
 			return 0;
+		}
+		if (!strcmp(a, "--codicil")) {
+			o.handler = fakellm_codicil_handler;
+			continue;
 		}
 		if (!v) {
 			fprintf(stderr, "fakellm-server: %s needs a value\n%s", a, usage);
