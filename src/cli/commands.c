@@ -14,6 +14,8 @@
 	X(cases,      "list the case library") \
 	X(case,       "show one case") \
 	X(rate,       "record a human verdict on a case") \
+	X(judge,      "judge cases against the charter") \
+	X(regress,    "judge every case before and after a change") \
 	X(version,    "print version information")
 
 #define DECLARE(name, summary) \
