@@ -9,6 +9,9 @@
 	X(fmt,        "write explicit ids into headings") \
 	X(diff,       "show changes to the charter (line or word level)") \
 	X(log,        "history with provenance trailers") \
+	X(ask,        "ask the configured model one question") \
+	X(doctor,     "check the LLM setup with one small request") \
+	X(cache,      "response cache: stats or clear") \
 	X(version,    "print version information")
 
 #define DECLARE(name, summary) \
