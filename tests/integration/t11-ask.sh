@@ -112,3 +112,9 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["entries"]
 run codicil cache purge
 expect_rc 2 "unknown cache subcommand"
 git_clean "$T/r"
+
+for cmd in ask doctor cache; do
+	run codicil "$cmd" --help
+	expect_rc 0 "$cmd --help"
+	expect_out "usage: codicil $cmd"
+done
