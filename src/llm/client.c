@@ -125,12 +125,10 @@ int llm_client_open(config *cfg, store *s, const llm_client_opts *o, llm_client 
 
 void llm_client_free(llm_client *c)
 {
-	struct cjob_list *lists[3];
-
 	if (!c)
 		return;
 	xport_free(c->x); /* no callbacks */
-	lists[0] = &c->waiting, lists[1] = &c->inflight, lists[2] = &c->ready;
+	struct cjob_list *lists[3] = { &c->waiting, &c->inflight, &c->ready };
 	for (int i = 0; i < 3; i++) {
 		struct cjob *j;
 		while ((j = lists[i]->head)) {
