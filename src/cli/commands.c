@@ -16,6 +16,9 @@
 	X(rate,       "record a human verdict on a case") \
 	X(judge,      "judge cases against the charter") \
 	X(regress,    "judge every case before and after a change") \
+	X(ask,        "ask the configured model one question") \
+	X(doctor,     "check the LLM setup with one small request") \
+	X(cache,      "response cache: stats or clear") \
 	X(version,    "print version information")
 
 #define DECLARE(name, summary) \
