@@ -144,8 +144,10 @@ static char *resolved_case(store *s, const char *id, const char *pid)
 	return cd_buf_detach(&out);
 }
 
-/* The amended charter and the new transcript files. */
-static size_t add_files(store *s, const args *a, cJSON *p, store_change *ch, cd_buf *charter_out)
+/* The amended charter, the transcripts and the resolved cases; what is
+ * allocated for them goes to owned[], freed by the caller. */
+static size_t add_files(store *s, const args *a, cJSON *p, store_change *ch, cd_buf *charter_out,
+			char **owned, size_t *nowned)
 {
 	cd_buf text = CD_BUF_INIT;
 	size_t n = 0;
@@ -164,6 +166,7 @@ static size_t add_files(store *s, const args *a, cJSON *p, store_change *ch, cd_
 
 		cd_sha256_hex(body, strlen(body), sha);
 		snprintf(path, 128, "transcripts/%s.json", sha);
+		owned[(*nowned)++] = path;
 		proposal_add_transcript(p, sha);
 		ch[n++] = (store_change){ path, body, strlen(body) };
 	}
@@ -171,6 +174,8 @@ static size_t add_files(store *s, const args *a, cJSON *p, store_change *ch, cd_
 		char *path = malloc(64), *data = resolved_case(s, a->cases[i], proposal_id(p));
 
 		snprintf(path, 64, "cases/%s.json", a->cases[i]);
+		owned[(*nowned)++] = path;
+		owned[(*nowned)++] = data;
 		ch[n++] = (store_change){ path, data, strlen(data) };
 	}
 	return n;
@@ -179,6 +184,8 @@ static size_t add_files(store *s, const args *a, cJSON *p, store_change *ch, cd_
 int main(int argc, char **argv)
 {
 	store_change ch[2 + 2 * MAX_ITEMS];
+	char *owned[3 * MAX_ITEMS];
+	size_t nowned = 0;
 	cd_buf charter_out = CD_BUF_INIT, reviewer = CD_BUF_INIT, msg = CD_BUF_INIT;
 	cd_buf ppath = CD_BUF_INIT, pjson = CD_BUF_INIT;
 	char *name, *email, commit[41];
@@ -193,7 +200,7 @@ int main(int argc, char **argv)
 		die(cd_err_msg());
 	cd_buf_printf(&reviewer, "%s <%s>", name, email);
 	p = new_proposal(s, &a);
-	nch = add_files(s, &a, p, ch, &charter_out);
+	nch = add_files(s, &a, p, ch, &charter_out, owned, &nowned);
 	proposal_set_regression(p, &(proposal_regression){ 1, 0, 0, 7, NULL, 0 });
 	if (proposal_accept(p, reviewer.data, NULL) < 0 || proposal_validate(p, NULL, 0, NULL) < 0 ||
 	    proposal_commit_message(p, reviewer.data, &msg, &tr, &ntr) < 0)
@@ -206,7 +213,13 @@ int main(int argc, char **argv)
 		die(cd_err_msg());
 	store_unlock(s);
 	printf("%s %s\n", proposal_id(p), commit);
-	/* a one-shot tool: the OS frees the rest */
+	for (size_t i = 0; i < nowned; i++)
+		free(owned[i]);
+	cd_buf_free(&charter_out);
+	cd_buf_free(&reviewer);
+	cd_buf_free(&msg);
+	cd_buf_free(&ppath);
+	cd_buf_free(&pjson);
 	store_trailers_free(tr, ntr);
 	cJSON_Delete(p);
 	store_close(s);
