@@ -8,6 +8,11 @@
  * HEAD, whose version of the principle equals the one at HEAD while its
  * first parent's differs or lacks it.  Merges are compared with their first
  * parent, so a change that came in through a merge is blamed on the merge.
+ *
+ * Each version is built once: parsed, or derived from its neighbour when
+ * the two differ only in plain body lines (see src/engine/blame_version.c).
+ * CODICIL_BLAME_FULL_PARSE=1 in the environment parses every version (the
+ * tests compare both).
  */
 #ifndef CODICIL_BLAME_H
 #define CODICIL_BLAME_H

@@ -1,42 +1,43 @@
 /* blame.c — the commit that last changed each principle.
  *
- * Walk the commits that changed the charter, newest first.  For each, the
- * charter at the commit and at its first parent are parsed (once per blob:
- * a small cache keyed by blob id, since in a linear history the parent's
- * version is the next commit's own), and every principle not yet attributed
- * whose text at the commit equals its text at HEAD but differs in (or is
- * missing from) the parent is blamed on the commit.  The walk's parsing
- * stops when every principle is attributed. */
+ * Walk the commits that changed the charter, newest first.  For each, take
+ * the charter at the commit and at its first parent (a small cache keyed by
+ * blob id: in a linear history the parent's version is the next commit's
+ * own, so each version is built once; the parent's is derived from the
+ * commit's when they differ only in plain body text, see blame_version.c,
+ * and parsed otherwise).  Every principle not yet attributed whose text at
+ * the commit equals its text at HEAD but differs in (or is missing from)
+ * the parent is blamed on the commit.  The walk stops as soon as every
+ * principle is attributed. */
 #include "codicil/blame.h"
 
-#include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "codicil/charter.h"
+#include "blame_int.h"
 #include "codicil/error.h"
 #include "codicil/json.h"
 #include "codicil/proposal.h"
 
 #define CACHE_SLOTS 4
 
-typedef struct version {
-	git_oid blob;
-	charter *c;      /* NULL: slot empty */
-	unsigned stamp;  /* last use, for eviction */
-} version;
+typedef struct slot {
+	blame_version v;  /* v.blob NULL: empty */
+	unsigned stamp;   /* last use, for eviction */
+} slot;
 
 typedef struct blamer {
 	store *s;
 	git_repository *repo;
 	const char *path;
-	charter *head;
-	int *targets;    /* indices into head->p */
-	int *owner;      /* per target: index into the log, or -1 */
+	int full_parse;   /* CODICIL_BLAME_FULL_PARSE: never derive (for tests) */
+	blame_version head;
+	int *targets;     /* principle indices in head */
+	int *owner;       /* per target: index into the log, or -1 */
 	size_t ntargets, left;
-	version cache[CACHE_SLOTS];
+	slot cache[CACHE_SLOTS];
 	unsigned clock;
 } blamer;
 
@@ -60,54 +61,58 @@ static int git_fail(const char *what)
 	return -1;
 }
 
-/* The principle's own text (heading and body), trailing blank space cut. */
-static const char *own_text(const charter *c, const principle *p, size_t *len)
+static slot *cached(blamer *b, const git_oid *oid)
 {
-	size_t e = p->body_end;
-
-	while (e > p->heading_end && strchr(" \t\r\n", c->text[e - 1]))
-		e--;
-	*len = e - p->start;
-	return c->text + p->start;
+	for (size_t i = 0; i < CACHE_SLOTS; i++) {
+		slot *sl = &b->cache[i];
+		if (sl->v.blob && git_oid_equal(&sl->v.oid, oid)) {
+			sl->stamp = ++b->clock;
+			return sl;
+		}
+	}
+	return NULL;
 }
 
-static int same_text(const charter *a, int ia, const charter *b, int ib)
+/* The least recently used slot, emptied; never `keep`. */
+static slot *free_slot(blamer *b, const slot *keep)
 {
-	size_t la, lb;
-	const char *ta = own_text(a, &a->p[ia], &la), *tb = own_text(b, &b->p[ib], &lb);
-
-	return la == lb && memcmp(ta, tb, la) == 0;
-}
-
-/* The parsed charter of a blob, from the cache or read and parsed now. */
-static int version_of(blamer *b, const git_oid *blob, charter **out)
-{
-	version *slot = &b->cache[0];
-	git_blob *obj = NULL;
-	int rc;
+	slot *victim = NULL;
 
 	for (size_t i = 0; i < CACHE_SLOTS; i++) {
-		version *v = &b->cache[i];
-		if (v->c && git_oid_equal(&v->blob, blob)) {
-			v->stamp = ++b->clock;
-			*out = v->c;
-			return 0;
-		}
-		if (!v->c || (slot->c && v->stamp < slot->stamp))
-			slot = v;
+		slot *sl = &b->cache[i];
+		if (sl == keep)
+			continue;
+		if (!sl->v.blob)
+			return sl;
+		if (!victim || sl->stamp < victim->stamp)
+			victim = sl;
 	}
-	if (git_blob_lookup(&obj, b->repo, blob) < 0)
+	blame_version_clear(&victim->v);
+	return victim;
+}
+
+/* The version of a blob: cached, derived from `near` (a version it is
+ * likely to differ little from), or parsed. */
+static int version_of(blamer *b, const git_oid *oid, const slot *near, slot **out)
+{
+	git_blob *blob = NULL;
+	slot *sl;
+	int rc;
+
+	if ((*out = cached(b, oid)))
+		return 0;
+	if (git_blob_lookup(&blob, b->repo, oid) < 0)
 		return git_fail(b->path);
-	charter_free(slot->c);
-	slot->c = NULL;
-	rc = charter_parse(b->path, git_blob_rawcontent(obj), (size_t)git_blob_rawsize(obj),
-			   &slot->c);
-	git_blob_free(obj);
+	sl = free_slot(b, near);
+	rc = near && !b->full_parse ? blame_version_derive(&sl->v, &near->v, blob) : 0;
+	if (rc == 0)
+		rc = blame_version_parse(&sl->v, blob, b->path) < 0 ? -1 : 1;
+	else if (rc < 0)
+		git_blob_free(blob);
 	if (rc < 0)
 		return -1;
-	git_oid_cpy(&slot->blob, blob);
-	slot->stamp = ++b->clock;
-	*out = slot->c;
+	sl->stamp = ++b->clock;
+	*out = sl;
 	return 0;
 }
 
@@ -131,8 +136,8 @@ static int blob_in(blamer *b, const git_commit *c, git_oid *out)
 	return found;
 }
 
-/* The charter versions at a commit and at its first parent (NULL: none). */
-static int versions_at(blamer *b, const char *commit_id, charter **mine, charter **parent)
+/* The versions at a commit and at its first parent (NULL: absent). */
+static int versions_at(blamer *b, const char *commit_id, slot **mine, slot **parent)
 {
 	git_commit *c = NULL, *p = NULL;
 	git_oid oid, blob_mine, blob_parent;
@@ -151,10 +156,9 @@ static int versions_at(blamer *b, const char *commit_id, charter **mine, charter
 		if ((have_parent = blob_in(b, p, &blob_parent)) < 0)
 			goto out;
 	}
-	/* each lookup stamps its slot, so the second cannot evict the first */
-	if (have_parent && version_of(b, &blob_parent, parent) < 0)
+	if (have_mine && version_of(b, &blob_mine, NULL, mine) < 0)
 		goto out;
-	if (have_mine && version_of(b, &blob_mine, mine) < 0)
+	if (have_parent && version_of(b, &blob_parent, *mine, parent) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -165,20 +169,23 @@ out:
 
 /* Blame on commit k every open target that this commit brought to its
  * current text. */
-static void attribute(blamer *b, size_t k, const charter *mine, const charter *parent)
+static void attribute(blamer *b, size_t k, const blame_version *mine,
+		      const blame_version *parent)
 {
+	const charter *hc = b->head.shape->c;
+
 	for (size_t t = 0; t < b->ntargets; t++) {
 		const char *id;
 		int im, ip;
 
 		if (b->owner[t] >= 0)
 			continue;
-		id = b->head->p[b->targets[t]].id;
-		im = charter_index(mine, id);
-		if (im < 0 || !same_text(b->head, b->targets[t], mine, im))
+		id = hc->p[b->targets[t]].id;
+		im = blame_version_index(mine, id);
+		if (im < 0 || !blame_version_same(&b->head, b->targets[t], mine, im))
 			continue;
-		ip = parent ? charter_index(parent, id) : -1;
-		if (ip >= 0 && same_text(mine, im, parent, ip))
+		ip = parent ? blame_version_index(parent, id) : -1;
+		if (ip >= 0 && blame_version_same(mine, im, parent, ip))
 			continue;
 		b->owner[t] = (int)k;
 		b->left--;
@@ -188,12 +195,12 @@ static void attribute(blamer *b, size_t k, const charter *mine, const charter *p
 static int walk(blamer *b, const store_commit_info *log, size_t nlog)
 {
 	for (size_t k = 0; k < nlog && b->left; k++) {
-		charter *mine, *parent;
+		slot *mine, *parent;
 
 		if (versions_at(b, log[k].id, &mine, &parent) < 0)
 			return -1;
 		if (mine) /* else the commit deleted the charter */
-			attribute(b, k, mine, parent);
+			attribute(b, k, &mine->v, parent ? &parent->v : NULL);
 	}
 	/* only unusual merge histories leave some: blame the oldest change */
 	for (size_t t = 0; nlog && t < b->ntargets; t++)
@@ -204,7 +211,8 @@ static int walk(blamer *b, const store_commit_info *log, size_t nlog)
 
 static int choose_targets(blamer *b, const char *only)
 {
-	size_t n = b->head->n;
+	const charter *hc = b->head.shape->c;
+	size_t n = hc->n;
 
 	b->targets = calloc(n ? n : 1, sizeof *b->targets);
 	b->owner = calloc(n ? n : 1, sizeof *b->owner);
@@ -213,10 +221,10 @@ static int choose_targets(blamer *b, const char *only)
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (only && strcmp(b->head->p[i].id, only) != 0)
+		if (only && strcmp(hc->p[i].id, only) != 0)
 			continue;
 		/* a duplicated id is located by its first occurrence everywhere */
-		if (charter_index(b->head, b->head->p[i].id) != (int)i)
+		if (charter_index(hc, hc->p[i].id) != (int)i)
 			continue;
 		b->owner[b->ntargets] = -1;
 		b->targets[b->ntargets++] = (int)i;
@@ -232,20 +240,22 @@ static int choose_targets(blamer *b, const char *only)
 
 static int load_head(blamer *b)
 {
-	cd_buf text = CD_BUF_INIT;
-	int rc = store_read(b->s, NULL, b->path, &text);
+	git_blob *blob = NULL;
+	git_oid oid;
+	char id[41];
 
-	if (rc == 0)
-		rc = charter_parse(b->path, cd_buf_cstr(&text), text.len, &b->head);
-	cd_buf_free(&text);
-	return rc;
+	if (store_blob_id(b->s, NULL, b->path, id) < 0)
+		return -1;
+	if (git_oid_fromstr(&oid, id) < 0 || git_blob_lookup(&blob, b->repo, &oid) < 0)
+		return git_fail(b->path);
+	return blame_version_parse(&b->head, blob, b->path);
 }
 
 static void blamer_free(blamer *b)
 {
 	for (size_t i = 0; i < CACHE_SLOTS; i++)
-		charter_free(b->cache[i].c);
-	charter_free(b->head);
+		blame_version_clear(&b->cache[i].v);
+	blame_version_clear(&b->head);
 	free(b->targets);
 	free(b->owner);
 }
@@ -334,7 +344,8 @@ static int make_entries(blamer *b, const store_commit_info *log, blame_entry **o
 	for (size_t t = 0; t < b->ntargets; t++) {
 		if (b->owner[t] < 0) /* no commit ever changed the charter */
 			continue;
-		if (fill_entry(b->s, &v[*n], b->head->p[b->targets[t]].id, &log[b->owner[t]]) < 0) {
+		const char *id = b->head.shape->c->p[b->targets[t]].id;
+		if (fill_entry(b->s, &v[*n], id, &log[b->owner[t]]) < 0) {
 			blame_free(v, *n + 1);
 			*n = 0;
 			goto oom;
@@ -367,7 +378,8 @@ void blame_free(blame_entry *list, size_t n)
 int blame_principles(store *s, const char *path, const char *only, blame_entry **out,
 		     size_t *n)
 {
-	blamer b = { .s = s, .repo = store_repo(s), .path = path };
+	const char *full = getenv("CODICIL_BLAME_FULL_PARSE");
+	blamer b = { .s = s, .repo = store_repo(s), .path = path, .full_parse = full && *full };
 	store_commit_info *log = NULL;
 	size_t nlog = 0;
 	int rc = -1;
