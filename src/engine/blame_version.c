@@ -198,7 +198,9 @@ static int changed_lines(const char *a, size_t la, const char *b, size_t lb, siz
 	return 1;
 }
 
-/* The principle whose body holds [b, e), -2 for the preamble, -1 if none. */
+/* The principle whose body holds [b, e), -2 for the preamble, -1 if none.
+ * Plain lines inside a heading are a setext heading's text, which the
+ * underline check already refuses; this keeps the rule stated directly. */
 static int body_holding(const blame_version *v, size_t b, size_t e)
 {
 	size_t lo = 0, hi = v->shape->c->n;
