@@ -11,6 +11,16 @@
 	X(log,        "history with provenance trailers") \
 	X(blame,      "the commit that last changed each principle") \
 	X(verify,     "check the provenance of every amendment commit") \
+	X(generate,   "ask the model for cases where the charter fails") \
+	X(batch,      "a resumable generation run over many principles") \
+	X(cases,      "list the case library") \
+	X(case,       "show one case") \
+	X(rate,       "record a human verdict on a case") \
+	X(judge,      "judge cases against the charter") \
+	X(regress,    "judge every case before and after a change") \
+	X(ask,        "ask the configured model one question") \
+	X(doctor,     "check the LLM setup with one small request") \
+	X(cache,      "response cache: stats or clear") \
 	X(version,    "print version information")
 
 #define DECLARE(name, summary) \
