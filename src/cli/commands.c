@@ -9,6 +9,8 @@
 	X(fmt,        "write explicit ids into headings") \
 	X(diff,       "show changes to the charter (line or word level)") \
 	X(log,        "history with provenance trailers") \
+	X(blame,      "the commit that last changed each principle") \
+	X(verify,     "check the provenance of every amendment commit") \
 	X(generate,   "ask the model for cases where the charter fails") \
 	X(batch,      "a resumable generation run over many principles") \
 	X(cases,      "list the case library") \
