@@ -9,6 +9,7 @@
 	X(fmt,        "write explicit ids into headings") \
 	X(diff,       "show changes to the charter (line or word level)") \
 	X(log,        "history with provenance trailers") \
+	X(tui,        "the interactive workbench (also: codicil alone on a terminal)") \
 	X(version,    "print version information")
 
 #define DECLARE(name, summary) \
