@@ -12,7 +12,9 @@
  *                                trimmed, to $CODICIL_TUI_DUMP_DIR/NAME.screen
  *     # comment, blank lines     ignored
  *
- * The program quits when the script ends.
+ * The program quits when the script ends.  CODICIL_TUI_OUTPUT=FILE keeps
+ * the bytes curses sent to the virtual terminal, to check what reaches a
+ * real one.
  */
 #ifndef CODICIL_TUI_H
 #define CODICIL_TUI_H

@@ -20,7 +20,6 @@ static const struct tui_view_ops *const base_ops[TUI_BASE_VIEWS] = {
 store *tui_store(tui_app *app) { return app->s; }
 config *tui_config(tui_app *app) { return app->cfg; }
 const char *tui_charter_path(tui_app *app) { return workspace_charter_path(app->cfg); }
-int tui_body_rows(tui_app *app) { return LINES > 2 ? LINES - 2 : 1; }
 
 static void vmessage(tui_app *app, int error, const char *fmt, va_list ap)
 {
@@ -175,7 +174,10 @@ static void draw_status(tui_app *app)
 	} else {
 		snprintf(right, sizeof right, "%s ", pos);
 	}
-	snprintf(left, sizeof left, " codicil: %s - %s", app->repo_name, v->ops->name);
+	if (COLS >= 40)
+		snprintf(left, sizeof left, " codicil: %s - %s", app->repo_name, v->ops->name);
+	else
+		snprintf(left, sizeof left, " %s", v->ops->name);
 	attrset(tui_style(ST_STATUS));
 	tui_fill(0, 0, COLS);
 	rw = tui_width(right, strlen(right));
@@ -187,10 +189,31 @@ static void draw_status(tui_app *app)
 	attrset(A_NORMAL);
 }
 
+/* A long message (an error naming a path) wraps onto up to three lines. */
+static int message_rows(tui_app *app)
+{
+	const char *m = app->msg;
+	size_t left = strlen(m);
+	int rows = 0;
+
+	if (app->prompting || !left || COLS < 1)
+		return 1;
+	while (left && rows < 3 && rows < LINES - 2) {
+		size_t take = tui_fit(m, left, COLS, 1, NULL);
+		if (!take)
+			break;
+		m += take, left -= take;
+		while (left && *m == ' ')
+			m++, left--;
+		rows++;
+	}
+	return rows > 1 ? rows : 1;
+}
+
 static void draw_message(tui_app *app)
 {
 	int y = LINES - 1;
-	char hint[64];
+	char help[64], back[64];
 
 	if (y < 1)
 		return;
@@ -200,16 +223,29 @@ static void draw_message(tui_app *app)
 		return;
 	}
 	if (app->msg[0]) {
+		const char *m = app->msg;
+		size_t left = strlen(m);
+
 		attrset(tui_style(app->msg_error ? ST_ERROR : ST_NORMAL));
-		tui_puts(y, 0, app->msg, COLS);
+		for (y = LINES - message_rows(app); y < LINES && left; y++) {
+			size_t take = tui_fit(m, left, COLS, 1, NULL);
+			if (!take)
+				break;
+			tui_put(y, 0, m, take, COLS);
+			m += take, left -= take;
+			while (left && *m == ' ')
+				m++, left--;
+		}
 		attrset(A_NORMAL);
 		return;
 	}
-	tui_action_keys(app, ACT_HELP, hint, sizeof hint);
-	hint[strcspn(hint, " ")] = '\0';
-	if (hint[0]) {
+	tui_action_keys(app, ACT_HELP, help, sizeof help);
+	tui_action_keys(app, ACT_BACK, back, sizeof back);
+	help[strcspn(help, " ")] = back[strcspn(back, " ")] = '\0';
+	if (help[0] && back[0]) {
 		char text[96];
-		snprintf(text, sizeof text, "Press %s for help", hint);
+		snprintf(text, sizeof text, "%s help  %s %s", help, back,
+			 app->depth > 1 ? "back" : "quit");
 		attrset(tui_style(ST_DIM));
 		tui_puts(y, 0, text, COLS);
 		attrset(A_NORMAL);
@@ -218,7 +254,7 @@ static void draw_message(tui_app *app)
 
 void tui_draw(tui_app *app)
 {
-	tui_rect body = { 1, 0, LINES - 2, COLS };
+	tui_rect body = { 1, 0, LINES - 1 - message_rows(app), COLS };
 
 	erase();
 	if (body.h > 0 && body.w > 0)
@@ -254,7 +290,7 @@ static void search(tui_app *app, int dir)
 
 static void prompt_key(tui_app *app, int key)
 {
-	char name[8];
+	char utf8[5];
 
 	if (key == TUI_KEY_ESC || key == 3 /* C-c */) {
 		app->prompting = 0;
@@ -273,10 +309,10 @@ static void prompt_key(tui_app *app, int key)
 		app->plen = 0;
 		app->prompt[0] = '\0';
 	} else if (key >= 32 && key != 127 && !(key & TUI_KEY_FN)) {
-		tui_key_name(key, name, sizeof name);
-		if (app->plen + strlen(name) < sizeof app->prompt) {
-			memcpy(app->prompt + app->plen, name, strlen(name) + 1);
-			app->plen += strlen(name);
+		size_t n = tui_utf8_encode(key, utf8);
+		if (app->plen + n < sizeof app->prompt) {
+			memcpy(app->prompt + app->plen, utf8, n + 1);
+			app->plen += n;
 		}
 	}
 }

@@ -72,8 +72,6 @@ void tui_set_wait(tui_app *app, tui_wait_fn fn, void *ud);
 void tui_set_cancel(tui_app *app, void (*fn)(void *ud), void *ud);
 /* Effective keys of an action, "j Down". */
 void tui_action_keys(tui_app *app, enum tui_action a, char *buf, size_t n);
-/* The page size of the body (for page up / down). */
-int tui_body_rows(tui_app *app);
 
 /* ---- drawing (draw.c); text must already be sanitised UTF-8 ---- */
 

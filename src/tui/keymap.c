@@ -84,16 +84,35 @@ void tui_key_name(int key, char *buf, size_t n)
 	else if (key > 0 && key < 32)
 		snprintf(buf, n, "C-%c", key == 27 ? '[' : key == 28 ? '\\' : key == 29 ? ']' :
 			 'a' + key - 1);
-	else if (key < 0x80)
-		snprintf(buf, n, "%c", key);
-	else if (key < 0x800)
-		snprintf(buf, n, "%c%c", 0xc0 | key >> 6, 0x80 | (key & 0x3f));
-	else if (key < 0x10000)
-		snprintf(buf, n, "%c%c%c", 0xe0 | key >> 12, 0x80 | (key >> 6 & 0x3f),
-			 0x80 | (key & 0x3f));
-	else
-		snprintf(buf, n, "%c%c%c%c", 0xf0 | key >> 18, 0x80 | (key >> 12 & 0x3f),
-			 0x80 | (key >> 6 & 0x3f), 0x80 | (key & 0x3f));
+	else {
+		char utf8[5];
+		tui_utf8_encode(key, utf8);
+		snprintf(buf, n, "%s", utf8);
+	}
+}
+
+size_t tui_utf8_encode(int cp, char out[5])
+{
+	unsigned c = (unsigned)cp;
+	size_t n = 0;
+
+	if (c < 0x80) {
+		out[n++] = (char)c;
+	} else if (c < 0x800) {
+		out[n++] = (char)(0xc0 | c >> 6);
+		out[n++] = (char)(0x80 | (c & 0x3f));
+	} else if (c < 0x10000) {
+		out[n++] = (char)(0xe0 | c >> 12);
+		out[n++] = (char)(0x80 | (c >> 6 & 0x3f));
+		out[n++] = (char)(0x80 | (c & 0x3f));
+	} else {
+		out[n++] = (char)(0xf0 | (c >> 18 & 0x07));
+		out[n++] = (char)(0x80 | (c >> 12 & 0x3f));
+		out[n++] = (char)(0x80 | (c >> 6 & 0x3f));
+		out[n++] = (char)(0x80 | (c & 0x3f));
+	}
+	out[n] = '\0';
+	return n;
 }
 
 int tui_key_from_curses(int rc, unsigned wc)

@@ -34,6 +34,9 @@ void tui_key_name(int key, char *buf, size_t n);
  * are one key; so are the Backspace variants). */
 int tui_key_from_curses(int rc, unsigned wc);
 
+/* UTF-8 for a code point (at most 4 bytes, NUL-terminated); its length. */
+size_t tui_utf8_encode(int cp, char out[5]);
+
 /* Defaults of the action table, each replaced by git config
  * codicil.key.<action> when set (cfg may be NULL).  A key an override
  * takes is removed from the action that had it by default.  Problems with

@@ -44,27 +44,6 @@ void tui_script_free(tui_script *sc)
 	free(sc);
 }
 
-static void put_utf8(cd_buf *b, wchar_t wc)
-{
-	unsigned c = (unsigned)wc;
-
-	if (c < 0x80) {
-		cd_buf_putc(b, (char)c);
-	} else if (c < 0x800) {
-		cd_buf_putc(b, (char)(0xc0 | c >> 6));
-		cd_buf_putc(b, (char)(0x80 | (c & 0x3f)));
-	} else if (c < 0x10000) {
-		cd_buf_putc(b, (char)(0xe0 | c >> 12));
-		cd_buf_putc(b, (char)(0x80 | (c >> 6 & 0x3f)));
-		cd_buf_putc(b, (char)(0x80 | (c & 0x3f)));
-	} else {
-		cd_buf_putc(b, (char)(0xf0 | c >> 18));
-		cd_buf_putc(b, (char)(0x80 | (c >> 12 & 0x3f)));
-		cd_buf_putc(b, (char)(0x80 | (c >> 6 & 0x3f)));
-		cd_buf_putc(b, (char)(0x80 | (c & 0x3f)));
-	}
-}
-
 /* The virtual screen, read back cell by cell: what a user would see. */
 static int dump(tui_script *sc, const char *name)
 {
@@ -79,7 +58,8 @@ static int dump(tui_script *sc, const char *name)
 		int n = mvinnwstr(y, 0, row, COLS);
 
 		for (int i = 0; i < n && row[i]; i++) {
-			put_utf8(&out, row[i]);
+			char utf8[5];
+			cd_buf_append(&out, utf8, tui_utf8_encode(row[i], utf8));
 			if (row[i] != ' ')
 				end = out.len;
 		}

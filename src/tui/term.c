@@ -89,7 +89,8 @@ int tui_term_init(tui_term *t, int script)
 	memset(t, 0, sizeof *t);
 	if (script) {
 		t->in = fopen("/dev/null", "r");
-		t->out = fopen("/dev/null", "w");
+		const char *capture = getenv("CODICIL_TUI_OUTPUT");
+		t->out = fopen(capture && *capture ? capture : "/dev/null", "w");
 	} else {
 		t->in = stdin;
 		t->out = stdout;

@@ -80,10 +80,14 @@ static int load(tui_app *app, struct principles *p)
 		tui_error(app, "%s (run 'codicil principles' for all problems)", problems.data);
 	}
 	cd_buf_free(&problems);
-	if (case_counts_load(tui_store(app), ch, &p->cc) == 0)
-		p->have_counts = 1;
-	else
+	if (case_counts_load(tui_store(app), ch, &p->cc) < 0)
 		tui_error(app, "case counts: %s", cd_err_msg());
+	else
+		p->have_counts = 1;
+	if (p->cc.unreadable)
+		tui_error(app, "%zu file%s in cases/ could not be read as JSON; the counts leave "
+			  "%s out", p->cc.unreadable, p->cc.unreadable == 1 ? "" : "s",
+			  p->cc.unreadable == 1 ? "it" : "them");
 	return 0;
 }
 
@@ -121,6 +125,55 @@ static void append_attrs(cd_buf *b, const principle *pr)
 	}
 }
 
+/* A line that starts a block of its own in markdown (a list item, a
+ * quote, a table row, a fence, indented code): never joined to the line
+ * before. */
+static int starts_block(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	if (len >= 4 && !strncmp(s, "    ", 4))
+		return 1;
+	while (i < len && s[i] == ' ')
+		i++;
+	if (i < len && strchr("#>|`~\t", s[i]))
+		return 1;
+	if (i + 1 < len && strchr("-*+", s[i]) && s[i + 1] == ' ')
+		return 1;
+	while (i < len && s[i] >= '0' && s[i] <= '9')
+		i++;
+	return i > 0 && i + 1 < len && (s[i] == '.' || s[i] == ')') && s[i + 1] == ' ' &&
+	       s[0] >= '0' && s[0] <= '9';
+}
+
+/* Join the soft line breaks of paragraphs so the pane wraps prose to its
+ * own width; fenced code and block starts keep their lines. */
+static void reflow(const char *s, size_t len, cd_buf *out)
+{
+	int prev_text = 0, fenced = 0;
+
+	while (len) {
+		const char *nl = memchr(s, '\n', len);
+		size_t n = nl ? (size_t)(nl - s) : len, t = n;
+		int blank, fence;
+
+		while (t && (s[t - 1] == ' ' || s[t - 1] == '\r'))
+			t--;
+		blank = t == 0;
+		fence = t >= 3 && (!strncmp(s, "```", 3) || !strncmp(s, "~~~", 3));
+		if (prev_text && !blank && !fenced && !fence && !starts_block(s, t))
+			cd_buf_putc(out, ' ');
+		else if (out->len)
+			cd_buf_putc(out, '\n');
+		cd_buf_append(out, s, t);
+		if (fence)
+			fenced = !fenced;
+		prev_text = !blank && !fenced && !fence;
+		s += nl ? n + 1 : n;
+		len -= nl ? n + 1 : n;
+	}
+}
+
 /* Title, id and attributes, the case count, then the principle's own text. */
 static void fill_text(struct principles *p, size_t i)
 {
@@ -146,8 +199,12 @@ static void fill_text(struct principles *p, size_t i)
 		end--;
 	for (size_t k = i + 1; k < p->ch->n && p->ch->p[k].start < pr->end; k++)
 		children += p->ch->p[k].parent == (int)i;
-	if (end > start)
-		tui_pager_add(&p->text, body.data + start, end - start, ST_NORMAL);
+	if (end > start) {
+		cd_buf flowed = CD_BUF_INIT;
+		reflow(body.data + start, end - start, &flowed);
+		tui_pager_add(&p->text, flowed.data, flowed.len, ST_NORMAL);
+		cd_buf_free(&flowed);
+	}
 	else if (!children)
 		tui_pager_add(&p->text, "(no text)", 9, ST_DIM);
 	if (children)
@@ -209,7 +266,7 @@ static void principles_draw(tui_app *app, tui_view *v, tui_rect r)
 		fill_text(p, p->list.sel);
 	if (r.w >= SIDE_BY_SIDE_COLS) {
 		p->layout = SIDE;
-		tree.w = r.w * 2 / 5;
+		tree.w = r.w * 9 / 20;
 		text.x = tree.w + 2;
 		text.w = r.w - text.x;
 		draw_rule((tui_rect){ r.y, tree.w, r.h, 1 }, 1);
@@ -276,8 +333,8 @@ static int principles_action(tui_app *app, tui_view *v, enum tui_action a)
 	case ACT_OPEN:
 		p->focus_text = 1;
 		return 1;
-	case ACT_BACK:
-		if (!p->focus_text)
+	case ACT_BACK: /* from the text shown alone back to the tree */
+		if (!p->focus_text || p->layout != SINGLE)
 			return 0;
 		p->focus_text = 0;
 		return 1;
