@@ -93,11 +93,11 @@ wait_for evil "codicil: evil - Principles"
 before=$(tm display -p -t evil '#{pane_title}')
 tm send-keys -t evil j
 wait_for evil "2/2"
-wait_for evil "^Title"
+wait_for evil "│ Title"
 sleep 0.3
 after=$(tm display -p -t evil '#{pane_title}')
 [ "$after" = "$before" ] || fail "pane title changed from '$before' to '$after'"
-screen evil | grep -q "^Title  here.$" || { screen evil >&2; fail "the sequence was not removed"; }
+screen evil | grep -q "│ Title  here.$" || { screen evil >&2; fail "the sequence was not removed"; }
 tm send-keys -t evil q
 wait_exit evil
 [ "$(cat "$T/evil.exit")" = 0 ] || fail "exit status after the evil charter"
