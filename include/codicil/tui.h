@@ -10,6 +10,7 @@
  *     :resize 60x20              resizes the screen (columns x rows)
  *     :dump NAME                 writes the screen as text, trailing spaces
  *                                trimmed, to $CODICIL_TUI_DUMP_DIR/NAME.screen
+ *     :jobs N TOKENS             shows N running LLM jobs in the status line
  *     # comment, blank lines     ignored
  *
  * The program quits when the script ends.  CODICIL_TUI_OUTPUT=FILE keeps

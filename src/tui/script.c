@@ -95,6 +95,11 @@ static int command(tui_app *app, tui_script *sc, char *cmd, int *key)
 		*key = TUI_KEY_FN | KEY_RESIZE;
 		return 1;
 	}
+	if (!strncmp(cmd, ":jobs ", 6) && sscanf(cmd + 6, "%d %d", &w, &h) == 2 && w >= 0) {
+		/* what the LLM code will report, to test the status line */
+		tui_set_jobs(app, (unsigned)w, h);
+		return 0;
+	}
 	return fail(sc, "unknown script command", cmd);
 }
 

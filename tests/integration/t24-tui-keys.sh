@@ -1,7 +1,7 @@
 # tui: keys come from the action table and git config codicil.key.<action>
 # overrides it; the help screen shows the keys in effect; a bad key name in
 # the config is reported, not fatal; unbound keys and actions of views that
-# do not exist yet say so.
+# do not exist yet say so; the status line shows running LLM jobs.
 . ./lib.sh
 . ../tui/lib.sh
 
@@ -28,12 +28,16 @@ g
 2
 e
 :dump keys-elsewhere
+:jobs 2 1234
+Esc
+:dump keys-jobs
+:jobs 0 0
 C-x
 k
 :dump keys-never
 SCRIPT
 expect_rc 0 "scripted session"
-for s in warning override help unbound unavailable elsewhere; do
+for s in warning override help unbound unavailable elsewhere jobs; do
 	expect_screen "keys-$s"
 done
 [ ! -e "$T/screens/keys-never.screen" ] || fail "C-x did not quit"

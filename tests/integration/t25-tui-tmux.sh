@@ -1,6 +1,6 @@
 # tui on a real terminal (tmux): `codicil` alone starts it, keys work,
 # a resize re-lays it out, q leaves with status 0 and the terminal as it
-# was, SIGTERM also restores it, and an OSC title sequence in the charter
+# was (colours on: NO_COLOR is unset there), SIGTERM also restores it, and an OSC title sequence in the charter
 # does not change the pane title.
 . ./lib.sh
 
@@ -17,6 +17,7 @@ trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
 start() {
 	cat >"$T/$1.sh" <<SH
 cd "$2" || exit 1
+unset NO_COLOR
 sh -c 'echo \$\$ >"$T/$1.pid"; exec "$CODICIL_BIN"'
 echo "\$?" >"$T/$1.exit"
 printf 'AFTER-CODICIL\$ '
