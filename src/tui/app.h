@@ -130,6 +130,10 @@ int tui_pager_addf(tui_pager *p, int style, const char *fmt, ...)
 void tui_pager_draw(tui_pager *p, tui_rect r);
 int tui_pager_action(tui_pager *p, enum tui_action a);
 int tui_pager_search(tui_pager *p, const char *needle, int dir);
+/* Markdown with the soft line breaks of its paragraphs joined, so that a
+ * pane wraps prose to its own width; lists, quotes, tables, headings,
+ * indented and fenced code keep their lines. */
+void tui_reflow(const char *s, size_t len, cd_buf *out);
 /* ASCII-case-insensitive substring search. */
 const char *tui_strcasestr(const char *hay, size_t len, const char *needle);
 

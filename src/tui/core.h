@@ -59,6 +59,15 @@ void tui_script_free(tui_script *sc);
  * :resize are carried out here; :resize returns the Resize key. */
 int tui_script_next(tui_app *app, int *key);
 
+/* app.c */
 void tui_draw(tui_app *app);
+tui_view *tui_top(tui_app *app);
+void tui_pop(tui_app *app);
+/* Show base view i (opened on first use) with nothing above it. */
+int tui_switch_base(tui_app *app, int i);
+void tui_close_all(tui_app *app);
+
+/* keys.c */
+void tui_handle_key(tui_app *app, int key);
 
 #endif

@@ -1,6 +1,7 @@
 /* test_tui_keys.c — the TUI's key names, its keymap with git config
- * overrides (a real repository, written with the git CLI), and the
- * display-width arithmetic every view draws with. */
+ * overrides (a real repository, written with the git CLI), the
+ * display-width arithmetic every view draws with, and the reflow of
+ * markdown paragraphs. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -136,6 +137,25 @@ static void test_display_width(void **state)
 	assert_int_equal(tui_fit("helloworld", 10, 8, 1, &w), 8);
 }
 
+static void check_reflow(const char *in, const char *want)
+{
+	cd_buf out = CD_BUF_INIT;
+
+	tui_reflow(in, strlen(in), &out);
+	assert_string_equal(cd_buf_cstr(&out), want);
+	cd_buf_free(&out);
+}
+
+/* The final line break goes: the pane ends the text anyway. */
+static void test_reflow(void **state)
+{
+	check_reflow("one\ntwo  \nthree\n\nfour\n", "one two three\n\nfour");
+	check_reflow("- a\n  more\n- b\n1. c\n> q\n| t |\n    code\n# h\n",
+		     "- a   more\n- b\n1. c\n> q\n| t |\n    code\n# h");
+	check_reflow("x\n```\nkeep\nlines\n```\ny\nz", "x\n```\nkeep\nlines\n```\ny z");
+	check_reflow("crlf\r\nline\r\n", "crlf line");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +164,7 @@ int main(void)
 		cmocka_unit_test(test_defaults_without_config),
 		cmocka_unit_test_setup_teardown(test_config_overrides, tg_setup, tg_teardown),
 		cmocka_unit_test(test_display_width),
+		cmocka_unit_test(test_reflow),
 	};
 
 	if (!setlocale(LC_ALL, "C.UTF-8"))
