@@ -38,6 +38,10 @@ typedef struct llm_call {
 	const char *endpoint_host;    /* "api.openai.com", "127.0.0.1:8080" */
 } llm_call;
 
+/* Runs from llm_client_step()/llm_client_run(), never from submit or
+ * cancel.  resp is the client's and is cleared after the call: take what
+ * you need (steal pointers and set them to NULL).  A callback may submit
+ * and cancel, but not step, run or free the client. */
 typedef void (*llm_done_fn)(void *ud, const llm_call *call, llm_response *resp);
 
 /* s may be NULL (outside a repository: cache under $XDG_CACHE_HOME). */
@@ -60,9 +64,13 @@ int llm_client_step(llm_client *c, int extra_fd, int timeout_ms);
 int llm_client_run(llm_client *c); /* until nothing is pending */
 void llm_client_cancel(llm_client *c, unsigned id);
 void llm_client_cancel_all(llm_client *c);
+/* Between attempts of a call; fn's job argument is the call id. */
 void llm_client_set_retry_cb(llm_client *c, xport_retry_fn fn, void *ud);
 
-/* Totals since open, for progress lines. */
+/* Totals since open, for progress lines: done (succeeded; cached ones
+ * included) and failed calls, cache hits, calls inside the transport and
+ * calls not yet handed to it, and the tokens of answers that came over the
+ * network. */
 typedef struct llm_client_stats {
 	size_t done, failed, cached, in_flight, queued;
 	long input_tokens, output_tokens;

@@ -50,6 +50,8 @@ int store_read_worktree(store *s, const char *path, cd_buf *out);
 /* Blob id (40 hex) of path at rev (NULL: HEAD); of the work-tree content
  * when rev is "WORKTREE". */
 int store_blob_id(store *s, const char *rev, const char *path, char out[41]);
+/* The id git would give data as a blob (git hash-object). */
+void store_hash_blob(const void *data, size_t len, char out[41]);
 /* Full commit id of a revspec. */
 int store_resolve(store *s, const char *rev, char out[41]);
 /* Paths (relative to the work tree) of the regular files directly under

@@ -9,6 +9,16 @@
 	X(fmt,        "write explicit ids into headings") \
 	X(diff,       "show changes to the charter (line or word level)") \
 	X(log,        "history with provenance trailers") \
+	X(generate,   "ask the model for cases where the charter fails") \
+	X(batch,      "a resumable generation run over many principles") \
+	X(cases,      "list the case library") \
+	X(case,       "show one case") \
+	X(rate,       "record a human verdict on a case") \
+	X(judge,      "judge cases against the charter") \
+	X(regress,    "judge every case before and after a change") \
+	X(ask,        "ask the configured model one question") \
+	X(doctor,     "check the LLM setup with one small request") \
+	X(cache,      "response cache: stats or clear") \
 	X(tui,        "the interactive workbench (also: codicil alone on a terminal)") \
 	X(version,    "print version information")
 

@@ -65,15 +65,15 @@ static int print_json(const char *from, const char *to, const charter *a, const 
 /* Diff made for a terminal or a pipe: both texts are sanitised first, so
  * nothing in the charter reaches the terminal as a control sequence, and our
  * own colour codes are added afterwards. */
-static int print_text(const char *file, const charter *a, const charter *b, int words, int color)
+static int print_text(const char *file, const cd_buf *a, const cd_buf *b, int words, int color)
 {
 	cd_buf out = CD_BUF_INIT, sa = CD_BUF_INIT, sb = CD_BUF_INIT;
 	redline r;
 	int rc;
 
-	rc = cd_sanitize(a->text, a->len, 0, &sa);
+	rc = cd_sanitize(cd_buf_cstr(a), a->len, 0, &sa);
 	if (rc == 0)
-		rc = cd_sanitize(b->text, b->len, 0, &sb);
+		rc = cd_sanitize(cd_buf_cstr(b), b->len, 0, &sb);
 	if (rc == 0 && words) {
 		rc = redline_compute(sa.data, sa.len, sb.data, sb.len, &r);
 		if (rc == 0) {
@@ -123,15 +123,25 @@ int cmd_diff(cli_ctx *ctx, int argc, char **argv)
 	if (!(s = cli_store(ctx)) || !cli_config(ctx))
 		return CLI_FAIL;
 	file = workspace_charter_path(ctx->cfg);
-	if (workspace_load(s, file, from, 0, &a) < 0 || workspace_load(s, file, to, 0, &b) < 0) {
-		charter_free(a);
-		return cli_fail_err();
-	}
-	if (json)
+	if (json) {
+		/* principle-level changes need both versions parsed */
+		if (workspace_load(s, file, from, 0, &a) < 0 ||
+		    workspace_load(s, file, to, 0, &b) < 0) {
+			charter_free(a);
+			return cli_fail_err();
+		}
 		rc = print_json(from, to ? to : "WORKTREE", a, b);
-	else
-		rc = print_text(file, a, b, words, ctx->color_out);
-	charter_free(a);
-	charter_free(b);
+		charter_free(a);
+		charter_free(b);
+	} else {
+		cd_buf ta = CD_BUF_INIT, tb = CD_BUF_INIT;
+		if (store_read(s, from, file, &ta) < 0 ||
+		    (to ? store_read(s, to, file, &tb) : store_read_worktree(s, file, &tb)) < 0)
+			rc = cli_fail_err();
+		else
+			rc = print_text(file, &ta, &tb, words, ctx->color_out);
+		cd_buf_free(&ta);
+		cd_buf_free(&tb);
+	}
 	return rc;
 }

@@ -134,6 +134,14 @@ int store_blob_id(store *s, const char *rev, const char *path, char out[41])
 	return 0;
 }
 
+void store_hash_blob(const void *data, size_t len, char out[41])
+{
+	git_oid oid;
+
+	git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB);
+	git_oid_tostr(out, 41, &oid);
+}
+
 int store_resolve(store *s, const char *rev, char out[41])
 {
 	git_object *commit = NULL;

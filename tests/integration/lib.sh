@@ -4,7 +4,12 @@
 set -u
 : "${CODICIL_BIN:?run through 'make check'}"
 T=$(mktemp -d "${TMPDIR:-/tmp}/codicil-test.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+FAKE_PIDS=
+cleanup() {
+	for p in $FAKE_PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap cleanup EXIT
 export HOME="$T/home" XDG_CONFIG_HOME="$T/home/.config" XDG_CACHE_HOME="$T/home/.cache"
 mkdir -p "$HOME"
 export GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1 LC_ALL=C.UTF-8 EDITOR=false VISUAL=
@@ -34,3 +39,22 @@ git_clean() {
 	[ -z "$(git -C "$1" status --porcelain)" ] || { git -C "$1" status --porcelain >&2; fail "work tree of $1 not clean"; }
 	git -C "$1" fsck --strict --no-progress >/dev/null 2>"$T/fsck" || { cat "$T/fsck" >&2; fail "git fsck --strict failed in $1"; }
 }
+
+# start_fake [fakellm-server options]: a fake model on loopback; sets
+# FAKE_PID and FAKE_URL and points codicil at it (openai provider, quick
+# retries).  Stopped at exit.
+start_fake() {
+	rm -f "$T/fake.port"
+	"$TOOLS/fakellm-server" --print-port-file "$T/fake.port" "$@" >"$T/fake.log" 2>&1 &
+	FAKE_PID=$!
+	FAKE_PIDS="$FAKE_PIDS $FAKE_PID"
+	i=0
+	while [ ! -s "$T/fake.port" ]; do
+		i=$((i + 1)); [ "$i" -lt 100 ] || fail "fakellm-server did not start: $(cat "$T/fake.log")"
+		sleep 0.05
+	done
+	FAKE_URL="http://127.0.0.1:$(cat "$T/fake.port")/v1"
+	export CODICIL_PROVIDER=openai CODICIL_ENDPOINT="$FAKE_URL" CODICIL_MODEL=fake-model
+	export CODICIL_BACKOFF_BASE=0.01 OPENAI_API_KEY=sk-test-key
+}
+stop_fake() { kill "$FAKE_PID" 2>/dev/null; wait "$FAKE_PID" 2>/dev/null; }

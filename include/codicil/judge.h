@@ -1,0 +1,75 @@
+/* judge.h — would an AI that follows this text reach the expected outcome?
+ *
+ * The judge model reads one charter version and one case and answers
+ * {verdict: handled | mishandled | unclear, confidence, reasoning}.
+ * Judgments are kept under .git/codicil/judgments/, keyed by the case's
+ * content (principles, scenario, expected), the charter's blob id, the
+ * judge model and the prompt's sha256, so judging again costs nothing.
+ * The judge model is codicil.judgeModel, else codicil.model.
+ */
+#ifndef CODICIL_JUDGE_H
+#define CODICIL_JUDGE_H
+
+#include <cJSON.h>
+
+#include "codicil/client.h"
+#include "codicil/prompt.h"
+
+typedef enum verdict { VERDICT_HANDLED, VERDICT_MISHANDLED, VERDICT_UNCLEAR, VERDICT_ERROR } verdict;
+
+const char *verdict_name(verdict v);
+
+typedef struct judgment {
+	verdict verdict;     /* VERDICT_ERROR: see error */
+	double confidence;
+	char *reasoning;
+	char *error;
+	int cached;
+	char transcript[65]; /* of the LLM call, "" when cached */
+} judgment;
+void judgment_clear(judgment *j);
+
+typedef struct judge_ctx {
+	store *store;
+	config *cfg;
+	llm_client *client;
+	prompt prompt;
+	const char *model;   /* the judge model */
+	size_t calls;        /* judgments asked of the model (not cached) */
+} judge_ctx;
+
+int judge_open(store *s, config *cfg, llm_client *client, judge_ctx *out);
+void judge_close(judge_ctx *j);
+
+/* Judge n cases under one charter text; out[i] is the judgment of
+ * cases[i].  Fails only when nothing could be asked (a bad prompt);
+ * per-case failures are VERDICT_ERROR with an error. */
+int judge_cases(judge_ctx *j, const char *charter_text, size_t len, cJSON *const *cases,
+		size_t n, judgment *out);
+
+/* Regression: every case judged under a base and a candidate text. */
+typedef enum flip { FLIP_NONE, FLIP_FIXED, FLIP_BROKEN, FLIP_CHANGED } flip;
+
+typedef struct regress_row {
+	const char *case_id;  /* points into the case */
+	judgment before, after;
+	flip flip;
+} regress_row;
+
+typedef struct regress_result {
+	regress_row *rows;
+	size_t n;
+	size_t fixed, broken, changed, unchanged, errors;
+} regress_result;
+
+/* fixed: mishandled -> handled; broken: handled -> mishandled; changed:
+ * any other verdict change, or a confidence move of 0.2 or more;
+ * unchanged: the rest. */
+int regress_run(judge_ctx *j, const char *base, size_t base_len, const char *cand,
+		size_t cand_len, cJSON *const *cases, size_t n, regress_result *out);
+void regress_result_free(regress_result *r);
+/* "fixed=3 broken=1 changed=2 unchanged=42" */
+void regress_summary(const regress_result *r, cd_buf *out);
+cJSON *regress_to_json(const regress_result *r);
+
+#endif

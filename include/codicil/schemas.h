@@ -1,0 +1,52 @@
+/* schemas.h — JSON schemas of the structured replies the prompts ask for.
+ *
+ * Every schema is strict-mode friendly (OpenAI structured outputs, and an
+ * Anthropic tool input_schema): every object has additionalProperties
+ * false and lists every property in required; an optional value is typed
+ * [T, "null"].  Only keywords strict mode accepts are used (type,
+ * properties, required, additionalProperties, items, enum, minimum,
+ * maximum, minItems, maxItems); text lengths are checked afterwards by
+ * case_validate().  Principle ids are constrained by an enum of the
+ * charter's real ids.
+ *
+ * Each builder returns a new object (cJSON_Delete it), or NULL with an
+ * error: no ids given (a schema cannot constrain to an empty enum), or out
+ * of memory.
+ */
+#ifndef CODICIL_SCHEMAS_H
+#define CODICIL_SCHEMAS_H
+
+#include <cJSON.h>
+#include <stddef.h>
+
+#include "codicil/case.h"
+
+/* generate: {"cases": [{kind, principles, scenario, literal_reading,
+ * expected, rationale, severity}]} with 1..max_cases items (max_cases 0:
+ * no maximum).  kind is the one kind asked for. */
+cJSON *schema_generate(const char *const *ids, size_t nids, case_kind kind, int max_cases);
+
+/* judge: {"verdict": handled|mishandled|unclear, "confidence": 0..1,
+ * "reasoning": string} */
+cJSON *schema_judge(void);
+
+/* amend: {"title", "rationale", "edits": [{"op": replace|insert_after|delete,
+ * "id": <enum>, "new_id": string|null, "heading": string|null,
+ * "body": string|null}], "pros": [string], "cons": [string]} */
+cJSON *schema_amend(const char *const *ids, size_t nids);
+
+/* consequences: {"consequences": [{principles, scenario, literal_reading,
+ * expected, rationale, effect: better|worse|same, severity}]}.  new_ids
+ * (may be NULL/0) are ids the amendment introduces, allowed besides ids. */
+cJSON *schema_consequences(const char *const *ids, size_t nids, const char *const *new_ids,
+			   size_t nnew, int max_items);
+
+/* metacheck: {"compliant": bool, "violations": [{"rule", "explanation"}],
+ * "notes": string} */
+cJSON *schema_metacheck(void);
+
+/* argue: {"arguments_valid": [string], "arguments_invalid": [string]},
+ * 1..5 each. */
+cJSON *schema_argue(void);
+
+#endif

@@ -1,0 +1,302 @@
+/* cases.c — `codicil cases`, `codicil case` and `codicil rate`. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codicil/case.h"
+#include "codicil/error.h"
+#include "codicil/json.h"
+#include "codicil/sanitize.h"
+
+const char cmd_cases_usage[] =
+	"usage: codicil cases [--status S] [-p ID] [--kind K] [--json]\n"
+	"\n"
+	"List the cases of the library (cases/*.json), oldest first.  A corrupt\n"
+	"file is reported by its path and the others are still listed.\n"
+	"\n"
+	"      --status S      open, confirmed, dismissed or resolved\n"
+	"  -p, --principle ID  only cases on this principle\n"
+	"      --kind K        counterexample, tension, vagueness, probe, consequence\n"
+	"      --json          an array of the case objects as stored\n"
+	"  -h, --help          this text\n";
+
+const char cmd_case_usage[] =
+	"usage: codicil case ID [--json]\n"
+	"\n"
+	"Show one case: scenario, the literal reading, the expected outcome, the\n"
+	"rationale, ratings and provenance.  ID may be a unique prefix.\n";
+
+const char cmd_rate_usage[] =
+	"usage: codicil rate ID --verdict valid|invalid [--confidence C] [--note TEXT]\n"
+	"                   [--quick valid|invalid] [--dim NAME=SCORE]... [--rater \"Name <email>\"]\n"
+	"\n"
+	"Record a human verdict on a case and commit it.  A rater's new rating\n"
+	"replaces their earlier one (git keeps the history).\n"
+	"\n"
+	"      --verdict V     valid: the case shows a real failure; invalid: it does not\n"
+	"      --confidence C  0..1 (default 1)\n"
+	"      --note TEXT     why\n"
+	"      --quick V       the verdict given before reading the arguments\n"
+	"      --dim NAME=SCORE  a score on one dimension (repeatable), e.g. severity=4\n"
+	"      --rater WHO     default: git's user.name <user.email>\n"
+	"  -h, --help          this text\n";
+
+static int load_library(store *s, case_library *lib)
+{
+	cd_buf dir = CD_BUF_INIT;
+	int rc;
+
+	cd_buf_printf(&dir, "%scases", store_workdir(s));
+	rc = case_library_load(dir.data, lib);
+	cd_buf_free(&dir);
+	for (size_t i = 0; rc == 0 && i < lib->nerrors; i++) {
+		fputs("codicil: warning: ", stderr);
+		cli_put_safe(stderr, lib->errors[i], CD_SAN_ONE_LINE);
+		fputs(" (skipped)\n", stderr);
+	}
+	return rc;
+}
+
+static void print_case_line(const cJSON *c)
+{
+	const cJSON *ps = cJSON_GetObjectItemCaseSensitive(c, "principles"), *p;
+	const char *scenario = cd_json_str(c, "scenario");
+	cd_buf line = CD_BUF_INIT;
+
+	cd_buf_printf(&line, "%s  %-9s %-14s sev %d  [", case_id(c),
+		      cd_json_str(c, "status") ? cd_json_str(c, "status") : "?",
+		      cd_json_str(c, "kind") ? cd_json_str(c, "kind") : "?",
+		      (int)cd_json_num(c, "severity", 0));
+	cJSON_ArrayForEach(p, ps)
+		if (cJSON_IsString(p))
+			cd_buf_printf(&line, "%s%s", p == ps->child ? "" : ",", p->valuestring);
+	cd_buf_printf(&line, "]  %.70s%s", scenario ? scenario : "",
+		      scenario && strlen(scenario) > 70 ? "..." : "");
+	cli_put_safe(stdout, line.data, CD_SAN_ONE_LINE);
+	fputc('\n', stdout);
+	cd_buf_free(&line);
+}
+
+int cmd_cases(cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "status", required_argument, NULL, 's' },
+		{ "principle", required_argument, NULL, 'p' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	case_filter f = { 0 };
+	case_library lib;
+	cJSON **sel = NULL;
+	size_t n = 0;
+	int json = 0, c, rc = CLI_OK;
+	case_status st;
+	case_kind kind;
+	store *s;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "p:", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (case_status_parse(optarg, &st) < 0)
+				return cli_usage_error("cases ", "%s", cd_err_msg());
+			f.status = optarg;
+			break;
+		case 'k':
+			if (case_kind_parse(optarg, &kind) < 0)
+				return cli_usage_error("cases ", "%s", cd_err_msg());
+			f.kind = optarg;
+			break;
+		case 'p': f.principle = optarg; break;
+		case 'j': json = 1; break;
+		default: return cli_usage_error("cases ", "bad option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("cases ", "unexpected argument '%s'", argv[optind]);
+	if (!(s = cli_store(ctx)))
+		return CLI_FAIL;
+	if (load_library(s, &lib) < 0 || case_library_filter(&lib, &f, &sel, &n) < 0)
+		return cli_fail_err();
+	if (json) {
+		cJSON *arr = cJSON_CreateArray();
+		for (size_t i = 0; i < n; i++)
+			cJSON_AddItemToArray(arr, cJSON_Duplicate(sel[i], 1));
+		rc = cli_print_json(arr);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			print_case_line(sel[i]);
+	}
+	free(sel);
+	case_library_free(&lib);
+	return rc;
+}
+
+int cmd_case(cli_ctx *ctx, int argc, char **argv)
+{
+	case_library lib;
+	const cJSON *c;
+	const char *id = NULL;
+	int json = 0, rc = CLI_OK;
+	store *s;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = 1;
+		else if (argv[i][0] == '-' || id)
+			return cli_usage_error("case ", "give one case id and optionally --json");
+		else
+			id = argv[i];
+	}
+	if (!id)
+		return cli_usage_error("case ", "give a case id");
+	if (!(s = cli_store(ctx)))
+		return CLI_FAIL;
+	if (load_library(s, &lib) < 0)
+		return cli_fail_err();
+	if (!(c = case_library_find(&lib, id))) {
+		rc = cli_fail("%s (list them with 'codicil cases')", cd_err_msg());
+	} else if (json) {
+		rc = cli_print_json(cJSON_Duplicate(c, 1));
+	} else {
+		cd_buf out = CD_BUF_INIT;
+		case_to_text(c, &out);
+		fwrite(out.data, 1, out.len, stdout);
+		cd_buf_free(&out);
+	}
+	case_library_free(&lib);
+	return rc;
+}
+
+typedef struct rate_args {
+	const char *id, *verdict, *note, *quick, *rater;
+	double confidence;
+	rating_dimension dims[16];
+	size_t ndims;
+} rate_args;
+
+static int parse_rate(int argc, char **argv, rate_args *a)
+{
+	static const struct option opts[] = {
+		{ "verdict", required_argument, NULL, 'v' }, { "confidence", required_argument, NULL, 'c' },
+		{ "note", required_argument, NULL, 'n' }, { "quick", required_argument, NULL, 'q' },
+		{ "dim", required_argument, NULL, 'd' }, { "rater", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end, *eq;
+	int c;
+
+	a->confidence = 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'v': a->verdict = optarg; break;
+		case 'n': a->note = optarg; break;
+		case 'q': a->quick = optarg; break;
+		case 'r': a->rater = optarg; break;
+		case 'c':
+			a->confidence = strtod(optarg, &end);
+			if (*end || a->confidence < 0 || a->confidence > 1)
+				return cli_usage_error("rate ", "--confidence is a number from 0 to 1");
+			break;
+		case 'd':
+			eq = strchr(optarg, '=');
+			if (!eq || eq == optarg || a->ndims == 16)
+				return cli_usage_error("rate ", "--dim takes NAME=SCORE");
+			*eq = '\0';
+			a->dims[a->ndims].name = optarg;
+			a->dims[a->ndims].score = strtod(eq + 1, &end);
+			if (*end || !eq[1])
+				return cli_usage_error("rate ", "--dim %s: the score must be a number", optarg);
+			a->ndims++;
+			break;
+		default: return cli_usage_error("rate ", "bad option");
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("rate ", "give exactly one case id");
+	a->id = argv[optind];
+	if (!a->verdict)
+		return cli_usage_error("rate ", "--verdict valid|invalid is required");
+	return 0;
+}
+
+static int commit_rating(store *s, const char *path, const cJSON *c, const char *rater,
+			 const char *verdict)
+{
+	cJSON *copy = cJSON_Duplicate(c, 1);
+	cd_buf text = CD_BUF_INIT, msg = CD_BUF_INIT;
+	store_change change;
+	int rc;
+
+	case_normalize(copy);
+	cd_json_print(copy, &text);
+	change.path = path;
+	change.data = text.data;
+	change.len = text.len;
+	cd_buf_printf(&msg, "Rate %s: %s\n\nRated by %s.\n", case_id(c), verdict, rater);
+	rc = store_commit(s, &change, 1, msg.data, NULL, 0, NULL);
+	cJSON_Delete(copy);
+	cd_buf_free(&text);
+	cd_buf_free(&msg);
+	return rc;
+}
+
+int cmd_rate(cli_ctx *ctx, int argc, char **argv)
+{
+	rate_args a = { 0 };
+	rating r = { 0 };
+	case_library lib = { 0 };
+	cd_buf who = CD_BUF_INIT, path = CD_BUF_INIT;
+	char *name = NULL, *email = NULL;
+	cJSON *c;
+	int rc = CLI_FAIL, locked = 0;
+	store *s;
+
+	if ((rc = parse_rate(argc, argv, &a)) != 0)
+		return rc;
+	rc = CLI_FAIL;
+	if (!(s = cli_store(ctx)))
+		return CLI_FAIL;
+	if (!a.rater) {
+		if (store_identity(s, &name, &email) < 0)
+			return cli_fail_err();
+		cd_buf_printf(&who, "%s <%s>", name, email);
+		a.rater = who.data;
+	}
+	if (store_lock(s) < 0) {
+		cli_fail_err();
+		goto out;
+	}
+	locked = 1;
+	if (load_library(s, &lib) < 0 || !(c = case_library_find(&lib, a.id))) {
+		cli_fail("%s (list them with 'codicil cases')", cd_err_msg());
+		goto out;
+	}
+	r.rater = a.rater;
+	r.verdict = a.verdict;
+	r.confidence = a.confidence;
+	r.note = a.note;
+	r.quick_verdict = a.quick;
+	r.dims = a.dims;
+	r.ndims = a.ndims;
+	cd_buf_printf(&path, "cases/%s.json", case_id(c));
+	if (case_rate(c, &r) < 0 || commit_rating(s, path.data, c, a.rater, a.verdict) < 0) {
+		cli_fail_err();
+		goto out;
+	}
+	printf("Rated %s: %s\n", case_id(c), a.verdict);
+	rc = CLI_OK;
+out:
+	if (locked)
+		store_unlock(s);
+	case_library_free(&lib);
+	cd_buf_free(&who);
+	cd_buf_free(&path);
+	free(name);
+	free(email);
+	return rc;
+}

@@ -1,0 +1,17 @@
+/* cli_llm.h — what the commands that talk to a model share: the repository
+ * when there is one (a model can be asked from anywhere), and a client
+ * opened on the resolved settings. */
+#ifndef CODICIL_CLI_LLM_H
+#define CODICIL_CLI_LLM_H
+
+#include "cli.h"
+#include "codicil/client.h"
+
+/* The repository of -C DIR (which must be one) or of the current
+ * directory; outside a repository ctx->store stays NULL.  Then the config.
+ * Returns -1 after printing an error. */
+int cli_llm_context(cli_ctx *ctx);
+/* cli_llm_context, then llm_client_open; NULL after printing an error. */
+llm_client *cli_llm_client(cli_ctx *ctx, const llm_client_opts *o);
+
+#endif

@@ -1,0 +1,351 @@
+/* generate.c — `codicil generate` and `codicil batch`: one engine (batch.h),
+ * two ways to ask: a few cases now, or many requests as a resumable run. */
+#include "cli.h"
+
+#include <dirent.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "codicil/batch.h"
+#include "codicil/error.h"
+#include "codicil/file.h"
+#include "codicil/id.h"
+#include "codicil/json.h"
+#include "codicil/sanitize.h"
+
+const char cmd_generate_usage[] =
+	"usage: codicil generate [-p ID]... [-n N] [--kind K] [--steer TEXT] [--samples S]\n"
+	"                        [--no-commit] [--no-cache] [--json]\n"
+	"\n"
+	"Ask the model for cases where the constitution fails, keep the new and valid\n"
+	"ones as cases/<id>.json and commit them (\"Add N counterexamples for ID\").\n"
+	"Duplicates of known cases are dropped and counted.  Prints the new ids.\n"
+	"\n"
+	"  -p, --principle ID  target this principle (repeatable; default: the whole charter)\n"
+	"  -n, --count N       cases per request (default 3)\n"
+	"  -k, --kind K        counterexample (default), tension, vagueness, probe\n"
+	"      --steer TEXT    steer the search (a theory, a direction)\n"
+	"  -s, --samples S     independent requests (default 1)\n"
+	"      --no-commit     write the case files, do not commit them\n"
+	"      --no-cache      ask the model even for a request answered before\n"
+	"      --json          print the new cases as a JSON array\n"
+	"  -h, --help          this text\n";
+
+const char cmd_batch_usage[] =
+	"usage: codicil batch [-p ID]... [--all] [-n N] [--samples S] [--kind K]\n"
+	"                     [--concurrency C] [--journal FILE] [--resume] [--retry-errors]\n"
+	"                     [--dry-run] [--no-commit] [--commit-every N] [--no-cache]\n"
+	"\n"
+	"A scripted generation run: for each selected principle, S independent\n"
+	"requests for N cases each.  Every attempt is one line of an append-only\n"
+	"JSONL journal (default .git/codicil/runs/<run>.jsonl); after a crash,\n"
+	"--resume asks only for what is missing and commits what the journal holds.\n"
+	"\n"
+	"  -p, --principle ID  a principle to run on (repeatable)\n"
+	"  -a, --all           every principle\n"
+	"  -n, --count N       cases per request (default 3)\n"
+	"  -s, --samples S     requests per principle (default 1)\n"
+	"  -k, --kind K        counterexample (default), tension, vagueness, probe\n"
+	"  -c, --concurrency C requests in flight (default codicil.concurrency, 8)\n"
+	"  -j, --journal FILE  the journal (with --resume: default the latest run)\n"
+	"      --resume        continue the run: only requests without a journal line\n"
+	"      --retry-errors  only the requests whose last attempt failed\n"
+	"      --dry-run       print the requests as JSONL, send nothing\n"
+	"      --no-commit     write the case files, do not commit them\n"
+	"      --commit-every N  commit after every N successful requests\n"
+	"      --no-cache      ask the model even for a request answered before\n"
+	"  -h, --help          this text\n"
+	"\n"
+	"Progress goes to stderr when it is a terminal.  Exit 0 when every request\n"
+	"succeeded, 1 otherwise (the failures are listed).\n";
+
+typedef struct run_args {
+	const char **principles;
+	size_t nprinciples;
+	int all, count, samples, json, no_commit, no_cache, dry_run, resume, retry_errors;
+	size_t commit_every;
+	case_kind kind;
+	const char *steer, *journal, *concurrency;
+} run_args;
+
+static int parse_positive(const char *cmd, const char *what, const char *s, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*end || v < 1 || v > 100000)
+		return cli_usage_error(cmd, "%s needs a positive number, not '%s'", what, s);
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_args(const char *cmd, int argc, char **argv, run_args *a)
+{
+	static const struct option opts[] = {
+		{ "principle", required_argument, NULL, 'p' }, { "all", no_argument, NULL, 'a' },
+		{ "count", required_argument, NULL, 'n' }, { "samples", required_argument, NULL, 's' },
+		{ "kind", required_argument, NULL, 'k' }, { "steer", required_argument, NULL, 'S' },
+		{ "concurrency", required_argument, NULL, 'c' },
+		{ "journal", required_argument, NULL, 'j' }, { "resume", no_argument, NULL, 'R' },
+		{ "retry-errors", no_argument, NULL, 'E' }, { "dry-run", no_argument, NULL, 'D' },
+		{ "no-commit", no_argument, NULL, 'N' }, { "no-cache", no_argument, NULL, 'C' },
+		{ "commit-every", required_argument, NULL, 'v' }, { "json", no_argument, NULL, 'J' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, v = 0;
+
+	a->count = 3;
+	a->samples = 1;
+	a->kind = CASE_COUNTEREXAMPLE;
+	a->principles = calloc((size_t)argc, sizeof *a->principles);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "p:an:s:k:c:j:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': a->principles[a->nprinciples++] = optarg; break;
+		case 'a': a->all = 1; break;
+		case 'n': if (parse_positive(cmd, "--count", optarg, &a->count)) return CLI_USAGE; break;
+		case 's': if (parse_positive(cmd, "--samples", optarg, &a->samples)) return CLI_USAGE; break;
+		case 'v': if (parse_positive(cmd, "--commit-every", optarg, &v)) return CLI_USAGE;
+			  a->commit_every = (size_t)v; break;
+		case 'c': if (parse_positive(cmd, "--concurrency", optarg, &v)) return CLI_USAGE;
+			  a->concurrency = optarg; break;
+		case 'k':
+			if (case_kind_parse(optarg, &a->kind) < 0 || a->kind == CASE_CONSEQUENCE)
+				return cli_usage_error(cmd, "--kind: counterexample, tension, vagueness or probe");
+			break;
+		case 'S': a->steer = optarg; break;
+		case 'j': a->journal = optarg; break;
+		case 'R': a->resume = 1; break;
+		case 'E': a->retry_errors = 1; break;
+		case 'D': a->dry_run = 1; break;
+		case 'N': a->no_commit = 1; break;
+		case 'C': a->no_cache = 1; break;
+		case 'J': a->json = 1; break;
+		default: return cli_usage_error(cmd, "bad option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+/* "12/40 done · 1 failed · 38.2k tokens · 3.1 req/s · ETA 0:09" */
+static void show_progress(void *ud, const batch_progress *p)
+{
+	double rate = p->elapsed_s > 0 ? (double)p->done / p->elapsed_s : 0;
+	double eta = rate > 0 ? (double)(p->total - p->done) / rate : 0;
+
+	(void)ud;
+	fprintf(stderr, "\r\033[K%zu/%zu done · %zu failed · %zu cases · %.1fk tokens · %.1f req/s · ETA %d:%02d",
+		p->done, p->total, p->failed, p->cases, (double)p->tokens / 1000, rate,
+		(int)eta / 60, (int)eta % 60);
+	if (p->done == p->total)
+		fputc('\n', stderr);
+}
+
+/* The newest journal under .git/codicil/runs/ (ids sort by time). */
+static int latest_journal(store *s, cd_buf *out)
+{
+	cd_buf dir = CD_BUF_INIT;
+	struct dirent *e;
+	char best[256] = "";
+	DIR *d;
+
+	if (store_local_path(s, "runs", &dir) < 0)
+		return -1;
+	d = opendir(dir.data);
+	while (d && (e = readdir(d)))
+		if (strstr(e->d_name, ".jsonl") && strcmp(e->d_name, best) > 0)
+			snprintf(best, sizeof best, "%s", e->d_name);
+	if (d)
+		closedir(d);
+	if (!best[0]) {
+		cd_err_set("no earlier run to resume in %s; give --journal FILE", dir.data);
+		cd_buf_free(&dir);
+		return -1;
+	}
+	cd_path_join(out, dir.data, best);
+	cd_buf_free(&dir);
+	return 0;
+}
+
+static int build_units(const run_args *a, gen_ctx *g, int per_principle, gen_unit **out,
+		       size_t *n)
+{
+	size_t ntargets = a->all ? g->nids : a->nprinciples, k = 0;
+	size_t groups = per_principle ? ntargets : 1;
+	gen_unit *u;
+
+	for (size_t i = 0; i < a->nprinciples; i++)
+		if (!charter_find(g->charter, a->principles[i])) {
+			cd_err_set("no principle with id '%s' (list them with 'codicil principles')",
+				   a->principles[i]);
+			return -1;
+		}
+	u = calloc(groups * (size_t)a->samples + 1, sizeof *u);
+	if (!u) {
+		cd_err_set("out of memory");
+		return -1;
+	}
+	for (size_t gi = 0; gi < groups; gi++)
+		for (int s = 0; s < a->samples; s++, k++) {
+			const char **targets = a->all ? g->ids : a->principles;
+			u[k].principles = per_principle ? &targets[gi] : targets;
+			u[k].nprinciples = per_principle ? 1 : ntargets;
+			u[k].n = a->count;
+			u[k].kind = a->kind;
+			u[k].steer = a->steer;
+			u[k].sample = (unsigned)s;
+			gen_unit_key(&u[k]);
+		}
+	*out = u;
+	*n = k;
+	return 0;
+}
+
+static void print_cases(store *s, const batch_result *r, int json)
+{
+	cJSON *arr = json ? cJSON_CreateArray() : NULL;
+
+	for (size_t i = 0; i < r->ncases; i++) {
+		cd_buf path = CD_BUF_INIT;
+		cJSON *c;
+
+		if (!json) {
+			printf("%s\n", r->case_ids[i]);
+			continue;
+		}
+		cd_buf_printf(&path, "%scases/%s.json", store_workdir(s), r->case_ids[i]);
+		if ((c = cd_json_read_file(path.data)))
+			cJSON_AddItemToArray(arr, c);
+		cd_buf_free(&path);
+	}
+	if (json)
+		cli_print_json(arr);
+}
+
+static void print_summary(const batch_result *r, int dry_run)
+{
+	if (dry_run)
+		return;
+	fprintf(stderr, "run %s: %zu request%s ok, %zu failed", r->run, r->ok, r->ok == 1 ? "" : "s",
+		r->failed);
+	if (r->skipped)
+		fprintf(stderr, ", %zu done earlier", r->skipped);
+	fprintf(stderr, "; %zu new case%s (%zu duplicate%s dropped, %zu invalid)", r->ncases,
+		r->ncases == 1 ? "" : "s", r->duplicates, r->duplicates == 1 ? "" : "s", r->invalid);
+	if (r->commit[0])
+		fprintf(stderr, "; committed %.10s", r->commit);
+	fputc('\n', stderr);
+	for (size_t i = 0; i < r->nfailures; i++) {
+		fputs("  failed: ", stderr);
+		cli_put_safe(stderr, r->failures[i], CD_SAN_ONE_LINE);
+		fputc('\n', stderr);
+	}
+}
+
+static int run(cli_ctx *ctx, run_args *a, int per_principle)
+{
+	llm_client_opts copts = { .no_cache = a->no_cache, .repair = 1 };
+	batch_opts bo = { 0 };
+	batch_result r = { 0 };
+	cd_buf journal = CD_BUF_INIT, name = CD_BUF_INIT;
+	char run_id[CD_ID_SIZE];
+	llm_client *client = NULL;
+	gen_ctx g = { 0 };
+	gen_unit *units = NULL;
+	size_t nunits = 0;
+	int rc = CLI_FAIL, locked = 0;
+	store *s;
+
+	if (!(s = cli_store(ctx)) || !cli_config(ctx))
+		return CLI_FAIL;
+	if (a->concurrency)
+		config_set_flag(ctx->cfg, "codicil.concurrency", a->concurrency);
+	if (!a->dry_run) {
+		if (store_lock(s) < 0)
+			return cli_fail_err();
+		locked = 1;
+	}
+	if (llm_client_open(ctx->cfg, s, &copts, &client) < 0 ||
+	    gen_open(s, ctx->cfg, client, &g) < 0 ||
+	    build_units(a, &g, per_principle, &units, &nunits) < 0) {
+		cli_fail_err();
+		goto out;
+	}
+	cd_id_new('r', run_id);
+	if (a->journal) {
+		cd_buf_puts(&journal, a->journal);
+	} else if (a->resume || a->retry_errors) {
+		if (latest_journal(s, &journal) < 0) {
+			cli_fail_err();
+			goto out;
+		}
+	} else {
+		cd_buf_printf(&name, "runs/%s.jsonl", run_id);
+		store_local_path(s, name.data, &journal);
+	}
+	bo.units = units;
+	bo.nunits = nunits;
+	bo.journal_path = journal.data;
+	bo.run = run_id;
+	bo.select = a->resume && a->retry_errors ? BATCH_RESUME_RETRY
+		  : a->resume ? BATCH_RESUME : a->retry_errors ? BATCH_RETRY_ERRORS : BATCH_NEW;
+	bo.dry_run = a->dry_run;
+	bo.dry_run_out = stdout;
+	bo.commit = !a->no_commit;
+	bo.commit_every = a->commit_every;
+	if (isatty(STDERR_FILENO) && !a->dry_run)
+		bo.progress = show_progress;
+	if (batch_run(&g, &bo, &r) < 0) {
+		cli_fail("%s (journal: %s)", cd_err_msg(), journal.data);
+		print_summary(&r, a->dry_run);
+		goto out;
+	}
+	if (!a->dry_run)
+		print_cases(s, &r, a->json);
+	print_summary(&r, a->dry_run);
+	rc = r.failed ? CLI_FAIL : CLI_OK;
+out:
+	batch_result_free(&r);
+	free(units);
+	gen_close(&g);
+	if (client)
+		llm_client_free(client);
+	if (locked)
+		store_unlock(s);
+	cd_buf_free(&journal);
+	cd_buf_free(&name);
+	return rc;
+}
+
+int cmd_generate(cli_ctx *ctx, int argc, char **argv)
+{
+	run_args a = { 0 };
+	int rc = parse_args("generate ", argc, argv, &a);
+
+	if (rc == 0 && (a.all || a.journal || a.resume || a.retry_errors || a.dry_run ||
+			a.commit_every || a.concurrency))
+		rc = cli_usage_error("generate ", "that option belongs to 'codicil batch'");
+	if (rc == 0)
+		rc = run(ctx, &a, 0);
+	free(a.principles);
+	return rc;
+}
+
+int cmd_batch(cli_ctx *ctx, int argc, char **argv)
+{
+	run_args a = { 0 };
+	int rc = parse_args("batch ", argc, argv, &a);
+
+	if (rc == 0 && (a.json || a.steer))
+		rc = cli_usage_error("batch ", "--json and --steer belong to 'codicil generate'");
+	if (rc == 0 && !a.all && a.nprinciples == 0)
+		rc = cli_usage_error("batch ", "say which principles: -p ID... or --all");
+	if (rc == 0)
+		rc = run(ctx, &a, 1);
+	free(a.principles);
+	return rc;
+}

@@ -1,0 +1,227 @@
+/* judge.c — `codicil judge` and `codicil regress`. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codicil/case.h"
+#include "codicil/error.h"
+#include "codicil/judge.h"
+#include "codicil/json.h"
+#include "codicil/sanitize.h"
+#include "codicil/workspace.h"
+
+const char cmd_judge_usage[] =
+	"usage: codicil judge [--rev REV] [CASE...] [--no-cache] [--json]\n"
+	"\n"
+	"Ask the judge model whether an AI that follows the charter would reach each\n"
+	"case's expected outcome: handled, mishandled or unclear, with a confidence\n"
+	"and its reasoning.  Default: every case that is not dismissed, under the\n"
+	"charter in the work tree.  Judgments are cached under .git/codicil/, so a\n"
+	"rerun costs nothing.\n"
+	"\n"
+	"      --rev REV   judge under the charter at a revision\n"
+	"      --json      [{case, verdict, confidence, reasoning, cached}]\n"
+	"  -h, --help      this text\n";
+
+const char cmd_regress_usage[] =
+	"usage: codicil regress [--against REV] [--json]\n"
+	"\n"
+	"Judge every case that is not dismissed under a base charter (REV, default\n"
+	"HEAD) and under the charter in the work tree, and report what flipped:\n"
+	"fixed (mishandled -> handled), broken (handled -> mishandled), changed\n"
+	"(another verdict change, or confidence moved by 0.2 or more), unchanged.\n"
+	"Exit 1 when anything broke, so a script can gate on it.\n"
+	"\n"
+	"      --against REV  the base (default HEAD)\n"
+	"      --json         {fixed, broken, changed, unchanged, errors, flips: [...]}\n"
+	"  -h, --help         this text\n";
+
+typedef struct judge_env {
+	llm_client *client;
+	judge_ctx judge;
+	case_library lib;
+	cJSON **cases;
+	size_t n;
+} judge_env;
+
+static void env_close(judge_env *e)
+{
+	judge_close(&e->judge);
+	if (e->client)
+		llm_client_free(e->client);
+	free(e->cases);
+	case_library_free(&e->lib);
+}
+
+/* The cases named, or every case that is not dismissed. */
+static int select_cases(judge_env *e, char **ids, size_t nids)
+{
+	e->cases = calloc(e->lib.n + nids + 1, sizeof *e->cases);
+	if (!e->cases) {
+		cd_err_set("out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < nids; i++) {
+		cJSON *c = case_library_find(&e->lib, ids[i]);
+		if (!c)
+			return -1;
+		e->cases[e->n++] = c;
+	}
+	for (size_t i = 0; nids == 0 && i < e->lib.n; i++)
+		if (case_get_status(e->lib.cases[i]) != CASE_DISMISSED)
+			e->cases[e->n++] = e->lib.cases[i];
+	return 0;
+}
+
+static int env_open(cli_ctx *ctx, judge_env *e, int no_cache, char **ids, size_t nids)
+{
+	llm_client_opts o = { .no_cache = no_cache, .repair = 1 };
+	cd_buf dir = CD_BUF_INIT;
+	store *s = ctx->store;
+	int rc;
+
+	memset(e, 0, sizeof *e);
+	cd_buf_printf(&dir, "%scases", store_workdir(s));
+	rc = case_library_load(dir.data, &e->lib);
+	cd_buf_free(&dir);
+	if (rc == 0)
+		rc = select_cases(e, ids, nids);
+	if (rc == 0)
+		rc = llm_client_open(ctx->cfg, s, &o, &e->client);
+	if (rc == 0)
+		rc = judge_open(s, ctx->cfg, e->client, &e->judge);
+	return rc;
+}
+
+static int read_charter(cli_ctx *ctx, const char *rev, cd_buf *out)
+{
+	const char *file = workspace_charter_path(ctx->cfg);
+	return rev ? store_read(ctx->store, rev, file, out)
+		   : store_read_worktree(ctx->store, file, out);
+}
+
+static void print_judgment(const char *id, const judgment *j)
+{
+	printf("%s  %-10s %.2f  ", id, verdict_name(j->verdict), j->confidence);
+	cli_put_safe(stdout, j->error ? j->error : j->reasoning ? j->reasoning : "", CD_SAN_ONE_LINE);
+	fputc('\n', stdout);
+}
+
+int cmd_judge(cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "rev", required_argument, NULL, 'r' }, { "json", no_argument, NULL, 'j' },
+		{ "no-cache", no_argument, NULL, 'C' }, { NULL, 0, NULL, 0 },
+	};
+	const char *rev = NULL;
+	int json = 0, no_cache = 0, c, rc = CLI_FAIL;
+	cd_buf text = CD_BUF_INIT;
+	judgment *out = NULL;
+	judge_env e;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': rev = optarg; break;
+		case 'j': json = 1; break;
+		case 'C': no_cache = 1; break;
+		default: return cli_usage_error("judge ", "bad option");
+		}
+	}
+	if (!cli_store(ctx) || !cli_config(ctx))
+		return CLI_FAIL;
+	if (env_open(ctx, &e, no_cache, argv + optind, (size_t)(argc - optind)) < 0 ||
+	    read_charter(ctx, rev, &text) < 0 || !(out = calloc(e.n + 1, sizeof *out)) ||
+	    judge_cases(&e.judge, text.data, text.len, e.cases, e.n, out) < 0) {
+		cli_fail_err();
+		goto done;
+	}
+	rc = CLI_OK;
+	if (json) {
+		cJSON *arr = cJSON_CreateArray();
+		for (size_t i = 0; i < e.n; i++) {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "case", case_id(e.cases[i]));
+			cJSON_AddStringToObject(o, "verdict", verdict_name(out[i].verdict));
+			cJSON_AddNumberToObject(o, "confidence", out[i].confidence);
+			cJSON_AddStringToObject(o, "reasoning", out[i].reasoning ? out[i].reasoning : "");
+			if (out[i].error)
+				cJSON_AddStringToObject(o, "error", out[i].error);
+			cJSON_AddBoolToObject(o, "cached", out[i].cached);
+			cJSON_AddItemToArray(arr, o);
+		}
+		rc = cli_print_json(arr);
+	} else {
+		for (size_t i = 0; i < e.n; i++)
+			print_judgment(case_id(e.cases[i]), &out[i]);
+	}
+	for (size_t i = 0; i < e.n; i++) {
+		if (out[i].verdict == VERDICT_ERROR)
+			rc = CLI_FAIL;
+		judgment_clear(&out[i]);
+	}
+done:
+	free(out);
+	cd_buf_free(&text);
+	env_close(&e);
+	return rc;
+}
+
+int cmd_regress(cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "against", required_argument, NULL, 'a' }, { "json", no_argument, NULL, 'j' },
+		{ "no-cache", no_argument, NULL, 'C' }, { NULL, 0, NULL, 0 },
+	};
+	const char *against = "HEAD";
+	int json = 0, no_cache = 0, c, rc = CLI_FAIL;
+	cd_buf base = CD_BUF_INIT, cand = CD_BUF_INIT, summary = CD_BUF_INIT;
+	regress_result r = { 0 };
+	judge_env e;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a': against = optarg; break;
+		case 'j': json = 1; break;
+		case 'C': no_cache = 1; break;
+		default: return cli_usage_error("regress ", "bad option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("regress ", "unexpected argument '%s'", argv[optind]);
+	if (!cli_store(ctx) || !cli_config(ctx))
+		return CLI_FAIL;
+	if (env_open(ctx, &e, no_cache, NULL, 0) < 0 || read_charter(ctx, against, &base) < 0 ||
+	    read_charter(ctx, NULL, &cand) < 0 ||
+	    regress_run(&e.judge, base.data, base.len, cand.data, cand.len, e.cases, e.n, &r) < 0) {
+		cli_fail_err();
+		goto done;
+	}
+	if (json) {
+		rc = cli_print_json(regress_to_json(&r));
+	} else {
+		regress_summary(&r, &summary);
+		printf("%s\n", summary.data);
+		for (size_t i = 0; i < r.n; i++) {
+			const regress_row *row = &r.rows[i];
+			if (row->flip == FLIP_NONE && row->before.verdict != VERDICT_ERROR &&
+			    row->after.verdict != VERDICT_ERROR)
+				continue;
+			printf("  %s  %s -> %s\n", row->case_id, verdict_name(row->before.verdict),
+			       verdict_name(row->after.verdict));
+		}
+		rc = CLI_OK;
+	}
+	if (rc == CLI_OK && (r.broken || r.errors))
+		rc = CLI_FAIL;
+done:
+	regress_result_free(&r);
+	cd_buf_free(&base);
+	cd_buf_free(&cand);
+	cd_buf_free(&summary);
+	env_close(&e);
+	return rc;
+}

@@ -1,0 +1,314 @@
+/* batch.c — run generation units through the client, journal every
+ * attempt, commit the cases the journal holds. */
+#include "batch_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "codicil/error.h"
+#include "codicil/id.h"
+#include "codicil/json.h"
+
+typedef struct batch_state {
+	gen_ctx *g;
+	const batch_opts *o;
+	batch_result *r;
+	journal jn;
+	batch_progress prog;
+	struct timespec t0;
+	size_t ok_since_commit;
+	int fatal;              /* the journal could not be written */
+} batch_state;
+
+typedef struct slot {
+	batch_state *st;
+	gen_unit *unit;
+} slot;
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static int push_str(char ***arr, size_t *n, const char *s)
+{
+	char **p = realloc(*arr, (*n + 1) * sizeof *p);
+
+	if (!p || !(p[*n] = strdup(s))) {
+		free(p == *arr ? NULL : p);
+		cd_err_set("out of memory");
+		return -1;
+	}
+	*arr = p;
+	(*n)++;
+	return 0;
+}
+
+static cJSON *unit_line(const batch_state *st, const gen_unit *u)
+{
+	cJSON *j = cJSON_CreateObject(), *ps;
+	char at[CASE_TIME_SIZE];
+
+	case_time_now(at);
+	cJSON_AddStringToObject(j, "run", st->r->run);
+	cJSON_AddStringToObject(j, "request", u->key);
+	if (u->nprinciples)
+		cJSON_AddStringToObject(j, "principle", u->principles[0]);
+	else
+		cJSON_AddNullToObject(j, "principle");
+	ps = cJSON_AddArrayToObject(j, "principles");
+	for (size_t i = 0; i < u->nprinciples; i++)
+		cJSON_AddItemToArray(ps, cJSON_CreateString(u->principles[i]));
+	cJSON_AddNumberToObject(j, "sample", u->sample);
+	cJSON_AddStringToObject(j, "at", at);
+	return j;
+}
+
+static void add_outcome(cJSON *line, const char *status, const char *error,
+			const llm_response *resp, const gen_outcome *out)
+{
+	cJSON *ids = cJSON_CreateArray(), *records = cJSON_CreateArray(), *usage;
+
+	cJSON_AddStringToObject(line, "status", status);
+	if (error)
+		cJSON_AddStringToObject(line, "error", error);
+	else
+		cJSON_AddNullToObject(line, "error");
+	for (size_t i = 0; out && i < out->n; i++) {
+		cJSON_AddItemToArray(ids, cJSON_CreateString(case_id(out->cases[i])));
+		cJSON_AddItemToArray(records, cJSON_Duplicate(out->cases[i], 1));
+	}
+	cJSON_AddItemToObject(line, "cases", ids);
+	cJSON_AddItemToObject(line, "records", records);
+	cJSON_AddNumberToObject(line, "duplicates", out ? (double)out->duplicates : 0);
+	cJSON_AddNumberToObject(line, "invalid", out ? (double)out->invalid : 0);
+	usage = cJSON_AddObjectToObject(line, "usage");
+	cJSON_AddNumberToObject(usage, "input_tokens", (double)resp->usage.input_tokens);
+	cJSON_AddNumberToObject(usage, "output_tokens", (double)resp->usage.output_tokens);
+	cJSON_AddNumberToObject(line, "latency_ms", (double)resp->latency_ms);
+	cJSON_AddNumberToObject(line, "attempts", resp->attempts);
+	cJSON_AddBoolToObject(line, "cached", resp->cached);
+}
+
+static int commit_pending(batch_state *st)
+{
+	return batch_commit_cases(st->g, &st->jn, st->o->commit, st->r);
+}
+
+static void record_failure(batch_state *st, const gen_unit *u, const char *why)
+{
+	cd_buf line = CD_BUF_INIT;
+
+	cd_buf_printf(&line, "%s sample %u: %s", u->nprinciples ? u->principles[0] : "(charter)",
+		      u->sample, why);
+	push_str(&st->r->failures, &st->r->nfailures, line.data);
+	cd_buf_free(&line);
+}
+
+static void on_done(void *ud, const llm_call *call, llm_response *resp)
+{
+	slot *sl = ud;
+	batch_state *st = sl->st;
+	cJSON *line = unit_line(st, sl->unit);
+	gen_outcome out = { 0 };
+	const char *status = "ok", *error = NULL;
+
+	if (resp->status != LLM_OK) {
+		status = resp->status == LLM_ERR_INVALID ? "invalid" : "error";
+		error = resp->error ? resp->error : llm_status_name(resp->status);
+	} else if (gen_collect(st->g, sl->unit, call, resp, st->r->run, &out) < 0) {
+		status = "invalid";
+		error = cd_err_msg();
+	} else if (out.n == 0 && out.invalid > 0) {
+		status = "invalid";
+		error = out.first_problem;
+	}
+	add_outcome(line, status, error, resp, &out);
+	if (journal_append(&st->jn, line) < 0)
+		st->fatal = 1;
+	st->prog.done++;
+	st->prog.tokens += resp->usage.input_tokens + resp->usage.output_tokens;
+	st->r->duplicates += out.duplicates;
+	st->r->invalid += out.invalid;
+	if (!strcmp(status, "ok")) {
+		st->r->ok++;
+		st->prog.ok++;
+		st->prog.cases += out.n;
+		if (st->o->commit_every && ++st->ok_since_commit >= st->o->commit_every) {
+			if (commit_pending(st) < 0)
+				st->fatal = 1;
+			st->ok_since_commit = 0;
+		}
+	} else {
+		st->r->failed++;
+		st->prog.failed++;
+		record_failure(st, sl->unit, error);
+	}
+	gen_outcome_free(&out);
+	free(sl);
+	st->prog.elapsed_s = seconds_since(&st->t0);
+	if (st->o->progress)
+		st->o->progress(st->o->ud, &st->prog);
+}
+
+/* Which units this invocation asks for, given the journal. */
+static int wanted(const batch_state *st, const gen_unit *u)
+{
+	const cJSON *last = journal_last(&st->jn, u->key);
+	const char *status = last ? cd_json_str(last, "status") : NULL;
+
+	switch (st->o->select) {
+	case BATCH_NEW:
+		return 1;
+	case BATCH_RESUME:
+		return !last;
+	case BATCH_RETRY_ERRORS:
+		return last && (!status || strcmp(status, "ok"));
+	case BATCH_RESUME_RETRY:
+		return !last || !status || strcmp(status, "ok");
+	}
+	return 0;
+}
+
+static int dry_run(batch_state *st, gen_unit **todo, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		gen_request req;
+		cJSON *j, *ps;
+		cd_buf line = CD_BUF_INIT;
+
+		if (gen_build(st->g, todo[i], &req) < 0)
+			return -1;
+		j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "request", todo[i]->key);
+		ps = cJSON_AddArrayToObject(j, "principles");
+		for (size_t k = 0; k < todo[i]->nprinciples; k++)
+			cJSON_AddItemToArray(ps, cJSON_CreateString(todo[i]->principles[k]));
+		cJSON_AddNumberToObject(j, "sample", todo[i]->sample);
+		cJSON_AddStringToObject(j, "kind", case_kind_name(todo[i]->kind));
+		cJSON_AddNumberToObject(j, "n", todo[i]->n);
+		cJSON_AddStringToObject(j, "model", llm_client_model(st->g->client));
+		cJSON_AddNumberToObject(j, "prompt_bytes", (double)req.user.len);
+		cd_json_print_compact(j, &line);
+		fprintf(st->o->dry_run_out, "%s\n", line.data);
+		cd_buf_free(&line);
+		cJSON_Delete(j);
+		gen_request_free(&req);
+	}
+	return 0;
+}
+
+static int submit(batch_state *st, gen_unit *u)
+{
+	gen_request req;
+	slot *sl = calloc(1, sizeof *sl);
+	int rc;
+
+	if (!sl) {
+		cd_err_set("out of memory");
+		return -1;
+	}
+	sl->st = st;
+	sl->unit = u;
+	if (gen_build(st->g, u, &req) < 0) {
+		free(sl);
+		return -1;
+	}
+	rc = llm_client_submit(st->g->client, &req.req, on_done, sl, NULL);
+	gen_request_free(&req);
+	if (rc < 0)
+		free(sl);
+	return rc;
+}
+
+/* Feed the client a window of requests at a time, so that memory stays
+ * flat however many units the run has. */
+static int pump(batch_state *st, gen_unit **todo, size_t n)
+{
+	long concurrency = 8;
+	size_t next = 0, window;
+
+	config_get_int(st->g->cfg, "codicil.concurrency", 8, &concurrency);
+	window = (size_t)(concurrency > 0 ? concurrency : 1) * 2;
+	while (!st->fatal && (next < n || llm_client_pending(st->g->client) > 0)) {
+		while (next < n && llm_client_pending(st->g->client) < window)
+			if (submit(st, todo[next++]) < 0)
+				return -1;
+		if (llm_client_step(st->g->client, -1, 1000) < 0)
+			return -1;
+	}
+	if (st->fatal) {
+		llm_client_cancel_all(st->g->client);
+		return -1;
+	}
+	return 0;
+}
+
+int batch_run(gen_ctx *g, const batch_opts *o, batch_result *r)
+{
+	batch_state st = { .g = g, .o = o, .r = r };
+	gen_unit **todo = NULL;
+	size_t ntodo = 0;
+	int rc = -1;
+
+	memset(r, 0, sizeof *r);
+	if (journal_open(o->journal_path, &st.jn) < 0)
+		return -1;
+	if (o->select == BATCH_NEW && st.jn.n > 0) {
+		cd_err_set("journal %s already holds a run; add --resume to continue it, or give "
+			   "another --journal", o->journal_path);
+		goto out;
+	}
+	if (o->select != BATCH_NEW && st.jn.n == 0) {
+		cd_err_set("journal %s holds no run to resume", o->journal_path);
+		goto out;
+	}
+	if (journal_run(&st.jn))
+		snprintf(r->run, sizeof r->run, "%s", journal_run(&st.jn));
+	else if (o->run)
+		snprintf(r->run, sizeof r->run, "%s", o->run);
+	else
+		cd_id_new('r', r->run);
+	if (batch_remember_journal_cases(g, &st.jn) < 0)
+		goto out;
+	todo = calloc(o->nunits ? o->nunits : 1, sizeof *todo);
+	if (!todo) {
+		cd_err_set("out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < o->nunits; i++) {
+		if (wanted(&st, &o->units[i]))
+			todo[ntodo++] = &o->units[i];
+		else
+			r->skipped++;
+	}
+	if (o->dry_run) {
+		rc = dry_run(&st, todo, ntodo);
+		goto out;
+	}
+	st.prog.total = ntodo;
+	clock_gettime(CLOCK_MONOTONIC, &st.t0);
+	rc = pump(&st, todo, ntodo);
+	if (commit_pending(&st) < 0)
+		rc = -1;
+out:
+	free(todo);
+	journal_free(&st.jn);
+	return rc;
+}
+
+void batch_result_free(batch_result *r)
+{
+	for (size_t i = 0; i < r->ncases; i++)
+		free(r->case_ids[i]);
+	for (size_t i = 0; i < r->nfailures; i++)
+		free(r->failures[i]);
+	free(r->case_ids);
+	free(r->failures);
+	memset(r, 0, sizeof *r);
+}

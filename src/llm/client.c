@@ -1,0 +1,462 @@
+/* client.c — the client's queue and event loop.
+ *
+ * A call waits in `waiting` until the transport has room (at most twice
+ * the concurrency inside it, since the transport copies every request),
+ * is then answered from the cassette or the cache or handed to the
+ * transport (`inflight`), and once answered sits in `ready` until
+ * llm_client_step() runs its callback.  Callbacks therefore never run
+ * inside submit or cancel, and every answer takes the same path. */
+#include "client_int.h"
+
+#include "codicil/cache.h"
+#include "codicil/error.h"
+#include "codicil/secret.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void list_append(struct cjob_list *l, struct cjob *j)
+{
+	j->next = NULL;
+	j->prev = l->tail;
+	if (l->tail)
+		l->tail->next = j;
+	else
+		l->head = j;
+	l->tail = j;
+	l->n++;
+}
+
+static void list_prepend(struct cjob_list *l, struct cjob *j)
+{
+	j->prev = NULL;
+	j->next = l->head;
+	if (l->head)
+		l->head->prev = j;
+	else
+		l->tail = j;
+	l->head = j;
+	l->n++;
+}
+
+static void list_remove(struct cjob_list *l, struct cjob *j)
+{
+	if (j->prev)
+		j->prev->next = j->next;
+	else
+		l->head = j->next;
+	if (j->next)
+		j->next->prev = j->prev;
+	else
+		l->tail = j->prev;
+	j->prev = j->next = NULL;
+	l->n--;
+}
+
+static struct cjob_list *list_of(llm_client *c, const struct cjob *j)
+{
+	switch (j->state) {
+	case CJ_WAITING: return &c->waiting;
+	case CJ_XPORT: return &c->inflight;
+	default: return &c->ready;
+	}
+}
+
+static void move_to(llm_client *c, struct cjob *j, enum cjob_state to)
+{
+	list_remove(list_of(c, j), j);
+	j->state = to;
+	if (to == CJ_WAITING && j->repairing)
+		list_prepend(&c->waiting, j); /* a repair goes first */
+	else
+		list_append(list_of(c, j), j);
+}
+
+static void cjob_free(struct cjob *j)
+{
+	if (!j)
+		return;
+	cjob_free_request(&j->req);
+	free(j->repair_msgs);
+	free(j->repair_reply);
+	free(j->repair_note);
+	free(j->body);
+	llm_response_clear(&j->resp);
+	free(j);
+}
+
+static void on_retry(void *ud, unsigned xjob, int attempt, double delay_s, const char *why)
+{
+	llm_client *c = ud;
+
+	for (struct cjob *j = c->inflight.head; j; j = j->next) {
+		if (j->xjob == xjob) {
+			if (c->retry_fn)
+				c->retry_fn(c->retry_ud, j->id, attempt, delay_s, why);
+			return;
+		}
+	}
+}
+
+int llm_client_open(config *cfg, store *s, const llm_client_opts *o, llm_client **out)
+{
+	llm_client *c = calloc(1, sizeof *c);
+
+	*out = NULL;
+	if (!c) {
+		cd_err_set("out of memory");
+		return -1;
+	}
+	c->cfg = cfg;
+	c->s = s;
+	if (o)
+		c->o = *o;
+	cd_err_clear();
+	if (client_resolve(c) < 0 || xport_new(&c->xo, &c->x) < 0) {
+		if (!*cd_err_msg())
+			cd_err_set("out of memory");
+		llm_client_free(c);
+		return -1;
+	}
+	xport_set_retry_cb(c->x, on_retry, c);
+	*out = c;
+	return 0;
+}
+
+void llm_client_free(llm_client *c)
+{
+	if (!c)
+		return;
+	xport_free(c->x); /* no callbacks */
+	struct cjob_list *lists[3] = { &c->waiting, &c->inflight, &c->ready };
+	for (int i = 0; i < 3; i++) {
+		struct cjob *j;
+		while ((j = lists[i]->head)) {
+			list_remove(lists[i], j);
+			cjob_free(j);
+		}
+	}
+	secret_free(c->key);
+	cassette_free(c->cas);
+	free(c->provider);
+	free(c->endpoint);
+	free(c->endpoint_host);
+	free(c->model);
+	free(c->cache_dir);
+	free(c->cassette_path);
+	free(c);
+}
+
+const char *llm_client_provider(const llm_client *c)
+{
+	return c->provider;
+}
+
+const char *llm_client_endpoint(const llm_client *c)
+{
+	return c->endpoint;
+}
+
+const char *llm_client_model(const llm_client *c)
+{
+	return c->model;
+}
+
+const char *llm_client_key_source(const llm_client *c)
+{
+	return c->key_source;
+}
+
+void llm_client_set_retry_cb(llm_client *c, xport_retry_fn fn, void *ud)
+{
+	c->retry_fn = fn;
+	c->retry_ud = ud;
+}
+
+int llm_client_submit(llm_client *c, const llm_request *req, llm_done_fn done, void *ud,
+		      unsigned *id)
+{
+	struct cjob *j = calloc(1, sizeof *j);
+
+	if (!j || cjob_copy_request(&j->req, req, c->model) < 0) {
+		free(j);
+		cd_err_set("out of memory while queueing an LLM request");
+		return -1;
+	}
+	if (++c->last_id == 0)
+		++c->last_id;
+	j->id = c->last_id;
+	j->owner = c;
+	j->done = done;
+	j->ud = ud;
+	j->state = CJ_WAITING;
+	list_append(&c->waiting, j);
+	if (id)
+		*id = j->id;
+	return 0;
+}
+
+size_t llm_client_pending(const llm_client *c)
+{
+	return c->waiting.n + c->inflight.n + c->ready.n;
+}
+
+/* The provider's hint names its own variable; the key may have come from
+ * elsewhere. */
+static void say_where_the_key_came_from(llm_client *c, llm_response *r)
+{
+	char *was = r->error;
+
+	r->error = NULL;
+	llm_response_fail(r, r->status, "%s; the key used came from %s",
+			  was ? was : "rejected", c->key ? c->key_source : "nowhere (no key is set)");
+	free(was);
+}
+
+/* An answer is in j->resp: repair it, or keep it and make it ready. */
+static void answered(llm_client *c, struct cjob *j)
+{
+	if (j->resp.status == LLM_ERR_INVALID && c->o.repair && c->http && !j->repairing &&
+	    j->resp.text) {
+		if (cjob_make_repair(j) == 0) {
+			move_to(c, j, CJ_WAITING);
+			return;
+		}
+		llm_response_fail(&j->resp, LLM_ERR_INVALID, "%s", cd_err_msg());
+	}
+	if (j->repairing) {
+		j->resp.attempts += j->prior_attempts;
+		j->resp.latency_ms += j->prior_latency_ms;
+		j->resp.usage.input_tokens += j->prior_usage.input_tokens;
+		j->resp.usage.output_tokens += j->prior_usage.output_tokens;
+	}
+	if (j->resp.status == LLM_OK)
+		client_keep_answer(c, j);
+	else if (j->resp.http_status == 401 || j->resp.http_status == 403)
+		say_where_the_key_came_from(c, &j->resp);
+	move_to(c, j, CJ_READY);
+}
+
+static void on_xport_done(void *ud, unsigned xjob, llm_response *resp)
+{
+	struct cjob *j = ud;
+	llm_client *c = j->owner;
+
+	(void)xjob;
+	llm_response_clear(&j->resp);
+	j->resp = *resp;
+	memset(resp, 0, sizeof *resp); /* stolen: the transport clears nothing */
+	answered(c, j);
+}
+
+static void fail_now(llm_client *c, struct cjob *j, llm_status st, const char *what)
+{
+	llm_response_clear(&j->resp);
+	llm_response_fail(&j->resp, st, "%s: %s", what, cd_err_msg());
+	move_to(c, j, CJ_READY);
+}
+
+static void answer_from_cassette(llm_client *c, struct cjob *j)
+{
+	const llm_request *req = cjob_asked(j);
+
+	free(j->body);
+	j->body = client_replay_body(req);
+	if (!j->body || client_body_sha(j->body, j->request_sha) < 0) {
+		fail_now(c, j, LLM_ERR_REPLAY, "cannot hash the request");
+		return;
+	}
+	j->replayed = 1;
+	if (cassette_lookup(c->cas, req, &j->resp) == 0)
+		llm_response_fail(&j->resp, LLM_ERR_REPLAY,
+				  "no recorded answer for this request in the cassette %s; set "
+				  "codicil.provider=record and codicil.recordProvider=openai to "
+				  "record answers", c->cassette_path);
+	answered(c, j);
+}
+
+/* 1: j->resp holds a valid cached answer. */
+static int from_cache(llm_client *c, struct cjob *j)
+{
+	const llm_request *req = cjob_asked(j);
+
+	if (cache_get(c->cache_dir, j->cache_key, &j->resp) != 1) {
+		llm_response_clear(&j->resp);
+		return 0;
+	}
+	if (req->schema)
+		llm_structured_finish(req, &j->resp);
+	if (j->resp.status != LLM_OK) {
+		llm_response_clear(&j->resp);
+		return 0;
+	}
+	j->resp.cached = 1;
+	return 1;
+}
+
+/* The first ask of a call sets its hashes and may be answered from the
+ * cache; a repair is always asked. */
+static int first_ask(llm_client *c, struct cjob *j, const llm_endpoint *ep,
+		     const llm_http *http)
+{
+	if (client_body_sha(j->body, j->request_sha) < 0)
+		return -1;
+	if (c->o.no_cache || cache_key(ep, &j->req, http, j->cache_key) < 0)
+		return 0;
+	j->has_cache_key = 1;
+	return from_cache(c, j);
+}
+
+static void ask_over_http(llm_client *c, struct cjob *j)
+{
+	const llm_request *req = cjob_asked(j);
+	llm_endpoint ep = { .provider = c->http->name, .base_url = c->endpoint,
+			    .api_key = c->key };
+	llm_http http = { 0 };
+	int hit = 0;
+
+	if (c->http->build(&ep, req, &http) < 0) {
+		llm_http_clear(&http);
+		fail_now(c, j, LLM_ERR_PARSE, "cannot build the request");
+		return;
+	}
+	free(j->body);
+	j->body = strndup(http.body ? http.body : "", http.body_len);
+	if (!j->body || (!j->repairing && (hit = first_ask(c, j, &ep, &http)) < 0)) {
+		llm_http_clear(&http);
+		fail_now(c, j, LLM_ERR_PARSE, "cannot hash the request");
+		return;
+	}
+	if (hit) {
+		llm_http_clear(&http);
+		answered(c, j);
+		return;
+	}
+	if (xport_submit(c->x, c->http, req, &http, on_xport_done, j, &j->xjob) < 0) {
+		llm_http_clear(&http); /* wipes the key */
+		fail_now(c, j, LLM_ERR_TRANSPORT, "cannot queue the request");
+		return;
+	}
+	llm_http_clear(&http);
+	move_to(c, j, CJ_XPORT);
+}
+
+/* Hand waiting calls on while fewer than 2 x concurrency are in the
+ * transport or waiting for delivery. */
+static void feed(llm_client *c)
+{
+	size_t room = 2 * (size_t)c->xo.concurrency;
+	struct cjob *j;
+
+	while ((j = c->waiting.head) && xport_pending(c->x) + c->ready.n < room) {
+		if (c->http)
+			ask_over_http(c, j);
+		else
+			answer_from_cassette(c, j);
+	}
+}
+
+static void count(llm_client *c, const struct cjob *j)
+{
+	if (j->resp.status != LLM_OK) {
+		c->st.failed++;
+		return;
+	}
+	c->st.done++;
+	if (j->resp.cached)
+		c->st.cached++;
+	else if (!j->replayed) {
+		c->st.input_tokens += j->resp.usage.input_tokens;
+		c->st.output_tokens += j->resp.usage.output_tokens;
+	}
+}
+
+/* A callback may submit or cancel; it must not step, run or free. */
+static void deliver_ready(llm_client *c)
+{
+	struct cjob *j;
+
+	while ((j = c->ready.head)) {
+		llm_call call = {
+			.id = j->id,
+			.req = &j->req,
+			.provider = c->http ? c->http->name : c->provider,
+			.model = j->req.model,
+			.endpoint_host = c->endpoint_host,
+		};
+
+		list_remove(&c->ready, j);
+		count(c, j);
+		memcpy(call.request_sha256, j->request_sha, sizeof call.request_sha256);
+		if (j->resp.status == LLM_OK) {
+			memcpy(call.response_sha256, j->response_sha, sizeof call.response_sha256);
+			memcpy(call.transcript, j->transcript, sizeof call.transcript);
+		}
+		if (j->done)
+			j->done(j->ud, &call, &j->resp);
+		cjob_free(j);
+	}
+}
+
+int llm_client_step(llm_client *c, int extra_fd, int timeout_ms)
+{
+	int rc = 0;
+
+	feed(c);
+	if (c->ready.n)
+		timeout_ms = 0;
+	if (xport_pending(c->x) || extra_fd >= 0)
+		rc = xport_step(c->x, extra_fd, timeout_ms);
+	deliver_ready(c);
+	feed(c);
+	return rc;
+}
+
+int llm_client_run(llm_client *c)
+{
+	while (llm_client_pending(c))
+		if (llm_client_step(c, -1, -1) < 0)
+			return -1;
+	return 0;
+}
+
+static void cancel_job(llm_client *c, struct cjob *j)
+{
+	if (j->state == CJ_XPORT) {
+		xport_cancel(c->x, j->xjob); /* its callback makes it ready */
+		return;
+	}
+	if (j->state == CJ_WAITING) {
+		llm_response_clear(&j->resp);
+		llm_response_fail(&j->resp, LLM_ERR_CANCELLED, "cancelled");
+		move_to(c, j, CJ_READY);
+	}
+}
+
+void llm_client_cancel(llm_client *c, unsigned id)
+{
+	struct cjob_list *lists[2] = { &c->waiting, &c->inflight };
+
+	for (int i = 0; i < 2; i++) {
+		for (struct cjob *j = lists[i]->head; j; j = j->next) {
+			if (j->id == id) {
+				cancel_job(c, j);
+				return;
+			}
+		}
+	}
+}
+
+void llm_client_cancel_all(llm_client *c)
+{
+	while (c->waiting.head)
+		cancel_job(c, c->waiting.head);
+	xport_cancel_all(c->x);
+}
+
+void llm_client_stats_get(const llm_client *c, llm_client_stats *out)
+{
+	*out = c->st;
+	out->in_flight = c->inflight.n;
+	out->queued = c->waiting.n;
+}

@@ -1,0 +1,86 @@
+/* client_int.h — the parts of the client (client.h) shared by its files:
+ * client.c (queue, event loop, delivery), client_resolve.c (settings),
+ * client_call.c (what happens to one answer: cache, cassette, repair,
+ * transcript). */
+#ifndef CODICIL_CLIENT_INT_H
+#define CODICIL_CLIENT_INT_H
+
+#include "codicil/client.h"
+#include "codicil/hash.h"
+#include "codicil/replay.h"
+
+enum cjob_state { CJ_WAITING, CJ_XPORT, CJ_READY };
+
+/* One call, from submit until its callback has run. */
+struct cjob {
+	struct cjob *prev, *next;
+	struct llm_client *owner;
+	unsigned id;
+	enum cjob_state state;
+	llm_done_fn done;
+	void *ud;
+	llm_request req;            /* the caller's request (deep copy) */
+	/* a repair: req's messages, the invalid reply, the correction */
+	int repairing;
+	llm_request repair;
+	llm_message *repair_msgs;
+	char *repair_reply, *repair_note;
+	int prior_attempts;         /* of the first ask, when repairing */
+	long prior_latency_ms;
+	llm_usage prior_usage;
+	unsigned xjob;              /* the transport's id while in it */
+	char *body;                 /* the request body last asked, for the transcript */
+	int has_cache_key;
+	char cache_key[CD_SHA256_HEX];
+	char request_sha[CD_SHA256_HEX];
+	char response_sha[CD_SHA256_HEX];
+	char transcript[CD_SHA256_HEX];
+	int replayed;
+	llm_response resp;
+};
+
+struct cjob_list {
+	struct cjob *head, *tail;
+	size_t n;
+};
+
+struct llm_client {
+	config *cfg;
+	store *s;
+	llm_client_opts o;
+	char *provider;             /* as configured: openai, anthropic, replay, record */
+	const llm_provider *http;   /* who answers over HTTP; NULL for replay */
+	char *endpoint;             /* base URL; the cassette for replay */
+	char *endpoint_host;        /* "host[:port]", or "cassette" */
+	char *model;
+	char *key;                  /* NULL: none; zeroed when freed */
+	char key_source[160];
+	char *cache_dir;
+	char *cassette_path;        /* replay and record */
+	cassette *cas;              /* replay */
+	xport_opts xo;
+	xport *x;
+	struct cjob_list waiting, inflight, ready;
+	unsigned last_id;
+	llm_client_stats st;
+	xport_retry_fn retry_fn;
+	void *retry_ud;
+};
+
+/* client_resolve.c: fill provider .. cassette and xo from c->cfg and c->s. */
+int client_resolve(llm_client *c);
+
+/* client_call.c */
+const llm_request *cjob_asked(const struct cjob *j);
+int cjob_copy_request(llm_request *dst, const llm_request *src, const char *model);
+void cjob_free_request(llm_request *r);
+/* The request body as JSON text for the replay provider (no HTTP). */
+char *client_replay_body(const llm_request *req);
+/* sha256 of the canonical form of a request body (as for the cache key). */
+int client_body_sha(const char *body, char out[CD_SHA256_HEX]);
+/* Turn j (holding an invalid reply) into its repair request; 0 or -1. */
+int cjob_make_repair(struct cjob *j);
+/* After an answer succeeded: cache, cassette, hashes, transcript. */
+void client_keep_answer(llm_client *c, struct cjob *j);
+
+#endif

@@ -1,0 +1,262 @@
+/* case_library.c — all cases of a cases/ directory, sorted by id. */
+#include "codicil/case.h"
+#include "codicil/error.h"
+#include "codicil/file.h"
+#include "codicil/json.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int is_case_file(const char *name)
+{
+	size_t n = strlen(name);
+
+	return name[0] != '.' && n > 5 && strcmp(name + n - 5, ".json") == 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The sorted names of the case files in dir; a missing dir has none. */
+static int list_case_files(const char *dir, char ***names, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t cap = 0;
+
+	*names = NULL;
+	*n = 0;
+	if (!d) {
+		if (errno == ENOENT)
+			return 0;
+		cd_err_set("cannot read %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d))) {
+		if (!is_case_file(e->d_name))
+			continue;
+		if (*n == cap) {
+			char **p = realloc(*names, (cap = cap ? cap * 2 : 64) * sizeof *p);
+			if (!p)
+				goto oom;
+			*names = p;
+		}
+		if (!((*names)[*n] = strdup(e->d_name)))
+			goto oom;
+		++*n;
+	}
+	closedir(d);
+	if (*n)
+		qsort(*names, *n, sizeof **names, cmp_str);
+	return 0;
+oom:
+	closedir(d);
+	cd_err_set("out of memory");
+	return -1;
+}
+
+static int add_error(case_library *lib, const char *label, const char *problem)
+{
+	cd_buf b = CD_BUF_INIT;
+	char **p = realloc(lib->errors, (lib->nerrors + 1) * sizeof *p);
+
+	if (p)
+		lib->errors = p;
+	if (!p || cd_buf_printf(&b, "%s: %s", label, problem) < 0) {
+		cd_buf_free(&b);
+		cd_err_set("out of memory");
+		return -1;
+	}
+	lib->errors[lib->nerrors++] = cd_buf_detach(&b);
+	return 0;
+}
+
+/* The problem with a parsed file, or NULL when it is a usable case. */
+static const char *file_problem(const cJSON *j, const char *name)
+{
+	const char *id = case_id(j);
+	size_t stem = strlen(name) - 5;
+
+	if (!cJSON_IsObject(j))
+		return "not a JSON object (a case file holds one object)";
+	if (!id)
+		return "no \"id\" string";
+	if (strlen(id) != stem || strncmp(id, name, stem) != 0)
+		return "its \"id\" does not match the file name";
+	return NULL;
+}
+
+/* Load one file into lib, or record why not.  -1 only on out of memory. */
+static int load_one(case_library *lib, const char *dir, const char *label_dir,
+		    const char *name)
+{
+	cd_buf path = CD_BUF_INIT, label = CD_BUF_INIT, text = CD_BUF_INIT;
+	const char *problem = NULL;
+	cJSON *j = NULL;
+	int rc = -1;
+
+	if (cd_path_join(&path, dir, name) < 0 || cd_path_join(&label, label_dir, name) < 0)
+		goto out;
+	if (cd_file_read(path.data, &text) < 0)
+		problem = cd_err_msg();
+	else if (!(j = cd_json_parse(cd_buf_cstr(&text), text.len, label.data)))
+		problem = cd_err_msg() + label.len + 2; /* drop "label: " */
+	else
+		problem = file_problem(j, name);
+	if (problem) {
+		rc = add_error(lib, label.data, problem);
+		goto out;
+	}
+	lib->cases[lib->n++] = j;
+	j = NULL;
+	rc = 0;
+out:
+	cJSON_Delete(j);
+	cd_buf_free(&path);
+	cd_buf_free(&label);
+	cd_buf_free(&text);
+	return rc;
+}
+
+static const char *last_component(const char *dir, cd_buf *tmp)
+{
+	size_t n = strlen(dir);
+	const char *s;
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	cd_buf_append(tmp, dir, n);
+	s = strrchr(cd_buf_cstr(tmp), '/');
+	return s && s[1] ? s + 1 : cd_buf_cstr(tmp);
+}
+
+int case_library_load(const char *cases_dir, case_library *out)
+{
+	cd_buf tmp = CD_BUF_INIT;
+	const char *label_dir = last_component(cases_dir, &tmp);
+	char **names;
+	size_t n, i;
+	int rc = 0;
+
+	memset(out, 0, sizeof *out);
+	if (list_case_files(cases_dir, &names, &n) < 0) {
+		cd_buf_free(&tmp);
+		return -1;
+	}
+	if (n && !(out->cases = calloc(n, sizeof *out->cases))) {
+		cd_err_set("out of memory");
+		rc = -1;
+	}
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = load_one(out, cases_dir, label_dir, names[i]);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	cd_buf_free(&tmp);
+	if (rc < 0)
+		case_library_free(out);
+	return rc;
+}
+
+void case_library_free(case_library *lib)
+{
+	for (size_t i = 0; i < lib->n; i++)
+		cJSON_Delete(lib->cases[i]);
+	for (size_t i = 0; i < lib->nerrors; i++)
+		free(lib->errors[i]);
+	free(lib->cases);
+	free(lib->errors);
+	memset(lib, 0, sizeof *lib);
+}
+
+/* "01JD" -> "c-01jd"; an id with its prefix letter is kept (lowercased). */
+static void full_prefix(const char *s, char *out, size_t size)
+{
+	size_t i = 0;
+
+	if (!(s[0] && s[1] == '-') && size > 2) {
+		out[i++] = 'c';
+		out[i++] = '-';
+	}
+	for (; *s && i + 1 < size; s++)
+		out[i++] = (char)tolower((unsigned char)*s);
+	out[i] = '\0';
+}
+
+/* Index of the first case whose id is >= key. */
+static size_t lower_bound(const case_library *lib, const char *key)
+{
+	size_t lo = 0, hi = lib->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(case_id(lib->cases[mid]), key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int has_prefix(const cJSON *c, const char *prefix)
+{
+	return strncmp(case_id(c), prefix, strlen(prefix)) == 0;
+}
+
+cJSON *case_library_find(const case_library *lib, const char *id)
+{
+	char key[64];
+	size_t i;
+
+	if (!id || !*id) {
+		cd_err_set("no case id given");
+		return NULL;
+	}
+	full_prefix(id, key, sizeof key);
+	i = lower_bound(lib, key);
+	if (i == lib->n || !has_prefix(lib->cases[i], key)) {
+		cd_err_set("no case %s (run 'codicil cases' to list them)", key);
+		return NULL;
+	}
+	if (strcmp(case_id(lib->cases[i]), key) != 0 && i + 1 < lib->n &&
+	    has_prefix(lib->cases[i + 1], key)) {
+		cd_err_set("case id %s is ambiguous: it matches %s, %s%s (give more of the id)",
+			   key, case_id(lib->cases[i]), case_id(lib->cases[i + 1]),
+			   i + 2 < lib->n && has_prefix(lib->cases[i + 2], key) ? ", ..." : "");
+		return NULL;
+	}
+	return lib->cases[i];
+}
+
+int case_matches(const cJSON *c, const case_filter *f)
+{
+	const char *status = cd_json_str(c, "status"), *kind = cd_json_str(c, "kind");
+
+	if (f->status && (!status || strcmp(status, f->status) != 0))
+		return 0;
+	if (f->kind && (!kind || strcmp(kind, f->kind) != 0))
+		return 0;
+	return !f->principle || case_has_principle(c, f->principle);
+}
+
+int case_library_filter(const case_library *lib, const case_filter *f, cJSON ***out,
+			size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	for (size_t i = 0; i < lib->n; i++) {
+		if (!case_matches(lib->cases[i], f))
+			continue;
+		if (!*out && !(*out = malloc(lib->n * sizeof **out))) {
+			cd_err_set("out of memory");
+			return -1;
+		}
+		(*out)[(*n)++] = lib->cases[i];
+	}
+	return 0;
+}

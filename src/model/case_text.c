@@ -1,0 +1,192 @@
+/* case_text.c — the plain-text view of a case (`codicil case ID`).  Every
+ * string from the record is untrusted (LLM output, hand edits) and goes
+ * through cd_sanitize before it is appended. */
+#include "codicil/case.h"
+#include "codicil/json.h"
+#include "codicil/sanitize.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* An output buffer with a sticky failure flag, so that the many appends
+ * below need one check at the end. */
+typedef struct text {
+	cd_buf *out;
+	int bad;
+} text;
+
+static void put(text *t, const char *s)
+{
+	t->bad |= cd_buf_puts(t->out, s) < 0;
+}
+
+static void putf(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void putf(text *t, const char *fmt, ...)
+{
+	char tmp[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	put(t, tmp);
+}
+
+/* A sanitised one-line value; "-" when absent. */
+static void put_value(text *t, const char *s)
+{
+	if (!s || !*s)
+		s = "-";
+	t->bad |= cd_sanitize(s, strlen(s), CD_SAN_ONE_LINE, t->out) < 0;
+}
+
+static void put_paragraph(text *t, const char *title, const char *body)
+{
+	cd_buf clean = CD_BUF_INIT;
+	const char *line, *nl;
+	size_t len;
+
+	putf(t, "\n%s\n", title);
+	if (!body || !*body) {
+		put(t, "  -\n");
+		return;
+	}
+	t->bad |= cd_sanitize(body, strlen(body), 0, &clean) < 0;
+	for (line = cd_buf_cstr(&clean); *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		len = nl ? (size_t)(nl - line) : strlen(line);
+		if (len) {
+			put(t, "  ");
+			t->bad |= cd_buf_append(t->out, line, len) < 0;
+		}
+		put(t, "\n");
+		if (!nl)
+			break;
+	}
+	cd_buf_free(&clean);
+}
+
+static void put_header(text *t, const cJSON *c)
+{
+	const cJSON *p, *sev = cJSON_GetObjectItemCaseSensitive(c, "severity");
+	const char *by = cd_json_str(c, "resolved_by");
+	const char *sep = "";
+
+	put(t, "case ");
+	put_value(t, case_id(c));
+	put(t, "\nkind: ");
+	put_value(t, cd_json_str(c, "kind"));
+	put(t, "\nstatus: ");
+	put_value(t, cd_json_str(c, "status"));
+	if (by) {
+		put(t, " by ");
+		put_value(t, by);
+	}
+	if (cJSON_IsNumber(sev))
+		putf(t, "\nseverity: %g/5", sev->valuedouble);
+	put(t, "\nprinciples: ");
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "principles")) {
+		put(t, sep);
+		put_value(t, cJSON_IsString(p) ? p->valuestring : "?");
+		sep = ", ";
+	}
+	put(t, "\n");
+}
+
+static void put_rating(text *t, const cJSON *r)
+{
+	const char *quick = cd_json_str(r, "quick_verdict"), *note = cd_json_str(r, "note");
+	const cJSON *dims = cJSON_GetObjectItemCaseSensitive(r, "dimensions"), *d;
+
+	put(t, "  ");
+	put_value(t, cd_json_str(r, "verdict"));
+	putf(t, " (confidence %.2f", cd_json_num(r, "confidence", 0));
+	if (quick) {
+		put(t, ", first impression ");
+		put_value(t, quick);
+	}
+	put(t, ") by ");
+	put_value(t, cd_json_str(r, "rater"));
+	put(t, " at ");
+	put_value(t, cd_json_str(r, "at"));
+	put(t, "\n");
+	if (cJSON_IsObject(dims) && dims->child) {
+		put(t, "   ");
+		cJSON_ArrayForEach(d, dims) {
+			put(t, " ");
+			put_value(t, d->string);
+			putf(t, "=%g", cJSON_IsNumber(d) ? d->valuedouble : 0);
+		}
+		put(t, "\n");
+	}
+	if (note) {
+		put(t, "    ");
+		put_value(t, note);
+		put(t, "\n");
+	}
+}
+
+static void put_ratings(text *t, const cJSON *c)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(c, "ratings"), *r;
+	int valid = 0, invalid = 0;
+
+	cJSON_ArrayForEach(r, arr) {
+		const char *v = cd_json_str(r, "verdict");
+		valid += v && strcmp(v, "valid") == 0;
+		invalid += v && strcmp(v, "invalid") == 0;
+	}
+	putf(t, "\nRatings: %d valid, %d invalid\n", valid, invalid);
+	cJSON_ArrayForEach(r, arr)
+		put_rating(t, r);
+}
+
+static void put_provenance(text *t, const cJSON *c)
+{
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(c, "provenance");
+	const cJSON *prompt = cJSON_GetObjectItemCaseSensitive(p, "prompt");
+	const cJSON *usage = cJSON_GetObjectItemCaseSensitive(p, "usage");
+
+	if (!cJSON_IsObject(p))
+		return;
+	put(t, "\nProvenance\n");
+	if (!cd_json_str(p, "model")) {
+		put(t, "  written by hand\n");
+	} else {
+		put(t, "  model: ");
+		put_value(t, cd_json_str(p, "provider"));
+		put(t, "/");
+		put_value(t, cd_json_str(p, "model"));
+		put(t, " at ");
+		put_value(t, cd_json_str(p, "endpoint_host"));
+		put(t, "\n  prompt: ");
+		put_value(t, cd_json_str(prompt, "name"));
+		put(t, " sha256:");
+		put_value(t, cd_json_str(prompt, "sha256"));
+		put(t, "\n  constitution: ");
+		put_value(t, cd_json_str(p, "constitution_commit"));
+		putf(t, "\n  usage: %.0f tokens in, %.0f out, %.0f ms\n",
+		     cd_json_num(usage, "input_tokens", 0), cd_json_num(usage, "output_tokens", 0),
+		     cd_json_num(p, "latency_ms", 0));
+	}
+	put(t, "  created: ");
+	put_value(t, cd_json_str(p, "created"));
+	put(t, " by codicil ");
+	put_value(t, cd_json_str(p, "codicil_version"));
+	put(t, "\n");
+}
+
+int case_to_text(const cJSON *c, cd_buf *out)
+{
+	text t = { out, 0 };
+
+	put_header(&t, c);
+	put_paragraph(&t, "Scenario", cd_json_str(c, "scenario"));
+	put_paragraph(&t, "Literal reading", cd_json_str(c, "literal_reading"));
+	put_paragraph(&t, "Expected", cd_json_str(c, "expected"));
+	put_paragraph(&t, "Rationale", cd_json_str(c, "rationale"));
+	put_ratings(&t, c);
+	put_provenance(&t, c);
+	return t.bad ? -1 : 0;
+}

@@ -1,0 +1,109 @@
+# batch: journal, faults and --retry-errors, kill -9 and --resume, dry run.
+. ./lib.sh
+
+codicil init "$T/r" >/dev/null || fail init
+cd "$T/r" || fail cd
+start_fake --codicil
+
+# a dry run sends nothing
+run codicil batch -p truthful -p calibrated --samples 3 -n 2 --dry-run
+expect_rc 0 "dry run"
+[ "$(wc -l <"$T/out")" -eq 6 ] || fail "dry run should list 6 requests"
+python3 - "$T/out" <<'PY' || fail "dry-run lines"
+import json, sys
+ls = [json.loads(l) for l in open(sys.argv[1])]
+assert len({l["request"] for l in ls}) == 6
+assert sorted({(l["principles"][0], l["sample"]) for l in ls}) == sorted((p, s) for p in ("truthful", "calibrated") for s in range(3))
+PY
+[ "$(git rev-list --count HEAD)" -eq 1 ] || fail "a dry run committed"
+
+run codicil batch -p truthful -p calibrated --samples 3 -n 2 --journal "$T/j1.jsonl"
+expect_rc 0 "batch"
+expect_err "6 requests ok, 0 failed; 12 new cases"
+[ "$(wc -l <"$T/out")" -eq 12 ] || fail "12 ids expected"
+[ "$(git rev-list --count HEAD)" -eq 2 ] || fail "one commit expected"
+git log -1 --format=%s | grep -q "^Add 12 counterexamples for 2 principles$" || fail "subject: $(git log -1 --format=%s)"
+git_clean "$T/r"
+python3 - "$T/j1.jsonl" <<'PY' || fail "journal content"
+import json, sys
+ls = [json.loads(l) for l in open(sys.argv[1])]
+assert len(ls) == 6
+for l in ls:
+    for k in ("run", "request", "principle", "sample", "status", "error", "cases", "usage", "latency_ms"):
+        assert k in l, k
+    assert l["status"] == "ok" and len(l["cases"]) == 2
+assert len({l["run"] for l in ls}) == 1
+PY
+
+# the same journal again without --resume is refused
+run codicil batch -p truthful --journal "$T/j1.jsonl"
+expect_rc 1 "reusing a journal"
+expect_err "resume"
+
+# faults: no retries, so every third request fails and is journalled
+stop_fake
+start_fake --codicil --fault 500 --fault-every 3
+export CODICIL_RETRIES=0
+run codicil batch -p crisis -p weigh-risk -p autonomy --samples 2 --journal "$T/j2.jsonl"
+expect_rc 1 "batch with failures"
+expect_err "failed: "
+python3 - "$T/j2.jsonl" <<'PY' || fail "failures journalled"
+import json, sys
+ls = [json.loads(l) for l in open(sys.argv[1])]
+bad = [l for l in ls if l["status"] != "ok"]
+assert len(ls) == 6 and len(bad) == 2, [(l["status"], l["error"]) for l in ls]
+assert all(l["error"] for l in bad)
+PY
+git_clean "$T/r"
+stop_fake
+start_fake --codicil
+unset CODICIL_RETRIES
+run codicil batch -p crisis -p weigh-risk -p autonomy --samples 2 --journal "$T/j2.jsonl" --retry-errors
+expect_rc 0 "--retry-errors"
+expect_err "2 requests ok, 0 failed, 4 done earlier"
+python3 - "$T/j2.jsonl" <<'PY' || fail "every request ok once after --retry-errors"
+import json, sys
+ls = [json.loads(l) for l in open(sys.argv[1])]
+last = {}
+for l in ls:
+    last[l["request"]] = l["status"]
+assert len(last) == 6 and set(last.values()) == {"ok"}
+oks = [l["request"] for l in ls if l["status"] == "ok"]
+assert len(oks) == len(set(oks)) == 6
+PY
+git_clean "$T/r"
+
+# kill -9 in the middle, then --resume
+stop_fake
+start_fake --codicil --latency-ms 250
+"$CODICIL_BIN" batch --all -n 1 --concurrency 2 --journal "$T/j3.jsonl" >/dev/null 2>&1 &
+pid=$!
+i=0
+while [ "$(wc -l <"$T/j3.jsonl" 2>/dev/null || echo 0)" -lt 4 ]; do
+	i=$((i + 1)); [ "$i" -lt 200 ] || fail "batch made no progress"
+	sleep 0.05
+done
+kill -9 "$pid"; wait "$pid" 2>/dev/null
+before=$(wc -l <"$T/j3.jsonl")
+stop_fake
+start_fake --codicil
+total=$(codicil principles --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+run codicil batch --all -n 1 --journal "$T/j3.jsonl" --resume
+expect_rc 0 "--resume"
+python3 - "$T/j3.jsonl" "$total" <<'PY' || fail "after --resume every request is ok exactly once"
+import json, sys
+ls = [json.loads(l) for l in open(sys.argv[1])]
+oks = [l["request"] for l in ls if l["status"] == "ok"]
+assert len(oks) == len(set(oks)) == int(sys.argv[2]), (len(oks), len(set(oks)), sys.argv[2])
+PY
+[ "$before" -lt "$total" ] || fail "the kill came too late to test anything ($before lines)"
+git_clean "$T/r"
+codicil cases --json | python3 -c '
+import json, sys
+cs = json.load(sys.stdin)
+ids = [c["id"] for c in cs]; sc = [c["scenario"] for c in cs]
+assert len(ids) == len(set(ids)) and len(sc) == len(set(sc)), "duplicate cases"
+' || fail "duplicate cases after resume"
+
+run codicil batch
+expect_rc 2 "batch without principles"

@@ -1,0 +1,21 @@
+/* fakellm_codicil.h — a fake model that answers codicil's own structured
+ * requests with plausible, distinct replies, by schema name:
+ *
+ *   cases  N cases of the asked kind on the targeted principle (the first
+ *          {#id} of the <target_principles> block, else the first id the
+ *          schema allows); every request gets different scenarios.
+ *   judge  a verdict: "mishandled" when the <charter> block lacks the word
+ *          in env FAKELLM_JUDGE_FIXED_BY (default "exception"), else
+ *          "handled" — so an amendment that adds the word fixes cases.
+ *   other  the first valid shape it knows, or the default reply.
+ *
+ * Requests that are not structured keep the server's default reply. */
+#ifndef CODICIL_FAKELLM_CODICIL_H
+#define CODICIL_FAKELLM_CODICIL_H
+
+#include "fakellm.h"
+
+void fakellm_codicil_handler(void *ud, const struct fakellm_request *req,
+			     struct fakellm_reply *reply, struct fakellm_fault *fault);
+
+#endif
