@@ -77,7 +77,7 @@ run codicil cases -p truthful --json
 expect_rc 0 "cases --json"
 python3 -c 'import json,sys; cs=json.load(open(sys.argv[1])); assert len(cs)==5, len(cs)' "$T/out" || fail "5 cases on truthful expected"
 id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$T/out")
-run codicil case "$(echo "$id" | cut -c3-10)"
+run codicil case "$(echo "$id" | cut -c3-17)"
 expect_rc 0 "case by prefix"
 expect_out "$id"
 run codicil cases --kind tension

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "codicil/buf.h"
 #include "codicil/json.h"
@@ -86,6 +88,17 @@ static void target_id(const char *prompt, const cJSON *allowed, char *out, size_
 	}
 }
 
+/* Differs between server processes, so that a restarted fake does not
+ * repeat the cases of an earlier one. */
+static uint64_t process_seed(void)
+{
+	static uint64_t seed;
+
+	if (!seed)
+		seed = mix((uint64_t)getpid() << 32 ^ (uint64_t)time(NULL)) | 1;
+	return seed;
+}
+
 static void cases_reply(const cJSON *schema, const char *prompt, unsigned long reqno)
 {
 	const cJSON *arr = path(schema, "properties", "cases", NULL);
@@ -102,7 +115,7 @@ static void cases_reply(const cJSON *schema, const char *prompt, unsigned long r
 	for (int i = 0; i < n; i++) {
 		cJSON *c = cJSON_CreateObject(), *ps = cJSON_AddArrayToObject(c, "principles");
 		cd_buf s = CD_BUF_INIT;
-		uint64_t h = mix(reqno * 1000 + (uint64_t)i + 1);
+		uint64_t h = mix(process_seed() ^ (reqno * 1000 + (uint64_t)i + 1));
 
 		cd_buf_printf(&s, "Request %lu case %d: a", reqno, i);
 		for (int w = 0; w < 14; w++, h = mix(h))
