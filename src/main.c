@@ -70,14 +70,17 @@ int main(int argc, char **argv)
 		}
 	}
 	if (i >= argc) {
-		print_main_usage(stderr);
-		return CLI_USAGE;
-	}
-	cmd = cli_find(argv[i]);
-	if (!cmd)
+		/* codicil alone: the workbench on a terminal, usage otherwise */
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			print_main_usage(stderr);
+			return CLI_USAGE;
+		}
+		cmd = cli_find("tui");
+	} else if (!(cmd = cli_find(argv[i]))) {
 		return cli_usage_error(NULL, "'%s' is not a codicil command", argv[i]);
-	if (cli_wants_help(cmd, argc - i, argv + i))
+	} else if (cli_wants_help(cmd, argc - i, argv + i)) {
 		return CLI_OK;
+	}
 
 	ctx.color_out = use_color(STDOUT_FILENO);
 	ctx.color_err = use_color(STDERR_FILENO);

@@ -21,6 +21,7 @@
 	X(ask,        "ask the configured model one question") \
 	X(doctor,     "check the LLM setup with one small request") \
 	X(cache,      "response cache: stats or clear") \
+	X(tui,        "the interactive workbench (also: codicil alone on a terminal)") \
 	X(version,    "print version information")
 
 #define DECLARE(name, summary) \

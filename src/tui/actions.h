@@ -1,0 +1,73 @@
+/* actions.h — every action of the TUI, once.  The keymap, the config
+ * overrides (git config codicil.key.<name> = "key key ...") and the help
+ * screen are all generated from this table.
+ *
+ * Key scheme: vi/less/tig habits for moving and searching (j k, / n N);
+ * the decisions on a case or proposal get letters that do not collide with
+ * them: y accepts, x rejects ("cross out").  q goes back one view and quits
+ * from a top-level view; Q quits from anywhere.
+ *
+ *   X(ENUM, name, default keys, views, help)
+ * views: where the action means something (TV_ALL: everywhere); the help
+ * screen groups by it. */
+#ifndef CODICIL_TUI_ACTIONS_H
+#define CODICIL_TUI_ACTIONS_H
+
+enum {
+	TV_PRINCIPLES = 1 << 0,
+	TV_CASES = 1 << 1,
+	TV_PROPOSALS = 1 << 2,
+	TV_HISTORY = 1 << 3,
+	TV_COMMIT = 1 << 4,
+	TV_HELP = 1 << 5,
+	TV_ALL = (1 << 6) - 1,
+};
+
+#define TUI_ACTIONS(X) \
+	X(DOWN,      "down",        "j Down",       TV_ALL, "move down / scroll down") \
+	X(UP,        "up",          "k Up",         TV_ALL, "move up / scroll up") \
+	X(PAGE_DOWN, "page-down",   "PgDn C-f",     TV_ALL, "one page down") \
+	X(PAGE_UP,   "page-up",     "PgUp C-b",     TV_ALL, "one page up") \
+	X(FIRST,     "first",       "Home",         TV_ALL, "go to the first line") \
+	X(LAST,      "last",        "End G",        TV_ALL, "go to the last line") \
+	X(OPEN,      "open",        "Enter",        TV_ALL, "open the selected item") \
+	X(PANE,      "pane",        "Tab",          TV_PRINCIPLES, "switch between the list and the text") \
+	X(PRINCIPLES,"principles",  "1",            TV_ALL, "view: principles") \
+	X(CASES,     "cases",       "2",            TV_ALL, "view: cases") \
+	X(PROPOSALS, "proposals",   "3",            TV_ALL, "view: proposals") \
+	X(HISTORY,   "history",     "4",            TV_ALL, "view: history") \
+	X(SEARCH,    "search",      "/",            TV_ALL, "search (Enter to confirm, Esc to cancel)") \
+	X(SEARCH_NEXT, "search-next", "n",          TV_ALL, "next match") \
+	X(SEARCH_PREV, "search-prev", "N",          TV_ALL, "previous match") \
+	X(HELP,      "help",        "? F1",         TV_ALL, "this help") \
+	X(BACK,      "back",        "q",            TV_ALL, "back to the previous view; quit at the top") \
+	X(QUIT,      "quit",        "Q",            TV_ALL, "quit codicil") \
+	X(REFRESH,   "refresh",     "R F5",         TV_ALL, "reload from the repository") \
+	X(REDRAW,    "redraw",      "C-l",          TV_ALL, "redraw the screen") \
+	X(CANCEL,    "cancel",      "Esc",          TV_ALL, "cancel the running LLM job") \
+	X(EDIT,      "edit",        "e",            TV_PRINCIPLES, "edit the principle in $EDITOR and commit") \
+	X(GENERATE,  "generate",    "g",            TV_PRINCIPLES | TV_CASES, "generate cases for the principle") \
+	X(AMEND,     "amend",       "a",            TV_CASES, "draft an amendment from the marked cases") \
+	X(MARK,      "mark",        "Space",        TV_CASES | TV_PROPOSALS, "mark / unmark the item") \
+	X(RATE,      "rate",        "r",            TV_CASES | TV_PROPOSALS, "rate the item") \
+	X(ACCEPT,    "accept",      "y",            TV_CASES | TV_PROPOSALS, "accept (confirm a case, commit a proposal)") \
+	X(REJECT,    "reject",      "x",            TV_CASES | TV_PROPOSALS, "reject (dismiss a case or proposal)")
+
+enum tui_action {
+	ACT_NONE = -1,
+#define X_ENUM(e, name, keys, views, help) ACT_##e,
+	TUI_ACTIONS(X_ENUM)
+#undef X_ENUM
+	ACT_COUNT
+};
+
+struct tui_action_info {
+	const char *name;
+	const char *keys; /* defaults, space-separated key names */
+	unsigned views;
+	const char *help;
+};
+
+extern const struct tui_action_info tui_actions[ACT_COUNT];
+
+#endif

@@ -1,0 +1,279 @@
+/* app.c — the view stack, the status and message lines, and the services
+ * views call (messages, external programs, the LLM job slot). */
+#include "core.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codicil/error.h"
+#include "codicil/sanitize.h"
+#include "codicil/workspace.h"
+
+static const struct tui_view_ops *const base_ops[TUI_BASE_VIEWS] = {
+	&tui_view_principles, &tui_view_cases, &tui_view_proposals, &tui_view_history,
+};
+
+store *tui_store(tui_app *app) { return app->s; }
+config *tui_config(tui_app *app) { return app->cfg; }
+const char *tui_charter_path(tui_app *app) { return workspace_charter_path(app->cfg); }
+
+static void vmessage(tui_app *app, int error, const char *fmt, va_list ap)
+{
+	char raw[sizeof app->msg];
+	cd_buf clean = CD_BUF_INIT;
+
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	/* errors may quote file content */
+	cd_sanitize(raw, strlen(raw), CD_SAN_ONE_LINE, &clean);
+	snprintf(app->msg, sizeof app->msg, "%s", cd_buf_cstr(&clean));
+	cd_buf_free(&clean);
+	app->msg_error = error;
+	app->dirty = 1;
+}
+
+void tui_message(tui_app *app, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmessage(app, 0, fmt, ap);
+	va_end(ap);
+}
+
+void tui_error(tui_app *app, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmessage(app, 1, fmt, ap);
+	va_end(ap);
+}
+
+void tui_set_jobs(tui_app *app, unsigned running, long tokens)
+{
+	app->jobs = running;
+	app->tokens = tokens;
+	app->dirty = 1;
+}
+
+void tui_set_wait(tui_app *app, tui_wait_fn fn, void *ud)
+{
+	app->wait = fn;
+	app->wait_ud = ud;
+}
+
+void tui_set_cancel(tui_app *app, void (*fn)(void *ud), void *ud)
+{
+	app->cancel = fn;
+	app->cancel_ud = ud;
+}
+
+void tui_action_keys(tui_app *app, enum tui_action a, char *buf, size_t n)
+{
+	tui_keymap_keys(&app->km, a, buf, n);
+}
+
+int tui_external(tui_app *app, int (*fn)(void *ud), void *ud)
+{
+	int rc, pending = tui_term_stop_signal();
+
+	def_prog_mode();
+	endwin();
+	rc = fn(ud);
+	/* C-c typed in the editor reached us too; it was meant for the editor */
+	if (!pending && tui_term_stop_signal() == SIGINT)
+		tui_term_clear_stop();
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	app->dirty = 1;
+	return rc;
+}
+
+static tui_view *view_open(tui_app *app, const struct tui_view_ops *ops, const char *arg)
+{
+	tui_view *v = calloc(1, sizeof *v);
+
+	if (!v) {
+		tui_error(app, "out of memory");
+		return NULL;
+	}
+	v->ops = ops;
+	if (ops->open(app, v, arg) < 0) {
+		tui_error(app, "%s", cd_err_msg());
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+static void view_close(tui_view *v)
+{
+	if (v && v->ops->close)
+		v->ops->close(v);
+	free(v);
+}
+
+int tui_push(tui_app *app, const struct tui_view_ops *ops, const char *arg)
+{
+	tui_view *v;
+
+	if (app->depth >= TUI_STACK_MAX) {
+		tui_error(app, "too many views open; press q to go back");
+		return -1;
+	}
+	if (!(v = view_open(app, ops, arg)))
+		return -1;
+	app->stack[app->depth++] = v;
+	return 0;
+}
+
+void tui_pop(tui_app *app)
+{
+	if (app->depth > 1)
+		view_close(app->stack[--app->depth]);
+}
+
+int tui_switch_base(tui_app *app, int i)
+{
+	if (!app->base[i] && !(app->base[i] = view_open(app, base_ops[i], NULL)))
+		return -1;
+	while (app->depth > 1)
+		tui_pop(app);
+	app->stack[0] = app->base[i];
+	app->depth = 1;
+	return 0;
+}
+
+tui_view *tui_top(tui_app *app)
+{
+	return app->stack[app->depth - 1];
+}
+
+/* ---- drawing ---- */
+
+static void draw_status(tui_app *app)
+{
+	static const char *const ascii = "|/-\\";
+	static const char *const braille[] = { "⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏" };
+	char left[256], right[160] = "", pos[48] = "";
+	tui_view *v = tui_top(app);
+	int rw;
+
+	if (v->ops->position)
+		v->ops->position(v, pos, sizeof pos);
+	if (app->jobs) {
+		char spin[8];
+		if (MB_CUR_MAX > 1)
+			snprintf(spin, sizeof spin, "%s", braille[app->spin % 10]);
+		else
+			snprintf(spin, sizeof spin, "%c", ascii[app->spin % 4]);
+		snprintf(right, sizeof right, "%s %u job%s, %ld tokens  %s ", spin, app->jobs,
+			 app->jobs == 1 ? "" : "s", app->tokens, pos);
+	} else {
+		snprintf(right, sizeof right, "%s ", pos);
+	}
+	if (COLS >= 40)
+		snprintf(left, sizeof left, " codicil: %s - %s", app->repo_name, v->ops->name);
+	else
+		snprintf(left, sizeof left, " %s", v->ops->name);
+	attrset(tui_style(ST_STATUS));
+	tui_fill(0, 0, COLS);
+	rw = tui_width(right, strlen(right));
+	if (rw > COLS / 2)
+		rw = 0; /* too narrow for both: the name of the view wins */
+	tui_puts(0, 0, left, COLS - rw - 1);
+	if (rw)
+		tui_puts(0, COLS - rw, right, rw);
+	attrset(A_NORMAL);
+}
+
+/* A long message (an error naming a path) wraps onto up to three lines. */
+static int message_rows(tui_app *app)
+{
+	const char *m = app->msg;
+	size_t left = strlen(m);
+	int rows = 0;
+
+	if (app->prompting || !left || COLS < 1)
+		return 1;
+	while (left && rows < 3 && rows < LINES - 2) {
+		size_t take = tui_fit(m, left, COLS, 1, NULL);
+		if (!take)
+			break;
+		m += take, left -= take;
+		while (left && *m == ' ')
+			m++, left--;
+		rows++;
+	}
+	return rows > 1 ? rows : 1;
+}
+
+static void draw_message(tui_app *app)
+{
+	int y = LINES - 1;
+	char help[64], back[64];
+
+	if (y < 1)
+		return;
+	if (app->prompting) {
+		tui_puts(y, 0, "/", COLS);
+		tui_put(y, 1, app->prompt, app->plen, COLS - 2);
+		return;
+	}
+	if (app->msg[0]) {
+		const char *m = app->msg;
+		size_t left = strlen(m);
+
+		attrset(tui_style(app->msg_error ? ST_ERROR : ST_NORMAL));
+		for (y = LINES - message_rows(app); y < LINES && left; y++) {
+			size_t take = tui_fit(m, left, COLS, 1, NULL);
+			if (!take)
+				break;
+			tui_put(y, 0, m, take, COLS);
+			m += take, left -= take;
+			while (left && *m == ' ')
+				m++, left--;
+		}
+		attrset(A_NORMAL);
+		return;
+	}
+	tui_action_keys(app, ACT_HELP, help, sizeof help);
+	tui_action_keys(app, ACT_BACK, back, sizeof back);
+	help[strcspn(help, " ")] = back[strcspn(back, " ")] = '\0';
+	if (help[0] && back[0]) {
+		char text[96];
+		snprintf(text, sizeof text, "%s help  %s %s", help, back,
+			 app->depth > 1 ? "back" : "quit");
+		attrset(tui_style(ST_DIM));
+		tui_puts(y, 0, text, COLS);
+		attrset(A_NORMAL);
+	}
+}
+
+void tui_draw(tui_app *app)
+{
+	tui_rect body = { 1, 0, LINES - 1 - message_rows(app), COLS };
+
+	erase();
+	if (body.h > 0 && body.w > 0)
+		tui_top(app)->ops->draw(app, tui_top(app), body);
+	attrset(A_NORMAL);
+	if (LINES > 0)
+		draw_status(app);
+	draw_message(app);
+	if (app->prompting && LINES > 1) {
+		curs_set(1);
+		move(LINES - 1, 1 + tui_width(app->prompt, app->plen));
+	} else {
+		curs_set(0);
+	}
+	refresh();
+}
+
+void tui_close_all(tui_app *app)
+{
+	while (app->depth > 1)
+		tui_pop(app);
+	for (int i = 0; i < TUI_BASE_VIEWS; i++)
+		view_close(app->base[i]);
+	app->depth = 0;
+}

@@ -1,0 +1,144 @@
+/* app.h — internal to src/tui: the application, its views and the helpers
+ * they draw with.  A view is an ops table (tig's struct view_ops) plus a
+ * private pointer; the app keeps a stack of them, draws the top one into
+ * the body between the status line (top) and the message line (bottom),
+ * and hands it the actions the keymap resolves. */
+#ifndef CODICIL_TUI_APP_H
+#define CODICIL_TUI_APP_H
+
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+#include <stddef.h>
+
+#include "actions.h"
+#include "codicil/buf.h"
+#include "codicil/config.h"
+#include "codicil/store.h"
+
+typedef struct tui_app tui_app;
+typedef struct tui_view tui_view;
+
+typedef struct tui_rect {
+	int y, x, h, w;
+} tui_rect;
+
+struct tui_view_ops {
+	const char *name;  /* in the status line */
+	unsigned kind;     /* TV_*: which actions the help screen lists */
+	/* Load the view's data; arg is the view's argument (a commit id) or
+	 * NULL.  -1 with cd_err set: the view is not shown. */
+	int (*open)(tui_app *app, tui_view *v, const char *arg);
+	void (*close)(tui_view *v);
+	void (*draw)(tui_app *app, tui_view *v, tui_rect r);
+	/* 1 when the view handled the action. */
+	int (*action)(tui_app *app, tui_view *v, enum tui_action a);
+	/* Move to the next (dir 1) or previous (-1) match; 0 found, -1 none.
+	 * NULL: the view cannot be searched. */
+	int (*search)(tui_app *app, tui_view *v, const char *needle, int dir);
+	/* Reload from the repository (NULL: nothing to reload). */
+	int (*reload)(tui_app *app, tui_view *v);
+	/* "12/29" for the status line (NULL: nothing). */
+	void (*position)(tui_view *v, char *buf, size_t n);
+};
+
+struct tui_view {
+	const struct tui_view_ops *ops;
+	void *priv;
+};
+
+/* ---- the app (app.c) ---- */
+
+/* Waits until fd is readable or timeout_ms passes; 1 when readable.  The
+ * LLM code installs llm_client_step() here so that network I/O and the
+ * keyboard are served by the same loop. */
+typedef int (*tui_wait_fn)(void *ud, int fd, int timeout_ms);
+
+store *tui_store(tui_app *app);
+config *tui_config(tui_app *app);
+/* The charter's path in the work tree. */
+const char *tui_charter_path(tui_app *app);
+
+/* Open a view on top of the stack; on failure the error is shown. */
+int tui_push(tui_app *app, const struct tui_view_ops *ops, const char *arg);
+/* Messages on the bottom line until the next key. */
+void tui_message(tui_app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tui_error(tui_app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Leave curses mode around fn (an editor); the screen is redrawn after. */
+int tui_external(tui_app *app, int (*fn)(void *ud), void *ud);
+/* The LLM job slot of the status line: spinner, count, tokens. */
+void tui_set_jobs(tui_app *app, unsigned running, long tokens);
+void tui_set_wait(tui_app *app, tui_wait_fn fn, void *ud);
+/* What Esc calls while jobs run. */
+void tui_set_cancel(tui_app *app, void (*fn)(void *ud), void *ud);
+/* Effective keys of an action, "j Down". */
+void tui_action_keys(tui_app *app, enum tui_action a, char *buf, size_t n);
+
+/* ---- drawing (draw.c); text must already be sanitised UTF-8 ---- */
+
+enum tui_style {
+	ST_NORMAL, ST_STATUS, ST_SELECT, ST_SELECT_DIM, ST_TITLE, ST_META, ST_DIM,
+	ST_ADD, ST_DEL, ST_HUNK, ST_ERROR, ST_COUNT
+};
+void tui_styles_init(int use_color);
+attr_t tui_style(enum tui_style s);
+/* Draw s (len bytes) at y, x in at most maxw columns, by display width:
+ * wide characters count 2 and are never cut, tabs expand to 8-column stops
+ * counted from x, anything unprintable shows as U+FFFD.  Returns the
+ * columns drawn. */
+int tui_put(int y, int x, const char *s, size_t len, int maxw);
+int tui_puts(int y, int x, const char *s, int maxw);
+/* Display width of s; the byte length of the longest prefix that fits in
+ * maxw columns (*w receives its width), preferring to end after a space
+ * when wrap is set and such a break exists. */
+int tui_width(const char *s, size_t len);
+size_t tui_fit(const char *s, size_t len, int maxw, int wrap, int *w);
+/* Paint w spaces with the current attributes. */
+void tui_fill(int y, int x, int w);
+
+/* ---- a selectable list (list.c) ---- */
+
+typedef struct tui_list {
+	size_t n, sel, top;
+} tui_list;
+/* Move the selection (up, down, pages, first, last); 1 when handled. */
+int tui_list_action(tui_list *l, enum tui_action a, int page);
+/* Scroll so the selection is visible in h rows. */
+void tui_list_fit(tui_list *l, int h);
+
+/* ---- a scrolling, wrapping text (pager.c) ---- */
+
+typedef struct tui_pager_line {
+	size_t off, len; /* into text */
+	int style;       /* enum tui_style */
+	size_t line;     /* for display rows: the logical line */
+} tui_pager_line;
+
+typedef struct tui_pager {
+	cd_buf text; /* sanitised */
+	tui_pager_line *lines, *rows;
+	size_t nlines, caplines, nrows;
+	int wrap_width; /* rows are valid for this width; 0: recompute */
+	size_t top;     /* first display row shown */
+	int height;     /* rows shown at the last draw */
+} tui_pager;
+
+void tui_pager_clear(tui_pager *p);
+/* Sanitise text and append it as lines (split at '\n') in style. */
+int tui_pager_add(tui_pager *p, const char *text, size_t len, int style);
+int tui_pager_addf(tui_pager *p, int style, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void tui_pager_draw(tui_pager *p, tui_rect r);
+int tui_pager_action(tui_pager *p, enum tui_action a);
+int tui_pager_search(tui_pager *p, const char *needle, int dir);
+/* Markdown with the soft line breaks of its paragraphs joined, so that a
+ * pane wraps prose to its own width; lists, quotes, tables, headings,
+ * indented and fenced code keep their lines. */
+void tui_reflow(const char *s, size_t len, cd_buf *out);
+/* ASCII-case-insensitive substring search. */
+const char *tui_strcasestr(const char *hay, size_t len, const char *needle);
+
+/* ---- the views ---- */
+extern const struct tui_view_ops tui_view_principles, tui_view_cases, tui_view_proposals,
+	tui_view_history, tui_view_commit, tui_view_help;
+
+#endif

@@ -1,0 +1,73 @@
+/* core.h — internal to app.c, term.c and script.c: the application state
+ * and the terminal plumbing behind it.  Views see only app.h. */
+#ifndef CODICIL_TUI_CORE_H
+#define CODICIL_TUI_CORE_H
+
+#include <signal.h>
+#include <stdio.h>
+
+#include "app.h"
+#include "keymap.h"
+
+#define TUI_STACK_MAX 16
+#define TUI_BASE_VIEWS 4 /* principles, cases, proposals, history: keys 1-4 */
+
+typedef struct tui_script tui_script;
+
+struct tui_app {
+	store *s;
+	config *cfg;
+	char *repo_name;
+	tui_keymap km;
+	tui_view *base[TUI_BASE_VIEWS]; /* opened on first use, kept open */
+	tui_view *stack[TUI_STACK_MAX]; /* stack[0] is one of base[] */
+	int depth;
+	char msg[512];
+	int msg_error;
+	char *search;        /* the last search confirmed */
+	int prompting;
+	char prompt[256];    /* UTF-8, what is typed after '/' */
+	size_t plen;
+	unsigned jobs;
+	long tokens;
+	unsigned spin;
+	tui_wait_fn wait;
+	void *wait_ud;
+	void (*cancel)(void *ud);
+	void *cancel_ud;
+	int quit, dirty;
+	tui_script *script;
+};
+
+/* term.c */
+typedef struct tui_term {
+	SCREEN *screen;
+	FILE *in, *out; /* script mode: /dev/null; otherwise stdin/stdout */
+	int color;
+} tui_term;
+/* script: a virtual xterm-256color of 80x24 writing to /dev/null. */
+int tui_term_init(tui_term *t, int script);
+void tui_term_end(tui_term *t);
+/* The signal that asked us to stop (SIGINT, SIGTERM, SIGHUP), or 0. */
+int tui_term_stop_signal(void);
+void tui_term_clear_stop(void);
+
+/* script.c: CODICIL_TUI_SCRIPT lines -> keys and commands */
+int tui_script_open(tui_app *app, const char *path, const char *dump_dir);
+void tui_script_free(tui_script *sc);
+/* The next key (1), end of script (0), or an error (-1).  :dump and
+ * :resize are carried out here; :resize returns the Resize key. */
+int tui_script_next(tui_app *app, int *key);
+
+/* app.c */
+void tui_draw(tui_app *app);
+tui_view *tui_top(tui_app *app);
+void tui_pop(tui_app *app);
+/* Show base view i (opened on first use) with nothing above it. */
+int tui_switch_base(tui_app *app, int i);
+void tui_close_all(tui_app *app);
+
+/* keys.c */
+void tui_handle_key(tui_app *app, int key);
+
+#endif

@@ -1,0 +1,178 @@
+/* draw.c — putting sanitised UTF-8 on the screen by display width. */
+#include "app.h"
+
+#include <string.h>
+#include <wchar.h>
+
+#define TAB_STOP 8
+#define REPLACEMENT 0xfffd
+
+static attr_t styles[ST_COUNT];
+
+enum { PAIR_STATUS = 1, PAIR_META, PAIR_ADD, PAIR_DEL, PAIR_HUNK, PAIR_ERROR };
+
+void tui_styles_init(int use_color)
+{
+	styles[ST_NORMAL] = A_NORMAL;
+	styles[ST_STATUS] = A_REVERSE;
+	styles[ST_SELECT] = A_REVERSE;
+	styles[ST_SELECT_DIM] = A_BOLD | A_UNDERLINE;
+	styles[ST_TITLE] = A_BOLD;
+	styles[ST_META] = A_NORMAL;
+	styles[ST_DIM] = A_DIM;
+	styles[ST_ADD] = A_BOLD;
+	styles[ST_DEL] = A_NORMAL;
+	styles[ST_HUNK] = A_BOLD;
+	styles[ST_ERROR] = A_BOLD;
+	if (!use_color)
+		return;
+	init_pair(PAIR_STATUS, COLOR_WHITE, COLOR_BLUE);
+	init_pair(PAIR_META, COLOR_YELLOW, -1);
+	init_pair(PAIR_ADD, COLOR_GREEN, -1);
+	init_pair(PAIR_DEL, COLOR_RED, -1);
+	init_pair(PAIR_HUNK, COLOR_CYAN, -1);
+	init_pair(PAIR_ERROR, COLOR_RED, -1);
+	styles[ST_STATUS] = COLOR_PAIR(PAIR_STATUS) | A_BOLD;
+	styles[ST_META] = COLOR_PAIR(PAIR_META);
+	styles[ST_ADD] = COLOR_PAIR(PAIR_ADD);
+	styles[ST_DEL] = COLOR_PAIR(PAIR_DEL);
+	styles[ST_HUNK] = COLOR_PAIR(PAIR_HUNK);
+	styles[ST_ERROR] = COLOR_PAIR(PAIR_ERROR) | A_BOLD;
+}
+
+attr_t tui_style(enum tui_style s)
+{
+	return s < ST_COUNT ? styles[s] : A_NORMAL;
+}
+
+/* One character of valid-or-not UTF-8; invalid bytes give U+FFFD. */
+static size_t decode(const unsigned char *s, size_t len, wchar_t *wc)
+{
+	size_t n;
+	unsigned cp;
+
+	if (s[0] < 0x80) {
+		*wc = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		n = 0, cp = 0;
+	if (n == 0 || n > len) {
+		*wc = REPLACEMENT;
+		return 1;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			*wc = REPLACEMENT;
+			return 1;
+		}
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	*wc = (wchar_t)cp;
+	return n;
+}
+
+/* The character to draw and its width at column col (tabs expand). */
+static int cell(wchar_t *wc, int col)
+{
+	int w;
+
+	if (*wc == '\t')
+		return TAB_STOP - col % TAB_STOP;
+	w = wcwidth(*wc);
+	if (w >= 0)
+		return w;
+	*wc = wcwidth(REPLACEMENT) == 1 ? REPLACEMENT : '?';
+	return 1;
+}
+
+size_t tui_fit(const char *s, size_t len, int maxw, int wrap, int *w)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, brk = 0;
+	int col = 0, brk_col = 0;
+	wchar_t wc;
+
+	while (i < len) {
+		size_t n = decode(p + i, len - i, &wc);
+		int cw = cell(&wc, col);
+		if (col + cw > maxw)
+			break;
+		col += cw;
+		i += n;
+		if (wc == ' ')
+			brk = i, brk_col = col;
+	}
+	if (wrap && i < len && brk > 0 && p[i] != ' ') {
+		i = brk;
+		col = brk_col;
+	}
+	if (w)
+		*w = col;
+	return i;
+}
+
+int tui_width(const char *s, size_t len)
+{
+	int w;
+
+	tui_fit(s, len, 1 << 30, 0, &w);
+	return w;
+}
+
+int tui_put(int y, int x, const char *s, size_t len, int maxw)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	wchar_t buf[128];
+	size_t i = 0, nb = 0;
+	int col = 0;
+
+	if (maxw <= 0 || y < 0 || x < 0 || y >= LINES || x >= COLS)
+		return 0;
+	if (maxw > COLS - x)
+		maxw = COLS - x;
+	move(y, x);
+	while (i < len) {
+		wchar_t wc;
+		size_t n = decode(p + i, len - i, &wc);
+		int cw = cell(&wc, col);
+
+		if (col + cw > maxw)
+			break;
+		if (nb + TAB_STOP >= sizeof buf / sizeof *buf) {
+			addnwstr(buf, (int)nb);
+			nb = 0;
+		}
+		if (wc == '\t')
+			for (int k = 0; k < cw; k++)
+				buf[nb++] = ' ';
+		else
+			buf[nb++] = wc;
+		col += cw;
+		i += n;
+	}
+	if (nb)
+		addnwstr(buf, (int)nb);
+	return col;
+}
+
+int tui_puts(int y, int x, const char *s, int maxw)
+{
+	return tui_put(y, x, s, strlen(s), maxw);
+}
+
+void tui_fill(int y, int x, int w)
+{
+	if (y < 0 || y >= LINES || x < 0 || x >= COLS)
+		return;
+	if (w > COLS - x)
+		w = COLS - x;
+	if (w > 0)
+		mvhline(y, x, ' ' | (chtype)getattrs(stdscr), w);
+}

@@ -1,0 +1,45 @@
+# tui: keys come from the action table and git config codicil.key.<action>
+# overrides it; the help screen shows the keys in effect; a bad key name in
+# the config is reported, not fatal; unbound keys and actions of views that
+# do not exist yet say so; the status line shows running LLM jobs.
+. ./lib.sh
+. ../tui/lib.sh
+
+codicil init "$T/repo" >/dev/null || fail "init"
+git -C "$T/repo" config codicil.key.down "C-n Space"
+git -C "$T/repo" config codicil.key.search-next "j"
+git -C "$T/repo" config codicil.key.quit "Q C-x nonsense-key"
+
+tui_script "$T/repo" <<'SCRIPT'
+:dump keys-warning
+C-n
+Space
+:dump keys-override
+?
+/
+"down"
+Enter
+:dump keys-help
+q
+z
+:dump keys-unbound
+g
+:dump keys-unavailable
+2
+e
+:dump keys-elsewhere
+:jobs 2 1234
+Esc
+:dump keys-jobs
+:jobs 0 0
+C-x
+k
+:dump keys-never
+SCRIPT
+expect_rc 0 "scripted session"
+for s in warning override help unbound unavailable elsewhere jobs; do
+	expect_screen "keys-$s"
+done
+[ ! -e "$T/screens/keys-never.screen" ] || fail "C-x did not quit"
+grep -q "^  j  *search-next" "$T/screens/keys-help.screen" || fail "help lacks the overridden key"
+grep -q "^  Q C-x  *quit" "$T/screens/keys-help.screen" || fail "help lacks the valid override keys"
