@@ -72,7 +72,7 @@ $(BUILD)/gen/prompts_data.o: $(GEN_PROMPTS)
 
 $(BUILD)/libcodicil.a: $(LIB_OBJ) $(BUILD)/gen/prompts_data.o
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"; ar rcs $@ $^
 
 codicil: $(BUILD)/src/main.o $(BUILD)/libcodicil.a
 	$(CC) $(LDFLAGS) -o $(BUILD)/codicil $^ $(LDLIBS)
