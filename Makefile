@@ -50,7 +50,7 @@ UNIT_BIN  := $(UNIT_SRC:%.c=$(BUILD)/%)
 TOOL_SRC  := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all check unit integration bench demo install uninstall deps clean
+.PHONY: all check unit integration memcheck bench demo install uninstall deps clean
 all: codicil
 
 $(BUILD)/%.o: %.c
@@ -103,6 +103,15 @@ unit: $(UNIT_BIN)
 integration: codicil $(TOOL_BIN)
 	@CODICIL_BIN=$(CURDIR)/$(BUILD)/codicil TOOLS=$(CURDIR)/$(BUILD)/tools \
 	  tests/integration/run-all
+
+# Every unit test under valgrind: no leaks, no invalid accesses.
+memcheck: $(UNIT_BIN)
+	@fail=0; for t in $(UNIT_BIN); do \
+	  printf '%s: ' "$$t"; \
+	  if valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	     --error-exitcode=9 $$t >/tmp/codicil-memcheck.$$$$ 2>&1; \
+	  then echo clean; else echo FAILED; tail -30 /tmp/codicil-memcheck.$$$$; fail=1; fi; \
+	done; rm -f /tmp/codicil-memcheck.$$$$; exit $$fail
 
 check: codicil
 	@$(MAKE) --no-print-directory unit
