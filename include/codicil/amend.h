@@ -80,8 +80,10 @@ int amend_rebase(const amend_env *e, const char *id, amend_outcome *out);
 
 /* Accept a pending proposal: its edits applied to the charter at HEAD,
  * the decision {by: git identity, at, note}.  When the charter changed
- * since the base and the edits no longer apply, fails with stale set and
- * an error that says to run 'codicil amend --rebase ID'.  charter_path
+ * since the base, accept goes ahead only if the principles the edits
+ * change are as they were at the base (a change elsewhere is fine);
+ * otherwise, or when the edits no longer apply, it fails with stale set
+ * and an error that says to run 'codicil amend --rebase ID'.  charter_path
  * (may be NULL) must name the proposal's charter. */
 int amend_accept(store *s, const char *id, const char *charter_path, const char *note,
 		 amend_outcome *out);

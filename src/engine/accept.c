@@ -161,26 +161,98 @@ static int charter_changed_since(store *s, const char *path, const char *base)
 	return strcmp(a, b) != 0;
 }
 
-/* The charter at HEAD with the edits applied; stale when they applied at
- * the base but no longer do. */
+/* The bytes an edit depends on: a replaced principle's heading and own
+ * body, a deleted principle's whole span; an insert only needs its
+ * target to exist. */
+static int region(const charter *c, const charter_edit *e, const char **text, size_t *len)
+{
+	const principle *p = charter_find(c, e->id);
+
+	if (!p)
+		return -1;
+	*text = c->text + p->start;
+	*len = (e->kind == CHARTER_EDIT_DELETE ? p->end
+		: e->kind == CHARTER_EDIT_REPLACE ? p->body_end : p->start) - p->start;
+	return 0;
+}
+
+/* The first principle an edit touches whose text differs between the
+ * charters a and b ("" when none). */
+static const char *first_touched_change(const charter *a, const charter *b,
+					const charter_edit *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *ta, *tb;
+		size_t la, lb;
+
+		if (region(a, &e[i], &ta, &la) < 0)
+			continue;
+		if (region(b, &e[i], &tb, &lb) < 0 || la != lb || memcmp(ta, tb, la))
+			return e[i].id;
+	}
+	return "";
+}
+
+/* Into changed: a principle the edits touch that changed between the base
+ * and HEAD, or "". */
+static int touched_since(store *s, const cJSON *p, const char *base, char *changed, size_t size)
+{
+	const char *path = proposal_charter(p);
+	cd_buf at_base = CD_BUF_INIT, at_head = CD_BUF_INIT;
+	charter *a = NULL, *b = NULL;
+	charter_edit *e = NULL;
+	size_t n = 0;
+	int rc = -1;
+
+	if (store_read(s, base, path, &at_base) == 0 && store_read(s, "HEAD", path, &at_head) == 0 &&
+	    charter_parse(path, cd_buf_cstr(&at_base), at_base.len, &a) == 0 &&
+	    charter_parse(path, cd_buf_cstr(&at_head), at_head.len, &b) == 0 &&
+	    proposal_edits(p, &e, &n) == 0) {
+		snprintf(changed, size, "%s", first_touched_change(a, b, e, n));
+		rc = 0;
+	}
+	free(e);
+	charter_free(a);
+	charter_free(b);
+	cd_buf_free(&at_base);
+	cd_buf_free(&at_head);
+	return rc;
+}
+
+static int refuse_stale(const cJSON *p, const char *why, int *stale)
+{
+	*stale = 1;
+	cd_err_set("%s has changed since proposal %s was drafted (at %.10s): %s; run 'codicil "
+		   "amend --rebase %s'", proposal_charter(p), proposal_id(p), cd_json_str(p, "base"),
+		   why, proposal_id(p));
+	return -1;
+}
+
+/* The charter at HEAD with the edits applied.  When the charter changed
+ * since the base, the principles the edits touch must not have: else
+ * accepting would silently undo that change.  Both are stale. */
 static int amended_charter(store *s, const cJSON *p, changes *ch, int *stale)
 {
 	const char *base = cd_json_str(p, "base"), *path = proposal_charter(p);
-	cd_buf before = CD_BUF_INIT, after = CD_BUF_INIT;
-	int rc = -1;
+	cd_buf before = CD_BUF_INIT, after = CD_BUF_INIT, why = CD_BUF_INIT;
+	int moved = base && charter_changed_since(s, path, base), rc = -1;
+	char changed[256] = "";
 
-	if (amend__apply_at(s, p, NULL, &before, &after) == 0) {
+	if (moved && touched_since(s, p, base, changed, sizeof changed) < 0)
+		goto out;
+	if (*changed) {
+		cd_buf_printf(&why, "principle %s, which its edits change, is different now", changed);
+		refuse_stale(p, why.data, stale);
+	} else if (amend__apply_at(s, p, NULL, &before, &after) == 0) {
 		rc = add(ch, strdup(path), cd_buf_detach(&after), after.len);
-	} else if (base && charter_changed_since(s, path, base)) {
-		char *why = strdup(cd_err_msg());
-		*stale = 1;
-		cd_err_set("%s has changed since proposal %s was drafted (at %.10s) and its edits no "
-			   "longer apply (%s); run 'codicil amend --rebase %s'", path, proposal_id(p),
-			   base, why ? why : "", proposal_id(p));
-		free(why);
+	} else if (moved) {
+		cd_buf_printf(&why, "its edits no longer apply (%s)", cd_err_msg());
+		refuse_stale(p, why.data, stale);
 	}
+out:
 	cd_buf_free(&before);
 	cd_buf_free(&after);
+	cd_buf_free(&why);
 	return rc;
 }
 

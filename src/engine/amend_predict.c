@@ -46,12 +46,14 @@ static cJSON *consequence_case(const amend_draft *d, const cJSON *item, const am
 		.output_tokens = a->output_tokens, .latency_ms = a->latency_ms,
 	};
 	cJSON *c = case_new(CASE_CONSEQUENCE, &f, &prov);
+	cd_buf problems = CD_BUF_INIT;
 
-	if (c && case_validate(c, d->allowed, d->nallowed, NULL) < 0) {
+	if (c && case_validate(c, d->allowed, d->nallowed, &problems) < 0) {
 		cd_err_clear();
 		cJSON_Delete(c);
-		return NULL;
+		c = NULL;
 	}
+	cd_buf_free(&problems);
 	return c;
 }
 
