@@ -75,7 +75,7 @@ int amend_propose(const amend_env *e, const amend_opts *o, amend_outcome *out);
 
 /* Re-apply a pending proposal's edits to the charter at HEAD, make HEAD
  * its base, run the regression again and commit.  Nothing is committed
- * (commit "") when the base is HEAD already. */
+ * (commit "") when the charter at the base is the one at HEAD. */
 int amend_rebase(const amend_env *e, const char *id, amend_outcome *out);
 
 /* Accept a pending proposal: its edits applied to the charter at HEAD,

@@ -148,7 +148,7 @@ static int run_amend(cli_ctx *ctx, const amend_opts *ao, const char *rebase, int
 	if (rc < 0)
 		return CLI_FAIL;
 	if (rebase && !o.commit[0])
-		fprintf(stderr, "%s is based on HEAD already; nothing to do\n",
+		fprintf(stderr, "%s is based on HEAD already (the charter is the same); nothing to do\n",
 			proposal_id(o.proposal));
 	return finish(&o, json, rebase ? "Rebased" : "Proposed");
 }

@@ -119,6 +119,18 @@ static int set_base(cJSON *p, const char *head)
 	return 0;
 }
 
+/* The charter at the base is the one at HEAD. */
+static int same_charter(store *s, const cJSON *p)
+{
+	const char *base = cd_json_str(p, "base");
+	char a[41], b[41];
+	int same = base && store_blob_id(s, base, proposal_charter(p), a) == 0 &&
+		   store_blob_id(s, "HEAD", proposal_charter(p), b) == 0 && !strcmp(a, b);
+
+	cd_err_clear();
+	return same;
+}
+
 static int rebase(const amend_env *e, const char *id, amend_outcome *out)
 {
 	cd_buf before = CD_BUF_INIT, after = CD_BUF_INIT;
@@ -128,9 +140,8 @@ static int rebase(const amend_env *e, const char *id, amend_outcome *out)
 	if (amend__load_pending(e->store, id, &out->proposal) < 0 ||
 	    store_resolve(e->store, "HEAD", head) < 0)
 		goto out;
-	if (!strcmp(head, cd_json_str(out->proposal, "base") ? cd_json_str(out->proposal, "base")
-							      : "")) {
-		rc = 0; /* already there */
+	if (same_charter(e->store, out->proposal)) {
+		rc = 0; /* nothing to carry over */
 		goto out;
 	}
 	if (amend__apply_at(e->store, out->proposal, NULL, &before, &after) < 0) {
