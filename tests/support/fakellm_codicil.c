@@ -1,6 +1,7 @@
 #include "fakellm_codicil.h"
 
 #include <cJSON.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,33 @@
 #include "codicil/buf.h"
 #include "codicil/json.h"
 
-static _Thread_local cd_buf answer;
+/* Each server thread's reply text: it must outlive the handler until the
+ * answer is sent, and is freed when the thread ends. */
+static pthread_key_t answer_key;
+static pthread_once_t answer_once = PTHREAD_ONCE_INIT;
+
+static void answer_free(void *p)
+{
+	cd_buf_free(p);
+	free(p);
+}
+
+static void answer_key_make(void)
+{
+	pthread_key_create(&answer_key, answer_free);
+}
+
+static cd_buf *thread_answer(void)
+{
+	cd_buf *b;
+
+	pthread_once(&answer_once, answer_key_make);
+	if (!(b = pthread_getspecific(answer_key)) && (b = calloc(1, sizeof *b)))
+		pthread_setspecific(answer_key, b);
+	return b;
+}
+
+#define answer (*thread_answer())
 
 static const char *const words[] = {
 	"nurse", "tenant", "farmer", "student", "pilot", "chemist", "refugee", "teacher",
