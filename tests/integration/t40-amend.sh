@@ -86,6 +86,13 @@ expect_out "pass  scope: "
 expect_out "^Regression: fixed=5 broken=0 changed=0 unchanged=0"
 expect_out "$c3: mishandled -> handled"
 ! grep -q "$(printf '\033')" "$T/out" || fail "review printed an escape sequence into a pipe"
+# on a terminal: colour, unless NO_COLOR
+if command -v script >/dev/null 2>&1; then
+	env -u NO_COLOR script -qc "'$CODICIL_BIN' review $pid" /dev/null >"$T/tty" 2>&1
+	grep -q "$(printf '\033')\[" "$T/tty" || fail "no colour on a terminal"
+	script -qc "'$CODICIL_BIN' review $pid" /dev/null >"$T/tty" 2>&1
+	! grep -q "$(printf '\033')" "$T/tty" || fail "colour with NO_COLOR"
+fi
 run codicil review "$pid" --json
 expect_rc 0 "review --json"
 python3 - "$T/out" <<'PY' || fail "review --json"
