@@ -183,7 +183,7 @@ static const char *charter_block(const char *prompt)
 static void judge_reply(const char *prompt)
 {
 	const char *fixed_by = getenv("FAKELLM_JUDGE_FIXED_BY");
-	const char *open = charter_block(prompt), *close = open ? strstr(open, "</charter>") : NULL;
+	const char *open = charter_block(prompt), *close = open ? strstr(open, "\n</charter>") : NULL;
 	int fixed = 0;
 
 	if (!fixed_by || !*fixed_by)
