@@ -18,6 +18,10 @@
 	X(rate,       "record a human verdict on a case") \
 	X(judge,      "judge cases against the charter") \
 	X(regress,    "judge every case before and after a change") \
+	X(amend,      "draft an amendment that resolves cases") \
+	X(review,     "show a proposal with the redline of its change") \
+	X(accept,     "accept a proposal: one commit with full provenance") \
+	X(reject,     "reject a proposal, with the reason") \
 	X(ask,        "ask the configured model one question") \
 	X(doctor,     "check the LLM setup with one small request") \
 	X(cache,      "response cache: stats or clear") \

@@ -192,7 +192,7 @@ cJSON *schema_amend(const char *const *ids, size_t nids)
 cJSON *schema_consequences(const char *const *ids, size_t nids, const char *const *new_ids,
 			   size_t nnew, int max_items)
 {
-	static const char *const effects[] = { "better", "worse", "same" };
+	static const char *const likelihoods[] = { "low", "medium", "high" };
 	const char **all;
 	cJSON *item, *o;
 
@@ -204,27 +204,34 @@ cJSON *schema_consequences(const char *const *ids, size_t nids, const char *cons
 	if (nnew)
 		memcpy(all + nids, new_ids, nnew * sizeof *all);
 	item = object();
-	item = prop(item, "principles", principle_list(all, nids + nnew, 1));
-	free(all);
 	item = prop(item, "scenario", string());
+	item = prop(item, "effect", string());
+	item = prop(item, "affected_principles", principle_list(all, nids + nnew, 1));
+	free(all);
+	item = prop(item, "likelihood", string_enum(likelihoods, 3));
+	item = prop(item, "severity", severity());
 	item = prop(item, "literal_reading", string());
 	item = prop(item, "expected", string());
 	item = prop(item, "rationale", string());
-	item = prop(item, "effect", string_enum(effects, 3));
-	item = prop(item, "severity", severity());
 	o = prop(object(), "consequences", array_of(item, 1, max_items));
 	return done(o);
 }
 
-cJSON *schema_metacheck(void)
+cJSON *schema_metacheck(const char *const *rules, size_t nrules)
 {
-	cJSON *v = object(), *o = object();
+	static const char *const verdicts[] = { "pass", "fail", "unclear" };
+	cJSON *v, *o;
 
-	v = prop(v, "rule", string());
-	v = prop(v, "explanation", string());
-	o = prop(o, "compliant", typed("boolean"));
-	o = prop(o, "violations", array_of(v, 0, 0));
-	return done(prop(o, "notes", string()));
+	if (!nrules) {
+		cd_err_set("META.md has no rules to check against");
+		return NULL;
+	}
+	v = object();
+	v = prop(v, "rule", string_enum(rules, nrules));
+	v = prop(v, "verdict", string_enum(verdicts, 3));
+	v = prop(v, "reason", string());
+	o = prop(object(), "checks", array_of(v, (int)nrules, (int)nrules));
+	return done(o);
 }
 
 cJSON *schema_argue(void)

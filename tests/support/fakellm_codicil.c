@@ -1,6 +1,7 @@
 #include "fakellm_codicil.h"
 
 #include <cJSON.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,33 @@
 #include "codicil/buf.h"
 #include "codicil/json.h"
 
-static _Thread_local cd_buf answer;
+/* Each server thread's reply text: it must outlive the handler until the
+ * answer is sent, and is freed when the thread ends. */
+static pthread_key_t answer_key;
+static pthread_once_t answer_once = PTHREAD_ONCE_INIT;
+
+static void answer_free(void *p)
+{
+	cd_buf_free(p);
+	free(p);
+}
+
+static void answer_key_make(void)
+{
+	pthread_key_create(&answer_key, answer_free);
+}
+
+static cd_buf *thread_answer(void)
+{
+	cd_buf *b;
+
+	pthread_once(&answer_once, answer_key_make);
+	if (!(b = pthread_getspecific(answer_key)) && (b = calloc(1, sizeof *b)))
+		pthread_setspecific(answer_key, b);
+	return b;
+}
+
+#define answer (*thread_answer())
 
 static const char *const words[] = {
 	"nurse", "tenant", "farmer", "student", "pilot", "chemist", "refugee", "teacher",
@@ -144,12 +171,19 @@ static void cases_reply(const cJSON *schema, const char *prompt, unsigned long r
 	cJSON_Delete(root);
 }
 
+/* The <charter> data block: the tag alone on its line (the instructions
+ * mention "<charter> and </charter>" in running text). */
+static const char *charter_block(const char *prompt)
+{
+	const char *b = strstr(prompt, "\n<charter>\n");
+
+	return b ? b + 1 : NULL;
+}
+
 static void judge_reply(const char *prompt)
 {
 	const char *fixed_by = getenv("FAKELLM_JUDGE_FIXED_BY");
-	/* the block itself, not the instructions that name its tags */
-	const char *open = strstr(prompt, "\n<charter>\n");
-	const char *close = open ? strstr(open, "\n</charter>") : NULL;
+	const char *open = charter_block(prompt), *close = open ? strstr(open, "\n</charter>") : NULL;
 	int fixed = 0;
 
 	if (!fixed_by || !*fixed_by)
@@ -163,6 +197,190 @@ static void judge_reply(const char *prompt)
 	cd_buf_printf(&answer, "{\"verdict\":\"%s\",\"confidence\":0.9,\"reasoning\":\"%s\"}",
 		      fixed ? "handled" : "mishandled",
 		      fixed ? "The text now covers this case." : "The text has no exception here.");
+}
+
+/* The first principle of the first case in the <cases> block, if the
+ * schema allows it; else the first id it allows. */
+static void amend_target(const char *prompt, const cJSON *allowed, char *out, size_t size)
+{
+	const char *env = getenv("FAKELLM_AMEND_ID");
+	const char *cases = strstr(prompt, "<cases>"), *pr;
+	const cJSON *first = cJSON_GetArrayItem(allowed, 0), *it;
+
+	snprintf(out, size, "%s", cJSON_IsString(first) ? first->valuestring : "x");
+	if (env && *env) {
+		snprintf(out, size, "%s", env);
+		return;
+	}
+	if (!cases || !(pr = strstr(cases, "\nprinciples: ")))
+		return;
+	pr += strlen("\nprinciples: ");
+	cJSON_ArrayForEach(it, allowed)
+		if (cJSON_IsString(it) && !strncmp(pr, it->valuestring, strlen(it->valuestring)) &&
+		    strchr(",\n", pr[strlen(it->valuestring)])) {
+			snprintf(out, size, "%s", it->valuestring);
+			return;
+		}
+}
+
+/* The body of principle id as the <charter> block has it. */
+static void principle_body(const char *prompt, const char *id, cd_buf *out)
+{
+	const char *open = charter_block(prompt), *close, *h, *line, *end;
+	char attr[160];
+
+	if (!open || !(close = strstr(open, "</charter>")))
+		return;
+	snprintf(attr, sizeof attr, "{#%s", id);
+	for (h = open; (h = strstr(h, attr)) && h < close; h++)
+		if (h[strlen(attr)] == ' ' || h[strlen(attr)] == '}')
+			break;
+	if (!h || h >= close || !(line = strchr(h, '\n')))
+		return;
+	for (end = line + 1; end < close && !(end[-1] == '\n' && end[0] == '#'); end++)
+		;
+	while (line < end && strchr("\n ", *line))
+		line++;
+	while (end > line && strchr("\n ", end[-1]))
+		end--;
+	cd_buf_append(out, line, (size_t)(end - line));
+}
+
+#define EXCEPTION_SENTENCE \
+	"An exception applies when following this text as written would clearly harm " \
+	"the person it is meant to protect."
+
+static void amend_reply(const cJSON *schema, const char *prompt)
+{
+	const cJSON *allowed = path(schema, "properties", "edits", "items");
+	const char *op = getenv("FAKELLM_AMEND_OP"), *body_env = getenv("FAKELLM_AMEND_BODY");
+	cJSON *root = cJSON_CreateObject(), *edits, *e, *pros, *cons;
+	cd_buf body = CD_BUF_INIT, title = CD_BUF_INIT, new_id = CD_BUF_INIT;
+	char target[128];
+
+	allowed = path(allowed, "properties", "id", "enum");
+	amend_target(prompt, allowed, target, sizeof target);
+	op = op && *op ? op : "replace";
+	if (body_env && *body_env) {
+		cd_buf_puts(&body, body_env);
+	} else if (!strcmp(op, "replace")) {
+		principle_body(prompt, target, &body);
+		cd_buf_printf(&body, "%s" EXCEPTION_SENTENCE, body.len ? " " : "");
+	} else {
+		cd_buf_puts(&body, EXCEPTION_SENTENCE);
+	}
+	cd_buf_printf(&title, "Add an exception to %s", target);
+	cd_buf_printf(&new_id, "%s-exception", target);
+	cJSON_AddStringToObject(root, "title", title.data);
+	cJSON_AddStringToObject(root, "rationale", "The cases show the text has no exception "
+				"for a person at risk; one sentence adds it.");
+	edits = cJSON_AddArrayToObject(root, "edits");
+	e = cJSON_CreateObject();
+	cJSON_AddStringToObject(e, "op", op);
+	cJSON_AddStringToObject(e, "id", target);
+	if (!strcmp(op, "insert_after")) {
+		cJSON_AddStringToObject(e, "new_id", new_id.data);
+		cJSON_AddStringToObject(e, "heading", "Exceptions");
+	} else {
+		cJSON_AddNullToObject(e, "new_id");
+		cJSON_AddNullToObject(e, "heading");
+	}
+	if (!strcmp(op, "delete"))
+		cJSON_AddNullToObject(e, "body");
+	else
+		cJSON_AddStringToObject(e, "body", body.data);
+	cJSON_AddItemToArray(edits, e);
+	pros = cJSON_AddArrayToObject(root, "pros");
+	cJSON_AddItemToArray(pros, cJSON_CreateString("Resolves the cases."));
+	cons = cJSON_AddArrayToObject(root, "cons");
+	cJSON_AddItemToArray(cons, cJSON_CreateString("An exception can be stretched."));
+	cd_buf_reset(&answer);
+	cd_json_print_compact(root, &answer);
+	cJSON_Delete(root);
+	cd_buf_free(&body);
+	cd_buf_free(&title);
+	cd_buf_free(&new_id);
+}
+
+/* The principle the <proposal> block's first edit is about. */
+static const char *edited_principle(const char *prompt, const cJSON *allowed)
+{
+	const char *block = strstr(prompt, "\n<proposal>\n"), *pr;
+	const cJSON *it;
+
+	if (!block || !(block = strstr(block, "\nedits:\n")) || !(pr = strstr(block, " principle ")))
+		return NULL;
+	pr += strlen(" principle ");
+	cJSON_ArrayForEach(it, allowed)
+		if (cJSON_IsString(it) && !strncmp(pr, it->valuestring, strlen(it->valuestring)) &&
+		    strchr(",\n", pr[strlen(it->valuestring)]))
+			return it->valuestring;
+	return NULL;
+}
+
+static void consequences_reply(const cJSON *schema, const char *prompt, unsigned long reqno)
+{
+	const cJSON *arr = path(schema, "properties", "consequences", NULL);
+	const cJSON *allowed = path(arr, "items", "properties", "affected_principles");
+	const cJSON *first;
+	const char *target;
+	cJSON *root = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(root, "consequences");
+	int n = (int)cd_json_num(arr, "maxItems", 2);
+
+	allowed = path(allowed, "items", "enum", NULL);
+	first = cJSON_GetArrayItem(allowed, 0);
+	target = edited_principle(prompt, allowed);
+	if (!target)
+		target = cJSON_IsString(first) ? first->valuestring : "x";
+	for (int i = 0; i < (n < 2 ? n : 2); i++) {
+		cJSON *c = cJSON_CreateObject(), *ps;
+		cd_buf s = CD_BUF_INIT;
+		uint64_t h = mix(process_seed() ^ (reqno * 1000 + (uint64_t)i + 77));
+
+		cd_buf_printf(&s, "Consequence %d of request %lu: a", i, reqno);
+		for (int w = 0; w < 12; w++, h = mix(h))
+			cd_buf_printf(&s, " %s", words[h % (sizeof words / sizeof *words)]);
+		cd_buf_puts(&s, ", under the amended text.");
+		cJSON_AddStringToObject(c, "scenario", s.data);
+		cJSON_AddStringToObject(c, "effect", i ? "Worse: the exception is stretched to excuse a lapse."
+						       : "Better: the assistant helps the person at risk.");
+		ps = cJSON_AddArrayToObject(c, "affected_principles");
+		cJSON_AddItemToArray(ps, cJSON_CreateString(target));
+		cJSON_AddStringToObject(c, "likelihood", i ? "low" : "medium");
+		cJSON_AddNumberToObject(c, "severity", i ? 3 : 2);
+		cJSON_AddStringToObject(c, "literal_reading", "The amended text allows the exception.");
+		cJSON_AddStringToObject(c, "expected", "Use the exception only when someone is at risk.");
+		cJSON_AddStringToObject(c, "rationale", "The new sentence decides this case.");
+		cJSON_AddItemToArray(list, c);
+		cd_buf_free(&s);
+	}
+	cd_buf_reset(&answer);
+	cd_json_print_compact(root, &answer);
+	cJSON_Delete(root);
+}
+
+/* One check per rule the schema names: pass, or fail for the rule in env
+ * FAKELLM_META_FAIL. */
+static void metacheck_reply(const cJSON *schema)
+{
+	const cJSON *rules = path(schema, "properties", "checks", "items"), *r;
+	const char *failing = getenv("FAKELLM_META_FAIL");
+	cJSON *root = cJSON_CreateObject(), *checks = cJSON_AddArrayToObject(root, "checks");
+
+	rules = path(rules, "properties", "rule", "enum");
+	cJSON_ArrayForEach(r, rules) {
+		cJSON *c = cJSON_CreateObject();
+		int fails = failing && cJSON_IsString(r) && !strcmp(failing, r->valuestring);
+
+		cJSON_AddStringToObject(c, "rule", cJSON_IsString(r) ? r->valuestring : "");
+		cJSON_AddStringToObject(c, "verdict", fails ? "fail" : "pass");
+		cJSON_AddStringToObject(c, "reason", fails ? "The amendment breaks this rule."
+							   : "The amendment keeps this rule.");
+		cJSON_AddItemToArray(checks, c);
+	}
+	cd_buf_reset(&answer);
+	cd_json_print_compact(root, &answer);
+	cJSON_Delete(root);
 }
 
 void fakellm_codicil_handler(void *ud, const struct fakellm_request *req,
@@ -185,6 +403,15 @@ void fakellm_codicil_handler(void *ud, const struct fakellm_request *req,
 		reply->content = answer.data;
 	} else if (!strcmp(name, "judge")) {
 		judge_reply(cd_buf_cstr(&prompt));
+		reply->content = answer.data;
+	} else if (!strcmp(name, "amend")) {
+		amend_reply(schema, cd_buf_cstr(&prompt));
+		reply->content = answer.data;
+	} else if (!strcmp(name, "consequences")) {
+		consequences_reply(schema, cd_buf_cstr(&prompt), req->n);
+		reply->content = answer.data;
+	} else if (!strcmp(name, "metacheck")) {
+		metacheck_reply(schema);
 		reply->content = answer.data;
 	}
 	cd_buf_free(&prompt);

@@ -7,7 +7,16 @@
  *   judge  a verdict: "mishandled" when the <charter> block lacks the word
  *          in env FAKELLM_JUDGE_FIXED_BY (default "exception"), else
  *          "handled" — so an amendment that adds the word fixes cases.
- *   other  the first valid shape it knows, or the default reply.
+ *   amend  one edit of the first principle of the first case in the
+ *          <cases> block (env FAKELLM_AMEND_ID overrides it): a replace
+ *          whose body is the principle's body plus a sentence with the
+ *          word "exception"; env FAKELLM_AMEND_OP insert_after or delete
+ *          changes the op, FAKELLM_AMEND_BODY the whole body.
+ *   consequences  two consequences on the principle of the first edit in
+ *          the <proposal> block (else the first id the schema allows).
+ *   metacheck  one "pass" per rule the schema names; "fail" for the rule
+ *          in env FAKELLM_META_FAIL.
+ *   other  the default reply.
  *
  * Requests that are not structured keep the server's default reply. */
 #ifndef CODICIL_FAKELLM_CODICIL_H

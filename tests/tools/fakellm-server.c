@@ -31,8 +31,9 @@ static const char usage[] =
 	"  --stall-ms N          length of a stall (default 5000)\n"
 	"  --oversize-mib N      size of an oversized reply (default 9)\n"
 	"  --require-key KEY     answer 401 unless the request carries KEY\n"
-	"  --codicil             answer codicil's structured requests (cases, judge)\n"
-	"                        with distinct, valid replies (fakellm_codicil.h)\n";
+	"  --codicil             answer codicil's structured requests (cases, judge,\n"
+	"                        amend, consequences, metacheck) with distinct,\n"
+	"                        valid replies (fakellm_codicil.h)\n";
 
 static const struct {
 	const char *name;
