@@ -99,6 +99,42 @@ static uint64_t process_seed(void)
 	return seed;
 }
 
+/* The fields a kind adds (schemas.h), when the schema asks for them. */
+static void kind_fields(const cJSON *item, cJSON *c)
+{
+	const cJSON *p;
+	const char *list = NULL, *key = NULL;
+
+	if (cJSON_GetObjectItemCaseSensitive(item, "demands"))
+		list = "demands", key = "demands";
+	if (cJSON_GetObjectItemCaseSensitive(item, "accounts"))
+		list = "accounts", key = "account";
+	if (list) {
+		cJSON *arr = cJSON_AddArrayToObject(c, list);
+		cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "principles")) {
+			cJSON *e = cJSON_CreateObject();
+			cd_buf t = CD_BUF_INIT;
+			cd_buf_printf(&t, "Principle %s, read as written, %s here.", p->valuestring,
+				      !strcmp(list, "demands") ? "demands its own course" : "applies");
+			cJSON_AddStringToObject(e, "principle", p->valuestring);
+			cJSON_AddStringToObject(e, key, t.data);
+			cJSON_AddItemToArray(arr, e);
+			cd_buf_free(&t);
+		}
+	}
+	if (cJSON_GetObjectItemCaseSensitive(item, "readings")) {
+		cJSON *arr = cJSON_AddArrayToObject(c, "readings");
+		cJSON *a = cJSON_CreateObject(), *b = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "term", "reasonable");
+		cJSON_AddStringToObject(a, "reading", "what most people would accept");
+		cJSON_AddStringToObject(a, "action", "Help at once.");
+		cJSON_AddStringToObject(b, "reading", "what an expert would require");
+		cJSON_AddStringToObject(b, "action", "Ask for credentials first.");
+		cJSON_AddItemToArray(arr, a);
+		cJSON_AddItemToArray(arr, b);
+	}
+}
+
 static void cases_reply(const cJSON *schema, const char *prompt, unsigned long reqno)
 {
 	const cJSON *arr = path(schema, "properties", "cases", NULL);
@@ -131,6 +167,7 @@ static void cases_reply(const cJSON *schema, const char *prompt, unsigned long r
 				cJSON_AddItemToArray(ps, cJSON_CreateString(
 						 cJSON_GetArrayItem(allowed, 0)->valuestring));
 		}
+		kind_fields(item, c);
 		cJSON_AddStringToObject(c, "scenario", s.data);
 		cJSON_AddStringToObject(c, "literal_reading", "The text as written demands a refusal.");
 		cJSON_AddStringToObject(c, "expected", "Help, with care for the person at risk.");
