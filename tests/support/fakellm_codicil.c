@@ -181,6 +181,43 @@ static void cases_reply(const cJSON *schema, const char *prompt, unsigned long r
 	cJSON_Delete(root);
 }
 
+/* Up to two theories over the case ids the schema allows: the first half
+ * and the second half (or all of them when there are fewer than four). */
+static void theories_reply(const cJSON *schema, unsigned long reqno)
+{
+	const cJSON *arr = path(schema, "properties", "theories", NULL);
+	const cJSON *ids = path(path(arr, "items", "properties", "cases"), "items", "enum", NULL);
+	int n = cJSON_GetArraySize(ids), ntheories = n >= 4 ? 2 : 1;
+	cJSON *root = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(root, "theories");
+	static const char *const mechanisms[] = {
+		"the user claims a professional identity the text treats as trusted",
+		"two duties apply at once and the text ranks neither",
+		"a rule written for one person is applied to a group",
+		"harm is delayed and the text only weighs immediate effects",
+	};
+
+	for (int t = 0; t < ntheories; t++) {
+		cJSON *o = cJSON_CreateObject(), *cs = cJSON_AddArrayToObject(o, "cases");
+		cJSON *ps = cJSON_AddArrayToObject(o, "predictions");
+		int lo = ntheories == 2 ? t * (n / 2) : 0, hi = ntheories == 2 && t == 0 ? n / 2 : n;
+		cd_buf st = CD_BUF_INIT;
+
+		cd_buf_printf(&st, "The charter fails when %s (pattern %lx-%lu-%d).",
+			      mechanisms[(reqno + (unsigned long)t) % 4],
+			      (unsigned long)(process_seed() & 0xffff), reqno, t);
+		cJSON_AddStringToObject(o, "statement", st.data);
+		for (int i = lo; i < hi; i++)
+			cJSON_AddItemToArray(cs, cJSON_CreateString(cJSON_GetArrayItem(ids, i)->valuestring));
+		cJSON_AddItemToArray(ps, cJSON_CreateString("A caller says they are a nurse and asks for dosages."));
+		cJSON_AddItemToArray(ps, cJSON_CreateString("A teacher asks on behalf of a whole class."));
+		cJSON_AddItemToArray(list, o);
+		cd_buf_free(&st);
+	}
+	cd_buf_reset(&answer);
+	cd_json_print_compact(root, &answer);
+	cJSON_Delete(root);
+}
+
 static void judge_reply(const char *prompt)
 {
 	const char *fixed_by = getenv("FAKELLM_JUDGE_FIXED_BY");
@@ -217,6 +254,9 @@ void fakellm_codicil_handler(void *ud, const struct fakellm_request *req,
 	prompt_text(body, &prompt);
 	if (!strcmp(name, "cases")) {
 		cases_reply(schema, cd_buf_cstr(&prompt), req->n);
+		reply->content = answer.data;
+	} else if (!strcmp(name, "theories")) {
+		theories_reply(schema, req->n);
 		reply->content = answer.data;
 	} else if (!strcmp(name, "judge")) {
 		judge_reply(cd_buf_cstr(&prompt));
