@@ -111,3 +111,11 @@ expect_rc 0 "help"
 expect_out "court of appeal"
 run codicil aggregate extra
 expect_rc 2 "usage"
+
+# with codicil.dimension set, rate refuses an unknown dimension
+run codicil rate "$1" --verdict valid --dim harm=3
+expect_rc 2 "unknown dimension"
+expect_err "not a dimension of this repository"
+run codicil rate "$1" --verdict valid --dim realism=4
+expect_rc 0 "a listed dimension"
+git_clean "$T/r"
