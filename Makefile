@@ -30,7 +30,7 @@ endif
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror \
            -Wshadow -Wno-unused-parameter -Wno-format-truncation -Iinclude -I$(BUILD)/gen \
-           -DCODICIL_VERSION='"$(VERSION)"' -DCODICIL_DATADIR='"$(DATADIR)"' $(SANFLAGS) \
+           -DCODICIL_VERSION='"$(VERSION)"' $(SANFLAGS) \
            $(shell pkg-config --cflags $(PKGS))
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lm
 LDFLAGS += $(SANFLAGS)
@@ -70,9 +70,19 @@ $(GEN_PROMPTS): $(PROMPTS) Makefile
 $(BUILD)/gen/prompts_data.o: $(GEN_PROMPTS)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# The install location is compiled in; the header changes (and the file
+# that includes it is rebuilt) only when PREFIX or DATADIR does.
+$(BUILD)/gen/datadir.h: FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define CODICIL_DATADIR "$(DATADIR)"' >$@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/src/engine/workspace.o: $(BUILD)/gen/datadir.h
+.PHONY: FORCE
+FORCE:
+
 $(BUILD)/libcodicil.a: $(LIB_OBJ) $(BUILD)/gen/prompts_data.o
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"; ar rcs $@ $^
 
 codicil: $(BUILD)/src/main.o $(BUILD)/libcodicil.a
 	$(CC) $(LDFLAGS) -o $(BUILD)/codicil $^ $(LDLIBS)

@@ -286,7 +286,9 @@ static void print_summary(const batch_result *r, int dry_run)
 
 static int run(cli_ctx *ctx, run_args *a, int per_principle)
 {
-	llm_client_opts copts = { .no_cache = a->no_cache, .repair = 1 };
+	/* bulk generation keeps no per-call transcripts: only amendments
+	 * commit them, and the cases record the request and response hashes */
+	llm_client_opts copts = { .no_cache = a->no_cache, .repair = 1, .no_transcripts = 1 };
 	batch_opts bo = { 0 };
 	batch_result r = { 0 };
 	cd_buf journal = CD_BUF_INIT, name = CD_BUF_INIT, steer = CD_BUF_INIT;

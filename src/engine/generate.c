@@ -180,6 +180,45 @@ static int existing_block(const gen_ctx *g, const gen_unit *u, cd_buf *out)
 	return shown ? 0 : cd_buf_puts(out, "(none yet)");
 }
 
+/* Strict structured output limits the values of all enums together (500
+ * for some providers), so on a large charter a reply may name the targets,
+ * their ancestors and their siblings. */
+#define MAX_ENUM_IDS 500
+
+static int near_target(const charter *c, const gen_unit *u, size_t i)
+{
+	for (size_t k = 0; k < u->nprinciples; k++) {
+		int t = charter_index(c, u->principles[k]);
+		if (t < 0)
+			continue;
+		if ((size_t)t == i || c->p[t].parent == c->p[i].parent)
+			return 1;
+		for (int a = c->p[t].parent; a >= 0; a = c->p[a].parent)
+			if ((size_t)a == i)
+				return 1;
+	}
+	return 0;
+}
+
+static cJSON *unit_schema(const gen_ctx *g, const gen_unit *u)
+{
+	const char **ids;
+	size_t n = 0;
+	cJSON *schema;
+
+	if (g->nids <= MAX_ENUM_IDS || u->nprinciples == 0)
+		return schema_generate(g->ids, g->nids, u->kind, u->n);
+	ids = calloc(g->nids, sizeof *ids);
+	if (!ids)
+		return NULL;
+	for (size_t i = 0; i < g->nids && n < MAX_ENUM_IDS; i++)
+		if (near_target(g->charter, u, i))
+			ids[n++] = g->ids[i];
+	schema = schema_generate(ids, n, u->kind, u->n);
+	free(ids);
+	return schema;
+}
+
 int gen_build(gen_ctx *g, const gen_unit *u, gen_request *r)
 {
 	cd_buf text = CD_BUF_INIT, targets = CD_BUF_INIT, existing = CD_BUF_INIT;
@@ -203,7 +242,7 @@ int gen_build(gen_ctx *g, const gen_unit *u, gen_request *r)
 		if (prompt_render(&g->prompt, vars, sizeof vars / sizeof *vars, &r->user) < 0)
 			goto out;
 	}
-	r->schema = schema_generate(g->ids, g->nids, u->kind, u->n);
+	r->schema = unit_schema(g, u);
 	if (!r->schema)
 		goto out;
 	r->msg[0].role = "system";
