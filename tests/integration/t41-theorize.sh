@@ -46,9 +46,8 @@ assert len(cs) == 3 and all(c["theory"] == sys.argv[2] for c in cs), cs
 PY
 grep -rl "\"theory\": \"$t1\"" cases | sort >"$T/t1cases"
 [ "$(wc -l <"$T/t1cases")" -eq 3 ] || fail "three cases of $t1"
-# the request carried the theory's statement and predictions as steering
-grep -rl "Theory $t1: The charter fails when" .git/codicil/transcripts >/dev/null || fail "no steered request"
-grep -rl "A caller says they are a nurse" .git/codicil/transcripts >/dev/null || fail "no predictions in the request"
+# the request carried the theory's statement as steering (the fake echoes it)
+grep -q "Steered by: Theory $t1: The charter fails when" $(cat "$T/t1cases") || fail "no steered request"
 run codicil generate --theory "$t2" -p calibrated -n 2
 expect_rc 0 "generate --theory t2"
 t2cases=$(cat "$T/out")

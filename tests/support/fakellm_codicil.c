@@ -135,6 +135,25 @@ static void kind_fields(const cJSON *item, cJSON *c)
 	}
 }
 
+/* The rationale: it names the first line of a non-empty <steering> block,
+ * so that a test can see the steering reached the model. */
+static const char *steer_note(const char *prompt)
+{
+	static _Thread_local char note[256];
+	const char *b = strstr(prompt, "<steering>\n"), *e = b ? strstr(b, "</steering>") : NULL;
+	size_t n;
+
+	snprintf(note, sizeof note, "The rule has no exception for this case.");
+	if (!b || !e || e - b <= (long)strlen("<steering>\n"))
+		return note;
+	b += strlen("<steering>\n");
+	n = strcspn(b, "\n");
+	if (n && b + n <= e)
+		snprintf(note, sizeof note, "The rule has no exception for this case. Steered by: %.*s",
+			 (int)(n > 160 ? 160 : n), b);
+	return note;
+}
+
 static void cases_reply(const cJSON *schema, const char *prompt, unsigned long reqno)
 {
 	const cJSON *arr = path(schema, "properties", "cases", NULL);
@@ -171,7 +190,7 @@ static void cases_reply(const cJSON *schema, const char *prompt, unsigned long r
 		cJSON_AddStringToObject(c, "scenario", s.data);
 		cJSON_AddStringToObject(c, "literal_reading", "The text as written demands a refusal.");
 		cJSON_AddStringToObject(c, "expected", "Help, with care for the person at risk.");
-		cJSON_AddStringToObject(c, "rationale", "The rule has no exception for this case.");
+		cJSON_AddStringToObject(c, "rationale", steer_note(prompt));
 		cJSON_AddNumberToObject(c, "severity", (double)(1 + h % 5));
 		cJSON_AddItemToArray(cases, c);
 		cd_buf_free(&s);
