@@ -240,7 +240,9 @@ static void theories_reply(const cJSON *schema, unsigned long reqno)
 static void judge_reply(const char *prompt)
 {
 	const char *fixed_by = getenv("FAKELLM_JUDGE_FIXED_BY");
-	const char *open = strstr(prompt, "<charter>"), *close = open ? strstr(open, "</charter>") : NULL;
+	/* the block itself, not the instructions that name its tags */
+	const char *open = strstr(prompt, "\n<charter>\n");
+	const char *close = open ? strstr(open, "\n</charter>") : NULL;
 	int fixed = 0;
 
 	if (!fixed_by || !*fixed_by)
