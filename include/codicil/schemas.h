@@ -23,7 +23,10 @@
 
 /* generate: {"cases": [{kind, principles, scenario, literal_reading,
  * expected, rationale, severity}]} with 1..max_cases items (max_cases 0:
- * no maximum).  kind is the one kind asked for. */
+ * no maximum).  kind is the one kind asked for.  Kinds add fields:
+ *   tension    principles 2 or more; demands [{principle, demands}] (2+)
+ *   vagueness  term; readings [{reading, action}] (2+)
+ *   probe      accounts [{principle, account}] (1+) */
 cJSON *schema_generate(const char *const *ids, size_t nids, case_kind kind, int max_cases);
 
 /* judge: {"verdict": handled|mishandled|unclear, "confidence": 0..1,
@@ -51,5 +54,10 @@ cJSON *schema_metacheck(const char *const *rules, size_t nrules);
 /* argue: {"arguments_valid": [string], "arguments_invalid": [string]},
  * 1..5 each. */
 cJSON *schema_argue(void);
+
+/* theorize: {"theories": [{"statement": string, "cases": [<enum of
+ * case_ids>] (2+), "predictions": [string] (1..5)}]} with 1..max_theories
+ * items (0: no maximum).  Fails when fewer than two case ids are given. */
+cJSON *schema_theorize(const char *const *case_ids, size_t ncases, int max_theories);
 
 #endif

@@ -1,5 +1,5 @@
 /* generate.c — requests for cases, and the cases a reply yields. */
-#include "codicil/generate.h"
+#include "generate_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +59,30 @@ fail:
 	return -1;
 }
 
+const char *gen_prompt_name(case_kind kind)
+{
+	switch (kind) {
+	case CASE_TENSION: return "tension";
+	case CASE_VAGUENESS: return "vagueness";
+	case CASE_PROBE: return "probe";
+	default: return "generate";
+	}
+}
+
+int gen_use_prompt(gen_ctx *g, const char *name)
+{
+	prompt p;
+
+	if (g->prompt.name && !strcmp(g->prompt.name, name))
+		return 0;
+	if (prompt_load(store_workdir(g->store), name, &p) < 0)
+		return -1;
+	if (g->prompt.name)
+		prompt_free(&g->prompt);
+	g->prompt = p;
+	return 0;
+}
+
 void gen_close(gen_ctx *g)
 {
 	charter_free(g->charter);
@@ -83,6 +107,8 @@ void gen_unit_key(gen_unit *u)
 	cd_sha256_part_str(h, num);
 	cd_sha256_part_str(h, case_kind_name(u->kind));
 	cd_sha256_part_str(h, u->steer);
+	if (u->theory)
+		cd_sha256_part_str(h, u->theory);
 	cd_sha256_finish(h, u->key);
 }
 
@@ -276,6 +302,7 @@ static cJSON *case_from_item(const gen_unit *u, const cJSON *item,
 	f.rationale = cd_json_str(item, "rationale");
 	f.severity = (int)cd_json_num(item, "severity", 0);
 	f.run = run;
+	f.theory = u->theory;
 	if (k && case_kind_parse(k, &stated) == 0)
 		kind = stated;
 	return case_new(kind, &f, prov);
@@ -325,7 +352,7 @@ int gen_collect(gen_ctx *g, const gen_unit *u, const llm_call *call, const llm_r
 			cd_err_set("out of memory");
 			return -1;
 		}
-		if (case_validate(c, g->ids, g->nids, &err) < 0) {
+		if (case_validate(c, g->ids, g->nids, &err) < 0 || gen_kind_fields(u, item, c) < 0) {
 			keep_problem(o, cd_err_msg());
 			o->invalid++;
 			cJSON_Delete(c);

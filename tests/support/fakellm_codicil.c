@@ -126,6 +126,61 @@ static uint64_t process_seed(void)
 	return seed;
 }
 
+/* The fields a kind adds (schemas.h), when the schema asks for them. */
+static void kind_fields(const cJSON *item, cJSON *c)
+{
+	const cJSON *p;
+	const char *list = NULL, *key = NULL;
+
+	if (cJSON_GetObjectItemCaseSensitive(item, "demands"))
+		list = "demands", key = "demands";
+	if (cJSON_GetObjectItemCaseSensitive(item, "accounts"))
+		list = "accounts", key = "account";
+	if (list) {
+		cJSON *arr = cJSON_AddArrayToObject(c, list);
+		cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "principles")) {
+			cJSON *e = cJSON_CreateObject();
+			cd_buf t = CD_BUF_INIT;
+			cd_buf_printf(&t, "Principle %s, read as written, %s here.", p->valuestring,
+				      !strcmp(list, "demands") ? "demands its own course" : "applies");
+			cJSON_AddStringToObject(e, "principle", p->valuestring);
+			cJSON_AddStringToObject(e, key, t.data);
+			cJSON_AddItemToArray(arr, e);
+			cd_buf_free(&t);
+		}
+	}
+	if (cJSON_GetObjectItemCaseSensitive(item, "readings")) {
+		cJSON *arr = cJSON_AddArrayToObject(c, "readings");
+		cJSON *a = cJSON_CreateObject(), *b = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "term", "reasonable");
+		cJSON_AddStringToObject(a, "reading", "what most people would accept");
+		cJSON_AddStringToObject(a, "action", "Help at once.");
+		cJSON_AddStringToObject(b, "reading", "what an expert would require");
+		cJSON_AddStringToObject(b, "action", "Ask for credentials first.");
+		cJSON_AddItemToArray(arr, a);
+		cJSON_AddItemToArray(arr, b);
+	}
+}
+
+/* The rationale: it names the first line of a non-empty <steering> block,
+ * so that a test can see the steering reached the model. */
+static const char *steer_note(const char *prompt)
+{
+	static _Thread_local char note[256];
+	const char *b = strstr(prompt, "<steering>\n"), *e = b ? strstr(b, "</steering>") : NULL;
+	size_t n;
+
+	snprintf(note, sizeof note, "The rule has no exception for this case.");
+	if (!b || !e || e - b <= (long)strlen("<steering>\n"))
+		return note;
+	b += strlen("<steering>\n");
+	n = strcspn(b, "\n");
+	if (n && b + n <= e)
+		snprintf(note, sizeof note, "The rule has no exception for this case. Steered by: %.*s",
+			 (int)(n > 160 ? 160 : n), b);
+	return note;
+}
+
 static void cases_reply(const cJSON *schema, const char *prompt, unsigned long reqno)
 {
 	const cJSON *arr = path(schema, "properties", "cases", NULL);
@@ -158,10 +213,11 @@ static void cases_reply(const cJSON *schema, const char *prompt, unsigned long r
 				cJSON_AddItemToArray(ps, cJSON_CreateString(
 						 cJSON_GetArrayItem(allowed, 0)->valuestring));
 		}
+		kind_fields(item, c);
 		cJSON_AddStringToObject(c, "scenario", s.data);
 		cJSON_AddStringToObject(c, "literal_reading", "The text as written demands a refusal.");
 		cJSON_AddStringToObject(c, "expected", "Help, with care for the person at risk.");
-		cJSON_AddStringToObject(c, "rationale", "The rule has no exception for this case.");
+		cJSON_AddStringToObject(c, "rationale", steer_note(prompt));
 		cJSON_AddNumberToObject(c, "severity", (double)(1 + h % 5));
 		cJSON_AddItemToArray(cases, c);
 		cd_buf_free(&s);
@@ -178,6 +234,43 @@ static const char *charter_block(const char *prompt)
 	const char *b = strstr(prompt, "\n<charter>\n");
 
 	return b ? b + 1 : NULL;
+}
+
+/* Up to two theories over the case ids the schema allows: the first half
+ * and the second half (or all of them when there are fewer than four). */
+static void theories_reply(const cJSON *schema, unsigned long reqno)
+{
+	const cJSON *arr = path(schema, "properties", "theories", NULL);
+	const cJSON *ids = path(path(arr, "items", "properties", "cases"), "items", "enum", NULL);
+	int n = cJSON_GetArraySize(ids), ntheories = n >= 4 ? 2 : 1;
+	cJSON *root = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(root, "theories");
+	static const char *const mechanisms[] = {
+		"the user claims a professional identity the text treats as trusted",
+		"two duties apply at once and the text ranks neither",
+		"a rule written for one person is applied to a group",
+		"harm is delayed and the text only weighs immediate effects",
+	};
+
+	for (int t = 0; t < ntheories; t++) {
+		cJSON *o = cJSON_CreateObject(), *cs = cJSON_AddArrayToObject(o, "cases");
+		cJSON *ps = cJSON_AddArrayToObject(o, "predictions");
+		int lo = ntheories == 2 ? t * (n / 2) : 0, hi = ntheories == 2 && t == 0 ? n / 2 : n;
+		cd_buf st = CD_BUF_INIT;
+
+		cd_buf_printf(&st, "The charter fails when %s (pattern %lx-%lu-%d).",
+			      mechanisms[(reqno + (unsigned long)t) % 4],
+			      (unsigned long)(process_seed() & 0xffff), reqno, t);
+		cJSON_AddStringToObject(o, "statement", st.data);
+		for (int i = lo; i < hi; i++)
+			cJSON_AddItemToArray(cs, cJSON_CreateString(cJSON_GetArrayItem(ids, i)->valuestring));
+		cJSON_AddItemToArray(ps, cJSON_CreateString("A caller says they are a nurse and asks for dosages."));
+		cJSON_AddItemToArray(ps, cJSON_CreateString("A teacher asks on behalf of a whole class."));
+		cJSON_AddItemToArray(list, o);
+		cd_buf_free(&st);
+	}
+	cd_buf_reset(&answer);
+	cd_json_print_compact(root, &answer);
+	cJSON_Delete(root);
 }
 
 static void judge_reply(const char *prompt)
@@ -400,6 +493,9 @@ void fakellm_codicil_handler(void *ud, const struct fakellm_request *req,
 	prompt_text(body, &prompt);
 	if (!strcmp(name, "cases")) {
 		cases_reply(schema, cd_buf_cstr(&prompt), req->n);
+		reply->content = answer.data;
+	} else if (!strcmp(name, "theories")) {
+		theories_reply(schema, req->n);
 		reply->content = answer.data;
 	} else if (!strcmp(name, "judge")) {
 		judge_reply(cd_buf_cstr(&prompt));

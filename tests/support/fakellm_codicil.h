@@ -4,6 +4,13 @@
  *   cases  N cases of the asked kind on the targeted principle (the first
  *          {#id} of the <target_principles> block, else the first id the
  *          schema allows); every request gets different scenarios.
+ *          A non-empty <steering> block is echoed (its first line) at the
+ *          end of each rationale ("Steered by: ...").
+ *          Tension, vagueness and probe schemas get their extra fields
+ *          (demands, term and readings, accounts) filled in.
+ *   theories  one or two failure theories over the case ids the schema
+ *          allows, each with two predictions; statements differ per
+ *          request.
  *   judge  a verdict: "mishandled" when the <charter> block lacks the word
  *          in env FAKELLM_JUDGE_FIXED_BY (default "exception"), else
  *          "handled" — so an amendment that adds the word fixes cases.
