@@ -20,7 +20,8 @@ enum {
 	TV_HISTORY = 1 << 3,
 	TV_COMMIT = 1 << 4,
 	TV_HELP = 1 << 5,
-	TV_ALL = (1 << 6) - 1,
+	TV_THEORIES = 1 << 6,
+	TV_ALL = (1 << 7) - 1,
 };
 
 #define TUI_ACTIONS(X) \
@@ -36,6 +37,7 @@ enum {
 	X(CASES,     "cases",       "2",            TV_ALL, "view: cases") \
 	X(PROPOSALS, "proposals",   "3",            TV_ALL, "view: proposals") \
 	X(HISTORY,   "history",     "4",            TV_ALL, "view: history") \
+	X(THEORIES,  "theories",    "5",            TV_ALL, "view: failure theories") \
 	X(SEARCH,    "search",      "/",            TV_ALL, "search (Enter to confirm, Esc to cancel)") \
 	X(SEARCH_NEXT, "search-next", "n",          TV_ALL, "next match") \
 	X(SEARCH_PREV, "search-prev", "N",          TV_ALL, "previous match") \
@@ -51,7 +53,13 @@ enum {
 	X(MARK,      "mark",        "Space",        TV_CASES | TV_PROPOSALS, "mark / unmark the item") \
 	X(RATE,      "rate",        "r",            TV_CASES | TV_PROPOSALS, "rate the item") \
 	X(ACCEPT,    "accept",      "y",            TV_CASES | TV_PROPOSALS, "accept (confirm a case, commit a proposal)") \
-	X(REJECT,    "reject",      "x",            TV_CASES | TV_PROPOSALS, "reject (dismiss a case or proposal)")
+	X(REJECT,    "reject",      "x",            TV_CASES | TV_PROPOSALS, "reject (dismiss a case or proposal)") \
+	X(REBASE,    "rebase",      "b",            TV_PROPOSALS, "carry a stale proposal to the charter at HEAD") \
+	X(TENSIONS,  "tensions",    "T",            TV_PRINCIPLES, "ask the model where the principle conflicts with others") \
+	X(VAGUENESS, "vagueness",   "V",            TV_PRINCIPLES, "ask the model for vague terms in the principle") \
+	X(PROBE,     "probe",       "P",            TV_PRINCIPLES, "probe how the model understands the principle") \
+	X(APPEALS,   "appeals",     "A",            TV_CASES, "mark the cases where the judge and the raters disagree") \
+	X(THEORIZE,  "theorize",    "H",            TV_THEORIES, "ask the model for failure theories (hypotheses) from the cases")
 
 enum tui_action {
 	ACT_NONE = -1,

@@ -1,6 +1,7 @@
 /* app.c — the view stack, the status and message lines, and the services
  * views call (messages, external programs, the LLM job slot). */
 #include "core.h"
+#include "tui_int.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 static const struct tui_view_ops *const base_ops[TUI_BASE_VIEWS] = {
 	&tui_view_principles, &tui_view_cases, &tui_view_proposals, &tui_view_history,
+	&tui_view_theories,
 };
 
 store *tui_store(tui_app *app) { return app->s; }
@@ -193,7 +195,7 @@ static int message_rows(tui_app *app)
 	size_t left = strlen(m);
 	int rows = 0;
 
-	if (app->prompting || !left || COLS < 1)
+	if (app->prompting || app->ask || !left || COLS < 1)
 		return 1;
 	while (left && rows < 3 && rows < LINES - 2) {
 		size_t take = tui_fit(m, left, COLS, 1, NULL);
@@ -210,10 +212,14 @@ static int message_rows(tui_app *app)
 static void draw_message(tui_app *app)
 {
 	int y = LINES - 1;
-	char help[64], back[64];
+	char help[64], back[64], job[320];
 
 	if (y < 1)
 		return;
+	if (app->ask) {
+		tui_ask_draw(app, y);
+		return;
+	}
 	if (app->prompting) {
 		tui_puts(y, 0, "/", COLS);
 		tui_put(y, 1, app->prompt, app->plen, COLS - 2);
@@ -233,6 +239,12 @@ static void draw_message(tui_app *app)
 			while (left && *m == ' ')
 				m++, left--;
 		}
+		attrset(A_NORMAL);
+		return;
+	}
+	if (tui_job_status(app, job, sizeof job)) {
+		attrset(tui_style(ST_DIM));
+		tui_puts(y, 0, job, COLS);
 		attrset(A_NORMAL);
 		return;
 	}
@@ -263,6 +275,9 @@ void tui_draw(tui_app *app)
 	if (app->prompting && LINES > 1) {
 		curs_set(1);
 		move(LINES - 1, 1 + tui_width(app->prompt, app->plen));
+	} else if (app->ask && LINES > 1) {
+		curs_set(1);
+		move(LINES - 1, tui_ask_draw(app, LINES - 1));
 	} else {
 		curs_set(0);
 	}

@@ -10,7 +10,7 @@
 #include "keymap.h"
 
 #define TUI_STACK_MAX 16
-#define TUI_BASE_VIEWS 4 /* principles, cases, proposals, history: keys 1-4 */
+#define TUI_BASE_VIEWS 5 /* principles, cases, proposals, history, theories: keys 1-5 */
 
 typedef struct tui_script tui_script;
 
@@ -37,6 +37,12 @@ struct tui_app {
 	void *cancel_ud;
 	int quit, dirty;
 	tui_script *script;
+	/* proposals, jobs, questions (tui_int.h) */
+	struct tui_ask *ask;
+	struct tui_job *job;
+	struct tui_appeal_set *appeals;
+	char refusal_id[64];  /* the proposal whose accept was refused */
+	char refusal[512];
 };
 
 /* term.c */

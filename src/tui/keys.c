@@ -1,6 +1,7 @@
 /* keys.c — what a key does: the search prompt, then the keymap, then the
  * actions every view shares, then the view's own, then "not here". */
 #include "core.h"
+#include "tui_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,7 @@ static void dispatch(tui_app *app, enum tui_action a)
 			tui_push(app, &tui_view_help, NULL);
 		return;
 	case ACT_PRINCIPLES: case ACT_CASES: case ACT_PROPOSALS: case ACT_HISTORY:
+	case ACT_THEORIES:
 		tui_switch_base(app, a - ACT_PRINCIPLES);
 		return;
 	case ACT_SEARCH:
@@ -128,6 +130,10 @@ void tui_handle_key(tui_app *app, int key)
 		return; /* LINES and COLS are new; the next draw lays out again */
 	if (app->prompting) {
 		prompt_key(app, key);
+		return;
+	}
+	if (app->ask) {
+		tui_ask_key(app, key);
 		return;
 	}
 	app->msg[0] = '\0';

@@ -1,6 +1,7 @@
 /* run.c — tui_run(): the terminal, the event loop (keyboard and, through
  * the pluggable wait function, anything else) or the test script. */
 #include "core.h"
+#include "tui_int.h"
 
 #include <poll.h>
 #include <stdlib.h>
@@ -38,6 +39,7 @@ static void run_terminal(tui_app *app)
 			got++;
 		}
 		/* readable but nothing to read, again and again: the terminal is gone */
+		tui_job_poll(app);
 		idle_reads = readable && !got ? idle_reads + 1 : 0;
 		if (idle_reads > 50)
 			app->quit = 1;
@@ -116,6 +118,9 @@ int tui_run(store *s, config *cfg)
 		show_warnings(&app, &warn);
 		rc = app.script ? run_script(&app) : (run_terminal(&app), 0);
 	}
+	tui_job_close(&app);
+	tui_ask_free(&app);
+	tui_appeals_free(&app);
 	tui_close_all(&app);
 	tui_term_end(&term);
 	if ((sig = tui_term_stop_signal())) {

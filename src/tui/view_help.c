@@ -15,6 +15,7 @@ static const struct {
 	{ TV_PRINCIPLES, "Principles view" },
 	{ TV_CASES, "Cases view" },
 	{ TV_PROPOSALS, "Proposals view" },
+	{ TV_THEORIES, "Theories view" },
 };
 
 static void add_action(tui_app *app, tui_pager *t, int a)

@@ -42,14 +42,6 @@ static int cases_open(tui_app *app, tui_view *v, const char *arg)
 		"principle.");
 }
 
-static int proposals_open(tui_app *app, tui_view *v, const char *arg)
-{
-	return placeholder_open(app, v, "Proposals", "proposals",
-		"This version of codicil cannot review proposals (amendments drafted "
-		"from cases) in the terminal interface yet. Accepted amendments appear "
-		"in the History view (4) with their provenance.");
-}
-
 static void placeholder_close(tui_view *v)
 {
 	tui_pager_clear(v->priv);
@@ -70,15 +62,6 @@ const struct tui_view_ops tui_view_cases = {
 	.name = "Cases",
 	.kind = TV_CASES,
 	.open = cases_open,
-	.close = placeholder_close,
-	.draw = placeholder_draw,
-	.action = placeholder_action,
-};
-
-const struct tui_view_ops tui_view_proposals = {
-	.name = "Proposals",
-	.kind = TV_PROPOSALS,
-	.open = proposals_open,
 	.close = placeholder_close,
 	.draw = placeholder_draw,
 	.action = placeholder_action,

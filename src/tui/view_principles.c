@@ -3,6 +3,7 @@
  * the other on a narrower but tall screen, otherwise one pane at a time
  * (Tab or Enter switch). */
 #include "app.h"
+#include "tui_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -291,6 +292,11 @@ static int principles_action(tui_app *app, tui_view *v, enum tui_action a)
 		return 1;
 	case ACT_EDIT:
 		edit(app, v);
+		return 1;
+	case ACT_TENSIONS: case ACT_VAGUENESS: case ACT_PROBE:
+		if (p->list.n)
+			tui_job_explore(app, a == ACT_TENSIONS ? CASE_TENSION : a == ACT_VAGUENESS
+					? CASE_VAGUENESS : CASE_PROBE, p->ch->p[p->list.sel].id);
 		return 1;
 	default:
 		break;

@@ -1,0 +1,155 @@
+/* job_amend.c — drafting an amendment (amend_propose) and rebasing a
+ * proposal (amend_rebase) as jobs: the engine's progress in the status
+ * line, Esc cancels until it commits, and a drafted proposal opens in the
+ * review screen. */
+#include "tui_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codicil/amend.h"
+#include "codicil/error.h"
+#include "codicil/proposal.h"
+
+struct amend_job {
+	char **ids;
+	size_t n;
+	char *rebase; /* the proposal, for a rebase */
+};
+
+static void amend_job_free(void *ud)
+{
+	struct amend_job *aj = ud;
+
+	for (size_t i = 0; i < aj->n; i++)
+		free(aj->ids[i]);
+	free(aj->ids);
+	free(aj->rebase);
+	free(aj);
+}
+
+static const char *const step_names[] = {
+	"draft", "consequences", "meta-check", "regression", "commit",
+};
+
+static void progress(void *ud, amend_step step, const char *detail)
+{
+	tui_job_ctx *jc = ud;
+
+	if (step == AMEND_STEP_COMMIT)
+		tui_job_committing(jc);
+	tui_job_progress(jc, "[%s] %s", step <= AMEND_STEP_COMMIT ? step_names[step] : "?",
+			 detail);
+}
+
+/* The child: "<proposal id>" and "<commit>" as the result. */
+static int run(tui_job_ctx *jc, void *ud)
+{
+	struct amend_job *aj = ud;
+	amend_env e = { .store = tui_job_store(jc), .cfg = tui_job_config(jc),
+			.progress = progress, .progress_ud = jc };
+	amend_opts o = { .cases = (const char *const *)aj->ids, .ncases = aj->n };
+	amend_outcome out = { 0 };
+	int rc;
+
+	if (!(e.client = tui_job_client(jc)))
+		return -1;
+	tui_job_progress(jc, "[draft] asking %s", llm_client_model(e.client));
+	rc = aj->rebase ? amend_rebase(&e, aj->rebase, &out) : amend_propose(&e, &o, &out);
+	if (rc == 0) {
+		tui_job_result(jc, proposal_id(out.proposal));
+		tui_job_result(jc, out.commit);
+	}
+	amend_outcome_clear(&out);
+	return rc;
+}
+
+/* result: the proposal id, a newline, the commit (maybe ""). */
+static void split_result(const char *result, char *id, size_t n, const char **commit)
+{
+	size_t len = strcspn(result, "\n");
+
+	snprintf(id, n, "%.*s", (int)len, result);
+	*commit = result[len] ? result + len + 1 : "";
+}
+
+static void drafted(tui_app *app, void *ud, enum tui_job_end end, const char *result,
+		    const char *error)
+{
+	char id[64];
+	const char *commit;
+
+	(void)ud;
+	if (end == TUI_JOB_CANCELLED) {
+		tui_message(app, "Amendment cancelled; nothing was committed");
+		return;
+	}
+	if (end != TUI_JOB_OK) {
+		tui_error(app, "amend: %s", error);
+		return;
+	}
+	split_result(result, id, sizeof id, &commit);
+	tui_repo_changed(app);
+	if (tui_open_review(app, id) == 0)
+		tui_message(app, "Proposed %s (commit %.10s): y accepts, x rejects", id, commit);
+}
+
+static void rebased(tui_app *app, void *ud, enum tui_job_end end, const char *result,
+		    const char *error)
+{
+	struct amend_job *aj = ud;
+	char id[64];
+	const char *commit;
+
+	if (end == TUI_JOB_CANCELLED) {
+		tui_message(app, "Rebase of %s cancelled; nothing was committed", aj->rebase);
+		return;
+	}
+	if (end != TUI_JOB_OK) {
+		tui_error(app, "rebase: %s", error);
+		return;
+	}
+	split_result(result, id, sizeof id, &commit);
+	tui_proposal_refused(app, id, NULL);
+	tui_repo_changed(app);
+	if (*commit)
+		tui_message(app, "Rebased %s onto HEAD (commit %.10s); review it again, then y "
+			    "accepts", id, commit);
+	else
+		tui_message(app, "%s is based on HEAD already; nothing to rebase", id);
+}
+
+int tui_job_amend(tui_app *app, const char *const *case_ids, size_t n)
+{
+	struct amend_job *aj = calloc(1, sizeof *aj);
+
+	if (!n) {
+		free(aj);
+		tui_message(app, "Mark the cases to resolve first");
+		return -1;
+	}
+	if (!aj || !(aj->ids = calloc(n, sizeof *aj->ids)))
+		goto oom;
+	for (; aj->n < n; aj->n++)
+		if (!(aj->ids[aj->n] = strdup(case_ids[aj->n])))
+			goto oom;
+	return tui_job_start(app, "amend", run, drafted, aj, amend_job_free);
+oom:
+	if (aj)
+		amend_job_free(aj);
+	tui_error(app, "out of memory");
+	return -1;
+}
+
+int tui_job_rebase(tui_app *app, const char *id)
+{
+	struct amend_job *aj = calloc(1, sizeof *aj);
+
+	if (!aj || !(aj->rebase = strdup(id))) {
+		free(aj);
+		tui_error(app, "out of memory");
+		return -1;
+	}
+	return tui_job_start(app, "rebase", run, rebased, aj, amend_job_free);
+}

@@ -1,0 +1,168 @@
+/* job_explore.c — the deeper searches from the Principles view (T, V, P:
+ * tensions, vagueness, probes involving the selected principle) and
+ * theorize from the Theories view, as jobs with their progress in the
+ * status line.  Each commits as its command does. */
+#include "tui_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codicil/error.h"
+#include "codicil/explore.h"
+#include "codicil/theorize.h"
+
+#define EXPLORE_CASES 3 /* cases asked for, as `codicil tensions` */
+
+struct explore_job {
+	case_kind kind;
+	char *pid;
+};
+
+static void explore_job_free(void *ud)
+{
+	struct explore_job *ej = ud;
+
+	free(ej->pid);
+	free(ej);
+}
+
+static const char *kind_plural(case_kind k)
+{
+	return k == CASE_TENSION ? "tensions" : k == CASE_VAGUENESS ? "vague terms" : "probes";
+}
+
+static void explore_progress(void *ud, const batch_progress *p)
+{
+	tui_job_ctx *jc = ud;
+
+	/* the last answer is in: what follows is the commit */
+	if (p->done >= p->total)
+		tui_job_committing(jc);
+	tui_job_progress(jc, "%zu of %zu request%s answered, %zu case%s", p->done, p->total,
+			 p->total == 1 ? "" : "s", p->cases, p->cases == 1 ? "" : "s");
+}
+
+/* The child: "<n cases> <commit>" then "failed: ..." lines. */
+static int explore_child(tui_job_ctx *jc, void *ud)
+{
+	struct explore_job *ej = ud;
+	const char *targets[1] = { ej->pid };
+	explore_opts o = { .kind = ej->kind, .principles = targets, .nprinciples = 1,
+			   .n = EXPLORE_CASES, .commit = 1, .progress = explore_progress, .ud = jc };
+	batch_result r = { 0 };
+	llm_client *c = tui_job_client(jc);
+	char line[128];
+	int rc = -1;
+
+	if (!c || store_lock(tui_job_store(jc)) < 0)
+		return -1;
+	tui_job_progress(jc, "asking %s for %s involving %s", llm_client_model(c),
+			 kind_plural(ej->kind), ej->pid);
+	if (explore_run(tui_job_store(jc), tui_job_config(jc), c, &o, &r) == 0) {
+		snprintf(line, sizeof line, "%zu %s", r.ncases, r.commit);
+		tui_job_result(jc, line);
+		for (size_t i = 0; i < r.nfailures; i++)
+			tui_job_result(jc, r.failures[i]);
+		rc = 0;
+	}
+	store_unlock(tui_job_store(jc));
+	batch_result_free(&r);
+	return rc;
+}
+
+static void explored(tui_app *app, void *ud, enum tui_job_end end, const char *result,
+		     const char *error)
+{
+	struct explore_job *ej = ud;
+	const char *failure = strchr(result, '\n');
+	char commit[41] = "";
+	size_t n = 0;
+
+	if (end == TUI_JOB_CANCELLED) {
+		tui_message(app, "Search for %s cancelled; nothing was committed",
+			    kind_plural(ej->kind));
+		return;
+	}
+	if (end != TUI_JOB_OK) {
+		tui_error(app, "%s: %s", kind_plural(ej->kind), error);
+		return;
+	}
+	sscanf(result, "%zu %40s", &n, commit);
+	if (n)
+		tui_repo_changed(app);
+	if (!n && failure)
+		tui_error(app, "No new %s for %s: %s", kind_plural(ej->kind), ej->pid, failure + 1);
+	else
+		tui_message(app, "%zu new case%s (%s) for %s%s%.10s; the Cases view (2) lists them",
+			    n, n == 1 ? "" : "s", kind_plural(ej->kind), ej->pid,
+			    commit[0] ? ", commit " : "", commit);
+}
+
+int tui_job_explore(tui_app *app, case_kind kind, const char *pid)
+{
+	struct explore_job *ej = calloc(1, sizeof *ej);
+	const char *what = kind == CASE_TENSION ? "tensions" : kind == CASE_VAGUENESS ? "vagueness"
+										     : "probe";
+
+	if (!ej || !(ej->pid = strdup(pid))) {
+		free(ej);
+		tui_error(app, "out of memory");
+		return -1;
+	}
+	ej->kind = kind;
+	return tui_job_start(app, what, explore_child, explored, ej, explore_job_free);
+}
+
+/* The child: "<added> <retired> <commit>".  theorize_run reports no
+ * progress, so Esc can stop it only before it commits; the commit follows
+ * the model's answer within milliseconds. */
+static int theorize_child(tui_job_ctx *jc, void *ud)
+{
+	theorize_opts o = { .ask = 1 };
+	theorize_result r = { 0 };
+	llm_client *c = tui_job_client(jc);
+	char line[96];
+	int rc = -1;
+
+	(void)ud;
+	if (!c || store_lock(tui_job_store(jc)) < 0)
+		return -1;
+	tui_job_progress(jc, "asking %s for failure theories from the cases",
+			 llm_client_model(c));
+	if (theorize_run(tui_job_store(jc), tui_job_config(jc), c, &o, &r) == 0) {
+		snprintf(line, sizeof line, "%zu %zu %s", r.nadded, r.nretired, r.commit);
+		tui_job_result(jc, line);
+		rc = 0;
+	}
+	store_unlock(tui_job_store(jc));
+	theorize_result_free(&r);
+	return rc;
+}
+
+static void theorized(tui_app *app, void *ud, enum tui_job_end end, const char *result,
+		      const char *error)
+{
+	size_t added = 0, retired = 0;
+	char commit[41] = "";
+
+	(void)ud;
+	if (end == TUI_JOB_CANCELLED) {
+		tui_message(app, "Theorize cancelled; nothing was committed");
+		return;
+	}
+	if (end != TUI_JOB_OK) {
+		tui_error(app, "theorize: %s", error);
+		return;
+	}
+	sscanf(result, "%zu %zu %40s", &added, &retired, commit);
+	if (commit[0])
+		tui_repo_changed(app);
+	tui_message(app, "%zu new theor%s, %zu retired%s%.10s", added, added == 1 ? "y" : "ies",
+		    retired, commit[0] ? "; commit " : "; nothing to commit", commit);
+}
+
+int tui_job_theorize(tui_app *app)
+{
+	return tui_job_start(app, "theorize", theorize_child, theorized, NULL, NULL);
+}

@@ -1,0 +1,158 @@
+/* proposal_act.c — the decisions on a proposal, from its review screen or
+ * the Proposals list: y asks for an optional note and accepts (one commit
+ * with the charter change and its provenance), x asks for the reason and
+ * rejects, b rebases a stale proposal (a job: the regression runs again).
+ * A refused accept is remembered so the review screen can show why. */
+#include "core.h"
+#include "tui_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codicil/amend.h"
+#include "codicil/error.h"
+#include "codicil/json.h"
+#include "codicil/proposal.h"
+
+void tui_repo_changed(tui_app *app)
+{
+	tui_view *done[TUI_BASE_VIEWS + TUI_STACK_MAX];
+	size_t ndone = 0;
+
+	for (int i = 0; i < TUI_BASE_VIEWS + app->depth; i++) {
+		tui_view *v = i < TUI_BASE_VIEWS ? app->base[i] : app->stack[i - TUI_BASE_VIEWS];
+		int seen = 0;
+
+		for (size_t k = 0; k < ndone; k++)
+			seen |= done[k] == v;
+		if (!v || seen || !v->ops->reload)
+			continue;
+		done[ndone++] = v;
+		if (v->ops->reload(app, v) < 0)
+			tui_error(app, "%s: %s", v->ops->name, cd_err_msg());
+	}
+	app->dirty = 1;
+}
+
+const char *tui_proposal_refusal(tui_app *app, const char *id)
+{
+	return app->refusal[0] && !strcmp(app->refusal_id, id) ? app->refusal : NULL;
+}
+
+void tui_proposal_refused(tui_app *app, const char *id, const char *msg)
+{
+	if (!msg) {
+		if (!strcmp(app->refusal_id, id))
+			app->refusal[0] = app->refusal_id[0] = '\0';
+		return;
+	}
+	snprintf(app->refusal_id, sizeof app->refusal_id, "%s", id);
+	snprintf(app->refusal, sizeof app->refusal, "%s", msg);
+}
+
+/* Only a pending proposal can be decided; say so before asking anything. */
+static int pending(tui_app *app, const char *id)
+{
+	cJSON *p = NULL;
+	int st;
+
+	if (amend_load(tui_store(app), id, &p) < 0) {
+		tui_error(app, "%s", cd_err_msg());
+		return 0;
+	}
+	st = proposal_get_status(p);
+	if (st != PROPOSAL_PENDING)
+		tui_message(app, "%s is %s already", proposal_id(p),
+			    st >= 0 ? proposal_status_name((proposal_status)st) : "not pending");
+	cJSON_Delete(p);
+	return st == PROPOSAL_PENDING;
+}
+
+static void decided(tui_app *app, const char *verb, const char *id, amend_outcome *o)
+{
+	cd_buf subject = CD_BUF_INIT;
+
+	proposal_commit_subject(o->proposal, &subject);
+	tui_repo_changed(app);
+	if (!strcmp(verb, "Accepted"))
+		tui_message(app, "Accepted %s: commit %.10s \"%s\"", id, o->commit,
+			    cd_buf_cstr(&subject));
+	else
+		tui_message(app, "Rejected %s: commit %.10s", id, o->commit);
+	cd_buf_free(&subject);
+}
+
+static void accept_answered(tui_app *app, void *ud, const char *note)
+{
+	const char *id = ud;
+	amend_outcome o = { 0 };
+	char key[32];
+
+	if (!note) {
+		tui_message(app, "Not accepted");
+	} else if (amend_accept(tui_store(app), id, NULL, *note ? note : NULL, &o) == 0) {
+		tui_proposal_refused(app, id, NULL);
+		decided(app, "Accepted", id, &o);
+	} else if (o.stale) {
+		tui_proposal_refused(app, id, cd_err_msg());
+		tui_repo_changed(app);
+		tui_action_keys(app, ACT_REBASE, key, sizeof key);
+		key[strcspn(key, " ")] = '\0';
+		tui_error(app, "%s; here: press %s to rebase", cd_err_msg(), key);
+	} else {
+		tui_error(app, "%s", cd_err_msg());
+	}
+	amend_outcome_clear(&o);
+	free(ud);
+}
+
+static void reject_answered(tui_app *app, void *ud, const char *reason)
+{
+	const char *id = ud;
+	amend_outcome o = { 0 };
+
+	if (!reason)
+		tui_message(app, "Not rejected");
+	else if (amend_reject(tui_store(app), id, reason, &o) == 0)
+		decided(app, "Rejected", id, &o);
+	else
+		tui_error(app, "%s", cd_err_msg());
+	amend_outcome_clear(&o);
+	free(ud);
+}
+
+static void decide(tui_app *app, const char *id, const char *label, int required,
+		   tui_ask_fn done)
+{
+	char *copy;
+
+	if (tui_job_running(app)) {
+		tui_message(app, "Wait for the running job to finish (Esc cancels it)");
+		return;
+	}
+	if (!pending(app, id))
+		return;
+	if (!(copy = strdup(id))) {
+		tui_error(app, "out of memory");
+		return;
+	}
+	tui_ask(app, label, required, done, copy);
+}
+
+void tui_proposal_accept(tui_app *app, const char *id)
+{
+	decide(app, id, "Accept. Note (optional, Enter accepts, Esc cancels): ", 0,
+	       accept_answered);
+}
+
+void tui_proposal_reject(tui_app *app, const char *id)
+{
+	decide(app, id, "Reject. Reason (required, Esc cancels): ", 1, reject_answered);
+}
+
+void tui_proposal_rebase(tui_app *app, const char *id)
+{
+	if (pending(app, id))
+		tui_job_rebase(app, id);
+}

@@ -1,0 +1,314 @@
+/* view_proposals.c — the Proposals view (3): every proposals/<id>.json,
+ * pending ones first, newest first, with status, case count, regression
+ * and title.  Enter opens the review screen; y, x and b decide on the
+ * selected one there or here. */
+#include "tui_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codicil/error.h"
+#include "codicil/json.h"
+#include "codicil/proposal.h"
+#include "codicil/sanitize.h"
+
+#define STATUS_W 8
+#define CASES_W 5
+#define REGR_W 14
+#define FULL_COLS 70 /* every column */
+#define MID_COLS 44  /* id, status, title */
+
+struct proposals {
+	proposal_list pl;
+	size_t *order;  /* into pl.items */
+	char **titles;  /* sanitised, one line */
+	tui_list list;
+	int h, idw; /* idw: the widest id */
+};
+
+static void unload(struct proposals *p)
+{
+	for (size_t i = 0; p->titles && i < p->pl.n; i++)
+		free(p->titles[i]);
+	free(p->titles);
+	free(p->order);
+	proposal_list_free(&p->pl);
+	p->titles = NULL;
+	p->order = NULL;
+	p->list.n = 0;
+}
+
+static const cJSON *item(const struct proposals *p, size_t row)
+{
+	return p->pl.items[p->order[row]];
+}
+
+/* Pending first; within a status the newest (largest id) first. */
+static const proposal_list *sort_list;
+static int by_status_then_newest(const void *a, const void *b)
+{
+	const cJSON *x = sort_list->items[*(const size_t *)a];
+	const cJSON *y = sort_list->items[*(const size_t *)b];
+	int px = proposal_get_status(x) == PROPOSAL_PENDING;
+	int py = proposal_get_status(y) == PROPOSAL_PENDING;
+
+	if (px != py)
+		return py - px;
+	return -strcmp(proposal_id(x), proposal_id(y));
+}
+
+static int load(tui_app *app, struct proposals *p)
+{
+	cd_buf dir = CD_BUF_INIT;
+	int rc;
+
+	cd_buf_printf(&dir, "%s%s", store_workdir(tui_store(app)), PROPOSAL_DIR);
+	rc = proposal_list_load(dir.data, &p->pl);
+	cd_buf_free(&dir);
+	if (rc < 0)
+		return -1;
+	p->order = calloc(p->pl.n + 1, sizeof *p->order);
+	p->titles = calloc(p->pl.n + 1, sizeof *p->titles);
+	if (!p->order || !p->titles) {
+		cd_err_set("out of memory loading the proposals");
+		return -1;
+	}
+	for (size_t i = 0; i < p->pl.n; i++) {
+		const char *t = cd_json_str(p->pl.items[i], "title");
+		int w = tui_width(proposal_id(p->pl.items[i]), strlen(proposal_id(p->pl.items[i])));
+		p->order[i] = i;
+		if (w > p->idw)
+			p->idw = w;
+		if (!(p->titles[i] = cd_sanitize_dup(t ? t : "(no title)", CD_SAN_ONE_LINE))) {
+			cd_err_set("out of memory loading the proposals");
+			return -1;
+		}
+	}
+	if (p->idw < 8)
+		p->idw = 8; /* "Proposal" */
+	p->list.n = p->pl.n;
+	sort_list = &p->pl;
+	qsort(p->order, p->pl.n, sizeof *p->order, by_status_then_newest);
+	if (p->pl.nerrors)
+		tui_error(app, "%s%s", p->pl.errors[0],
+			  p->pl.nerrors > 1 ? " (and more files that could not be read)" : "");
+	return 0;
+}
+
+static int proposals_open(tui_app *app, tui_view *v, const char *arg)
+{
+	struct proposals *p = calloc(1, sizeof *p);
+
+	(void)arg;
+	if (!p) {
+		cd_err_set("out of memory");
+		return -1;
+	}
+	if (load(app, p) < 0) {
+		unload(p);
+		free(p);
+		return -1;
+	}
+	v->priv = p;
+	return 0;
+}
+
+static void proposals_close(tui_view *v)
+{
+	unload(v->priv);
+	free(v->priv);
+}
+
+static void regression_cell(const cJSON *pr, char *buf, size_t n)
+{
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(pr, "regression");
+
+	if (!cJSON_IsObject(r))
+		snprintf(buf, n, "-");
+	else
+		snprintf(buf, n, "%d/%d", (int)cd_json_num(r, "fixed", 0),
+			 (int)cd_json_num(r, "broken", 0));
+}
+
+static int status_style(int st)
+{
+	return st == PROPOSAL_ACCEPTED ? RS_PASS : st == PROPOSAL_REJECTED ? ST_DIM : ST_NORMAL;
+}
+
+static void draw_row(struct proposals *p, size_t row, int y, tui_rect r)
+{
+	const cJSON *pr = item(p, row);
+	int st = proposal_get_status(pr), x = r.x, sel = row == p->list.sel;
+	const char *status = st >= 0 ? proposal_status_name((proposal_status)st) : "?";
+	char *id = cd_sanitize_dup(proposal_id(pr), CD_SAN_ONE_LINE), cell[32];
+
+	if (sel) {
+		attrset(tui_style(ST_SELECT));
+		tui_fill(y, r.x, r.w);
+	}
+	if (r.w >= MID_COLS) {
+		tui_puts(y, x, id ? id : "?", p->idw);
+		x += p->idw + 2;
+		if (!sel)
+			attrset(tui_rich_style(status_style(st)));
+		tui_puts(y, x, status, STATUS_W);
+		x += STATUS_W + 2;
+		attrset(sel ? tui_style(ST_SELECT) : A_NORMAL);
+	} else {
+		x += tui_put(y, x, status, 1, 1) + 1; /* p, a or r */
+	}
+	if (r.w >= FULL_COLS) {
+		snprintf(cell, sizeof cell, "%*d", CASES_W,
+			 cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(pr, "cases")));
+		x += tui_puts(y, x, cell, CASES_W) + 2;
+		regression_cell(pr, cell, sizeof cell);
+		tui_puts(y, x, cell, REGR_W);
+		x += REGR_W;
+	}
+	if (x < r.x + r.w)
+		tui_puts(y, x, p->titles[p->order[row]], r.x + r.w - x);
+	attrset(A_NORMAL);
+	free(id);
+}
+
+static void draw_header(const struct proposals *p, tui_rect r)
+{
+	char line[160];
+
+	attrset(tui_style(ST_DIM));
+	if (r.w >= FULL_COLS)
+		snprintf(line, sizeof line, "%-*s  %-*s  %*s  %-*s%s", p->idw, "Proposal",
+			 STATUS_W, "Status", CASES_W, "Cases", REGR_W, "Fixed/Broken", "Title");
+	else if (r.w >= MID_COLS)
+		snprintf(line, sizeof line, "%-*s  %-*s  %s", p->idw, "Proposal", STATUS_W,
+			 "Status", "Title");
+	else
+		snprintf(line, sizeof line, "  Proposal");
+	tui_puts(r.y, r.x, line, r.w);
+	attrset(A_NORMAL);
+}
+
+/* What to do to get a proposal, wrapped to the width. */
+static void empty(tui_app *app, tui_rect r)
+{
+	char mark[32], amend[32], text[256];
+	const char *s = text;
+	size_t left;
+
+	tui_action_keys(app, ACT_MARK, mark, sizeof mark);
+	tui_action_keys(app, ACT_AMEND, amend, sizeof amend);
+	mark[strcspn(mark, " ")] = amend[strcspn(amend, " ")] = '\0';
+	snprintf(text, sizeof text, "No proposals yet. In the Cases view (2), mark the cases "
+		 "an amendment should resolve (%s) and press %s to draft one.", mark, amend);
+	for (int y = 0; y < r.h && (left = strlen(s)); y++) {
+		size_t take = tui_fit(s, left, r.w, 1, NULL);
+		if (!take)
+			break;
+		tui_put(r.y + y, r.x, s, take, r.w);
+		s += take;
+		while (*s == ' ')
+			s++;
+	}
+}
+
+static void proposals_draw(tui_app *app, tui_view *v, tui_rect r)
+{
+	struct proposals *p = v->priv;
+
+	draw_header(p, r);
+	r.y++, r.h--;
+	p->h = r.h;
+	if (!p->list.n) {
+		empty(app, r);
+		return;
+	}
+	tui_list_fit(&p->list, r.h);
+	for (int y = 0; y < r.h && p->list.top + (size_t)y < p->list.n; y++)
+		draw_row(p, p->list.top + (size_t)y, r.y + y, r);
+}
+
+static int proposals_action(tui_app *app, tui_view *v, enum tui_action a)
+{
+	struct proposals *p = v->priv;
+	const char *id = p->list.n ? proposal_id(item(p, p->list.sel)) : NULL;
+
+	switch (a) {
+	case ACT_OPEN:
+		if (id)
+			tui_open_review(app, id);
+		return 1;
+	case ACT_ACCEPT:
+		if (id)
+			tui_proposal_accept(app, id);
+		return 1;
+	case ACT_REJECT:
+		if (id)
+			tui_proposal_reject(app, id);
+		return 1;
+	case ACT_REBASE:
+		if (id)
+			tui_proposal_rebase(app, id);
+		return 1;
+	default:
+		return tui_list_action(&p->list, a, p->h);
+	}
+}
+
+static int proposals_search(tui_app *app, tui_view *v, const char *needle, int dir)
+{
+	struct proposals *p = v->priv;
+	size_t n = p->list.n;
+
+	for (size_t k = 1; k <= n; k++) {
+		size_t i = dir > 0 ? (p->list.sel + k) % n : (p->list.sel + n - k) % n;
+		const char *id = proposal_id(item(p, i)), *t = p->titles[p->order[i]];
+		if (tui_strcasestr(id, strlen(id), needle) || tui_strcasestr(t, strlen(t), needle)) {
+			p->list.sel = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* The selection stays on the same proposal when it is still there. */
+static int proposals_reload(tui_app *app, tui_view *v)
+{
+	struct proposals *p = v->priv, fresh = { 0 };
+	char *keep = p->list.n ? strdup(proposal_id(item(p, p->list.sel))) : NULL;
+
+	if (load(app, &fresh) < 0) {
+		unload(&fresh);
+		free(keep);
+		return -1;
+	}
+	for (size_t i = 0; keep && i < fresh.list.n; i++)
+		if (!strcmp(proposal_id(item(&fresh, i)), keep))
+			fresh.list.sel = i;
+	fresh.list.top = p->list.top;
+	fresh.h = p->h;
+	free(keep);
+	unload(p);
+	*p = fresh;
+	return 0;
+}
+
+static void proposals_position(tui_view *v, char *buf, size_t n)
+{
+	struct proposals *p = v->priv;
+
+	if (p->list.n)
+		snprintf(buf, n, "%zu/%zu", p->list.sel + 1, p->list.n);
+}
+
+const struct tui_view_ops tui_view_proposals = {
+	.name = "Proposals",
+	.kind = TV_PROPOSALS,
+	.open = proposals_open,
+	.close = proposals_close,
+	.draw = proposals_draw,
+	.action = proposals_action,
+	.search = proposals_search,
+	.reload = proposals_reload,
+	.position = proposals_position,
+};
