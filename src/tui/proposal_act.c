@@ -99,7 +99,8 @@ static void accept_answered(tui_app *app, void *ud, const char *note)
 		tui_repo_changed(app);
 		tui_action_keys(app, ACT_REBASE, key, sizeof key);
 		key[strcspn(key, " ")] = '\0';
-		tui_error(app, "%s; here: press %s to rebase", cd_err_msg(), key);
+		tui_error(app, "Not accepted: the charter changed under %s since it was drafted; "
+			  "press %s to rebase it onto HEAD", id, key);
 	} else {
 		tui_error(app, "%s", cd_err_msg());
 	}
