@@ -1,0 +1,106 @@
+# tui: the model's work from inside the TUI runs as a job with its progress
+# in the status line: tensions (T), vagueness (V) and probe (P) for the
+# selected principle, theorize (H) in the Theories view (5).  Each commits
+# as its command does.  Esc cancels a slow job (nothing committed, the work
+# tree clean, the repository lock free again); a second job waits for the
+# first; quitting while a job runs stops it.
+. ./lib.sh
+. "$ROOT/tests/tui/lib.sh"
+
+codicil init "$T/r" >/dev/null || fail init
+cd "$T/r" || fail cd
+start_fake --codicil
+run codicil generate -p truthful -n 2
+expect_rc 0 "generate"
+
+screen_has() { grep -q -- "$2" "$T/screens/$1.screen" || { cat "$T/screens/$1.screen" >&2; fail "screen $1 lacks '$2'"; }; }
+kinds() { python3 -c '
+import json, os, sys
+print(" ".join(sorted(json.load(open("cases/" + n))["kind"] for n in os.listdir("cases"))))'; }
+
+# T, V, P on the third principle (no-serious-harm): one commit each
+h=$(git rev-parse HEAD)
+tui_script "$T/r" <<'EOF'
+j
+j
+T
+:dump tensions-running
+:wait
+:dump tensions-done
+V
+:wait
+:dump vagueness-done
+P
+:wait
+:dump probe-done
+EOF
+expect_rc 0 "tui T V P"
+screen_has tensions-running "1 job, [0-9]* tokens"
+screen_has tensions-running "^tensions: .*(Esc cancels)"
+screen_has tensions-done "^3 new cases (tensions) for no-serious-harm, commit [0-9a-f]\{10\}"
+screen_has tensions-done "Do not help cause serious harm *3$"
+screen_has vagueness-done "^3 new cases (vague terms) for no-serious-harm"
+screen_has probe-done "^3 new cases (probes) for no-serious-harm"
+[ "$(git rev-list --count "$h"..HEAD)" = 3 ] || fail "three commits expected: $(git log --oneline "$h"..)"
+[ "$(git log -3 --format=%s | tail -n 1)" = "Add 3 tensions for no-serious-harm" ] || fail "tensions subject: $(git log -3 --format=%s)"
+[ "$(kinds)" = "counterexample counterexample probe probe probe tension tension tension vagueness vagueness vagueness" ] ||
+	fail "case kinds: $(kinds)"
+git_clean "$T/r"
+
+# the Theories view: empty, H asks, the list with hit rates, the text below
+h=$(git rev-parse HEAD)
+tui_script "$T/r" <<'EOF'
+5
+:dump theories-empty
+H
+:wait
+:dump theories
+EOF
+expect_rc 0 "tui theorize"
+expect_screen theories-empty
+screen_has theories "codicil: r - Theories *1/2$"
+screen_has theories "^active   -  0/0       The charter fails when"
+screen_has theories "^Predicts failures when"
+screen_has theories "^2 new theories, 0 retired; commit [0-9a-f]\{10\}"
+[ "$(git log -1 --format=%s)" = "Add 2 failure theories" ] || fail "theorize subject: $(git log -1 --format=%s)"
+git_clean "$T/r"
+
+# Esc cancels a slow job; a second job has to wait for the first
+stop_fake
+start_fake --codicil --latency-ms 4000
+h=$(git rev-parse HEAD)
+tui_script "$T/r" <<'EOF'
+j
+j
+T
+:sleep 300
+V
+:dump second-job
+Esc
+:dump cancelling
+:wait
+:dump cancelled
+EOF
+expect_rc 0 "tui cancel"
+screen_has second-job "vagueness must wait for the running tensions (Esc cancels it)"
+screen_has cancelling "^Cancelling the running jobs"
+screen_has cancelled "^Search for tensions cancelled; nothing was committed"
+[ "$(git rev-parse HEAD)" = "$h" ] || fail "a cancelled job committed: $(git log -1 --format=%s)"
+git_clean "$T/r"
+
+# quitting while a job runs stops it; the TUI exits at once with status 0
+tui_script "$T/r" <<'EOF'
+5
+H
+:sleep 200
+Q
+EOF
+expect_rc 0 "quit while theorize runs"
+[ "$(git rev-parse HEAD)" = "$h" ] || fail "a job stopped at quit committed"
+git_clean "$T/r"
+
+# the lock of a stopped job does not stand in the way
+stop_fake
+start_fake --codicil
+run codicil tensions -p privacy -n 1
+expect_rc 0 "tensions after the cancelled jobs"
