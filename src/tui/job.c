@@ -195,8 +195,14 @@ int tui_job_start(tui_app *app, const char *what, tui_job_run_fn run, tui_job_do
 		tui_error(app, "out of memory");
 		goto fail;
 	}
+	app->job = j; /* before the fork: reachable in the child too */
 	if (pipe(fds) < 0 || (j->pid = fork()) < 0) {
 		tui_error(app, "cannot start the %s: %s", what, strerror(errno));
+		if (j->pid < 0) {
+			close(fds[0]);
+			close(fds[1]);
+		}
+		app->job = NULL;
 		free(j);
 		goto fail;
 	}
@@ -213,7 +219,6 @@ int tui_job_start(tui_app *app, const char *what, tui_job_run_fn run, tui_job_do
 	j->done = done;
 	j->ud = ud;
 	j->free_ud = free_ud;
-	app->job = j;
 	tui_set_jobs(app, 1, 0);
 	tui_set_cancel(app, cancel, app);
 	return 0;
