@@ -55,11 +55,11 @@ enum {
 	X(ACCEPT,    "accept",      "y",            TV_CASES | TV_PROPOSALS, "accept (confirm a case, commit a proposal)") \
 	X(REJECT,    "reject",      "x",            TV_CASES | TV_PROPOSALS, "reject (dismiss a case or proposal)") \
 	X(REBASE,    "rebase",      "b",            TV_PROPOSALS, "carry a stale proposal to the charter at HEAD") \
-	X(TENSIONS,  "tensions",    "T",            TV_PRINCIPLES, "ask the model where the principle conflicts with others") \
+	X(TENSIONS,  "tensions",    "T",            TV_PRINCIPLES, "ask the model for tensions with other principles") \
 	X(VAGUENESS, "vagueness",   "V",            TV_PRINCIPLES, "ask the model for vague terms in the principle") \
 	X(PROBE,     "probe",       "P",            TV_PRINCIPLES, "probe how the model understands the principle") \
-	X(APPEALS,   "appeals",     "A",            TV_CASES, "mark the cases where the judge and the raters disagree") \
-	X(THEORIZE,  "theorize",    "H",            TV_THEORIES, "ask the model for failure theories (hypotheses) from the cases")
+	X(APPEALS,   "appeals",     "A",            TV_CASES, "mark cases where judge and raters disagree") \
+	X(THEORIZE,  "theorize",    "H",            TV_THEORIES, "ask the model for failure theories")
 
 enum tui_action {
 	ACT_NONE = -1,

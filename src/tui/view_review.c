@@ -345,6 +345,7 @@ static int review_action(tui_app *app, tui_view *v, enum tui_action a)
 	case ACT_ACCEPT: tui_proposal_accept(app, r->id); return 1;
 	case ACT_REJECT: tui_proposal_reject(app, r->id); return 1;
 	case ACT_REBASE: tui_proposal_rebase(app, r->id); return 1;
+	case ACT_OPEN: return 1; /* this is the proposal opened */
 	default: return tui_rich_action(&r->text, a);
 	}
 }
