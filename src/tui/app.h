@@ -12,6 +12,7 @@
 
 #include "actions.h"
 #include "codicil/buf.h"
+#include "codicil/client.h"
 #include "codicil/config.h"
 #include "codicil/store.h"
 
@@ -39,6 +40,10 @@ struct tui_view_ops {
 	int (*reload)(tui_app *app, tui_view *v);
 	/* "12/29" for the status line (NULL: nothing). */
 	void (*position)(tui_view *v, char *buf, size_t n);
+	/* A key before the keymap sees it, for a view that asks a question
+	 * whose answers are not actions (a confidence from 1 to 5); 1 when
+	 * consumed.  NULL: keys go to the keymap. */
+	int (*key)(tui_app *app, tui_view *v, int key);
 };
 
 struct tui_view {
@@ -72,6 +77,32 @@ void tui_set_wait(tui_app *app, tui_wait_fn fn, void *ud);
 void tui_set_cancel(tui_app *app, void (*fn)(void *ud), void *ud);
 /* Effective keys of an action, "j Down". */
 void tui_action_keys(tui_app *app, enum tui_action a, char *buf, size_t n);
+
+/* ---- LLM work (llm.c, gen.c) ---- */
+
+/* The session's LLM client, opened on first use; from then on the event
+ * loop waits on the keyboard and the network together.  NULL with the
+ * error shown. */
+llm_client *tui_llm(tui_app *app);
+/* 1, with a message naming what waits, while an LLM job runs. */
+int tui_llm_busy(tui_app *app, const char *what);
+/* Cancel what runs, deliver every answer (so a job commits what it has),
+ * free the client.  Before the views close. */
+void tui_llm_close(tui_app *app);
+
+/* Ask the model for counterexamples to a principle; more principles may
+ * join a running generation.  The cases show in the Cases view as they
+ * arrive and are committed in one commit when the last answer is in. */
+int tui_generate(tui_app *app, const char *pid);
+/* The cases a running generation has brought so far (not committed). */
+size_t tui_gen_cases(tui_app *app, cJSON *const **cases);
+/* Switch to the Cases view showing the cases of principle (NULL: as it
+ * was), with the selection on the first new case when one arrives. */
+int tui_show_cases(tui_app *app, const char *pid);
+/* Counters bumped whenever the cases change: on_disk for a commit, else
+ * for any change (an arrival too).  Views compare them to reload. */
+unsigned tui_cases_serial(tui_app *app, int on_disk);
+void tui_cases_changed(tui_app *app, int on_disk);
 
 /* ---- drawing (draw.c); text must already be sanitised UTF-8 ---- */
 

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "codicil/error.h"
 #include "codicil/file.h"
@@ -74,6 +75,32 @@ static int dump(tui_script *sc, const char *name)
 	return rc;
 }
 
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+/* Drive the event loop (network only: the keys come from the script) for
+ * ms milliseconds, or with ms < 0 until no LLM call is pending. */
+static int run_loop(tui_app *app, long ms)
+{
+	long end = now_ms() + (ms < 0 ? 60000 : ms), left;
+
+	while ((left = end - now_ms()) > 0) {
+		if (!app->client || !llm_client_pending(app->client)) {
+			if (ms < 0)
+				return 0;
+			nanosleep(&(struct timespec){ left / 1000, left % 1000 * 1000000 }, NULL);
+			continue;
+		}
+		app->wait(app->wait_ud, -1, left < 100 ? (int)left : 100);
+	}
+	return ms < 0 ? -1 : 0;
+}
+
 static int fail(tui_script *sc, const char *what, const char *arg)
 {
 	cd_err_set("%s:%zu: %s '%s'", sc->path, sc->line, what, arg);
@@ -94,6 +121,17 @@ static int command(tui_app *app, tui_script *sc, char *cmd, int *key)
 		resizeterm(h, w);
 		*key = TUI_KEY_FN | KEY_RESIZE;
 		return 1;
+	}
+	if (!strcmp(cmd, ":wait")) {
+		if (run_loop(app, -1) < 0)
+			return fail(sc, "LLM calls still running after 60 s at", cmd);
+		tui_draw(app);
+		return 0;
+	}
+	if (!strncmp(cmd, ":sleep ", 7) && sscanf(cmd + 7, "%d", &w) == 1 && w >= 0 && w <= 60000) {
+		run_loop(app, w);
+		tui_draw(app);
+		return 0;
 	}
 	if (!strncmp(cmd, ":jobs ", 6) && sscanf(cmd + 6, "%d %d", &w, &h) == 2 && w >= 0) {
 		/* what the LLM code will report, to test the status line */

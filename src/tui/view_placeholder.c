@@ -1,6 +1,6 @@
-/* view_placeholder.c — the Cases (2) and Proposals (3) views until the
- * case library and the proposal workflow land: they say so plainly and
- * show only what is really there (how many record files exist). */
+/* view_placeholder.c — the Proposals view (3) until the proposal workflow
+ * lands: it says so plainly and shows only what is really there (how many
+ * record files exist). */
 #include "app.h"
 
 #include <stdlib.h>
@@ -34,14 +34,6 @@ static int placeholder_open(tui_app *app, tui_view *v, const char *what, const c
 	return 0;
 }
 
-static int cases_open(tui_app *app, tui_view *v, const char *arg)
-{
-	return placeholder_open(app, v, "Cases", "cases",
-		"This version of codicil cannot list, rate or triage cases in the terminal "
-		"interface yet. The Principles view (1) counts the cases that name each "
-		"principle.");
-}
-
 static int proposals_open(tui_app *app, tui_view *v, const char *arg)
 {
 	return placeholder_open(app, v, "Proposals", "proposals",
@@ -65,15 +57,6 @@ static int placeholder_action(tui_app *app, tui_view *v, enum tui_action a)
 {
 	return tui_pager_action(v->priv, a);
 }
-
-const struct tui_view_ops tui_view_cases = {
-	.name = "Cases",
-	.kind = TV_CASES,
-	.open = cases_open,
-	.close = placeholder_close,
-	.draw = placeholder_draw,
-	.action = placeholder_action,
-};
 
 const struct tui_view_ops tui_view_proposals = {
 	.name = "Proposals",

@@ -32,6 +32,7 @@ struct principles {
 	int focus_text;
 	enum layout layout;
 	int tree_h;
+	unsigned cases_serial; /* the case counts are of this commit serial */
 };
 
 static void unload(struct principles *p)
@@ -100,6 +101,7 @@ static int principles_open(tui_app *app, tui_view *v, const char *arg)
 		return -1;
 	}
 	p->text_for = (size_t)-1;
+	p->cases_serial = tui_cases_serial(app, 1);
 	if (load(app, p) < 0) {
 		unload(p);
 		free(p);
@@ -208,10 +210,15 @@ static void draw_rule(tui_rect r, int vertical)
 	attrset(A_NORMAL);
 }
 
+static int principles_refresh(tui_app *app, tui_view *v);
+
 static void principles_draw(tui_app *app, tui_view *v, tui_rect r)
 {
 	struct principles *p = v->priv;
 	tui_rect tree = r, text = r;
+
+	if (p->cases_serial != tui_cases_serial(app, 1) && principles_refresh(app, v) < 0)
+		tui_error(app, "%s", cd_err_msg());
 
 	if (p->list.n && p->text_for != p->list.sel)
 		fill_text(p, p->list.sel);
@@ -242,8 +249,6 @@ static int edit_cb(void *ud)
 {
 	return principle_edit_run_editor(ud);
 }
-
-static int principles_refresh(tui_app *app, tui_view *v);
 
 /* The selected principle in $EDITOR, committed as `codicil edit` does. */
 static void edit(tui_app *app, tui_view *v)
@@ -291,6 +296,10 @@ static int principles_action(tui_app *app, tui_view *v, enum tui_action a)
 		return 1;
 	case ACT_EDIT:
 		edit(app, v);
+		return 1;
+	case ACT_GENERATE:
+		if (p->list.n && tui_generate(app, p->ch->p[p->list.sel].id) == 0)
+			tui_show_cases(app, p->ch->p[p->list.sel].id);
 		return 1;
 	default:
 		break;
@@ -344,6 +353,7 @@ static int principles_refresh(tui_app *app, tui_view *v)
 	fresh.list.sel = idx >= 0 ? (size_t)idx : 0;
 	fresh.list.top = p->list.top;
 	fresh.focus_text = p->focus_text;
+	fresh.cases_serial = tui_cases_serial(app, 1);
 	unload(p);
 	*p = fresh;
 	return 0;

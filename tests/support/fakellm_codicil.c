@@ -1,6 +1,7 @@
 #include "fakellm_codicil.h"
 
 #include <cJSON.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,6 +164,142 @@ static void judge_reply(const char *prompt)
 		      fixed ? "The text now covers this case." : "The text has no exception here.");
 }
 
+static void argue_reply(void)
+{
+	cd_buf_reset(&answer);
+	cd_buf_puts(&answer,
+		    "{\"arguments_valid\":[\"The principle says always and names no exception, "
+		    "so the literal reading is what the text demands.\",\"The expected outcome "
+		    "serves the person better than the literal one.\"],"
+		    "\"arguments_invalid\":[\"A careful reader would apply the principle's "
+		    "purpose, not its letter, and reach the expected outcome anyway.\"]}");
+}
+
+/* ---- answers written in advance (--answers FILE) ---- */
+
+struct fakellm_answers {
+	cJSON *root;             /* {"<principle id>": [[case, ...], ...]} */
+	pthread_mutex_t lock;
+	cJSON *served;           /* {"<principle id>": replies served} */
+};
+
+struct fakellm_answers *fakellm_answers_load(const char *path)
+{
+	struct fakellm_answers *a = calloc(1, sizeof *a);
+
+	if (!a || !(a->root = cd_json_read_file(path)) || !cJSON_IsObject(a->root) ||
+	    !(a->served = cJSON_CreateObject())) {
+		fprintf(stderr, "fakellm: %s: %s\n", path,
+			a && a->root ? "not an object of principle ids" : "cannot read it as JSON");
+		fakellm_answers_free(a);
+		return NULL;
+	}
+	pthread_mutex_init(&a->lock, NULL);
+	return a;
+}
+
+void fakellm_answers_free(struct fakellm_answers *a)
+{
+	if (!a)
+		return;
+	cJSON_Delete(a->root);
+	cJSON_Delete(a->served);
+	free(a);
+}
+
+/* The written cases without their arguments: the model's reply. */
+static void answer_cases(const cJSON *reply)
+{
+	cJSON *root = cJSON_CreateObject(), *cases = cJSON_AddArrayToObject(root, "cases");
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, reply) {
+		cJSON *copy = cJSON_Duplicate(c, 1);
+		cJSON_DeleteItemFromObjectCaseSensitive(copy, "arguments_valid");
+		cJSON_DeleteItemFromObjectCaseSensitive(copy, "arguments_invalid");
+		cJSON_AddItemToArray(cases, copy);
+	}
+	cd_buf_reset(&answer);
+	cd_json_print_compact(root, &answer);
+	cJSON_Delete(root);
+}
+
+/* A principle's replies in turn, the last one again when they run out. */
+static int written_cases(struct fakellm_answers *a, const char *target)
+{
+	const cJSON *replies = cJSON_GetObjectItemCaseSensitive(a->root, target);
+	cJSON *n;
+	int i;
+
+	if (!cJSON_GetArraySize(replies))
+		return -1;
+	pthread_mutex_lock(&a->lock);
+	n = cJSON_GetObjectItemCaseSensitive(a->served, target);
+	if (!n)
+		n = cJSON_AddNumberToObject(a->served, target, 0);
+	i = n->valueint < cJSON_GetArraySize(replies) ? n->valueint : cJSON_GetArraySize(replies) - 1;
+	cJSON_SetNumberValue(n, n->valueint + 1);
+	pthread_mutex_unlock(&a->lock);
+	answer_cases(cJSON_GetArrayItem(replies, i));
+	return 0;
+}
+
+/* The arguments written with the case whose scenario the prompt shows. */
+static int written_arguments(struct fakellm_answers *a, const char *prompt)
+{
+	const cJSON *replies, *reply, *c;
+
+	cJSON_ArrayForEach(replies, a->root)
+		cJSON_ArrayForEach(reply, replies)
+			cJSON_ArrayForEach(c, reply) {
+				const char *scenario = cd_json_str(c, "scenario");
+				cJSON *o;
+
+				if (!scenario || !strstr(prompt, scenario))
+					continue;
+				o = cJSON_CreateObject();
+				cJSON_AddItemToObject(o, "arguments_valid", cJSON_Duplicate(
+					cJSON_GetObjectItemCaseSensitive(c, "arguments_valid"), 1));
+				cJSON_AddItemToObject(o, "arguments_invalid", cJSON_Duplicate(
+					cJSON_GetObjectItemCaseSensitive(c, "arguments_invalid"), 1));
+				cd_buf_reset(&answer);
+				cd_json_print_compact(o, &answer);
+				cJSON_Delete(o);
+				return 0;
+			}
+	return -1;
+}
+
+void fakellm_answers_handler(void *ud, const struct fakellm_request *req,
+			     struct fakellm_reply *reply, struct fakellm_fault *fault)
+{
+	cJSON *body = cJSON_ParseWithLength(req->body, req->body_len);
+	const char *name = NULL;
+	const cJSON *schema = body ? find_schema(body, &name) : NULL;
+	cd_buf prompt = CD_BUF_INIT;
+	char target[128];
+	int rc = -1;
+
+	(void)fault;
+	if (schema && name) {
+		prompt_text(body, &prompt);
+		if (!strcmp(name, "cases")) {
+			target_id(cd_buf_cstr(&prompt), NULL, target, sizeof target);
+			rc = written_cases(ud, target);
+		} else if (!strcmp(name, "argue")) {
+			rc = written_arguments(ud, cd_buf_cstr(&prompt));
+		}
+	}
+	if (rc == 0) {
+		reply->content = answer.data;
+		reply->input_tokens = (long)prompt.len / 4;
+	} else {
+		reply->status = 500; /* nothing written for it: the recording must stop */
+	}
+	cd_buf_free(&prompt);
+	cJSON_Delete(body);
+}
+
 void fakellm_codicil_handler(void *ud, const struct fakellm_request *req,
 			     struct fakellm_reply *reply, struct fakellm_fault *fault)
 {
@@ -183,6 +320,9 @@ void fakellm_codicil_handler(void *ud, const struct fakellm_request *req,
 		reply->content = answer.data;
 	} else if (!strcmp(name, "judge")) {
 		judge_reply(cd_buf_cstr(&prompt));
+		reply->content = answer.data;
+	} else if (!strcmp(name, "argue")) {
+		argue_reply();
 		reply->content = answer.data;
 	}
 	cd_buf_free(&prompt);

@@ -31,8 +31,10 @@ static const char usage[] =
 	"  --stall-ms N          length of a stall (default 5000)\n"
 	"  --oversize-mib N      size of an oversized reply (default 9)\n"
 	"  --require-key KEY     answer 401 unless the request carries KEY\n"
-	"  --codicil             answer codicil's structured requests (cases, judge)\n"
-	"                        with distinct, valid replies (fakellm_codicil.h)\n";
+	"  --codicil             answer codicil's structured requests (cases, judge,\n"
+	"                        argue) with distinct, valid replies (fakellm_codicil.h)\n"
+	"  --answers FILE        answer cases and argue requests with the replies\n"
+	"                        written in FILE (fakellm_codicil.h), 500 otherwise\n";
 
 static const struct {
 	const char *name;
@@ -93,7 +95,8 @@ static int int_arg(const char *s)
 int main(int argc, char **argv)
 {
 	struct fakellm_opts o = { 0 };
-	const char *port_file = NULL, *reply_file = NULL;
+	const char *port_file = NULL, *reply_file = NULL, *answers_file = NULL;
+	struct fakellm_answers *answers = NULL;
 	cd_buf reply = CD_BUF_INIT;
 	struct fakellm *f;
 	sigset_t sigs;
@@ -124,6 +127,8 @@ int main(int argc, char **argv)
 			o.reply.content = v;
 		else if (!strcmp(a, "--reply-file"))
 			reply_file = v;
+		else if (!strcmp(a, "--answers"))
+			answers_file = v;
 		else if (!strcmp(a, "--finish-reason"))
 			o.reply.finish_reason = v;
 		else if (!strcmp(a, "--fault")) {
@@ -156,6 +161,13 @@ int main(int argc, char **argv)
 		o.reply.content = cd_buf_cstr(&reply);
 	}
 
+	if (answers_file) {
+		if (!(answers = fakellm_answers_load(answers_file)))
+			return 1;
+		o.handler = fakellm_answers_handler;
+		o.ud = answers;
+	}
+
 	/* blocked before the server's threads start, so they inherit it */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
@@ -176,6 +188,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "fakellm-server: %lu requests, at most %d at once\n",
 		fakellm_requests(f), fakellm_max_inflight(f));
 	fakellm_stop(f);
+	fakellm_answers_free(answers);
 	cd_buf_free(&reply);
 	return 0;
 }
