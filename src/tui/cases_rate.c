@@ -183,15 +183,14 @@ static void line(tui_pager *t, const char *s, int style)
 }
 
 /* "v valid · i invalid · Esc cancel", with the keys in effect. */
-static void choices(tui_app *app, tui_pager *t, const char *prefix)
+static void choices(tui_app *app, tui_pager *t)
 {
 	char valid[64], invalid[64], cancel[64];
 
 	tui_action_keys(app, ACT_VALID, valid, sizeof valid);
 	tui_action_keys(app, ACT_INVALID, invalid, sizeof invalid);
 	tui_action_keys(app, ACT_CANCEL, cancel, sizeof cancel);
-	tui_pager_addf(t, ST_ADD, "%s%s valid · %s invalid · %s cancel", prefix, valid, invalid,
-		       cancel);
+	tui_pager_addf(t, ST_ADD, "%s valid · %s invalid · %s cancel", valid, invalid, cancel);
 }
 
 static void arguments(tui_pager *t, const char *title, char **args, size_t n, char bullet)
@@ -210,17 +209,18 @@ void rate_panel(tui_app *app, struct cases *cs, tui_pager *t)
 
 	switch (f->step) {
 	case RATE_QUICK:
-		line(t, "Rating, step 1 of 3: your first impression", ST_TITLE);
+		line(t, "Rating 1/3: your first impression", ST_TITLE);
+		choices(app, t);
 		line(t, "Does following the text as written really go wrong here?", ST_NORMAL);
-		choices(app, t, "");
 		break;
 	case RATE_ASKING:
-		line(t, "Rating, step 2 of 3: the arguments on both sides", ST_TITLE);
+		line(t, "Rating 2/3: the arguments on both sides", ST_TITLE);
 		tui_pager_addf(t, ST_NORMAL, "First impression: %s. Asking the model for the strongest "
 			       "arguments each way...", f->quick);
 		break;
 	case RATE_CONSIDERED:
-		line(t, "Rating, step 2 of 3: your considered verdict", ST_TITLE);
+		line(t, "Rating 2/3: your considered verdict, after the arguments", ST_TITLE);
+		choices(app, t);
 		tui_pager_addf(t, ST_NORMAL, "First impression: %s.", f->quick);
 		if (f->args_error) {
 			tui_pager_addf(t, ST_ERROR, "No arguments: %s", f->args_error);
@@ -229,14 +229,13 @@ void rate_panel(tui_app *app, struct cases *cs, tui_pager *t)
 				  f->args.nvalid, '+');
 			arguments(t, "For invalid:", f->args.invalid, f->args.ninvalid, '-');
 		}
-		choices(app, t, "After reading them: ");
 		break;
 	case RATE_CONFIDENCE:
-		line(t, "Rating, step 3 of 3: how sure are you?", ST_TITLE);
-		tui_pager_addf(t, ST_NORMAL, "Verdict: %s (first impression %s).", f->verdict, f->quick);
+		line(t, "Rating 3/3: how sure are you?", ST_TITLE);
 		tui_action_keys(app, ACT_CANCEL, cancel, sizeof cancel);
 		tui_pager_addf(t, ST_ADD, "1 (0.2) · 2 (0.4) · 3 (0.6) · 4 (0.8) · 5 (1.0) · %s cancel",
 			       cancel);
+		tui_pager_addf(t, ST_NORMAL, "Verdict: %s (first impression %s).", f->verdict, f->quick);
 		break;
 	default:
 		return;
