@@ -94,6 +94,8 @@ void tui_llm_close(tui_app *app);
  * join a running generation.  The cases show in the Cases view as they
  * arrive and are committed in one commit when the last answer is in. */
 int tui_generate(tui_app *app, const char *pid);
+/* Requests of the running generation still waiting for their answer. */
+size_t tui_generating(tui_app *app);
 /* The cases a running generation has brought so far (not committed). */
 size_t tui_gen_cases(tui_app *app, cJSON *const **cases);
 /* Switch to the Cases view showing the cases of principle (NULL: as it

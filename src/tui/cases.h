@@ -31,6 +31,7 @@ enum cases_layout { CL_SIDE, CL_STACKED, CL_SINGLE };
 
 struct cases {
 	case_library lib;    /* cases/ in the work tree */
+	size_t errors_shown; /* unreadable files reported */
 	cJSON **all;         /* lib's cases, then the ones still arriving */
 	size_t nall, nlib;
 	cJSON **rows;        /* those that pass the filters */

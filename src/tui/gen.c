@@ -48,6 +48,11 @@ void tui_cases_changed(tui_app *app, int on_disk)
 	app->dirty = 1;
 }
 
+size_t tui_generating(tui_app *app)
+{
+	return app->gen ? app->gen->running : 0;
+}
+
 size_t tui_gen_cases(tui_app *app, cJSON *const **cases)
 {
 	*cases = app->gen ? app->gen->cases : NULL;

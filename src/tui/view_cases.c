@@ -94,9 +94,10 @@ static int load_library(tui_app *app, struct cases *cs)
 	cd_buf_free(&dir);
 	if (rc < 0)
 		return -1;
-	if (lib.nerrors)
+	if (lib.nerrors && lib.nerrors != cs->errors_shown) /* once, not at every reload */
 		tui_error(app, "%s (%zu file%s in cases/ skipped)", lib.errors[0], lib.nerrors,
 			  lib.nerrors == 1 ? "" : "s");
+	cs->errors_shown = lib.nerrors;
 	case_library_free(&cs->lib);
 	cs->lib = lib;
 	return 0;
@@ -336,7 +337,7 @@ static void row_text(struct cases *cs, const cJSON *c, cd_buf *b)
 	cd_sanitize(str_or(c, "scenario", ""), strlen(str_or(c, "scenario", "")), CD_SAN_ONE_LINE, b);
 }
 
-static void draw_list(struct cases *cs, tui_rect r)
+static void draw_list(tui_app *app, struct cases *cs, tui_rect r)
 {
 	cd_buf line = CD_BUF_INIT;
 
@@ -350,9 +351,9 @@ static void draw_list(struct cases *cs, tui_rect r)
 	cs->list_h = r.h;
 	tui_list_fit(&cs->list, r.h);
 	if (!cs->list.n)
-		tui_puts(r.y, r.x, cs->nall ? "No case passes the filters (c shows every case)."
-					    : "No cases yet: g on a principle asks the model for some.",
-			 r.w);
+		tui_puts(r.y, r.x, tui_generating(app) ? "Waiting for the model's cases..."
+				   : cs->nall ? "No case passes the filters (c shows every case)."
+				   : "No cases yet: g on a principle asks the model for some.", r.w);
 	for (int y = 0; y < r.h && cs->list.top + (size_t)y < cs->list.n; y++) {
 		size_t i = cs->list.top + (size_t)y;
 
@@ -405,7 +406,7 @@ static void cases_draw(tui_app *app, tui_view *v, tui_rect r)
 		cs->layout = CL_SINGLE;
 	}
 	if (cs->layout != CL_SINGLE || !cs->focus_text)
-		draw_list(cs, list);
+		draw_list(app, cs, list);
 	if (sel && (cs->layout != CL_SINGLE || cs->focus_text))
 		tui_pager_draw(&cs->text, text);
 }
