@@ -76,7 +76,9 @@ static int demo_repo(const char *dir, store **s, int *made)
 	rc = store_init_template(dir, tdir.data, s);
 	cd_buf_free(&tdir);
 	if (rc < 0) {
-		cd_err_set("%s (codicil demo reopens only a demo it made)", cd_err_msg());
+		char *why = strdup(cd_err_msg());
+		cd_err_set("%s (codicil demo reopens only a demo it made)", why ? why : "cannot create it");
+		free(why);
 		return -1;
 	}
 	rc = store_local_path(*s, DEMO_MARKER, &marker);
