@@ -123,7 +123,8 @@ int cases_sync(tui_app *app, struct cases *cs)
 		cd_err_set("out of memory");
 		return -1;
 	}
-	memcpy(all, cs->lib.cases, cs->lib.n * sizeof *all);
+	if (cs->lib.n)
+		memcpy(all, cs->lib.cases, cs->lib.n * sizeof *all);
 	if (npending)
 		memcpy(all + cs->lib.n, pending, npending * sizeof *all);
 	cs->all = all;
