@@ -1,7 +1,8 @@
 # tui on a real terminal (tmux), with a model: open, move, ? and back, then
 # g on a principle against the loopback fake; while the model takes its
 # time the keys still work (help opens and closes); the cases arrive and are
-# committed; q leaves with status 0 and git has the commit.
+# committed; q leaves with status 0 and git has the commit.  Then codicil
+# demo on the same terminal: recorded answers, g, q.
 . ./lib.sh
 
 if ! command -v tmux >/dev/null; then
@@ -60,3 +61,26 @@ done
 [ "$(git -C "$T/repo" log -1 --format=%s)" = "Add 3 counterexamples for crisis" ] ||
 	fail "subject: $(git -C "$T/repo" log -1 --format=%s)"
 git_clean "$T/repo"
+
+# codicil demo on a real terminal: the workbench opens on recorded answers
+cat >"$T/demo.sh" <<SH
+cd "$T" || exit 1
+"$CODICIL_BIN" demo demo
+echo "\$?" >"$T/demo.exit"
+exec sleep 600
+SH
+tm kill-session -t main
+tm new-session -d -s main -x 100 -y 30 "sh $T/demo.sh" || fail "tmux new-session"
+wait_for "codicil: demo - Principles .*replay: recorded answers"
+wait_for "Demo with recorded answers"
+tm send-keys -t main / privacy Enter
+tm send-keys -t main g
+wait_for "Committed 3 new cases for privacy"
+wait_for "A woman who left an abusive partner"
+tm send-keys -t main q
+i=0
+until [ -s "$T/demo.exit" ]; do
+	i=$((i + 1)); [ "$i" -lt 50 ] || fail "codicil demo did not exit"
+	sleep 0.1
+done
+[ "$(cat "$T/demo.exit")" = 0 ] || fail "demo exit status $(cat "$T/demo.exit")"
