@@ -30,7 +30,7 @@ endif
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror \
            -Wshadow -Wno-unused-parameter -Wno-format-truncation -Iinclude -I$(BUILD)/gen \
-           -DCODICIL_VERSION='"$(VERSION)"' -DCODICIL_DATADIR='"$(DATADIR)"' $(SANFLAGS) \
+           -DCODICIL_VERSION='"$(VERSION)"' $(SANFLAGS) \
            $(shell pkg-config --cflags $(PKGS))
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lm
 LDFLAGS += $(SANFLAGS)
@@ -50,7 +50,7 @@ UNIT_BIN  := $(UNIT_SRC:%.c=$(BUILD)/%)
 TOOL_SRC  := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all check unit integration bench demo install uninstall deps clean
+.PHONY: all check unit integration memcheck bench demo install uninstall deps clean
 all: codicil
 
 $(BUILD)/%.o: %.c
@@ -70,9 +70,19 @@ $(GEN_PROMPTS): $(PROMPTS) Makefile
 $(BUILD)/gen/prompts_data.o: $(GEN_PROMPTS)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# The install location is compiled in; the header changes (and the file
+# that includes it is rebuilt) only when PREFIX or DATADIR does.
+$(BUILD)/gen/datadir.h: FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define CODICIL_DATADIR "$(DATADIR)"' >$@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/src/engine/workspace.o: $(BUILD)/gen/datadir.h
+.PHONY: FORCE
+FORCE:
+
 $(BUILD)/libcodicil.a: $(LIB_OBJ) $(BUILD)/gen/prompts_data.o
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"; ar rcs $@ $^
 
 codicil: $(BUILD)/src/main.o $(BUILD)/libcodicil.a
 	$(CC) $(LDFLAGS) -o $(BUILD)/codicil $^ $(LDLIBS)
@@ -93,6 +103,15 @@ unit: $(UNIT_BIN)
 integration: codicil $(TOOL_BIN)
 	@CODICIL_BIN=$(CURDIR)/$(BUILD)/codicil TOOLS=$(CURDIR)/$(BUILD)/tools \
 	  tests/integration/run-all
+
+# Every unit test under valgrind: no leaks, no invalid accesses.
+memcheck: $(UNIT_BIN)
+	@fail=0; for t in $(UNIT_BIN); do \
+	  printf '%s: ' "$$t"; \
+	  if valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	     --error-exitcode=9 $$t >/tmp/codicil-memcheck.$$$$ 2>&1; \
+	  then echo clean; else echo FAILED; tail -30 /tmp/codicil-memcheck.$$$$; fail=1; fi; \
+	done; rm -f /tmp/codicil-memcheck.$$$$; exit $$fail
 
 check: codicil
 	@$(MAKE) --no-print-directory unit

@@ -16,6 +16,7 @@ export CODICIL_PROVIDER=openai CODICIL_ENDPOINT="http://127.0.0.1:$(cat "$B/port
 export CODICIL_MODEL=fake OPENAI_API_KEY=bench
 gen_charter "$N_SECTIONS" "$PER" >"$B/c.md"
 "$CODICIL_BIN" init "$B/r" --from "$B/c.md" >/dev/null
+cp -a "$B/r" "$B/r2"   # the same repo, for the cached run
 cd "$B/r"
 n=$("$CODICIL_BIN" principles --json | grep -c '"id"')
 reqs=$((n * SAMPLES))
@@ -28,6 +29,11 @@ report() {
 	--concurrency "$C" --journal "$B/j1.jsonl" >/dev/null 2>"$B/err1" || { cat "$B/err1"; exit 1; }
 report "first run"
 tail -1 "$B/err1"
+awk -F'"at":"' '{ split($2, a, "\""); print a[1] }' "$B/j1.jsonl" | sort | sed -n '1p;$p' | tr '\n' ' ' |
+	awk '{ printf "  journal lines from %s to %s\n", $1, $2 }'
+# the same run on the same repo state, answered from the first run's cache
+mkdir -p "$B/r2/.git/codicil" && cp -a .git/codicil/cache "$B/r2/.git/codicil/cache"
+cd "$B/r2"
 /usr/bin/time -f "%e %U %S %M" -o "$B/time" "$CODICIL_BIN" batch --all -n 1 --samples "$SAMPLES" \
 	--concurrency "$C" --journal "$B/j2.jsonl" >/dev/null 2>"$B/err2" || { cat "$B/err2"; exit 1; }
 report "same run, cached"

@@ -24,6 +24,8 @@ typedef struct llm_client llm_client;
 typedef struct llm_client_opts {
 	int no_cache;        /* --no-cache: neither read nor write the cache */
 	int repair;          /* one repair attempt for an invalid structured reply */
+	int no_transcripts;  /* keep no transcripts (bulk generation: the cases
+	                        record the request and response hashes) */
 } llm_client_opts;
 
 /* What the caller learns about a finished call, besides the response. */

@@ -13,6 +13,11 @@
 int cd_file_read(const char *path, cd_buf *out);
 /* Atomically replace path with data; creates missing parent directories. */
 int cd_file_write_atomic(const char *path, const void *data, size_t len);
+/* The same rename-into-place, without the fsyncs: a crash of the process
+ * never leaves a half-written file, but a power loss may lose the newest
+ * writes.  For what can be recomputed or only ever lost, not damaged: the
+ * response cache and local transcripts. */
+int cd_file_replace(const char *path, const void *data, size_t len);
 int cd_file_exists(const char *path);
 int cd_dir_exists(const char *path);
 /* mkdir -p */

@@ -46,9 +46,17 @@ typedef struct gen_unit {
 	int n;                     /* cases asked for */
 	case_kind kind;
 	const char *steer;         /* may be NULL */
+	const char *theory;        /* the steering theory's id, recorded in each case; may be NULL */
 	unsigned sample;
 	char key[65];              /* set by gen_unit_key() */
 } gen_unit;
+
+/* The template a kind is asked with: "generate" for counterexamples,
+ * "tension", "vagueness" and "probe" for the others (each describes the
+ * fields its kind adds, see schemas.h). */
+const char *gen_prompt_name(case_kind kind);
+/* Use template name instead of the one gen_open() loaded ("generate"). */
+int gen_use_prompt(gen_ctx *g, const char *name);
 
 /* The unit's stable key: sha256 of targets, sample, n, kind and steering. */
 void gen_unit_key(gen_unit *u);

@@ -23,7 +23,10 @@
 
 /* generate: {"cases": [{kind, principles, scenario, literal_reading,
  * expected, rationale, severity}]} with 1..max_cases items (max_cases 0:
- * no maximum).  kind is the one kind asked for. */
+ * no maximum).  kind is the one kind asked for.  Kinds add fields:
+ *   tension    principles 2 or more; demands [{principle, demands}] (2+)
+ *   vagueness  term; readings [{reading, action}] (2+)
+ *   probe      accounts [{principle, account}] (1+) */
 cJSON *schema_generate(const char *const *ids, size_t nids, case_kind kind, int max_cases);
 
 /* judge: {"verdict": handled|mishandled|unclear, "confidence": 0..1,
@@ -35,18 +38,26 @@ cJSON *schema_judge(void);
  * "body": string|null}], "pros": [string], "cons": [string]} */
 cJSON *schema_amend(const char *const *ids, size_t nids);
 
-/* consequences: {"consequences": [{principles, scenario, literal_reading,
- * expected, rationale, effect: better|worse|same, severity}]}.  new_ids
- * (may be NULL/0) are ids the amendment introduces, allowed besides ids. */
+/* consequences: {"consequences": [{scenario, effect, affected_principles,
+ * likelihood: low|medium|high, severity, literal_reading, expected,
+ * rationale}]} with 1..max_items items (0: no maximum).  effect says how
+ * the behaviour changes and whether for better or worse; the last three
+ * make each item a case that can be judged.  new_ids (may be NULL/0) are
+ * ids the amendment introduces, allowed besides ids. */
 cJSON *schema_consequences(const char *const *ids, size_t nids, const char *const *new_ids,
 			   size_t nnew, int max_items);
 
-/* metacheck: {"compliant": bool, "violations": [{"rule", "explanation"}],
- * "notes": string} */
-cJSON *schema_metacheck(void);
+/* metacheck: {"checks": [{"rule": <enum of rule ids>, "verdict":
+ * pass|fail|unclear, "reason": string}]}, exactly one item per rule. */
+cJSON *schema_metacheck(const char *const *rules, size_t nrules);
 
 /* argue: {"arguments_valid": [string], "arguments_invalid": [string]},
  * 1..5 each. */
 cJSON *schema_argue(void);
+
+/* theorize: {"theories": [{"statement": string, "cases": [<enum of
+ * case_ids>] (2+), "predictions": [string] (1..5)}]} with 1..max_theories
+ * items (0: no maximum).  Fails when fewer than two case ids are given. */
+cJSON *schema_theorize(const char *const *case_ids, size_t ncases, int max_theories);
 
 #endif

@@ -37,10 +37,12 @@ const char cmd_rate_usage[] =
 	"replaces their earlier one (git keeps the history).\n"
 	"\n"
 	"      --verdict V     valid: the case shows a real failure; invalid: it does not\n"
+	"                      (a probe: valid = the model's account mismatches the intent)\n"
 	"      --confidence C  0..1 (default 1)\n"
 	"      --note TEXT     why\n"
 	"      --quick V       the verdict given before reading the arguments\n"
-	"      --dim NAME=SCORE  a score on one dimension (repeatable), e.g. severity=4\n"
+	"      --dim NAME=SCORE  a score on one dimension (repeatable), e.g. severity=4;\n"
+	"                      when codicil.dimension lists dimensions, NAME is one of them\n"
 	"      --rater WHO     default: git's user.name <user.email>\n"
 	"  -h, --help          this text\n";
 
@@ -225,6 +227,25 @@ static int parse_rate(int argc, char **argv, rate_args *a)
 	return 0;
 }
 
+/* With codicil.dimension set, a --dim name must be one of its values. */
+static int check_dims(config *cfg, const rate_args *a)
+{
+	const char **names;
+	size_t n;
+
+	if (config_get_all(cfg, "codicil.dimension", &names, &n) < 0)
+		return cli_fail_err();
+	for (size_t i = 0; n && i < a->ndims; i++) {
+		size_t k = 0;
+		while (k < n && strcmp(names[k], a->dims[i].name))
+			k++;
+		if (k == n)
+			return cli_usage_error("rate ", "--dim %s: not a dimension of this repository "
+					       "(codicil.dimension lists them)", a->dims[i].name);
+	}
+	return 0;
+}
+
 int cmd_rate(cli_ctx *ctx, int argc, char **argv)
 {
 	rate_args a = { 0 };
@@ -238,8 +259,11 @@ int cmd_rate(cli_ctx *ctx, int argc, char **argv)
 	if ((rc = parse_rate(argc, argv, &a)) != 0)
 		return rc;
 	rc = CLI_FAIL;
-	if (!(s = cli_store(ctx)))
+	if (!(s = cli_store(ctx)) || !cli_config(ctx))
 		return CLI_FAIL;
+	if ((rc = check_dims(ctx->cfg, &a)) != 0)
+		return rc;
+	rc = CLI_FAIL;
 	if (!a.rater) {
 		if (rate_rater(s, &who) < 0)
 			return cli_fail_err();

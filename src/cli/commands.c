@@ -16,8 +16,18 @@
 	X(cases,      "list the case library") \
 	X(case,       "show one case") \
 	X(rate,       "record a human verdict on a case") \
+	X(tensions,   "ask for principles that conflict, with scenarios") \
+	X(vagueness,  "ask for terms with diverging readings, with scenarios") \
+	X(probe,      "thought experiments on how the model reads the charter") \
+	X(theorize,   "failure theories from the cases, with hit rates") \
+	X(aggregate,  "multi-rater consensus: case validity and rater bias") \
+	X(appeals,    "where the judge and the raters confidently disagree") \
 	X(judge,      "judge cases against the charter") \
 	X(regress,    "judge every case before and after a change") \
+	X(amend,      "draft an amendment that resolves cases") \
+	X(review,     "show a proposal with the redline of its change") \
+	X(accept,     "accept a proposal: one commit with full provenance") \
+	X(reject,     "reject a proposal, with the reason") \
 	X(ask,        "ask the configured model one question") \
 	X(doctor,     "check the LLM setup with one small request") \
 	X(cache,      "response cache: stats or clear") \

@@ -14,10 +14,11 @@
 #include "codicil/id.h"
 #include "codicil/json.h"
 #include "codicil/sanitize.h"
+#include "codicil/theory.h"
 
 const char cmd_generate_usage[] =
-	"usage: codicil generate [-p ID]... [-n N] [--kind K] [--steer TEXT] [--samples S]\n"
-	"                        [--no-commit] [--no-cache] [--json]\n"
+	"usage: codicil generate [-p ID]... [-n N] [--kind K] [--steer TEXT] [--theory T]\n"
+	"                        [--samples S] [--no-commit] [--no-cache] [--json]\n"
 	"\n"
 	"Ask the model for cases where the constitution fails, keep the new and valid\n"
 	"ones as cases/<id>.json and commit them (\"Add N counterexamples for ID\").\n"
@@ -26,7 +27,9 @@ const char cmd_generate_usage[] =
 	"  -p, --principle ID  target this principle (repeatable; default: the whole charter)\n"
 	"  -n, --count N       cases per request (default 3)\n"
 	"  -k, --kind K        counterexample (default), tension, vagueness, probe\n"
-	"      --steer TEXT    steer the search (a theory, a direction)\n"
+	"      --steer TEXT    steer the search (a direction to explore)\n"
+	"      --theory T      steer by failure theory T (see 'codicil theorize'): its\n"
+	"                      statement and predictions; the cases record \"theory\": T\n"
 	"  -s, --samples S     independent requests (default 1)\n"
 	"      --no-commit     write the case files, do not commit them\n"
 	"      --no-cache      ask the model even for a request answered before\n"
@@ -67,7 +70,7 @@ typedef struct run_args {
 	int all, count, samples, json, no_commit, no_cache, dry_run, resume, retry_errors;
 	size_t commit_every;
 	case_kind kind;
-	const char *steer, *journal, *concurrency;
+	const char *steer, *theory, *journal, *concurrency;
 } run_args;
 
 static int parse_positive(const char *cmd, const char *what, const char *s, int *out)
@@ -87,6 +90,7 @@ static int parse_args(const char *cmd, int argc, char **argv, run_args *a)
 		{ "principle", required_argument, NULL, 'p' }, { "all", no_argument, NULL, 'a' },
 		{ "count", required_argument, NULL, 'n' }, { "samples", required_argument, NULL, 's' },
 		{ "kind", required_argument, NULL, 'k' }, { "steer", required_argument, NULL, 'S' },
+		{ "theory", required_argument, NULL, 'T' },
 		{ "concurrency", required_argument, NULL, 'c' },
 		{ "journal", required_argument, NULL, 'j' }, { "resume", no_argument, NULL, 'R' },
 		{ "retry-errors", no_argument, NULL, 'E' }, { "dry-run", no_argument, NULL, 'D' },
@@ -116,6 +120,7 @@ static int parse_args(const char *cmd, int argc, char **argv, run_args *a)
 				return cli_usage_error(cmd, "--kind: counterexample, tension, vagueness or probe");
 			break;
 		case 'S': a->steer = optarg; break;
+		case 'T': a->theory = optarg; break;
 		case 'j': a->journal = optarg; break;
 		case 'R': a->resume = 1; break;
 		case 'E': a->retry_errors = 1; break;
@@ -171,6 +176,38 @@ static int latest_journal(store *s, cd_buf *out)
 	return 0;
 }
 
+/* The theory's id and the steering text: its statement and predictions,
+ * then --steer if given. */
+static int theory_steering(store *s, const run_args *a, char **id, cd_buf *steer)
+{
+	theory_library tl;
+	cd_buf dir = CD_BUF_INIT;
+	cJSON *t;
+	int rc = -1;
+
+	cd_buf_printf(&dir, "%stheories", store_workdir(s));
+	if (theory_library_load(dir.data, &tl) < 0) {
+		cd_buf_free(&dir);
+		return -1;
+	}
+	if (!(t = theory_library_find(&tl, a->theory)))
+		goto out;
+	if (!theory_is_active(t)) {
+		cd_err_set("theory %s is retired; steer by an active one ('codicil theorize --list')",
+			   theory_id(t));
+		goto out;
+	}
+	theory_steer(t, steer);
+	if (a->steer)
+		cd_buf_printf(steer, "\n%s\n", a->steer);
+	*id = strdup(theory_id(t));
+	rc = *id ? 0 : -1;
+out:
+	theory_library_free(&tl);
+	cd_buf_free(&dir);
+	return rc;
+}
+
 static int build_units(const run_args *a, gen_ctx *g, int per_principle, gen_unit **out,
 		       size_t *n)
 {
@@ -197,6 +234,7 @@ static int build_units(const run_args *a, gen_ctx *g, int per_principle, gen_uni
 			u[k].n = a->count;
 			u[k].kind = a->kind;
 			u[k].steer = a->steer;
+			u[k].theory = a->theory;
 			u[k].sample = (unsigned)s;
 			gen_unit_key(&u[k]);
 		}
@@ -248,11 +286,13 @@ static void print_summary(const batch_result *r, int dry_run)
 
 static int run(cli_ctx *ctx, run_args *a, int per_principle)
 {
-	llm_client_opts copts = { .no_cache = a->no_cache, .repair = 1 };
+	/* bulk generation keeps no per-call transcripts: only amendments
+	 * commit them, and the cases record the request and response hashes */
+	llm_client_opts copts = { .no_cache = a->no_cache, .repair = 1, .no_transcripts = 1 };
 	batch_opts bo = { 0 };
 	batch_result r = { 0 };
-	cd_buf journal = CD_BUF_INIT, name = CD_BUF_INIT;
-	char run_id[CD_ID_SIZE];
+	cd_buf journal = CD_BUF_INIT, name = CD_BUF_INIT, steer = CD_BUF_INIT;
+	char run_id[CD_ID_SIZE], *theory_id_buf = NULL;
 	llm_client *client = NULL;
 	gen_ctx g = { 0 };
 	gen_unit *units = NULL;
@@ -269,8 +309,17 @@ static int run(cli_ctx *ctx, run_args *a, int per_principle)
 			return cli_fail_err();
 		locked = 1;
 	}
+	if (a->theory) {
+		if (theory_steering(s, a, &theory_id_buf, &steer) < 0) {
+			cli_fail_err();
+			goto out;
+		}
+		a->theory = theory_id_buf;
+		a->steer = steer.data;
+	}
 	if (llm_client_open(ctx->cfg, s, &copts, &client) < 0 ||
 	    gen_open(s, ctx->cfg, client, &g) < 0 ||
+	    gen_use_prompt(&g, gen_prompt_name(a->kind)) < 0 ||
 	    build_units(a, &g, per_principle, &units, &nunits) < 0) {
 		cli_fail_err();
 		goto out;
@@ -318,6 +367,8 @@ out:
 		store_unlock(s);
 	cd_buf_free(&journal);
 	cd_buf_free(&name);
+	cd_buf_free(&steer);
+	free(theory_id_buf);
 	return rc;
 }
 
@@ -340,8 +391,8 @@ int cmd_batch(cli_ctx *ctx, int argc, char **argv)
 	run_args a = { 0 };
 	int rc = parse_args("batch ", argc, argv, &a);
 
-	if (rc == 0 && (a.json || a.steer))
-		rc = cli_usage_error("batch ", "--json and --steer belong to 'codicil generate'");
+	if (rc == 0 && (a.json || a.steer || a.theory))
+		rc = cli_usage_error("batch ", "--json, --steer and --theory belong to 'codicil generate'");
 	if (rc == 0 && !a.all && a.nprinciples == 0)
 		rc = cli_usage_error("batch ", "say which principles: -p ID... or --all");
 	if (rc == 0)

@@ -5,10 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codicil/amend.h"
 #include "codicil/case.h"
 #include "codicil/error.h"
 #include "codicil/judge.h"
 #include "codicil/json.h"
+#include "codicil/proposal.h"
 #include "codicil/sanitize.h"
 #include "codicil/workspace.h"
 
@@ -26,7 +28,7 @@ const char cmd_judge_usage[] =
 	"  -h, --help      this text\n";
 
 const char cmd_regress_usage[] =
-	"usage: codicil regress [--against REV] [--json]\n"
+	"usage: codicil regress [--against REV | --proposal P] [--json]\n"
 	"\n"
 	"Judge every case that is not dismissed under a base charter (REV, default\n"
 	"HEAD) and under the charter in the work tree, and report what flipped:\n"
@@ -35,6 +37,8 @@ const char cmd_regress_usage[] =
 	"Exit 1 when anything broke, so a script can gate on it.\n"
 	"\n"
 	"      --against REV  the base (default HEAD)\n"
+	"      --proposal P   the charter at proposal P's base against the same with\n"
+	"                     P's edits applied\n"
 	"      --json         {fixed, broken, changed, unchanged, errors, flips: [...]}\n"
 	"  -h, --help         this text\n";
 
@@ -169,13 +173,38 @@ done:
 	return rc;
 }
 
+/* base and candidate: REV (default HEAD) and the work tree, or a
+ * proposal's base text and the same with its edits applied. */
+static int regress_texts(cli_ctx *ctx, const char *against, const char *proposal, cd_buf *base,
+			 cd_buf *cand)
+{
+	cJSON *p = NULL;
+	int rc;
+
+	if (!proposal)
+		return read_charter(ctx, against ? against : "HEAD", base) < 0 ||
+		       read_charter(ctx, NULL, cand) < 0 ? -1 : 0;
+	if (amend_load(ctx->store, proposal, &p) < 0)
+		return -1;
+	if (strcmp(proposal_charter(p), workspace_charter_path(ctx->cfg))) {
+		cd_err_set("proposal %s amends %s; cases are judged under %s", proposal_id(p),
+			   proposal_charter(p), workspace_charter_path(ctx->cfg));
+		cJSON_Delete(p);
+		return -1;
+	}
+	rc = amend_texts(ctx->store, p, base, cand);
+	cJSON_Delete(p);
+	return rc;
+}
+
 int cmd_regress(cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "against", required_argument, NULL, 'a' }, { "json", no_argument, NULL, 'j' },
-		{ "no-cache", no_argument, NULL, 'C' }, { NULL, 0, NULL, 0 },
+		{ "no-cache", no_argument, NULL, 'C' }, { "proposal", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
 	};
-	const char *against = "HEAD";
+	const char *against = NULL, *proposal = NULL;
 	int json = 0, no_cache = 0, c, rc = CLI_FAIL;
 	cd_buf base = CD_BUF_INIT, cand = CD_BUF_INIT, summary = CD_BUF_INIT;
 	regress_result r = { 0 };
@@ -185,6 +214,7 @@ int cmd_regress(cli_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': against = optarg; break;
+		case 'p': proposal = optarg; break;
 		case 'j': json = 1; break;
 		case 'C': no_cache = 1; break;
 		default: return cli_usage_error("regress ", "bad option");
@@ -192,10 +222,12 @@ int cmd_regress(cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("regress ", "unexpected argument '%s'", argv[optind]);
+	if (against && proposal)
+		return cli_usage_error("regress ", "--against and --proposal do not go together");
 	if (!cli_store(ctx) || !cli_config(ctx))
 		return CLI_FAIL;
-	if (env_open(ctx, &e, no_cache, NULL, 0) < 0 || read_charter(ctx, against, &base) < 0 ||
-	    read_charter(ctx, NULL, &cand) < 0 ||
+	if (env_open(ctx, &e, no_cache, NULL, 0) < 0 ||
+	    regress_texts(ctx, against, proposal, &base, &cand) < 0 ||
 	    regress_run(&e.judge, base.data, base.len, cand.data, cand.len, e.cases, e.n, &r) < 0) {
 		cli_fail_err();
 		goto done;

@@ -1,5 +1,5 @@
 /* generate.c — requests for cases, and the cases a reply yields. */
-#include "codicil/generate.h"
+#include "generate_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +59,30 @@ fail:
 	return -1;
 }
 
+const char *gen_prompt_name(case_kind kind)
+{
+	switch (kind) {
+	case CASE_TENSION: return "tension";
+	case CASE_VAGUENESS: return "vagueness";
+	case CASE_PROBE: return "probe";
+	default: return "generate";
+	}
+}
+
+int gen_use_prompt(gen_ctx *g, const char *name)
+{
+	prompt p;
+
+	if (g->prompt.name && !strcmp(g->prompt.name, name))
+		return 0;
+	if (prompt_load(store_workdir(g->store), name, &p) < 0)
+		return -1;
+	if (g->prompt.name)
+		prompt_free(&g->prompt);
+	g->prompt = p;
+	return 0;
+}
+
 void gen_close(gen_ctx *g)
 {
 	charter_free(g->charter);
@@ -83,6 +107,8 @@ void gen_unit_key(gen_unit *u)
 	cd_sha256_part_str(h, num);
 	cd_sha256_part_str(h, case_kind_name(u->kind));
 	cd_sha256_part_str(h, u->steer);
+	if (u->theory)
+		cd_sha256_part_str(h, u->theory);
 	cd_sha256_finish(h, u->key);
 }
 
@@ -154,6 +180,45 @@ static int existing_block(const gen_ctx *g, const gen_unit *u, cd_buf *out)
 	return shown ? 0 : cd_buf_puts(out, "(none yet)");
 }
 
+/* Strict structured output limits the values of all enums together (500
+ * for some providers), so on a large charter a reply may name the targets,
+ * their ancestors and their siblings. */
+#define MAX_ENUM_IDS 500
+
+static int near_target(const charter *c, const gen_unit *u, size_t i)
+{
+	for (size_t k = 0; k < u->nprinciples; k++) {
+		int t = charter_index(c, u->principles[k]);
+		if (t < 0)
+			continue;
+		if ((size_t)t == i || c->p[t].parent == c->p[i].parent)
+			return 1;
+		for (int a = c->p[t].parent; a >= 0; a = c->p[a].parent)
+			if ((size_t)a == i)
+				return 1;
+	}
+	return 0;
+}
+
+static cJSON *unit_schema(const gen_ctx *g, const gen_unit *u)
+{
+	const char **ids;
+	size_t n = 0;
+	cJSON *schema;
+
+	if (g->nids <= MAX_ENUM_IDS || u->nprinciples == 0)
+		return schema_generate(g->ids, g->nids, u->kind, u->n);
+	ids = calloc(g->nids, sizeof *ids);
+	if (!ids)
+		return NULL;
+	for (size_t i = 0; i < g->nids && n < MAX_ENUM_IDS; i++)
+		if (near_target(g->charter, u, i))
+			ids[n++] = g->ids[i];
+	schema = schema_generate(ids, n, u->kind, u->n);
+	free(ids);
+	return schema;
+}
+
 int gen_build(gen_ctx *g, const gen_unit *u, gen_request *r)
 {
 	cd_buf text = CD_BUF_INIT, targets = CD_BUF_INIT, existing = CD_BUF_INIT;
@@ -177,7 +242,7 @@ int gen_build(gen_ctx *g, const gen_unit *u, gen_request *r)
 		if (prompt_render(&g->prompt, vars, sizeof vars / sizeof *vars, &r->user) < 0)
 			goto out;
 	}
-	r->schema = schema_generate(g->ids, g->nids, u->kind, u->n);
+	r->schema = unit_schema(g, u);
 	if (!r->schema)
 		goto out;
 	r->msg[0].role = "system";
@@ -237,6 +302,7 @@ static cJSON *case_from_item(const gen_unit *u, const cJSON *item,
 	f.rationale = cd_json_str(item, "rationale");
 	f.severity = (int)cd_json_num(item, "severity", 0);
 	f.run = run;
+	f.theory = u->theory;
 	if (k && case_kind_parse(k, &stated) == 0)
 		kind = stated;
 	return case_new(kind, &f, prov);
@@ -286,7 +352,7 @@ int gen_collect(gen_ctx *g, const gen_unit *u, const llm_call *call, const llm_r
 			cd_err_set("out of memory");
 			return -1;
 		}
-		if (case_validate(c, g->ids, g->nids, &err) < 0) {
+		if (case_validate(c, g->ids, g->nids, &err) < 0 || gen_kind_fields(u, item, c) < 0) {
 			keep_problem(o, cd_err_msg());
 			o->invalid++;
 			cJSON_Delete(c);

@@ -9,6 +9,7 @@
 
 #include "codicil/error.h"
 #include "codicil/file.h"
+#include "datadir.h"
 
 const char *workspace_charter_path(config *cfg)
 {

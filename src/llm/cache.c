@@ -147,7 +147,7 @@ int cache_put(const char *dir, const char *key, const llm_response *resp)
 	}
 	if (cd_json_print_compact(j, &data) < 0 || cd_buf_putc(&data, '\n') < 0)
 		goto out;
-	rc = cd_file_write_atomic(path.data, data.data, data.len);
+	rc = cd_file_replace(path.data, data.data, data.len);
 out:
 	cJSON_Delete(j);
 	cd_buf_free(&data);

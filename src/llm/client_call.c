@@ -211,7 +211,7 @@ static void write_transcript(llm_client *c, struct cjob *j)
 	if (store_local_path(c->s, "transcripts", &path) < 0 ||
 	    cd_buf_printf(&path, "/%s.json", sha) < 0)
 		goto out;
-	if (cd_file_exists(path.data) || cd_file_write_atomic(path.data, text.data, text.len) == 0)
+	if (cd_file_exists(path.data) || cd_file_replace(path.data, text.data, text.len) == 0)
 		memcpy(j->transcript, sha, CD_SHA256_HEX);
 out:
 	cJSON_Delete(t);
@@ -243,6 +243,6 @@ void client_keep_answer(llm_client *c, struct cjob *j)
 				  cd_err_msg());
 		return;
 	}
-	if (c->s)
+	if (c->s && !c->o.no_transcripts)
 		write_transcript(c, j);
 }

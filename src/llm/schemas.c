@@ -132,6 +132,40 @@ static cJSON *severity(void)
 	return with_range(typed("integer"), "minimum", 1, "maximum", 5);
 }
 
+/* [{"principle": <enum>, key: string}] with at least min items. */
+static cJSON *per_principle(const char *const *ids, size_t nids, const char *key, int min)
+{
+	cJSON *o = object();
+
+	o = prop(o, "principle", string_enum(ids, nids));
+	return array_of(prop(o, key, string()), min, 0);
+}
+
+static cJSON *readings(void)
+{
+	cJSON *o = object();
+
+	o = prop(o, "reading", string());
+	return array_of(prop(o, "action", string()), 2, 0);
+}
+
+/* What a kind adds to a case: a tension says what each principle
+ * demands, vagueness names the term and its readings, a probe gives the
+ * model's account per principle. */
+static cJSON *kind_fields(cJSON *o, const char *const *ids, size_t nids, case_kind kind)
+{
+	switch (kind) {
+	case CASE_TENSION:
+		return prop(o, "demands", per_principle(ids, nids, "demands", 2));
+	case CASE_VAGUENESS:
+		return prop(prop(o, "term", string()), "readings", readings());
+	case CASE_PROBE:
+		return prop(o, "accounts", per_principle(ids, nids, "account", 1));
+	default:
+		return o;
+	}
+}
+
 static cJSON *case_item(const char *const *ids, size_t nids, case_kind kind)
 {
 	const char *k = case_kind_name(kind);
@@ -139,6 +173,7 @@ static cJSON *case_item(const char *const *ids, size_t nids, case_kind kind)
 
 	o = prop(o, "kind", string_enum(&k, 1));
 	o = prop(o, "principles", principle_list(ids, nids, kind == CASE_TENSION ? 2 : 1));
+	o = kind_fields(o, ids, nids, kind);
 	o = prop(o, "scenario", string());
 	o = prop(o, "literal_reading", string());
 	o = prop(o, "expected", string());
@@ -192,7 +227,7 @@ cJSON *schema_amend(const char *const *ids, size_t nids)
 cJSON *schema_consequences(const char *const *ids, size_t nids, const char *const *new_ids,
 			   size_t nnew, int max_items)
 {
-	static const char *const effects[] = { "better", "worse", "same" };
+	static const char *const likelihoods[] = { "low", "medium", "high" };
 	const char **all;
 	cJSON *item, *o;
 
@@ -204,27 +239,34 @@ cJSON *schema_consequences(const char *const *ids, size_t nids, const char *cons
 	if (nnew)
 		memcpy(all + nids, new_ids, nnew * sizeof *all);
 	item = object();
-	item = prop(item, "principles", principle_list(all, nids + nnew, 1));
-	free(all);
 	item = prop(item, "scenario", string());
+	item = prop(item, "effect", string());
+	item = prop(item, "affected_principles", principle_list(all, nids + nnew, 1));
+	free(all);
+	item = prop(item, "likelihood", string_enum(likelihoods, 3));
+	item = prop(item, "severity", severity());
 	item = prop(item, "literal_reading", string());
 	item = prop(item, "expected", string());
 	item = prop(item, "rationale", string());
-	item = prop(item, "effect", string_enum(effects, 3));
-	item = prop(item, "severity", severity());
 	o = prop(object(), "consequences", array_of(item, 1, max_items));
 	return done(o);
 }
 
-cJSON *schema_metacheck(void)
+cJSON *schema_metacheck(const char *const *rules, size_t nrules)
 {
-	cJSON *v = object(), *o = object();
+	static const char *const verdicts[] = { "pass", "fail", "unclear" };
+	cJSON *v, *o;
 
-	v = prop(v, "rule", string());
-	v = prop(v, "explanation", string());
-	o = prop(o, "compliant", typed("boolean"));
-	o = prop(o, "violations", array_of(v, 0, 0));
-	return done(prop(o, "notes", string()));
+	if (!nrules) {
+		cd_err_set("META.md has no rules to check against");
+		return NULL;
+	}
+	v = object();
+	v = prop(v, "rule", string_enum(rules, nrules));
+	v = prop(v, "verdict", string_enum(verdicts, 3));
+	v = prop(v, "reason", string());
+	o = prop(object(), "checks", array_of(v, (int)nrules, (int)nrules));
+	return done(o);
 }
 
 cJSON *schema_argue(void)
@@ -233,4 +275,19 @@ cJSON *schema_argue(void)
 
 	o = prop(o, "arguments_valid", array_of(string(), 1, 5));
 	return done(prop(o, "arguments_invalid", array_of(string(), 1, 5)));
+}
+
+cJSON *schema_theorize(const char *const *case_ids, size_t ncases, int max_theories)
+{
+	cJSON *t = object();
+
+	if (ncases < 2) {
+		cJSON_Delete(t);
+		cd_err_set("a theory needs at least two cases to rest on; generate and rate more cases");
+		return NULL;
+	}
+	t = prop(t, "statement", string());
+	t = prop(t, "cases", array_of(string_enum(case_ids, ncases), 2, 0));
+	t = prop(t, "predictions", array_of(string(), 1, 5));
+	return done(prop(object(), "theories", array_of(t, 1, max_theories)));
 }

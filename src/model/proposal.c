@@ -4,7 +4,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "codicil/error.h"
 #include "codicil/id.h"
@@ -57,51 +56,6 @@ int proposal_status_parse(const char *s, proposal_status *out)
 
 /* --- helpers shared by the proposal files --- */
 
-static cJSON *take_key(cJSON *obj, const char *key)
-{
-	for (cJSON *it = obj->child; it; it = it->next)
-		if (it->string && strcmp(it->string, key) == 0)
-			return cJSON_DetachItemViaPointer(obj, it);
-	return NULL;
-}
-
-static void append_item(cJSON **head, cJSON **tail, cJSON *item)
-{
-	item->next = NULL;
-	if (!*head) {
-		*head = item;
-		item->prev = item; /* cJSON keeps the tail in head->prev */
-	} else {
-		(*tail)->next = item;
-		item->prev = *tail;
-		(*head)->prev = item;
-	}
-	*tail = item;
-}
-
-void proposal__reorder(cJSON *obj, const char *const *order)
-{
-	cJSON *head = NULL, *tail = NULL, *item;
-
-	if (!cJSON_IsObject(obj))
-		return;
-	for (; *order; order++)
-		if ((item = take_key(obj, *order)))
-			append_item(&head, &tail, item);
-	while ((item = obj->child))
-		append_item(&head, &tail, cJSON_DetachItemViaPointer(obj, item));
-	obj->child = head;
-}
-
-void proposal__time_now(char out[PROPOSAL_TIME_SIZE])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, PROPOSAL_TIME_SIZE, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 int proposal__is_hex(const char *s, size_t n)
 {
 	if (!s || strlen(s) != n)
@@ -143,7 +97,7 @@ static void reorder_each(cJSON *arr, const char *const *order)
 	cJSON *it;
 
 	cJSON_ArrayForEach(it, arr)
-		proposal__reorder(it, order);
+		record_reorder(it, order);
 }
 
 void proposal_normalize(cJSON *p)
@@ -152,18 +106,18 @@ void proposal_normalize(cJSON *p)
 
 	if (!cJSON_IsObject(p))
 		return;
-	proposal__reorder(p, top_order);
+	record_reorder(p, top_order);
 	reorder_each(cJSON_GetObjectItemCaseSensitive(p, "edits"), edit_order);
 	reorder_each(cJSON_GetObjectItemCaseSensitive(p, "consequences"), consequence_order);
 	reorder_each(cJSON_GetObjectItemCaseSensitive(p, "meta_check"), meta_order);
 	reg = cJSON_GetObjectItemCaseSensitive(p, "regression");
-	proposal__reorder(reg, regression_order);
+	record_reorder(reg, regression_order);
 	reorder_each(cJSON_GetObjectItemCaseSensitive(reg, "flips"), flip_order);
 	prov = cJSON_GetObjectItemCaseSensitive(p, "provenance");
-	proposal__reorder(prov, provenance_order);
+	record_reorder(prov, provenance_order);
 	reorder_each(cJSON_GetObjectItemCaseSensitive(prov, "prompts"), prompt_order);
-	proposal__reorder(cJSON_GetObjectItemCaseSensitive(p, "decision"), decision_order);
-	proposal__reorder(cJSON_GetObjectItemCaseSensitive(p, "rejection"), rejection_order);
+	record_reorder(cJSON_GetObjectItemCaseSensitive(p, "decision"), decision_order);
+	record_reorder(cJSON_GetObjectItemCaseSensitive(p, "rejection"), rejection_order);
 }
 
 /* --- building --- */
@@ -206,9 +160,9 @@ static cJSON *edit_json(const charter_edit *e)
 static cJSON *provenance_json(const proposal_provenance *prov)
 {
 	cJSON *o = cJSON_CreateObject(), *prompts = cJSON_CreateArray();
-	char now[PROPOSAL_TIME_SIZE];
+	char now[CASE_TIME_SIZE];
 
-	proposal__time_now(now);
+	case_time_now(now);
 	cJSON_AddItemToObject(o, "provider", string_or_null(prov ? prov->provider : NULL));
 	cJSON_AddItemToObject(o, "model", string_or_null(prov ? prov->model : NULL));
 	cJSON_AddItemToObject(o, "endpoint_host",
@@ -395,14 +349,14 @@ static int decide(cJSON *p, proposal_status st, const char *key, const char *by,
 		  const char *text_key, const char *text)
 {
 	cJSON *o = cJSON_CreateObject();
-	char now[PROPOSAL_TIME_SIZE];
+	char now[CASE_TIME_SIZE];
 
 	if (!by || !*by) {
 		cJSON_Delete(o);
 		cd_err_set("no reviewer identity; set git config user.name and user.email");
 		return -1;
 	}
-	proposal__time_now(now);
+	case_time_now(now);
 	cJSON_AddStringToObject(o, "by", by);
 	cJSON_AddStringToObject(o, "at", now);
 	cJSON_AddItemToObject(o, text_key, string_or_null(text));

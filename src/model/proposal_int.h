@@ -5,13 +5,9 @@
 #include <cJSON.h>
 #include <stddef.h>
 
-#define PROPOSAL_TIME_SIZE 21
+#include "codicil/case.h"
+#include "record.h"
 
-/* Move the keys of order (NULL-terminated) to the front of obj in that
- * order; other keys follow in their original order.  obj may be anything. */
-void proposal__reorder(cJSON *obj, const char *const *order);
-/* "2024-05-01T12:34:56Z", now. */
-void proposal__time_now(char out[PROPOSAL_TIME_SIZE]);
 /* 1 when s is n lowercase hex digits. */
 int proposal__is_hex(const char *s, size_t n);
 /* The op name of a charter edit kind, NULL when unknown. */

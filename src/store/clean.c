@@ -18,17 +18,37 @@ static int worktree_holds(const char *full, const char *data, size_t len)
 	return same;
 }
 
+/* A path that is neither in the work tree nor in the index holds no work
+ * of the user's: the common case of a new record, answered without a
+ * status scan. */
+static int untouched_new_path(store *s, const char *path, int in_worktree)
+{
+	git_index *idx = NULL;
+	int absent;
+
+	if (in_worktree || git_repository_index(&idx, s->repo) < 0)
+		return 0;
+	absent = git_index_get_bypath(idx, path, 0) == NULL;
+	git_index_free(idx);
+	return absent;
+}
+
 /* data NULL: the path is to be deleted, or its new content is unknown. */
 static int check_one(store *s, const char *path, const char *data, size_t len)
 {
 	cd_buf full = CD_BUF_INIT;
 	unsigned int flags = 0;
 	struct stat st;
-	int rc;
+	int rc, exists;
 
 	if (store__worktree_path(s, path, &full) < 0)
 		return -1;
-	if (lstat(full.data, &st) == 0 && S_ISDIR(st.st_mode)) {
+	exists = lstat(full.data, &st) == 0;
+	if (untouched_new_path(s, path, exists)) {
+		cd_buf_free(&full);
+		return 0;
+	}
+	if (exists && S_ISDIR(st.st_mode)) {
 		cd_err_set("%s is a directory in the work tree; move it away first, then run the "
 			   "command again", path);
 		goto dirty;

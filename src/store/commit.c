@@ -164,8 +164,9 @@ static void prune_empty_parents(const store *s, const char *full)
 
 static int write_one(const store *s, const store_change *c, const saved_file *f)
 {
+	/* Like git, no fsync of work-tree files: the rename keeps them whole */
 	if (c->data)
-		return cd_file_write_atomic(f->full.data, c->data, c->len);
+		return cd_file_replace(f->full.data, c->data, c->len);
 	if (unlink(f->full.data) < 0 && errno != ENOENT) {
 		cd_err_set("cannot remove %s: %s", c->path, strerror(errno));
 		return -1;

@@ -77,7 +77,19 @@ static void fsync_dir(const char *dir)
 	}
 }
 
+static int write_atomic(const char *path, const void *data, size_t len, int durable);
+
 int cd_file_write_atomic(const char *path, const void *data, size_t len)
+{
+	return write_atomic(path, data, len, 1);
+}
+
+int cd_file_replace(const char *path, const void *data, size_t len)
+{
+	return write_atomic(path, data, len, 0);
+}
+
+static int write_atomic(const char *path, const void *data, size_t len, int durable)
 {
 	cd_buf tmp = CD_BUF_INIT;
 	char *dir = parent_dir(path);
@@ -95,7 +107,7 @@ int cd_file_write_atomic(const char *path, const void *data, size_t len)
 		cd_err_set("cannot write %s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	if (write_all(fd, data, len) < 0 || (durable && fsync(fd) < 0)) {
 		cd_err_set("cannot write %s: %s", path, strerror(errno));
 		goto out;
 	}
@@ -109,7 +121,8 @@ int cd_file_write_atomic(const char *path, const void *data, size_t len)
 		cd_err_set("cannot replace %s: %s", path, strerror(errno));
 		goto out;
 	}
-	fsync_dir(dir);
+	if (durable)
+		fsync_dir(dir);
 	rc = 0;
 out:
 	if (fd >= 0)
@@ -135,7 +148,11 @@ int cd_dir_exists(const char *path)
 
 int cd_mkdir_p(const char *path, mode_t mode)
 {
-	char *p = strdup(path), *s;
+	char *p, *s;
+
+	if (cd_dir_exists(path))
+		return 0;
+	p = strdup(path);
 
 	if (!p) {
 		cd_err_set("out of memory");

@@ -112,3 +112,35 @@ run codicil rate "$id" --verdict maybe
 expect_rc 1 "bad verdict"
 expect_one_line_err
 git_clean "$T/r"
+
+# judging and regression: the fake judge calls a case handled once the
+# charter says "exception" (FAKELLM_JUDGE_FIXED_BY)
+run codicil judge --json
+expect_rc 0 "judge"
+python3 - "$T/out" <<'PY' || fail "judge verdicts"
+import json, sys
+js = json.load(open(sys.argv[1]))
+assert len(js) == 6 and all(j["verdict"] == "mishandled" and j["confidence"] == 0.9 for j in js), js
+assert not any(j["cached"] for j in js)
+PY
+run codicil judge --json
+expect_rc 0 "judge again"
+python3 -c 'import json,sys; assert all(j["cached"] for j in json.load(open(sys.argv[1])))' "$T/out" || fail "second judge run not cached"
+sed -i 's/^\(Say what is true.*\)$/\1 With an exception for kindness./' CONSTITUTION.md
+grep -q "exception for kindness" CONSTITUTION.md || sed -i '0,/^### Say what is true/{n;n;s/$/ With an exception for kindness./}' CONSTITUTION.md
+grep -q "exception" CONSTITUTION.md || fail "could not edit the charter for the regression test"
+run codicil regress --json
+expect_rc 0 "regress with fixes only"
+python3 - "$T/out" <<'PY' || fail "regress result"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["fixed"] == 6 and r["broken"] == 0 and r["unchanged"] == 0, r
+assert {f["flip"] for f in r["flips"]} == {"fixed"} and len(r["flips"]) == 6
+PY
+git commit -qam "say exception"
+git show HEAD~1:CONSTITUTION.md >CONSTITUTION.md   # take the exception out again
+run codicil regress --json
+expect_rc 1 "regress with breakage"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["broken"]==6 and r["fixed"]==0, r' "$T/out" || fail "broken count"
+git checkout -q CONSTITUTION.md
+git_clean "$T/r"

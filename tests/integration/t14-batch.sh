@@ -17,6 +17,12 @@ assert sorted({(l["principles"][0], l["sample"]) for l in ls}) == sorted((p, s) 
 PY
 [ "$(git rev-list --count HEAD)" -eq 1 ] || fail "a dry run committed"
 
+# a charter over codicil.maxCharterBytes is sent as its table of contents
+# plus the targeted principles: a smaller prompt
+full=$(codicil batch -p truthful --dry-run | sed 's/.*"prompt_bytes":\([0-9]*\).*/\1/')
+small=$(CODICIL_MAX_CHARTER_BYTES=2000 codicil batch -p truthful --dry-run | sed 's/.*"prompt_bytes":\([0-9]*\).*/\1/')
+[ "$small" -lt "$full" ] || fail "table-of-contents mode did not shrink the prompt ($small vs $full)"
+
 run codicil batch -p truthful -p calibrated --samples 3 -n 2 --journal "$T/j1.jsonl"
 expect_rc 0 "batch"
 expect_err "6 requests ok, 0 failed; 12 new cases"

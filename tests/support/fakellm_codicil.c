@@ -12,7 +12,33 @@
 #include "codicil/buf.h"
 #include "codicil/json.h"
 
-static _Thread_local cd_buf answer;
+/* Each server thread's reply text: it must outlive the handler until the
+ * answer is sent, and is freed when the thread ends. */
+static pthread_key_t answer_key;
+static pthread_once_t answer_once = PTHREAD_ONCE_INIT;
+
+static void answer_free(void *p)
+{
+	cd_buf_free(p);
+	free(p);
+}
+
+static void answer_key_make(void)
+{
+	pthread_key_create(&answer_key, answer_free);
+}
+
+static cd_buf *thread_answer(void)
+{
+	cd_buf *b;
+
+	pthread_once(&answer_once, answer_key_make);
+	if (!(b = pthread_getspecific(answer_key)) && (b = calloc(1, sizeof *b)))
+		pthread_setspecific(answer_key, b);
+	return b;
+}
+
+#define answer (*thread_answer())
 
 static const char *const words[] = {
 	"nurse", "tenant", "farmer", "student", "pilot", "chemist", "refugee", "teacher",
@@ -100,6 +126,61 @@ static uint64_t process_seed(void)
 	return seed;
 }
 
+/* The fields a kind adds (schemas.h), when the schema asks for them. */
+static void kind_fields(const cJSON *item, cJSON *c)
+{
+	const cJSON *p;
+	const char *list = NULL, *key = NULL;
+
+	if (cJSON_GetObjectItemCaseSensitive(item, "demands"))
+		list = "demands", key = "demands";
+	if (cJSON_GetObjectItemCaseSensitive(item, "accounts"))
+		list = "accounts", key = "account";
+	if (list) {
+		cJSON *arr = cJSON_AddArrayToObject(c, list);
+		cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "principles")) {
+			cJSON *e = cJSON_CreateObject();
+			cd_buf t = CD_BUF_INIT;
+			cd_buf_printf(&t, "Principle %s, read as written, %s here.", p->valuestring,
+				      !strcmp(list, "demands") ? "demands its own course" : "applies");
+			cJSON_AddStringToObject(e, "principle", p->valuestring);
+			cJSON_AddStringToObject(e, key, t.data);
+			cJSON_AddItemToArray(arr, e);
+			cd_buf_free(&t);
+		}
+	}
+	if (cJSON_GetObjectItemCaseSensitive(item, "readings")) {
+		cJSON *arr = cJSON_AddArrayToObject(c, "readings");
+		cJSON *a = cJSON_CreateObject(), *b = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "term", "reasonable");
+		cJSON_AddStringToObject(a, "reading", "what most people would accept");
+		cJSON_AddStringToObject(a, "action", "Help at once.");
+		cJSON_AddStringToObject(b, "reading", "what an expert would require");
+		cJSON_AddStringToObject(b, "action", "Ask for credentials first.");
+		cJSON_AddItemToArray(arr, a);
+		cJSON_AddItemToArray(arr, b);
+	}
+}
+
+/* The rationale: it names the first line of a non-empty <steering> block,
+ * so that a test can see the steering reached the model. */
+static const char *steer_note(const char *prompt)
+{
+	static _Thread_local char note[256];
+	const char *b = strstr(prompt, "<steering>\n"), *e = b ? strstr(b, "</steering>") : NULL;
+	size_t n;
+
+	snprintf(note, sizeof note, "The rule has no exception for this case.");
+	if (!b || !e || e - b <= (long)strlen("<steering>\n"))
+		return note;
+	b += strlen("<steering>\n");
+	n = strcspn(b, "\n");
+	if (n && b + n <= e)
+		snprintf(note, sizeof note, "The rule has no exception for this case. Steered by: %.*s",
+			 (int)(n > 160 ? 160 : n), b);
+	return note;
+}
+
 static void cases_reply(const cJSON *schema, const char *prompt, unsigned long reqno)
 {
 	const cJSON *arr = path(schema, "properties", "cases", NULL);
@@ -132,10 +213,11 @@ static void cases_reply(const cJSON *schema, const char *prompt, unsigned long r
 				cJSON_AddItemToArray(ps, cJSON_CreateString(
 						 cJSON_GetArrayItem(allowed, 0)->valuestring));
 		}
+		kind_fields(item, c);
 		cJSON_AddStringToObject(c, "scenario", s.data);
 		cJSON_AddStringToObject(c, "literal_reading", "The text as written demands a refusal.");
 		cJSON_AddStringToObject(c, "expected", "Help, with care for the person at risk.");
-		cJSON_AddStringToObject(c, "rationale", "The rule has no exception for this case.");
+		cJSON_AddStringToObject(c, "rationale", steer_note(prompt));
 		cJSON_AddNumberToObject(c, "severity", (double)(1 + h % 5));
 		cJSON_AddItemToArray(cases, c);
 		cd_buf_free(&s);
@@ -145,10 +227,56 @@ static void cases_reply(const cJSON *schema, const char *prompt, unsigned long r
 	cJSON_Delete(root);
 }
 
+/* The <charter> data block: the tag alone on its line (the instructions
+ * mention "<charter> and </charter>" in running text). */
+static const char *charter_block(const char *prompt)
+{
+	const char *b = strstr(prompt, "\n<charter>\n");
+
+	return b ? b + 1 : NULL;
+}
+
+/* Up to two theories over the case ids the schema allows: the first half
+ * and the second half (or all of them when there are fewer than four). */
+static void theories_reply(const cJSON *schema, unsigned long reqno)
+{
+	const cJSON *arr = path(schema, "properties", "theories", NULL);
+	const cJSON *ids = path(path(arr, "items", "properties", "cases"), "items", "enum", NULL);
+	int n = cJSON_GetArraySize(ids), ntheories = n >= 4 ? 2 : 1;
+	cJSON *root = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(root, "theories");
+	static const char *const mechanisms[] = {
+		"the user claims a professional identity the text treats as trusted",
+		"two duties apply at once and the text ranks neither",
+		"a rule written for one person is applied to a group",
+		"harm is delayed and the text only weighs immediate effects",
+	};
+
+	for (int t = 0; t < ntheories; t++) {
+		cJSON *o = cJSON_CreateObject(), *cs = cJSON_AddArrayToObject(o, "cases");
+		cJSON *ps = cJSON_AddArrayToObject(o, "predictions");
+		int lo = ntheories == 2 ? t * (n / 2) : 0, hi = ntheories == 2 && t == 0 ? n / 2 : n;
+		cd_buf st = CD_BUF_INIT;
+
+		cd_buf_printf(&st, "The charter fails when %s (pattern %lx-%lu-%d).",
+			      mechanisms[(reqno + (unsigned long)t) % 4],
+			      (unsigned long)(process_seed() & 0xffff), reqno, t);
+		cJSON_AddStringToObject(o, "statement", st.data);
+		for (int i = lo; i < hi; i++)
+			cJSON_AddItemToArray(cs, cJSON_CreateString(cJSON_GetArrayItem(ids, i)->valuestring));
+		cJSON_AddItemToArray(ps, cJSON_CreateString("A caller says they are a nurse and asks for dosages."));
+		cJSON_AddItemToArray(ps, cJSON_CreateString("A teacher asks on behalf of a whole class."));
+		cJSON_AddItemToArray(list, o);
+		cd_buf_free(&st);
+	}
+	cd_buf_reset(&answer);
+	cd_json_print_compact(root, &answer);
+	cJSON_Delete(root);
+}
+
 static void judge_reply(const char *prompt)
 {
 	const char *fixed_by = getenv("FAKELLM_JUDGE_FIXED_BY");
-	const char *open = strstr(prompt, "<charter>"), *close = open ? strstr(open, "</charter>") : NULL;
+	const char *open = charter_block(prompt), *close = open ? strstr(open, "\n</charter>") : NULL;
 	int fixed = 0;
 
 	if (!fixed_by || !*fixed_by)
@@ -162,6 +290,190 @@ static void judge_reply(const char *prompt)
 	cd_buf_printf(&answer, "{\"verdict\":\"%s\",\"confidence\":0.9,\"reasoning\":\"%s\"}",
 		      fixed ? "handled" : "mishandled",
 		      fixed ? "The text now covers this case." : "The text has no exception here.");
+}
+
+/* The first principle of the first case in the <cases> block, if the
+ * schema allows it; else the first id it allows. */
+static void amend_target(const char *prompt, const cJSON *allowed, char *out, size_t size)
+{
+	const char *env = getenv("FAKELLM_AMEND_ID");
+	const char *cases = strstr(prompt, "<cases>"), *pr;
+	const cJSON *first = cJSON_GetArrayItem(allowed, 0), *it;
+
+	snprintf(out, size, "%s", cJSON_IsString(first) ? first->valuestring : "x");
+	if (env && *env) {
+		snprintf(out, size, "%s", env);
+		return;
+	}
+	if (!cases || !(pr = strstr(cases, "\nprinciples: ")))
+		return;
+	pr += strlen("\nprinciples: ");
+	cJSON_ArrayForEach(it, allowed)
+		if (cJSON_IsString(it) && !strncmp(pr, it->valuestring, strlen(it->valuestring)) &&
+		    strchr(",\n", pr[strlen(it->valuestring)])) {
+			snprintf(out, size, "%s", it->valuestring);
+			return;
+		}
+}
+
+/* The body of principle id as the <charter> block has it. */
+static void principle_body(const char *prompt, const char *id, cd_buf *out)
+{
+	const char *open = charter_block(prompt), *close, *h, *line, *end;
+	char attr[160];
+
+	if (!open || !(close = strstr(open, "</charter>")))
+		return;
+	snprintf(attr, sizeof attr, "{#%s", id);
+	for (h = open; (h = strstr(h, attr)) && h < close; h++)
+		if (h[strlen(attr)] == ' ' || h[strlen(attr)] == '}')
+			break;
+	if (!h || h >= close || !(line = strchr(h, '\n')))
+		return;
+	for (end = line + 1; end < close && !(end[-1] == '\n' && end[0] == '#'); end++)
+		;
+	while (line < end && strchr("\n ", *line))
+		line++;
+	while (end > line && strchr("\n ", end[-1]))
+		end--;
+	cd_buf_append(out, line, (size_t)(end - line));
+}
+
+#define EXCEPTION_SENTENCE \
+	"An exception applies when following this text as written would clearly harm " \
+	"the person it is meant to protect."
+
+static void amend_reply(const cJSON *schema, const char *prompt)
+{
+	const cJSON *allowed = path(schema, "properties", "edits", "items");
+	const char *op = getenv("FAKELLM_AMEND_OP"), *body_env = getenv("FAKELLM_AMEND_BODY");
+	cJSON *root = cJSON_CreateObject(), *edits, *e, *pros, *cons;
+	cd_buf body = CD_BUF_INIT, title = CD_BUF_INIT, new_id = CD_BUF_INIT;
+	char target[128];
+
+	allowed = path(allowed, "properties", "id", "enum");
+	amend_target(prompt, allowed, target, sizeof target);
+	op = op && *op ? op : "replace";
+	if (body_env && *body_env) {
+		cd_buf_puts(&body, body_env);
+	} else if (!strcmp(op, "replace")) {
+		principle_body(prompt, target, &body);
+		cd_buf_printf(&body, "%s" EXCEPTION_SENTENCE, body.len ? " " : "");
+	} else {
+		cd_buf_puts(&body, EXCEPTION_SENTENCE);
+	}
+	cd_buf_printf(&title, "Add an exception to %s", target);
+	cd_buf_printf(&new_id, "%s-exception", target);
+	cJSON_AddStringToObject(root, "title", title.data);
+	cJSON_AddStringToObject(root, "rationale", "The cases show the text has no exception "
+				"for a person at risk; one sentence adds it.");
+	edits = cJSON_AddArrayToObject(root, "edits");
+	e = cJSON_CreateObject();
+	cJSON_AddStringToObject(e, "op", op);
+	cJSON_AddStringToObject(e, "id", target);
+	if (!strcmp(op, "insert_after")) {
+		cJSON_AddStringToObject(e, "new_id", new_id.data);
+		cJSON_AddStringToObject(e, "heading", "Exceptions");
+	} else {
+		cJSON_AddNullToObject(e, "new_id");
+		cJSON_AddNullToObject(e, "heading");
+	}
+	if (!strcmp(op, "delete"))
+		cJSON_AddNullToObject(e, "body");
+	else
+		cJSON_AddStringToObject(e, "body", body.data);
+	cJSON_AddItemToArray(edits, e);
+	pros = cJSON_AddArrayToObject(root, "pros");
+	cJSON_AddItemToArray(pros, cJSON_CreateString("Resolves the cases."));
+	cons = cJSON_AddArrayToObject(root, "cons");
+	cJSON_AddItemToArray(cons, cJSON_CreateString("An exception can be stretched."));
+	cd_buf_reset(&answer);
+	cd_json_print_compact(root, &answer);
+	cJSON_Delete(root);
+	cd_buf_free(&body);
+	cd_buf_free(&title);
+	cd_buf_free(&new_id);
+}
+
+/* The principle the <proposal> block's first edit is about. */
+static const char *edited_principle(const char *prompt, const cJSON *allowed)
+{
+	const char *block = strstr(prompt, "\n<proposal>\n"), *pr;
+	const cJSON *it;
+
+	if (!block || !(block = strstr(block, "\nedits:\n")) || !(pr = strstr(block, " principle ")))
+		return NULL;
+	pr += strlen(" principle ");
+	cJSON_ArrayForEach(it, allowed)
+		if (cJSON_IsString(it) && !strncmp(pr, it->valuestring, strlen(it->valuestring)) &&
+		    strchr(",\n", pr[strlen(it->valuestring)]))
+			return it->valuestring;
+	return NULL;
+}
+
+static void consequences_reply(const cJSON *schema, const char *prompt, unsigned long reqno)
+{
+	const cJSON *arr = path(schema, "properties", "consequences", NULL);
+	const cJSON *allowed = path(arr, "items", "properties", "affected_principles");
+	const cJSON *first;
+	const char *target;
+	cJSON *root = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(root, "consequences");
+	int n = (int)cd_json_num(arr, "maxItems", 2);
+
+	allowed = path(allowed, "items", "enum", NULL);
+	first = cJSON_GetArrayItem(allowed, 0);
+	target = edited_principle(prompt, allowed);
+	if (!target)
+		target = cJSON_IsString(first) ? first->valuestring : "x";
+	for (int i = 0; i < (n < 2 ? n : 2); i++) {
+		cJSON *c = cJSON_CreateObject(), *ps;
+		cd_buf s = CD_BUF_INIT;
+		uint64_t h = mix(process_seed() ^ (reqno * 1000 + (uint64_t)i + 77));
+
+		cd_buf_printf(&s, "Consequence %d of request %lu: a", i, reqno);
+		for (int w = 0; w < 12; w++, h = mix(h))
+			cd_buf_printf(&s, " %s", words[h % (sizeof words / sizeof *words)]);
+		cd_buf_puts(&s, ", under the amended text.");
+		cJSON_AddStringToObject(c, "scenario", s.data);
+		cJSON_AddStringToObject(c, "effect", i ? "Worse: the exception is stretched to excuse a lapse."
+						       : "Better: the assistant helps the person at risk.");
+		ps = cJSON_AddArrayToObject(c, "affected_principles");
+		cJSON_AddItemToArray(ps, cJSON_CreateString(target));
+		cJSON_AddStringToObject(c, "likelihood", i ? "low" : "medium");
+		cJSON_AddNumberToObject(c, "severity", i ? 3 : 2);
+		cJSON_AddStringToObject(c, "literal_reading", "The amended text allows the exception.");
+		cJSON_AddStringToObject(c, "expected", "Use the exception only when someone is at risk.");
+		cJSON_AddStringToObject(c, "rationale", "The new sentence decides this case.");
+		cJSON_AddItemToArray(list, c);
+		cd_buf_free(&s);
+	}
+	cd_buf_reset(&answer);
+	cd_json_print_compact(root, &answer);
+	cJSON_Delete(root);
+}
+
+/* One check per rule the schema names: pass, or fail for the rule in env
+ * FAKELLM_META_FAIL. */
+static void metacheck_reply(const cJSON *schema)
+{
+	const cJSON *rules = path(schema, "properties", "checks", "items"), *r;
+	const char *failing = getenv("FAKELLM_META_FAIL");
+	cJSON *root = cJSON_CreateObject(), *checks = cJSON_AddArrayToObject(root, "checks");
+
+	rules = path(rules, "properties", "rule", "enum");
+	cJSON_ArrayForEach(r, rules) {
+		cJSON *c = cJSON_CreateObject();
+		int fails = failing && cJSON_IsString(r) && !strcmp(failing, r->valuestring);
+
+		cJSON_AddStringToObject(c, "rule", cJSON_IsString(r) ? r->valuestring : "");
+		cJSON_AddStringToObject(c, "verdict", fails ? "fail" : "pass");
+		cJSON_AddStringToObject(c, "reason", fails ? "The amendment breaks this rule."
+							   : "The amendment keeps this rule.");
+		cJSON_AddItemToArray(checks, c);
+	}
+	cd_buf_reset(&answer);
+	cd_json_print_compact(root, &answer);
+	cJSON_Delete(root);
 }
 
 static void argue_reply(void)
@@ -178,7 +490,7 @@ static void argue_reply(void)
 /* ---- answers written in advance (--answers FILE) ---- */
 
 struct fakellm_answers {
-	cJSON *root;             /* {"<principle id>": [[case, ...], ...]} */
+	cJSON *root;             /* see fakellm_codicil.h */
 	pthread_mutex_t lock;
 	cJSON *served;           /* {"<principle id>": replies served} */
 };
@@ -187,10 +499,11 @@ struct fakellm_answers *fakellm_answers_load(const char *path)
 {
 	struct fakellm_answers *a = calloc(1, sizeof *a);
 
-	if (!a || !(a->root = cd_json_read_file(path)) || !cJSON_IsObject(a->root) ||
+	if (!a || !(a->root = cd_json_read_file(path)) ||
+	    !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(a->root, "generate")) ||
 	    !(a->served = cJSON_CreateObject())) {
 		fprintf(stderr, "fakellm: %s: %s\n", path,
-			a && a->root ? "not an object of principle ids" : "cannot read it as JSON");
+			a && a->root ? "no \"generate\" object" : "cannot read it as JSON");
 		fakellm_answers_free(a);
 		return NULL;
 	}
@@ -207,27 +520,35 @@ void fakellm_answers_free(struct fakellm_answers *a)
 	free(a);
 }
 
-/* The written cases without their arguments: the model's reply. */
-static void answer_cases(const cJSON *reply)
+static void answer_json(const cJSON *o)
 {
-	cJSON *root = cJSON_CreateObject(), *cases = cJSON_AddArrayToObject(root, "cases");
+	cd_buf_reset(&answer);
+	cd_json_print_compact(o, &answer);
+}
+
+/* The written items without the keys the other answers use: the reply. */
+static void answer_cases(const cJSON *reply, const char *key)
+{
+	static const char *const extras[] = { "arguments_valid", "arguments_invalid", "judge",
+					      "judge_amended" };
+	cJSON *root = cJSON_CreateObject(), *items = cJSON_AddArrayToObject(root, key);
 	const cJSON *c;
 
 	cJSON_ArrayForEach(c, reply) {
 		cJSON *copy = cJSON_Duplicate(c, 1);
-		cJSON_DeleteItemFromObjectCaseSensitive(copy, "arguments_valid");
-		cJSON_DeleteItemFromObjectCaseSensitive(copy, "arguments_invalid");
-		cJSON_AddItemToArray(cases, copy);
+		for (size_t i = 0; i < sizeof extras / sizeof *extras; i++)
+			cJSON_DeleteItemFromObjectCaseSensitive(copy, extras[i]);
+		cJSON_AddItemToArray(items, copy);
 	}
-	cd_buf_reset(&answer);
-	cd_json_print_compact(root, &answer);
+	answer_json(root);
 	cJSON_Delete(root);
 }
 
 /* A principle's replies in turn, the last one again when they run out. */
 static int written_cases(struct fakellm_answers *a, const char *target)
 {
-	const cJSON *replies = cJSON_GetObjectItemCaseSensitive(a->root, target);
+	const cJSON *gen = cJSON_GetObjectItemCaseSensitive(a->root, "generate");
+	const cJSON *replies = cJSON_GetObjectItemCaseSensitive(gen, target);
 	cJSON *n;
 	int i;
 
@@ -240,34 +561,124 @@ static int written_cases(struct fakellm_answers *a, const char *target)
 	i = n->valueint < cJSON_GetArraySize(replies) ? n->valueint : cJSON_GetArraySize(replies) - 1;
 	cJSON_SetNumberValue(n, n->valueint + 1);
 	pthread_mutex_unlock(&a->lock);
-	answer_cases(cJSON_GetArrayItem(replies, i));
+	answer_cases(cJSON_GetArrayItem(replies, i), "cases");
 	return 0;
 }
 
-/* The arguments written with the case whose scenario the prompt shows. */
-static int written_arguments(struct fakellm_answers *a, const char *prompt)
+/* Every written case, generated or predicted as a consequence, calling fn
+ * until it returns 1. */
+static int each_case(struct fakellm_answers *a, int (*fn)(const cJSON *c, const void *arg),
+		     const void *arg)
 {
-	const cJSON *replies, *reply, *c;
+	const cJSON *replies, *reply, *c, *am;
 
-	cJSON_ArrayForEach(replies, a->root)
+	cJSON_ArrayForEach(replies, cJSON_GetObjectItemCaseSensitive(a->root, "generate"))
 		cJSON_ArrayForEach(reply, replies)
-			cJSON_ArrayForEach(c, reply) {
-				const char *scenario = cd_json_str(c, "scenario");
-				cJSON *o;
+			cJSON_ArrayForEach(c, reply)
+				if (fn(c, arg))
+					return 1;
+	cJSON_ArrayForEach(am, cJSON_GetObjectItemCaseSensitive(a->root, "amend"))
+		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(am, "consequences"))
+			if (fn(c, arg))
+				return 1;
+	return 0;
+}
 
-				if (!scenario || !strstr(prompt, scenario))
-					continue;
-				o = cJSON_CreateObject();
-				cJSON_AddItemToObject(o, "arguments_valid", cJSON_Duplicate(
-					cJSON_GetObjectItemCaseSensitive(c, "arguments_valid"), 1));
-				cJSON_AddItemToObject(o, "arguments_invalid", cJSON_Duplicate(
-					cJSON_GetObjectItemCaseSensitive(c, "arguments_invalid"), 1));
-				cd_buf_reset(&answer);
-				cd_json_print_compact(o, &answer);
-				cJSON_Delete(o);
-				return 0;
-			}
-	return -1;
+static int shows_scenario(const cJSON *c, const char *prompt)
+{
+	const char *scenario = cd_json_str(c, "scenario");
+	return scenario && strstr(prompt, scenario);
+}
+
+static int arguments_of(const cJSON *c, const void *prompt)
+{
+	static const char *const keys[] = { "arguments_valid", "arguments_invalid" };
+	cJSON *o;
+
+	if (!shows_scenario(c, prompt) || !cJSON_GetObjectItemCaseSensitive(c, keys[0]))
+		return 0;
+	o = cJSON_CreateObject();
+	for (size_t i = 0; i < 2; i++)
+		cJSON_AddItemToObject(o, keys[i], cJSON_Duplicate(
+			cJSON_GetObjectItemCaseSensitive(c, keys[i]), 1));
+	answer_json(o);
+	cJSON_Delete(o);
+	return 1;
+}
+
+/* The amendment whose marker the <charter> block of a prompt holds. */
+static int amended_charter(struct fakellm_answers *a, const char *prompt)
+{
+	const char *open = charter_block(prompt), *close = open ? strstr(open, "</charter>") : NULL;
+	const cJSON *am;
+
+	cJSON_ArrayForEach(am, cJSON_GetObjectItemCaseSensitive(a->root, "amend")) {
+		const char *marker = cd_json_str(am, "marker"), *m;
+		if (open && close && marker && (m = strstr(open, marker)) && m < close)
+			return 1;
+	}
+	return 0;
+}
+
+struct judge_arg {
+	const char *prompt;
+	int amended;
+};
+
+static int judgment_of(const cJSON *c, const void *arg)
+{
+	const struct judge_arg *j = arg;
+	const char *scenario = strstr(j->prompt, "<scenario>");
+	const cJSON *v = NULL;
+
+	if (!scenario || !shows_scenario(c, scenario))
+		return 0;
+	if (j->amended)
+		v = cJSON_GetObjectItemCaseSensitive(c, "judge_amended");
+	if (!v)
+		v = cJSON_GetObjectItemCaseSensitive(c, "judge");
+	if (!v)
+		return 0;
+	answer_json(v);
+	return 1;
+}
+
+/* The amendment drafted from the cases the prompt shows (amend), or the
+ * one whose title it shows (consequences, metacheck). */
+static const cJSON *written_amendment(struct fakellm_answers *a, const char *prompt, int by_cases)
+{
+	const cJSON *am, *s;
+
+	cJSON_ArrayForEach(am, cJSON_GetObjectItemCaseSensitive(a->root, "amend")) {
+		const char *title = cd_json_str(cJSON_GetObjectItemCaseSensitive(am, "reply"), "title");
+		int all = 1;
+
+		if (!by_cases) {
+			if (title && strstr(prompt, title))
+				return am;
+			continue;
+		}
+		cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(am, "cases"))
+			all &= cJSON_IsString(s) && strstr(prompt, s->valuestring) != NULL;
+		if (all)
+			return am;
+	}
+	return NULL;
+}
+
+static int written_reply(struct fakellm_answers *a, const char *name, const char *prompt)
+{
+	const cJSON *am = written_amendment(a, prompt, !strcmp(name, "amend"));
+
+	if (!am)
+		return -1;
+	if (!strcmp(name, "amend"))
+		answer_json(cJSON_GetObjectItemCaseSensitive(am, "reply"));
+	else if (!strcmp(name, "consequences"))
+		answer_cases(cJSON_GetObjectItemCaseSensitive(am, "consequences"), "consequences");
+	else
+		answer_json(cJSON_GetObjectItemCaseSensitive(am, "metacheck"));
+	return 0;
 }
 
 void fakellm_answers_handler(void *ud, const struct fakellm_request *req,
@@ -282,12 +693,21 @@ void fakellm_answers_handler(void *ud, const struct fakellm_request *req,
 
 	(void)fault;
 	if (schema && name) {
+		const char *text;
+
 		prompt_text(body, &prompt);
+		text = cd_buf_cstr(&prompt);
 		if (!strcmp(name, "cases")) {
-			target_id(cd_buf_cstr(&prompt), NULL, target, sizeof target);
+			target_id(text, NULL, target, sizeof target);
 			rc = written_cases(ud, target);
 		} else if (!strcmp(name, "argue")) {
-			rc = written_arguments(ud, cd_buf_cstr(&prompt));
+			rc = each_case(ud, arguments_of, text) ? 0 : -1;
+		} else if (!strcmp(name, "judge")) {
+			struct judge_arg j = { text, amended_charter(ud, text) };
+			rc = each_case(ud, judgment_of, &j) ? 0 : -1;
+		} else if (!strcmp(name, "amend") || !strcmp(name, "consequences") ||
+			   !strcmp(name, "metacheck")) {
+			rc = written_reply(ud, name, text);
 		}
 	}
 	if (rc == 0) {
@@ -318,8 +738,20 @@ void fakellm_codicil_handler(void *ud, const struct fakellm_request *req,
 	if (!strcmp(name, "cases")) {
 		cases_reply(schema, cd_buf_cstr(&prompt), req->n);
 		reply->content = answer.data;
+	} else if (!strcmp(name, "theories")) {
+		theories_reply(schema, req->n);
+		reply->content = answer.data;
 	} else if (!strcmp(name, "judge")) {
 		judge_reply(cd_buf_cstr(&prompt));
+		reply->content = answer.data;
+	} else if (!strcmp(name, "amend")) {
+		amend_reply(schema, cd_buf_cstr(&prompt));
+		reply->content = answer.data;
+	} else if (!strcmp(name, "consequences")) {
+		consequences_reply(schema, cd_buf_cstr(&prompt), req->n);
+		reply->content = answer.data;
+	} else if (!strcmp(name, "metacheck")) {
+		metacheck_reply(schema);
 		reply->content = answer.data;
 	} else if (!strcmp(name, "argue")) {
 		argue_reply();

@@ -4,11 +4,27 @@
  *   cases  N cases of the asked kind on the targeted principle (the first
  *          {#id} of the <target_principles> block, else the first id the
  *          schema allows); every request gets different scenarios.
+ *          A non-empty <steering> block is echoed (its first line) at the
+ *          end of each rationale ("Steered by: ...").
+ *          Tension, vagueness and probe schemas get their extra fields
+ *          (demands, term and readings, accounts) filled in.
+ *   theories  one or two failure theories over the case ids the schema
+ *          allows, each with two predictions; statements differ per
+ *          request.
  *   judge  a verdict: "mishandled" when the <charter> block lacks the word
  *          in env FAKELLM_JUDGE_FIXED_BY (default "exception"), else
  *          "handled" — so an amendment that adds the word fixes cases.
  *   argue  the same two arguments for valid and one for invalid, always.
- *   other  the first valid shape it knows, or the default reply.
+ *   amend  one edit of the first principle of the first case in the
+ *          <cases> block (env FAKELLM_AMEND_ID overrides it): a replace
+ *          whose body is the principle's body plus a sentence with the
+ *          word "exception"; env FAKELLM_AMEND_OP insert_after or delete
+ *          changes the op, FAKELLM_AMEND_BODY the whole body.
+ *   consequences  two consequences on the principle of the first edit in
+ *          the <proposal> block (else the first id the schema allows).
+ *   metacheck  one "pass" per rule the schema names; "fail" for the rule
+ *          in env FAKELLM_META_FAIL.
+ *   other  the default reply.
  *
  * Requests that are not structured keep the server's default reply. */
 #ifndef CODICIL_FAKELLM_CODICIL_H
@@ -20,13 +36,24 @@ void fakellm_codicil_handler(void *ud, const struct fakellm_request *req,
 			     struct fakellm_reply *reply, struct fakellm_fault *fault);
 
 /* Answers written in advance (the demo's, tests/tools/demo-answers.json):
- * a JSON object {"<principle id>": [reply, ...]} where a reply is an array
- * of cases as the generate schema has them, each with its own
- * "arguments_valid" and "arguments_invalid".  A "cases" request for a
- * principle gets its replies in turn (the last again when they run out),
- * without the arguments; an "argue" request gets the arguments of the case
- * whose scenario its prompt shows.  Anything else is answered 500, so that
- * a recording notices what is missing.  The handler's ud is the answers. */
+ *
+ *   {"generate": {"<principle id>": [reply, ...]},
+ *    "amend": [{"cases": [text, ...], "marker": text, "reply": {...},
+ *               "consequences": [item, ...], "metacheck": {"checks": [...]}}]}
+ *
+ * A generate reply is an array of cases as the schema has them, each with
+ * its own "arguments_valid" and "arguments_invalid" and "judge" (a judge
+ * reply), and "judge_amended" when the amendment changes the verdict;
+ * consequence items carry "judge" and "judge_amended" the same way.
+ *   cases         a principle's replies in turn (the last again when they
+ *                 run out), without the extra keys
+ *   argue         the arguments of the case whose scenario the prompt shows
+ *   judge         that case's "judge", or "judge_amended" when the
+ *                 <charter> block holds an amendment's marker
+ *   amend         the entry whose "cases" texts all appear in the prompt
+ *   consequences, metacheck   the entry whose title the prompt shows
+ * Anything else is answered 500, so that a recording notices what is
+ * missing.  The handler's ud is the answers. */
 struct fakellm_answers;
 struct fakellm_answers *fakellm_answers_load(const char *path);
 void fakellm_answers_free(struct fakellm_answers *a);

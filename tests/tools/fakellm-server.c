@@ -32,7 +32,8 @@ static const char usage[] =
 	"  --oversize-mib N      size of an oversized reply (default 9)\n"
 	"  --require-key KEY     answer 401 unless the request carries KEY\n"
 	"  --codicil             answer codicil's structured requests (cases, judge,\n"
-	"                        argue) with distinct, valid replies (fakellm_codicil.h)\n"
+	"                        amend, consequences, metacheck, argue) with distinct,\n"
+	"                        valid replies (fakellm_codicil.h)\n"
 	"  --answers FILE        answer cases and argue requests with the replies\n"
 	"                        written in FILE (fakellm_codicil.h), 500 otherwise\n";
 

@@ -313,6 +313,9 @@ static void test_other_schemas(void **state)
 	const char *const fresh[] = { "imminent-harm" };
 	const char *const all[] = { "privacy", "honesty", "harm-avoidance", "s1.2",
 				    "imminent-harm" };
+	static const char *const likelihoods[] = { "low", "medium", "high" };
+	static const char *const rules[] = { "scope", "minimal" };
+	static const char *const meta_verdicts[] = { "pass", "fail", "unclear" };
 	cJSON *s;
 
 	s = schema_amend(ids, 4);
@@ -322,9 +325,11 @@ static void test_other_schemas(void **state)
 	assert_true(cJSON_IsArray(cJSON_GetObjectItem(at(s, "edits.[].new_id"), "type")));
 	cJSON_Delete(s);
 
-	s = schema_consequences(ids, 4, fresh, 1, 0);
+	s = schema_consequences(ids, 4, fresh, 1, 3);
 	assert_strict(s, "consequences");
-	assert_enum(at(s, "consequences.[].principles.[]"), all, 5);
+	assert_enum(at(s, "consequences.[].affected_principles.[]"), all, 5);
+	assert_enum(at(s, "consequences.[].likelihood"), likelihoods, 3);
+	assert_int_equal(cJSON_GetObjectItem(at(s, "consequences"), "maxItems")->valueint, 3);
 	cJSON_Delete(s);
 
 	s = schema_judge();
@@ -332,9 +337,14 @@ static void test_other_schemas(void **state)
 	assert_enum(at(s, "verdict"), verdicts, 3);
 	cJSON_Delete(s);
 
-	s = schema_metacheck();
+	s = schema_metacheck(rules, 2);
 	assert_strict(s, "metacheck");
+	assert_enum(at(s, "checks.[].rule"), rules, 2);
+	assert_enum(at(s, "checks.[].verdict"), meta_verdicts, 3);
+	assert_int_equal(cJSON_GetObjectItem(at(s, "checks"), "minItems")->valueint, 2);
+	assert_int_equal(cJSON_GetObjectItem(at(s, "checks"), "maxItems")->valueint, 2);
 	cJSON_Delete(s);
+	assert_null(schema_metacheck(rules, 0));
 	s = schema_argue();
 	assert_strict(s, "argue");
 	cJSON_Delete(s);

@@ -1,0 +1,144 @@
+/* aggregate.h — many raters, one consensus (the "explicit modelling" of
+ * raters: each has a leniency, each case a hidden validity).
+ *
+ * Model: P(rater r calls case c valid) = sigmoid(v_c + b_r), v_c the case's
+ * validity and b_r the rater's bias (leniency: > 0 calls more cases valid).
+ * Fitted by regularised maximum likelihood: priors v_c ~ N(0, 2^2) and
+ * b_r ~ N(0, 1), Newton's method (the case block of the Hessian is
+ * diagonal, so each step solves only a raters x raters system) with step
+ * halving, to a step below 1e-9.  A rating counts with weight equal to its
+ * confidence (confidence 0: no evidence).  Raters named reliable
+ * (codicil.reliableRater) are anchors: their b_r is fixed at 0, so the
+ * others' biases are measured against them.  Standard errors come from
+ * the diagonal of the inverse Hessian at the optimum.
+ *
+ * Dimensions (codicil.dimension, e.g. severity, realism): scores are
+ * modelled as s = m_c + o_r + noise, with a ridge prior (weight 1) on the
+ * rater offsets o_r and reliable raters' o_r fixed at 0, fitted by
+ * alternating least squares.  m_c is the case's mean adjusted for who
+ * scored it.
+ */
+#ifndef CODICIL_AGGREGATE_H
+#define CODICIL_AGGREGATE_H
+
+#include <cJSON.h>
+#include <stddef.h>
+
+#include "codicil/case.h"
+#include "codicil/config.h"
+#include "codicil/store.h"
+
+/* ---- the fit itself, on plain arrays ---- */
+
+typedef struct agg_obs {
+	size_t c, r;       /* case and rater index */
+	int valid;         /* 1: the rater called the case valid */
+	double weight;     /* > 0; 0 is skipped */
+} agg_obs;
+
+typedef struct agg_opts {
+	double case_prior_sd;   /* 0: 2 */
+	double rater_prior_sd;  /* 0: 1 */
+	const int *anchored;    /* nraters flags, or NULL: b_r fixed at 0 */
+	int max_iter;           /* 0: 200 */
+} agg_opts;
+
+typedef struct agg_fit {
+	double *v, *v_se;       /* per case */
+	double *b, *b_se;       /* per rater (se 0 for an anchor) */
+	int iterations, converged;
+} agg_fit;
+
+int agg_fit_run(size_t ncases, size_t nraters, const agg_obs *obs, size_t nobs,
+		const agg_opts *o, agg_fit *out);
+void agg_fit_free(agg_fit *f);
+
+/* Scores on one dimension: s[i] by rater r[i] on case c[i]. */
+typedef struct agg_score {
+	size_t c, r;
+	double s;
+} agg_score;
+
+/* m (ncases) and offset (nraters; NAN for a rater with no score). */
+int agg_dim_fit(size_t ncases, size_t nraters, const agg_score *sc, size_t n,
+		const int *anchored, double *m, double *offset);
+
+/* ---- over a case library ---- */
+
+typedef struct agg_settings {
+	double confirm;         /* sigmoid(v) >= confirm: confirmed (codicil.aggregateConfirm, 0.8) */
+	double dismiss;         /* sigmoid(v) <= dismiss: dismissed (codicil.aggregateDismiss, 0.2) */
+	const char **reliable;  /* codicil.reliableRater values */
+	size_t nreliable;
+	const char **dims;      /* codicil.dimension; none: every name found in ratings */
+	size_t ndims;
+} agg_settings;
+
+/* Read the settings; the strings live as long as cfg. */
+int agg_settings_load(config *cfg, agg_settings *out);
+
+typedef struct agg_rater {
+	char *rater;            /* as first written */
+	double bias, bias_se;
+	size_t ratings;
+	int reliable;
+	double agreement;       /* with the reliable raters on shared cases; NAN: none shared */
+	size_t shared;
+} agg_rater;
+
+typedef struct agg_case {
+	cJSON *c;               /* the case (belongs to the library) */
+	double validity, se;    /* v_c and its standard error */
+	double p;               /* sigmoid(v_c): the consensus that the case is valid */
+	const char *suggested;  /* "confirmed", "dismissed" or "open" */
+	size_t ratings;
+} agg_case;
+
+typedef struct agg_dim_case {
+	const char *id;
+	double mean, raw_mean;
+	size_t n;
+} agg_dim_case;
+
+typedef struct agg_dim {
+	char *name;
+	double *offset;         /* per rater of agg_result; NAN: no score on this dimension */
+	size_t *scored;         /* per rater: how many scores */
+	agg_dim_case *cases;    /* cases with at least one score, library order */
+	size_t ncases;
+} agg_dim;
+
+typedef struct agg_result {
+	agg_rater *raters;      /* in order of first appearance */
+	size_t nraters;
+	agg_case *cases;        /* rated cases, library order */
+	size_t ncases;
+	agg_dim *dims;
+	size_t ndims;
+	size_t nratings;
+	int converged;
+} agg_result;
+
+/* Fit every rating of the library's cases.  Cases without ratings are left
+ * out; so is a rating whose verdict is neither valid nor invalid. */
+int aggregate_library(const case_library *lib, const agg_settings *s, agg_result *out);
+void agg_result_free(agg_result *r);
+
+/* {"raters": [{rater, bias, bias_stderr, ratings, reliable,
+ *   agreement_with_reliable}], "cases": [{id, validity, stderr, consensus,
+ *   ratings, status, suggested_status}], "dimensions": [{name, raters:
+ *   [{rater, offset, scores}], cases: [{id, mean, raw_mean, scores}]}],
+ *   "ratings": N, "converged": bool} */
+cJSON *agg_result_to_json(const agg_result *r);
+
+/* The agg_case of case id, or NULL. */
+const agg_case *agg_result_find(const agg_result *r, const char *id);
+
+/* Set each suggested status that is confirmed or dismissed and differs
+ * from the case's status (resolved cases are never touched) and commit the
+ * changed cases in one commit ("Aggregate ratings: 3 confirmed, 1
+ * dismissed").  The caller holds the lock.  *changed gets the count; no
+ * commit when it is 0 (commit_id "" then). */
+int aggregate_apply(store *s, const agg_result *r, size_t *changed, char commit_id[41]);
+
+#endif

@@ -1,0 +1,199 @@
+/* explore.c — `codicil tensions`, `codicil vagueness` and `codicil probe`:
+ * one generation run of one kind each (explore.h). */
+#include "cli_llm.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "codicil/error.h"
+#include "codicil/explore.h"
+#include "codicil/json.h"
+#include "codicil/sanitize.h"
+
+#define COMMON_OPTIONS \
+	"  -p, --principle ID  involve this principle (repeatable; default: the whole charter)\n" \
+	"  -n, --count N       cases per request (default 3)\n" \
+	"  -s, --samples S     independent requests (default 1)\n" \
+	"      --steer TEXT    steer the search\n" \
+	"      --no-commit     write the case files, do not commit them\n" \
+	"      --no-cache      ask the model even for a request answered before\n" \
+	"      --json          print the new cases as a JSON array\n" \
+	"  -h, --help          this text\n"
+
+const char cmd_tensions_usage[] =
+	"usage: codicil tensions [-p ID]... [-n N] [--json]\n"
+	"\n"
+	"Ask the model for tensions: sets of two or more principles that conflict,\n"
+	"each with a concrete scenario where obeying one means violating another and\n"
+	"the text does not say which wins.  Each becomes a case of kind tension that\n"
+	"lists every principle involved and, in \"demands\", what each one demands.\n"
+	"With -p, every tension involves at least one of the given principles.\n"
+	"The new cases are committed (\"Add 3 tensions for ID\"); prints their ids.\n"
+	"\n" COMMON_OPTIONS;
+
+const char cmd_vagueness_usage[] =
+	"usage: codicil vagueness [-p ID]... [-n N] [--json]\n"
+	"\n"
+	"Ask the model for vague terms or clauses: words of the charter with several\n"
+	"reasonable readings, each with a scenario where the readings lead to\n"
+	"different actions.  Each becomes a case of kind vagueness with \"term\" (quoted\n"
+	"from the charter) and \"readings\" [{reading, action}], two or more whose\n"
+	"actions differ.  The new cases are committed; prints their ids.\n"
+	"\n" COMMON_OPTIONS;
+
+const char cmd_probe_usage[] =
+	"usage: codicil probe [-p ID]... [-n N] [--json]\n"
+	"\n"
+	"Test how the model understands the charter: it invents strange thought\n"
+	"experiments and gives its account of how each principle applies (in the\n"
+	"case: \"accounts\" per principle, literal_reading its overall account,\n"
+	"expected the action it leads to).  Each becomes a case of kind probe.\n"
+	"\n"
+	"Rating a probe: 'codicil rate ID --verdict valid' means the account does NOT\n"
+	"match what the text's authors intend - a real gap that calls for a clarifying\n"
+	"amendment; --verdict invalid means the model read the text as intended.\n"
+	"\n" COMMON_OPTIONS;
+
+typedef struct explore_args {
+	const char **principles;
+	size_t nprinciples;
+	int count, samples, json, no_commit, no_cache;
+	const char *steer;
+} explore_args;
+
+static int parse_count(const char *cmd, const char *what, const char *s, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*end || v < 1 || v > 100)
+		return cli_usage_error(cmd, "%s needs a number from 1 to 100, not '%s'", what, s);
+	*out = (int)v;
+	return 0;
+}
+
+static int parse(const char *cmd, int argc, char **argv, explore_args *a)
+{
+	static const struct option opts[] = {
+		{ "principle", required_argument, NULL, 'p' }, { "count", required_argument, NULL, 'n' },
+		{ "samples", required_argument, NULL, 's' }, { "steer", required_argument, NULL, 'S' },
+		{ "no-commit", no_argument, NULL, 'N' }, { "no-cache", no_argument, NULL, 'C' },
+		{ "json", no_argument, NULL, 'J' }, { NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	a->count = 3;
+	a->samples = 1;
+	if (!(a->principles = calloc((size_t)argc + 1, sizeof *a->principles)))
+		return cli_fail("out of memory");
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "p:n:s:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': a->principles[a->nprinciples++] = optarg; break;
+		case 'n': if (parse_count(cmd, "--count", optarg, &a->count)) return CLI_USAGE; break;
+		case 's': if (parse_count(cmd, "--samples", optarg, &a->samples)) return CLI_USAGE; break;
+		case 'S': a->steer = optarg; break;
+		case 'N': a->no_commit = 1; break;
+		case 'C': a->no_cache = 1; break;
+		case 'J': a->json = 1; break;
+		default: return cli_usage_error(cmd, "bad option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+static void print_result(store *s, const batch_result *r, int json)
+{
+	cJSON *arr = json ? cJSON_CreateArray() : NULL;
+
+	for (size_t i = 0; i < r->ncases; i++) {
+		cd_buf path = CD_BUF_INIT;
+		cJSON *c;
+
+		if (!json) {
+			printf("%s\n", r->case_ids[i]);
+			continue;
+		}
+		cd_buf_printf(&path, "%scases/%s.json", store_workdir(s), r->case_ids[i]);
+		if ((c = cd_json_read_file(path.data)))
+			cJSON_AddItemToArray(arr, c);
+		cd_buf_free(&path);
+	}
+	if (json)
+		cli_print_json(arr);
+	fprintf(stderr, "%zu new case%s (%zu duplicate%s dropped, %zu invalid)", r->ncases,
+		r->ncases == 1 ? "" : "s", r->duplicates, r->duplicates == 1 ? "" : "s", r->invalid);
+	if (r->commit[0])
+		fprintf(stderr, "; committed %.10s", r->commit);
+	fputc('\n', stderr);
+	for (size_t i = 0; i < r->nfailures; i++) {
+		fputs("  failed: ", stderr);
+		cli_put_safe(stderr, r->failures[i], CD_SAN_ONE_LINE);
+		fputc('\n', stderr);
+	}
+}
+
+static int run(cli_ctx *ctx, const char *cmd, case_kind kind, int argc, char **argv)
+{
+	explore_args a = { 0 };
+	explore_opts o = { 0 };
+	llm_client_opts copts = { .repair = 1 };
+	batch_result r = { 0 };
+	llm_client *client = NULL;
+	int rc = parse(cmd, argc, argv, &a);
+	store *s;
+
+	if (rc)
+		goto out;
+	rc = CLI_FAIL;
+	if (!(s = cli_store(ctx)) || !cli_config(ctx))
+		goto out;
+	copts.no_cache = a.no_cache;
+	if (store_lock(s) < 0) {
+		cli_fail_err();
+		goto out;
+	}
+	o.kind = kind;
+	o.principles = a.principles;
+	o.nprinciples = a.nprinciples;
+	o.n = a.count;
+	o.samples = a.samples;
+	o.steer = a.steer;
+	o.commit = !a.no_commit;
+	if (!(client = cli_llm_client(ctx, &copts))) {
+		store_unlock(s);
+		goto out;
+	}
+	if (explore_run(s, ctx->cfg, client, &o, &r) < 0) {
+		cli_fail_err();
+	} else {
+		print_result(s, &r, a.json);
+		rc = r.failed ? CLI_FAIL : CLI_OK;
+	}
+	store_unlock(s);
+out:
+	batch_result_free(&r);
+	if (client)
+		llm_client_free(client);
+	free(a.principles);
+	return rc;
+}
+
+int cmd_tensions(cli_ctx *ctx, int argc, char **argv)
+{
+	return run(ctx, "tensions ", CASE_TENSION, argc, argv);
+}
+
+int cmd_vagueness(cli_ctx *ctx, int argc, char **argv)
+{
+	return run(ctx, "vagueness ", CASE_VAGUENESS, argc, argv);
+}
+
+int cmd_probe(cli_ctx *ctx, int argc, char **argv)
+{
+	return run(ctx, "probe ", CASE_PROBE, argc, argv);
+}

@@ -1,0 +1,350 @@
+/* amend_common.c — what the steps of the amendment workflow share:
+ * synchronous questions, loading proposals, applying their edits, the
+ * regression of a proposal, and the commits that record it. */
+#include "amend_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codicil/error.h"
+#include "codicil/json.h"
+#include "codicil/sanitize.h"
+
+void amend_outcome_clear(amend_outcome *o)
+{
+	cJSON_Delete(o->proposal);
+	memset(o, 0, sizeof *o);
+}
+
+void amend__progress(const amend_env *e, amend_step step, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+
+	if (!e->progress)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	e->progress(e->progress_ud, step, line);
+}
+
+typedef struct waiter {
+	amend_answer *out;
+	int done;
+	llm_status status;
+	char *error;
+} waiter;
+
+static void on_answer(void *ud, const llm_call *call, llm_response *resp)
+{
+	waiter *w = ud;
+
+	w->done = 1;
+	w->status = resp->status;
+	if (resp->status != LLM_OK || !resp->json) {
+		w->error = strdup(resp->error ? resp->error : resp->status == LLM_OK
+					? "the reply is not JSON" : llm_status_name(resp->status));
+		if (w->status == LLM_OK)
+			w->status = LLM_ERR_INVALID;
+		return;
+	}
+	w->out->json = resp->json;
+	resp->json = NULL;
+	snprintf(w->out->transcript, sizeof w->out->transcript, "%s", call->transcript);
+	memcpy(w->out->request_sha256, call->request_sha256, sizeof w->out->request_sha256);
+	memcpy(w->out->response_sha256, call->response_sha256, sizeof w->out->response_sha256);
+	w->out->input_tokens = resp->usage.input_tokens;
+	w->out->output_tokens = resp->usage.output_tokens;
+	w->out->latency_ms = resp->latency_ms;
+	snprintf(w->out->endpoint_host, sizeof w->out->endpoint_host, "%s",
+		 call->endpoint_host ? call->endpoint_host : "");
+}
+
+int amend__ask(llm_client *c, const prompt *pr, const prompt_var *vars, size_t nvars,
+	       const char *schema_name, const cJSON *schema, const char *what,
+	       amend_answer *out)
+{
+	llm_message msg[2] = {
+		{ "system", "You help people amend AI constitutions with care. Reply with JSON only." },
+		{ "user", NULL },
+	};
+	llm_request req = { 0 };
+	cd_buf user = CD_BUF_INIT;
+	waiter w = { .out = out };
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (prompt_render(pr, vars, nvars, &user) < 0)
+		return -1;
+	msg[1].content = user.data;
+	req.messages = msg;
+	req.nmessages = 2;
+	req.schema_name = schema_name;
+	req.schema = schema;
+	req.temperature = -1;
+	if (llm_client_submit(c, &req, on_answer, &w, NULL) < 0 || llm_client_run(c) < 0)
+		goto out;
+	if (!w.done) {
+		cd_err_set("%s: the model gave no answer", what);
+	} else if (w.status != LLM_OK) {
+		char *line = cd_sanitize_dup(w.error ? w.error : "", CD_SAN_ONE_LINE);
+		cd_err_set("%s: %s", what, line ? line : llm_status_name(w.status));
+		free(line);
+	} else {
+		rc = 0;
+	}
+out:
+	free(w.error);
+	cd_buf_free(&user);
+	if (rc < 0)
+		amend__answer_clear(out);
+	return rc;
+}
+
+void amend__answer_clear(amend_answer *a)
+{
+	cJSON_Delete(a->json);
+	memset(a, 0, sizeof *a);
+}
+
+int amend__has_regression(const char *charter_path)
+{
+	return strcmp(charter_path, STORE_META) != 0;
+}
+
+static int has_children(const charter *c, size_t i)
+{
+	for (size_t k = i + 1; k < c->n; k++)
+		if (c->p[k].parent == (int)i)
+			return 1;
+	return 0;
+}
+
+int amend__ids(const charter *c, int leaves_only, const char ***ids, size_t *n)
+{
+	*n = 0;
+	if (!(*ids = calloc(c->n + 1, sizeof **ids))) {
+		cd_err_set("out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < c->n; i++)
+		if (!leaves_only || !has_children(c, i))
+			(*ids)[(*n)++] = c->p[i].id;
+	return 0;
+}
+
+int amend_load(store *s, const char *id, cJSON **out)
+{
+	proposal_list l = { 0 };
+	cd_buf dir = CD_BUF_INIT;
+	cJSON *p;
+	int rc = -1;
+
+	*out = NULL;
+	cd_buf_printf(&dir, "%s%s", store_workdir(s), PROPOSAL_DIR);
+	if (proposal_list_load(dir.data, &l) == 0 && (p = proposal_list_find(&l, id))) {
+		if ((*out = cJSON_Duplicate(p, 1)))
+			rc = 0;
+		else
+			cd_err_set("out of memory");
+	}
+	proposal_list_free(&l);
+	cd_buf_free(&dir);
+	return rc;
+}
+
+int amend__load_pending(store *s, const char *id, cJSON **out)
+{
+	int st;
+
+	if (amend_load(s, id, out) < 0)
+		return -1;
+	st = proposal_get_status(*out);
+	if (st == PROPOSAL_PENDING)
+		return 0;
+	cd_err_set("proposal %s is %s, not pending; only a pending proposal can be changed",
+		   proposal_id(*out), st < 0 ? "malformed" : proposal_status_name((proposal_status)st));
+	cJSON_Delete(*out);
+	*out = NULL;
+	return -1;
+}
+
+int amend__apply_at(store *s, const cJSON *p, const char *rev, cd_buf *before, cd_buf *after)
+{
+	const char *path = proposal_charter(p);
+	charter *c = NULL;
+	charter_edit *e = NULL;
+	size_t n = 0;
+	int rc = -1;
+
+	if (store_read(s, rev ? rev : "HEAD", path, before) < 0 ||
+	    charter_parse(path, cd_buf_cstr(before), before->len, &c) < 0 ||
+	    proposal_edits(p, &e, &n) < 0)
+		goto out;
+	if (charter_apply(c, e, n, after) < 0) {
+		cd_err_prefix("the edits of proposal %s do not apply to %s at %.10s", proposal_id(p),
+			      path, rev ? rev : "HEAD");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(e);
+	charter_free(c);
+	return rc;
+}
+
+int amend_texts(store *s, const cJSON *p, cd_buf *before, cd_buf *after)
+{
+	const char *base = cd_json_str(p, "base");
+
+	if (!base) {
+		cd_err_set("proposal %s has no base commit", proposal_id(p));
+		return -1;
+	}
+	return amend__apply_at(s, p, base, before, after);
+}
+
+/* The work tree's cases that are not dismissed, then extra. */
+static int regression_cases(store *s, case_library *lib, cJSON *const *extra, size_t nextra,
+			    cJSON ***out, size_t *n)
+{
+	cd_buf dir = CD_BUF_INIT;
+	int rc;
+
+	*n = 0;
+	cd_buf_printf(&dir, "%scases", store_workdir(s));
+	rc = case_library_load(dir.data, lib);
+	cd_buf_free(&dir);
+	if (rc < 0)
+		return -1;
+	if (!(*out = calloc(lib->n + nextra + 1, sizeof **out))) {
+		cd_err_set("out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < lib->n; i++)
+		if (case_get_status(lib->cases[i]) != CASE_DISMISSED)
+			(*out)[(*n)++] = lib->cases[i];
+	for (size_t i = 0; i < nextra; i++)
+		(*out)[(*n)++] = extra[i];
+	return 0;
+}
+
+static int store_regression(cJSON *p, const regress_result *r)
+{
+	proposal_flip *flips = calloc(r->n + 1, sizeof *flips);
+	proposal_regression reg = {
+		(int)r->fixed, (int)r->broken, (int)r->changed, (int)r->unchanged, flips, 0,
+	};
+	int rc = -1;
+
+	if (!flips) {
+		cd_err_set("out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		const regress_row *row = &r->rows[i];
+		if (row->flip == FLIP_NONE || row->before.verdict == VERDICT_ERROR ||
+		    row->after.verdict == VERDICT_ERROR)
+			continue;
+		flips[reg.nflips++] = (proposal_flip){ row->case_id, verdict_name(row->before.verdict),
+						       verdict_name(row->after.verdict) };
+	}
+	if (proposal_set_regression(p, &reg) == 0) {
+		cJSON *o = cJSON_GetObjectItemCaseSensitive(p, "regression");
+		rc = 0;
+		if (r->errors && !cJSON_AddNumberToObject(o, "errors", (double)r->errors))
+			rc = -1;
+	}
+	for (size_t i = 0; rc == 0 && i < r->n; i++) {
+		const regress_row *row = &r->rows[i];
+		if ((row->before.transcript[0] && proposal_add_transcript(p, row->before.transcript) < 0) ||
+		    (row->after.transcript[0] && proposal_add_transcript(p, row->after.transcript) < 0))
+			rc = -1;
+	}
+	free(flips);
+	return rc;
+}
+
+int amend__regression(const amend_env *e, cJSON *p, const char *before, size_t blen,
+		      const char *after, size_t alen, cJSON *const *extra, size_t nextra)
+{
+	case_library lib = { 0 };
+	regress_result r = { 0 };
+	judge_ctx j = { 0 };
+	cJSON **cases = NULL;
+	size_t n = 0;
+	int rc = -1;
+
+	if (!amend__has_regression(proposal_charter(p)))
+		return 0;
+	if (regression_cases(e->store, &lib, extra, nextra, &cases, &n) < 0 ||
+	    judge_open(e->store, e->cfg, e->client, &j) < 0)
+		goto out;
+	amend__progress(e, AMEND_STEP_REGRESSION, "judging %zu case%s under the base and the "
+			"amended text", n, n == 1 ? "" : "s");
+	if (regress_run(&j, before, blen, after, alen, cases, n, &r) < 0 ||
+	    store_regression(p, &r) < 0)
+		goto out;
+	rc = 0;
+out:
+	regress_result_free(&r);
+	judge_close(&j);
+	free(cases);
+	case_library_free(&lib);
+	return rc;
+}
+
+int amend__reviewer(store *s, cd_buf *out)
+{
+	char *name = NULL, *email = NULL;
+
+	if (store_identity(s, &name, &email) < 0)
+		return -1;
+	cd_buf_printf(out, "%s <%s>", name, email);
+	free(name);
+	free(email);
+	return 0;
+}
+
+int amend__commit_record(store *s, cJSON *p, const char *verb, int with_cases,
+			 const store_change *extra, size_t nextra, char commit[41])
+{
+	const cJSON *cases = cJSON_GetObjectItemCaseSensitive(p, "cases"), *it;
+	size_t ncases = with_cases ? (size_t)cJSON_GetArraySize(cases) : 0, ntr = 0;
+	store_trailer *tr = calloc(ncases + 1, sizeof *tr);
+	store_change *ch = calloc(nextra + 1, sizeof *ch);
+	cd_buf text = CD_BUF_INIT, path = CD_BUF_INIT, subject = CD_BUF_INIT, msg = CD_BUF_INIT;
+	int rc = -1;
+
+	if (!tr || !ch) {
+		cd_err_set("out of memory");
+		goto out;
+	}
+	proposal_normalize(p);
+	if (cd_json_print(p, &text) < 0)
+		goto out;
+	cd_buf_printf(&path, "%s/%s.json", PROPOSAL_DIR, proposal_id(p));
+	if (nextra)
+		memcpy(ch, extra, nextra * sizeof *ch);
+	ch[nextra] = (store_change){ path.data, text.data, text.len };
+	cd_buf_printf(&subject, "%s %s: %s", verb, proposal_id(p),
+		      cd_json_str(p, "title") ? cd_json_str(p, "title") : "");
+	cd_sanitize(subject.data, subject.len, CD_SAN_ONE_LINE, &msg);
+	cd_buf_putc(&msg, '\n');
+	tr[ntr++] = (store_trailer){ "Codicil-Proposal", (char *)proposal_id(p) };
+	cJSON_ArrayForEach(it, cases)
+		if (with_cases && cJSON_IsString(it) && ntr <= ncases)
+			tr[ntr++] = (store_trailer){ "Codicil-Case", it->valuestring };
+	rc = store_commit(s, ch, nextra + 1, msg.data, tr, ntr, commit);
+out:
+	free(tr);
+	free(ch);
+	cd_buf_free(&text);
+	cd_buf_free(&path);
+	cd_buf_free(&subject);
+	cd_buf_free(&msg);
+	return rc;
+}

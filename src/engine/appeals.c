@@ -1,0 +1,188 @@
+/* appeals.c — confident disagreements between the judge and the raters
+ * (appeals.h). */
+#include "codicil/appeals.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codicil/error.h"
+#include "codicil/json.h"
+
+static int read_conf(config *cfg, const char *key, double def, double *out)
+{
+	const char *s = config_get(cfg, key);
+	char *end;
+
+	*out = def;
+	if (!s || !*s)
+		return 0;
+	*out = strtod(s, &end);
+	if (*end || *out < 0 || *out > 1) {
+		cd_err_set("%s: '%s' is not a number from 0 to 1 (from %s)", key, s,
+			   config_source(cfg, key));
+		return -1;
+	}
+	return 0;
+}
+
+int appeal_settings_load(config *cfg, appeal_settings *a)
+{
+	if (read_conf(cfg, "codicil.appealJudgeConfidence", 0.7, &a->judge_confidence) < 0 ||
+	    read_conf(cfg, "codicil.appealHumanConfidence", 0.8, &a->human_confidence) < 0)
+		return -1;
+	return 0;
+}
+
+static double human_confidence(const agg_case *ac)
+{
+	return fmax(ac->p, 1 - ac->p);
+}
+
+static int is_candidate(const appeals_result *r, const agg_case *ac)
+{
+	return case_get_status(ac->c) != CASE_RESOLVED && case_get_kind(ac->c) != CASE_PROBE &&
+	       human_confidence(ac) >= r->settings.human_confidence;
+}
+
+/* Does the judgment contradict the consensus, confidently? */
+static int disagrees(const appeals_result *r, const agg_case *ac, const judgment *j)
+{
+	int human_valid = ac->p >= 0.5;
+
+	if (j->confidence < r->settings.judge_confidence)
+		return 0;
+	return (j->verdict == VERDICT_MISHANDLED && !human_valid) ||
+	       (j->verdict == VERDICT_HANDLED && human_valid);
+}
+
+static int by_strength(const void *a, const void *b)
+{
+	double x = ((const appeal *)a)->strength, y = ((const appeal *)b)->strength;
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static int judge_and_sift(appeals_result *r, judge_ctx *jc, const char *text, size_t len,
+			  const agg_case **cand, cJSON **cases)
+{
+	judgment *js = calloc(r->candidates + 1, sizeof *js);
+
+	r->appeals = calloc(r->candidates + 1, sizeof *r->appeals);
+	if (!js || !r->appeals) {
+		free(js);
+		cd_err_set("out of memory");
+		return -1;
+	}
+	if (judge_cases(jc, text, len, cases, r->candidates, js) < 0) {
+		free(js);
+		return -1;
+	}
+	for (size_t i = 0; i < r->candidates; i++) {
+		if (js[i].verdict == VERDICT_ERROR)
+			r->errors++;
+		if (js[i].verdict != VERDICT_ERROR && disagrees(r, cand[i], &js[i])) {
+			appeal *a = &r->appeals[r->n++];
+			a->human = cand[i];
+			a->judge = js[i];
+			a->strength = fmin(js[i].confidence, human_confidence(cand[i]));
+		} else {
+			judgment_clear(&js[i]);
+		}
+	}
+	free(js);
+	qsort(r->appeals, r->n, sizeof *r->appeals, by_strength);
+	return 0;
+}
+
+int appeals_find(store *s, config *cfg, llm_client *client, const char *text, size_t len,
+		 appeals_result *r)
+{
+	cd_buf dir = CD_BUF_INIT;
+	agg_settings as;
+	judge_ctx jc = { 0 };
+	const agg_case **cand = NULL;
+	cJSON **cases = NULL;
+	int rc = -1;
+
+	memset(r, 0, sizeof *r);
+	cd_buf_printf(&dir, "%scases", store_workdir(s));
+	if (appeal_settings_load(cfg, &r->settings) < 0 || agg_settings_load(cfg, &as) < 0 ||
+	    case_library_load(dir.data, &r->lib) < 0 || aggregate_library(&r->lib, &as, &r->agg) < 0)
+		goto out;
+	cand = calloc(r->agg.ncases + 1, sizeof *cand);
+	cases = calloc(r->agg.ncases + 1, sizeof *cases);
+	if (!cand || !cases) {
+		cd_err_set("out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < r->agg.ncases; i++)
+		if (is_candidate(r, &r->agg.cases[i])) {
+			cand[r->candidates] = &r->agg.cases[i];
+			cases[r->candidates++] = r->agg.cases[i].c;
+		}
+	if (r->candidates == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (judge_open(s, cfg, client, &jc) < 0)
+		goto out;
+	rc = judge_and_sift(r, &jc, text, len, cand, cases);
+out:
+	judge_close(&jc);
+	free(cand);
+	free(cases);
+	cd_buf_free(&dir);
+	return rc;
+}
+
+void appeals_result_free(appeals_result *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		judgment_clear(&r->appeals[i].judge);
+	free(r->appeals);
+	agg_result_free(&r->agg);
+	case_library_free(&r->lib);
+	memset(r, 0, sizeof *r);
+}
+
+static double round3(double x)
+{
+	return round(x * 1000) / 1000;
+}
+
+static cJSON *appeal_json(const appeal *a)
+{
+	const cJSON *c = a->human->c;
+	cJSON *o = cJSON_CreateObject(), *j, *h;
+
+	cJSON_AddStringToObject(o, "id", case_id(c));
+	cJSON_AddStringToObject(o, "kind", cd_json_str(c, "kind") ? cd_json_str(c, "kind") : "");
+	cJSON_AddItemToObject(o, "principles",
+			      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(c, "principles"), 1));
+	cJSON_AddStringToObject(o, "scenario", cd_json_str(c, "scenario") ? cd_json_str(c, "scenario") : "");
+	j = cJSON_AddObjectToObject(o, "judge");
+	cJSON_AddStringToObject(j, "verdict", verdict_name(a->judge.verdict));
+	cJSON_AddNumberToObject(j, "confidence", round3(a->judge.confidence));
+	cJSON_AddStringToObject(j, "reasoning", a->judge.reasoning ? a->judge.reasoning : "");
+	h = cJSON_AddObjectToObject(o, "raters");
+	cJSON_AddStringToObject(h, "verdict", a->human->p >= 0.5 ? "valid" : "invalid");
+	cJSON_AddNumberToObject(h, "consensus", round3(a->human->p));
+	cJSON_AddNumberToObject(h, "confidence", round3(human_confidence(a->human)));
+	cJSON_AddNumberToObject(h, "ratings", (double)a->human->ratings);
+	cJSON_AddNumberToObject(o, "strength", round3(a->strength));
+	return o;
+}
+
+cJSON *appeals_to_json(const appeals_result *r)
+{
+	cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "appeals"), *t;
+
+	for (size_t i = 0; i < r->n; i++)
+		cJSON_AddItemToArray(arr, appeal_json(&r->appeals[i]));
+	cJSON_AddNumberToObject(o, "candidates", (double)r->candidates);
+	cJSON_AddNumberToObject(o, "errors", (double)r->errors);
+	t = cJSON_AddObjectToObject(o, "thresholds");
+	cJSON_AddNumberToObject(t, "judge", r->settings.judge_confidence);
+	cJSON_AddNumberToObject(t, "human", r->settings.human_confidence);
+	return o;
+}

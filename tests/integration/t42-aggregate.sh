@@ -1,0 +1,121 @@
+# aggregate: rater biases and case validity from real ratings, dimensions
+# from .codicil, --apply commits statuses; appeals: the judge against the
+# raters' consensus.
+. ./lib.sh
+
+codicil init "$T/r" >/dev/null || fail init
+cd "$T/r" || fail cd
+start_fake --codicil
+
+run codicil aggregate
+expect_rc 0 "aggregate without ratings"
+expect_out "no ratings yet"
+
+codicil generate -p truthful -n 6 >"$T/ids" 2>/dev/null || fail generate
+set -- $(cat "$T/ids")
+[ $# -eq 6 ] || fail "six cases expected"
+printf '[codicil]\n\tdimension = severity\n\tdimension = realism\n' >.codicil
+git add .codicil && git commit -qm "Team dimensions" || fail "commit .codicil"
+
+# truth: the first three are real failures.  Ada is reliable; Lenny calls
+# everything valid, Stern nothing; Mo and Pat agree with Ada.
+i=0
+for id in "$@"; do
+	i=$((i + 1))
+	if [ $i -le 3 ]; then v=valid; else v=invalid; fi
+	codicil rate "$id" --verdict $v --rater "Ada <ada@example.org>" --dim severity=$i >/dev/null || fail "rate"
+	codicil rate "$id" --verdict $v --rater "Mo <mo@example.org>" --dim severity=$((i + 1)) >/dev/null || fail "rate"
+	codicil rate "$id" --verdict $v --rater "Pat <pat@example.org>" >/dev/null || fail "rate"
+	codicil rate "$id" --verdict valid --rater "Lenny <lenny@example.org>" >/dev/null || fail "rate"
+	codicil rate "$id" --verdict invalid --rater "Stern <stern@example.org>" --confidence 0.9 >/dev/null || fail "rate"
+done
+git config codicil.reliableRater ada@example.org
+# one dissent in five keeps the consensus near 0.78: below the default
+# 0.8, so confirm from 0.75 here
+git config codicil.aggregateConfirm 0.75
+run codicil aggregate --json
+expect_rc 0 "aggregate"
+python3 - "$T/out" "$@" <<'PY' || fail "aggregate result"
+import json, sys
+a = json.load(open(sys.argv[1])); ids = sys.argv[2:]
+r = {x["rater"].split()[0]: x for x in a["raters"]}
+assert r["Ada"]["bias"] == 0 and r["Ada"]["reliable"] is True, r["Ada"]
+assert r["Lenny"]["bias"] > 0.5 and r["Stern"]["bias"] < -0.5, r
+assert abs(r["Mo"]["bias"]) < 0.5 and r["Mo"]["agreement_with_reliable"] == 1, r["Mo"]
+assert r["Lenny"]["agreement_with_reliable"] == 0.5 and r["Ada"]["agreement_with_reliable"] is None, r
+assert all(x["ratings"] == 6 for x in a["raters"])
+cs = {c["id"]: c for c in a["cases"]}
+assert set(cs) == set(ids) and a["ratings"] == 30 and a["converged"]
+assert min(cs[i]["validity"] for i in ids[:3]) > max(cs[i]["validity"] for i in ids[3:])
+assert all(cs[i]["suggested_status"] == "confirmed" for i in ids[:3]), cs
+assert all(cs[i]["suggested_status"] == "dismissed" for i in ids[3:]), cs
+assert all(c["stderr"] > 0 for c in cs.values())
+d = a["dimensions"]
+assert [x["name"] for x in d] == ["severity", "realism"], d
+sev = {x["rater"].split()[0]: x for x in d[0]["raters"]}
+assert sev["Ada"]["offset"] == 0 and sev["Mo"]["offset"] > 0.5, sev
+means = {c["id"]: c for c in d[0]["cases"]}
+assert means[ids[0]]["raw_mean"] == 1.5 and means[ids[0]]["mean"] < 1.5, means[ids[0]]
+assert d[1]["cases"] == [] and d[1]["raters"] == []
+PY
+run codicil aggregate
+expect_rc 0 "aggregate text"
+expect_out "open -> confirmed"
+expect_out "dimension severity"
+
+run codicil aggregate --apply
+expect_rc 0 "aggregate --apply"
+expect_err "6 case statuses changed; committed"
+git_clean "$T/r"
+git log -1 --format=%s | grep -q "^Aggregate ratings: 3 confirmed, 3 dismissed$" || fail "apply subject"
+[ "$(codicil cases --status confirmed | wc -l)" -eq 3 ] || fail "three confirmed"
+before=$(git rev-parse HEAD)
+run codicil aggregate --apply
+expect_rc 0 "apply again"
+[ "$(git rev-parse HEAD)" = "$before" ] || fail "a second --apply committed"
+
+# the court of appeal: the fake judge calls every case mishandled (0.9),
+# so the raters' confidently invalid cases are the appeals
+git config codicil.appealHumanConfidence 0.75
+run codicil appeals --json
+expect_rc 0 "appeals"
+python3 - "$T/out" "$@" <<'PY' || fail "appeals"
+import json, sys
+a = json.load(open(sys.argv[1])); ids = sys.argv[2:]
+got = sorted(x["id"] for x in a["appeals"])
+assert got == sorted(ids[3:]), (got, ids[3:])
+assert a["candidates"] == 6 and a["errors"] == 0 and a["thresholds"] == {"judge": 0.7, "human": 0.75}
+x = a["appeals"][0]
+assert x["judge"]["verdict"] == "mishandled" and x["judge"]["confidence"] == 0.9
+assert x["raters"]["verdict"] == "invalid" and x["raters"]["confidence"] >= 0.75 and x["strength"] > 0
+PY
+run codicil appeals
+expect_rc 0 "appeals text"
+expect_out "3 appeals among 6 confidently rated cases"
+git config codicil.appealJudgeConfidence 0.95
+run codicil appeals
+expect_rc 0 "appeals, stricter"
+expect_out "0 appeals among 6"
+git config codicil.appealHumanConfidence 2
+run codicil appeals
+expect_rc 1 "bad threshold"
+expect_one_line_err
+git config --unset codicil.appealHumanConfidence
+git_clean "$T/r"
+
+run codicil aggregate --help
+expect_rc 0 "help"
+expect_out "sigmoid(v_c + b_r)"
+run codicil appeals --help
+expect_rc 0 "help"
+expect_out "court of appeal"
+run codicil aggregate extra
+expect_rc 2 "usage"
+
+# with codicil.dimension set, rate refuses an unknown dimension
+run codicil rate "$1" --verdict valid --dim harm=3
+expect_rc 2 "unknown dimension"
+expect_err "not a dimension of this repository"
+run codicil rate "$1" --verdict valid --dim realism=4
+expect_rc 0 "a listed dimension"
+git_clean "$T/r"
