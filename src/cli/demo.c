@@ -25,8 +25,10 @@ const char cmd_demo_usage[] =
 	"The offline demo.  Creates a constitution repository in DIR (default\n"
 	"./" DEMO_DIR ") from the assistant template and opens the workbench on it,\n"
 	"answering from recorded model answers that ship with codicil (the replay\n"
-	"provider): no network, no API key.  Select one of the principles " DEMO_PRINCIPLES "\n"
-	"and press g for counterexamples, then r on a case to rate it.\n"
+	"provider): no network, no API key.  Select one of the principles\n"
+	DEMO_PRINCIPLES " and press g for counterexamples, then r\n"
+	"on a case to rate it; mark the three crisis cases with Space and press a to\n"
+	"draft an amendment (then: codicil review, codicil accept).\n"
 	"\n"
 	"DIR must be new or empty, or a demo repository made earlier (it is then\n"
 	"opened again).  Without a terminal the repository is set up and the\n"
@@ -93,9 +95,9 @@ int cmd_demo(cli_ctx *ctx, int argc, char **argv)
 {
 	const char *dir = ctx->dir ? ctx->dir : DEMO_DIR;
 	cd_buf cassette = CD_BUF_INIT;
-	tui_opts o = { .welcome = "Demo with recorded answers (no network, no key). "
-				  "Select " DEMO_PRINCIPLES " and press g; then r rates a case. "
-				  "? shows the keys" };
+	tui_opts o = { .welcome = "Demo with recorded answers (no network, no key). Press g on "
+				  DEMO_PRINCIPLES "; r rates a case; Space marks the three crisis "
+				  "cases and a drafts an amendment from them. ? shows the keys" };
 	int made, rc = CLI_FAIL;
 
 	if (argc > 2 || (argc == 2 && argv[1][0] == '-'))

@@ -51,6 +51,17 @@ struct cases {
 	rate_flow rate;
 };
 
+/* 1 for a case that a running generation brought (not committed yet). */
+int cases_is_pending(struct cases *cs, const cJSON *c);
+/* The string at key, or def. */
+const char *cases_str(const cJSON *o, const char *key, const char *def);
+
+/* cases_amend.c: draft an amendment from the marked or selected cases */
+void cases_amend(tui_app *app, struct cases *cs);
+
+/* cases_text.c: the text pane for case c */
+void cases_fill_text(tui_app *app, struct cases *cs, const cJSON *c);
+
 /* The selected case, or NULL. */
 const cJSON *cases_selected(struct cases *cs);
 /* Bring the view in step with the library and the arriving cases. */

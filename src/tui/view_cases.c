@@ -24,7 +24,7 @@ const cJSON *cases_selected(struct cases *cs)
 	return cs->list.n ? cs->rows[cs->list.sel] : NULL;
 }
 
-static int is_pending(struct cases *cs, const cJSON *c)
+int cases_is_pending(struct cases *cs, const cJSON *c)
 {
 	for (size_t i = cs->nlib; i < cs->nall; i++)
 		if (cs->all[i] == c)
@@ -135,7 +135,7 @@ int cases_sync(tui_app *app, struct cases *cs)
 	if (refilter(cs) < 0)
 		return -1;
 	for (size_t i = 0; cs->follow && i < cs->list.n; i++)
-		if (is_pending(cs, cs->rows[i])) {
+		if (cases_is_pending(cs, cs->rows[i])) {
 			cs->list.sel = i;
 			cs->follow = 0;
 		}
@@ -199,114 +199,6 @@ static void cases_close(tui_view *v)
 	free(cs);
 }
 
-/* ---- the text pane ---- */
-
-static void add_section(tui_pager *t, const char *title, const char *body)
-{
-	tui_pager_add(t, "", 0, ST_NORMAL);
-	tui_pager_add(t, title, strlen(title), ST_TITLE);
-	if (body && *body)
-		tui_pager_add(t, body, strlen(body), ST_NORMAL);
-	else
-		tui_pager_add(t, "-", 1, ST_DIM);
-}
-
-static void add_principles(cd_buf *b, const cJSON *c)
-{
-	const cJSON *p;
-	const char *sep = "";
-
-	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "principles")) {
-		cd_buf_printf(b, "%s%s", sep, cJSON_IsString(p) ? p->valuestring : "?");
-		sep = ", ";
-	}
-}
-
-static void add_ratings(tui_pager *t, const cJSON *c)
-{
-	const cJSON *r, *arr = cJSON_GetObjectItemCaseSensitive(c, "ratings");
-
-	tui_pager_add(t, "", 0, ST_NORMAL);
-	tui_pager_addf(t, ST_TITLE, "Ratings (%d)", cJSON_GetArraySize(arr));
-	if (!cJSON_GetArraySize(arr))
-		tui_pager_add(t, "none yet: r rates the case", 26, ST_DIM);
-	cJSON_ArrayForEach(r, arr) {
-		const char *quick = cd_json_str(r, "quick_verdict"), *note = cd_json_str(r, "note");
-		cd_buf line = CD_BUF_INIT;
-
-		cd_buf_printf(&line, "%s, confidence %.1f", cd_json_str(r, "verdict") ? cd_json_str(r, "verdict") : "?",
-			      cd_json_num(r, "confidence", 0));
-		if (quick)
-			cd_buf_printf(&line, " (first impression: %s)", quick);
-		cd_buf_printf(&line, " by %s at %s", cd_json_str(r, "rater") ? cd_json_str(r, "rater") : "?",
-			      cd_json_str(r, "at") ? cd_json_str(r, "at") : "?");
-		if (note)
-			cd_buf_printf(&line, "\n  %s", note);
-		tui_pager_add(t, line.data, line.len, ST_NORMAL);
-		cd_buf_free(&line);
-	}
-}
-
-static const char *str_or(const cJSON *o, const char *key, const char *def)
-{
-	const char *s = cd_json_str(o, key);
-	return s ? s : def;
-}
-
-static void add_provenance(tui_pager *t, const cJSON *c)
-{
-	const cJSON *p = cJSON_GetObjectItemCaseSensitive(c, "provenance");
-	const cJSON *pr = cJSON_GetObjectItemCaseSensitive(p, "prompt");
-	const cJSON *usage = cJSON_GetObjectItemCaseSensitive(p, "usage");
-
-	tui_pager_add(t, "", 0, ST_NORMAL);
-	tui_pager_add(t, "Provenance", 10, ST_TITLE);
-	if (!cd_json_str(p, "model")) {
-		tui_pager_add(t, "written by hand", 15, ST_META);
-	} else {
-		tui_pager_addf(t, ST_META, "model %s/%s at %s", str_or(p, "provider", "?"),
-			       str_or(p, "model", "?"), str_or(p, "endpoint_host", "?"));
-		tui_pager_addf(t, ST_META, "prompt %s sha256:%.12s", str_or(pr, "name", "?"),
-			       str_or(pr, "sha256", "?"));
-		tui_pager_addf(t, ST_META, "constitution %.12s", str_or(p, "constitution_commit", "?"));
-		tui_pager_addf(t, ST_META, "%.0f tokens in, %.0f out, %.0f ms",
-			       cd_json_num(usage, "input_tokens", 0),
-			       cd_json_num(usage, "output_tokens", 0), cd_json_num(p, "latency_ms", 0));
-	}
-	tui_pager_addf(t, ST_META, "created %s", str_or(p, "created", "?"));
-}
-
-static void fill_text(tui_app *app, struct cases *cs, const cJSON *c)
-{
-	tui_pager *t = &cs->text;
-	cd_buf head = CD_BUF_INIT;
-	int kind = case_get_kind(c);
-
-	tui_pager_clear(t);
-	cs->text_for = c;
-	cs->text_stale = 0;
-	if (cs->rate.step != RATE_NONE && case_id(c) && !strcmp(case_id(c), cs->rate.id))
-		rate_panel(app, cs, t);
-	cd_buf_printf(&head, "%s on ", kind >= 0 ? case_kind_name(kind) : "case");
-	add_principles(&head, c);
-	cd_buf_printf(&head, ", severity %d", (int)cd_json_num(c, "severity", 0));
-	tui_pager_add(t, head.data, head.len, ST_TITLE);
-	cd_buf_reset(&head);
-	cd_buf_printf(&head, "%s  %s", str_or(c, "id", "?"),
-		      is_pending(cs, c) ? "new: committed when the generation ends"
-					: str_or(c, "status", "?"));
-	if (cd_json_str(c, "resolved_by"))
-		cd_buf_printf(&head, " by %s", cd_json_str(c, "resolved_by"));
-	tui_pager_add(t, head.data, head.len, ST_META);
-	add_section(t, "Scenario", cd_json_str(c, "scenario"));
-	add_section(t, "What the text demands (literal reading)", cd_json_str(c, "literal_reading"));
-	add_section(t, "A good outcome (expected)", cd_json_str(c, "expected"));
-	add_section(t, "Why the literal reading is wrong", cd_json_str(c, "rationale"));
-	add_ratings(t, c);
-	add_provenance(t, c);
-	cd_buf_free(&head);
-}
-
 /* ---- drawing ---- */
 
 static void filter_line(struct cases *cs, cd_buf *b)
@@ -333,9 +225,9 @@ static void row_text(struct cases *cs, const cJSON *c, cd_buf *b)
 	snprintf(principle, sizeof principle, "%s%s", cJSON_IsString(first) ? first->valuestring : "?",
 		 nps > 1 ? "+" : "");
 	cd_buf_printf(b, "%c %-9s %-9s %d %-16.16s ", is_marked(cs, case_id(c)) ? '*' : ' ',
-		      is_pending(cs, c) ? "new" : str_or(c, "status", "?"),
+		      cases_is_pending(cs, c) ? "new" : cases_str(c, "status", "?"),
 		      kind >= 0 ? kind_short[kind] : "?", (int)cd_json_num(c, "severity", 0), principle);
-	cd_sanitize(str_or(c, "scenario", ""), strlen(str_or(c, "scenario", "")), CD_SAN_ONE_LINE, b);
+	cd_sanitize(cases_str(c, "scenario", ""), strlen(cases_str(c, "scenario", "")), CD_SAN_ONE_LINE, b);
 }
 
 static void draw_list(tui_app *app, struct cases *cs, tui_rect r)
@@ -361,7 +253,7 @@ static void draw_list(tui_app *app, struct cases *cs, tui_rect r)
 		cd_buf_reset(&line);
 		row_text(cs, cs->rows[i], &line);
 		attrset(i == cs->list.sel ? tui_style(cs->focus_text ? ST_SELECT_DIM : ST_SELECT)
-					  : is_pending(cs, cs->rows[i]) ? tui_style(ST_ADD) : A_NORMAL);
+					  : cases_is_pending(cs, cs->rows[i]) ? tui_style(ST_ADD) : A_NORMAL);
 		if (i == cs->list.sel)
 			tui_fill(r.y + y, r.x, r.w);
 		tui_put(r.y + y, r.x, line.data, line.len, r.w);
@@ -390,7 +282,7 @@ static void cases_draw(tui_app *app, tui_view *v, tui_rect r)
 		tui_error(app, "%s", cd_err_msg());
 	sel = cases_selected(cs);
 	if (sel && (sel != cs->text_for || cs->text_stale))
-		fill_text(app, cs, sel);
+		cases_fill_text(app, cs, sel);
 	if (r.w >= SIDE_BY_SIDE_COLS) {
 		cs->layout = CL_SIDE;
 		list.w = r.w * 11 / 20;
@@ -469,17 +361,6 @@ static void generate(tui_app *app, struct cases *cs)
 		tui_message(app, "Select a principle in the Principles view (1) and press g there");
 }
 
-static void amend(tui_app *app, struct cases *cs)
-{
-	size_t n = cs->nmarked ? cs->nmarked : cases_selected(cs) != NULL;
-
-	if (!n)
-		tui_message(app, "Select or mark (Space) the cases an amendment should answer");
-	else
-		tui_message(app, "amend: drafting amendments is not available yet in this version "
-			    "of codicil (%zu case%s chosen)", n, n == 1 ? "" : "s");
-}
-
 static int filter_action(struct cases *cs, enum tui_action a)
 {
 	switch (a) {
@@ -528,7 +409,7 @@ static int cases_action(tui_app *app, tui_view *v, enum tui_action a)
 			rate_start(app, cs);
 		return 1;
 	case ACT_GENERATE: generate(app, cs); return 1;
-	case ACT_AMEND: amend(app, cs); return 1;
+	case ACT_AMEND: cases_amend(app, cs); return 1;
 	case ACT_VALID: case ACT_INVALID:
 		tui_message(app, "%s answers a question of the rating: press r to rate the case",
 			    tui_actions[a].name);

@@ -1,8 +1,9 @@
 # tui: the Cases view on hand-written cases — the list and the detail, the
 # filters (status, kind, severity, principle), search, marks, layouts, a
 # corrupt file reported, hostile text made inert; then rating a case with
-# the fake model's arguments, committed as `codicil rate` commits it, and a
-# rating cancelled or without arguments.
+# the fake model's arguments, committed as `codicil rate` commits it, a
+# rating cancelled or without arguments, and an amendment drafted from the
+# marked cases (a).
 . ./lib.sh
 . ../tui/lib.sh
 
@@ -37,8 +38,6 @@ Home
 Space
 Space
 :dump cases-marked
-a
-:dump cases-amend
 /
 "clear screen"
 Enter
@@ -57,8 +56,7 @@ q
 :dump cases-60x12-back
 SCRIPT
 expect_rc 0 "cases session"
-for s in list down status-open status-dismissed kind severity principle marked amend hostile \
-	text; do
+for s in list down status-open status-dismissed kind severity principle marked hostile text; do
 	expect_screen "cases-$s"
 	expect_fits "cases-$s" 80 24
 done
@@ -146,4 +144,24 @@ grep -q "^No arguments: " "$T/screens/rate-no-arguments.screen" || fail "no reas
 grep -q "v valid · i invalid · Esc cancel" "$T/screens/rate-no-arguments.screen" || fail "no choice offered"
 [ "$(git -C "$R" log -1 --format=%s)" = "Rate c-01jd3k5w9r7qz4x2m1: invalid" ] ||
 	fail "subject: $(git -C "$R" log -1 --format=%s)"
+git_clean "$R"
+
+# a drafts an amendment from the marked cases: proposal, consequences,
+# meta-check and regression in one commit; the consequences join the list
+start_fake --codicil
+tui_script "$R" <<'SCRIPT'
+2
+Home
+Space
+Space
+a
+:dump amend-done
+SCRIPT
+expect_rc 0 "amend session"
+grep -q "^Proposed p-" "$T/screens/amend-done.screen" || { cat "$T/screens/amend-done.screen" >&2; fail "no proposal"; }
+[ "$(grep -c '^  open      conseq ' "$T/screens/amend-done.screen")" = 2 ] || fail "the consequences are not listed"
+grep -q "(2 marked)" "$T/screens/amend-done.screen" && fail "the marks stayed"
+git -C "$R" log -1 --format=%s | grep -q "^Propose p-" || fail "subject: $(git -C "$R" log -1 --format=%s)"
+git -C "$R" log -1 --format="%(trailers:key=Codicil-Case,valueonly)" | grep . | sort >"$T/cases"
+printf 'c-01jd3k5w9r7qz4x2m0\nc-01jd3k5w9r7qz4x2m1\n' | diff - "$T/cases" >&2 || fail "the marked cases are not the proposal's"
 git_clean "$R"

@@ -1,8 +1,9 @@
 # codicil demo (README command 1): the repository it makes or reopens, what
 # it refuses, that it never hangs without a terminal, and the demo's whole
 # scripted path (tests/tui/demo.script) on the shipped cassette with no
-# replay miss: every generation and every argument was recorded for the
-# prompts as codicil builds them now.  When this fails after a change to a
+# replay miss: every generation, argument, amendment, consequence,
+# meta-check and judgment was recorded for the prompts as codicil builds
+# them now.  When this fails after a change to a
 # prompt, the template or the schemas, rerun tests/tools/make-demo-cassette.sh.
 . ./lib.sh
 . ../tui/lib.sh
@@ -47,19 +48,34 @@ fi
 log=$(git -C "$T/walk" log --format=%s)
 [ "$(echo "$log" | grep -c '^Add 3 counterexamples for ')" = 4 ] || fail "generations: $log"
 [ "$(echo "$log" | grep -c '^Rate c-')" = 12 ] || fail "ratings: $log"
+[ "$(echo "$log" | grep -c '^Propose p-.*: Protect people in crisis')" = 1 ] || fail "proposal: $log"
 git_clean "$T/walk"
+grep -q "^Proposed p-" "$T/screens/demo-amended.screen" || fail "no proposal message"
+python3 - "$T/walk" <<'PY' || fail "the proposal"
+import glob, json, sys
+(f,) = glob.glob(sys.argv[1] + "/proposals/*.json")
+p = json.load(open(f))
+assert p["status"] == "pending" and len(p["cases"]) == 3, p
+assert len(p["consequences"]) == 3, p["consequences"]
+assert [c["verdict"] for c in p["meta_check"]].count("pass") == 6, p["meta_check"]
+r = p["regression"]
+assert (r["fixed"], r["broken"], r["changed"], r["unchanged"]) == (3, 0, 3, 9), r
+PY
 git -C "$T/walk" log --format='%(trailers:key=Codicil-Model,valueonly)' | grep -q '^replay/cassette$' ||
 	fail "the commits do not say the answers were replayed"
 python3 - "$T/walk" <<'PY' || fail "ratings and provenance"
 import glob, json, sys
 cs = [json.load(open(f)) for f in glob.glob(sys.argv[1] + "/cases/*.json")]
-assert len(cs) == 12, len(cs)
+assert len(cs) == 15, len(cs)
 for c in cs:
+    if c["kind"] == "consequence":
+        assert c["proposal"].startswith("p-"), c
+        continue
     assert c["provenance"]["provider"] == "replay", c["provenance"]
     (r,) = c["ratings"]
     assert r["quick_verdict"] in ("valid", "invalid") and r["verdict"] in ("valid", "invalid"), r
 PY
-for s in open crisis rate-quick rate-arguments rate-confidence privacy-arguments; do
+for s in open crisis rate-quick rate-arguments rate-confidence privacy-arguments marked amended; do
 	mask_screen "demo-$s"
 	expect_screen "demo-$s"
 done

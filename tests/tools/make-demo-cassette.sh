@@ -40,13 +40,17 @@ CODICIL_BACKOFF_BASE=0.01 OPENAI_API_KEY=sk-demo-recording \
 CODICIL_TUI_SCRIPT="$ROOT/tests/tui/demo.script" CODICIL_TUI_DUMP_DIR="$T/screens" \
 	"$ROOT/build/codicil" -C "$T/demo" tui
 
-# every request of the path answered: 4 generations of 3 cases, 12 ratings
+# every request of the path answered: 4 generations of 3 cases, 12
+# arguments, an amendment with its consequences (3) and meta-check, and the
+# regression: 15 cases judged under two texts
 adds=$(git -C "$T/demo" log --format=%s | grep -c '^Add 3 counterexamples for ' || true)
 rates=$(git -C "$T/demo" log --format=%s | grep -c '^Rate c-' || true)
+props=$(git -C "$T/demo" log --format=%s | grep -c '^Propose p-' || true)
 lines=$(wc -l <"$T/new.jsonl")
-if [ "$adds" != 4 ] || [ "$rates" != 12 ] || [ "$lines" != 16 ]; then
+if [ "$adds" != 4 ] || [ "$rates" != 12 ] || [ "$props" != 1 ] || [ "$lines" != 49 ]; then
 	echo "make-demo-cassette: incomplete recording ($adds generations, $rates ratings," \
-		"$lines answers); see the written answers and the screens in $T/screens" >&2
+		"$props proposals, $lines answers); see the written answers and the screens in" \
+		"$T/screens" >&2
 	trap - EXIT
 	kill "$FAKE" 2>/dev/null
 	exit 1

@@ -15,10 +15,10 @@ tui_script() {
 }
 
 # mask_screen NAME: what changes from run to run replaced by a placeholder
-# in the dump NAME: the ids of cases codicil made (c-<id>), commit ids in
+# in the dump NAME: the ids codicil made (c-<id>, p-<id>, r-<id>), commit ids in
 # messages (committed <commit>), times (<time>)
 mask_screen() {
-	sed -i -E -e 's/\bc-[0-9a-z]{18}\b/c-<id>/g' \
+	sed -i -E -e 's/\b([cpr])-[0-9a-z]{18}\b/\1-<id>/g' \
 		-e 's/\b(committed|as) [0-9a-f]{7}\b/\1 <commit>/g' \
 		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/<time>/g' \
 		"$T/screens/$1.screen"
