@@ -52,6 +52,9 @@ int store_read_worktree(store *s, const char *path, cd_buf *out);
 int store_blob_id(store *s, const char *rev, const char *path, char out[41]);
 /* The id git would give data as a blob (git hash-object). */
 void store_hash_blob(const void *data, size_t len, char out[41]);
+/* The same for the files directly under dir in the tree of rev (NULL:
+ * HEAD; an unborn HEAD or a missing dir gives none). */
+int store_list_tree(store *s, const char *rev, const char *dir, char ***paths, size_t *n);
 /* Full commit id of a revspec. */
 int store_resolve(store *s, const char *rev, char out[41]);
 /* Paths (relative to the work tree) of the regular files directly under

@@ -29,19 +29,34 @@ int batch_remember_journal_cases(gen_ctx *g, const journal *jn)
 	return 0;
 }
 
-/* Is the case already where this run would put it? */
-static int already_there(gen_ctx *g, const char *path, int commit)
+static int cmp_path(const void *key, const void *elem)
 {
-	char blob[41];
-	cd_buf full = CD_BUF_INIT;
-	int there;
+	return strcmp(key, *(char *const *)elem);
+}
 
-	if (commit)
-		return store_blob_id(g->store, "HEAD", path, blob) == 0;
-	cd_path_join(&full, store_workdir(g->store), path);
-	there = cd_file_exists(full.data);
-	cd_buf_free(&full);
-	return there;
+/* The case files already where this run would put them: committed at HEAD,
+ * or present in the work tree. */
+typedef struct existing {
+	char **paths;
+	size_t n;
+} existing;
+
+static int existing_load(gen_ctx *g, int commit, existing *e)
+{
+	return commit ? store_list_tree(g->store, NULL, "cases", &e->paths, &e->n)
+		      : store_list_dir(g->store, "cases", &e->paths, &e->n);
+}
+
+static int existing_has(const existing *e, const char *path)
+{
+	return e->n && bsearch(path, e->paths, e->n, sizeof *e->paths, cmp_path) != NULL;
+}
+
+static void existing_free(existing *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free(e->paths[i]);
+	free(e->paths);
 }
 
 static const char *kind_plural(const char *kind, size_t n)
@@ -184,8 +199,11 @@ int batch_commit_cases(gen_ctx *g, const journal *jn, int commit, batch_result *
 	const cJSON *rec;
 	size_t n = 0, cap = 0;
 	cJSON **cases = NULL;
+	existing have = { 0 };
 	int rc = -1;
 
+	if (existing_load(g, commit, &have) < 0)
+		return -1;
 	FOR_EACH_RECORD(jn, rec) {
 		char path[64];
 		const char *id = case_id(rec);
@@ -193,7 +211,7 @@ int batch_commit_cases(gen_ctx *g, const journal *jn, int commit, batch_result *
 		if (!id)
 			continue;
 		snprintf(path, sizeof path, "cases/%s.json", id);
-		if (already_there(g, path, commit))
+		if (existing_has(&have, path))
 			continue;
 		if (n == cap) {
 			cJSON **more = realloc(cases, (cap = cap ? 2 * cap : 32) * sizeof *more);
@@ -226,5 +244,6 @@ out:
 	for (size_t i = 0; i < n; i++)
 		cJSON_Delete(cases[i]);
 	free(cases);
+	existing_free(&have);
 	return rc;
 }

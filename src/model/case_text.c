@@ -177,6 +177,43 @@ static void put_provenance(text *t, const cJSON *c)
 	put(t, "\n");
 }
 
+/* A list of {key_a, key_b} pairs as "  a: b" lines under a title: what each
+ * principle demands (tension), the readings of a vague term and the action
+ * each leads to (vagueness), the model's account per principle (probe). */
+static void put_pairs(text *t, const char *title, const cJSON *arr, const char *a,
+		      const char *b)
+{
+	const cJSON *it;
+
+	if (!cJSON_IsArray(arr) || !cJSON_GetArraySize(arr))
+		return;
+	putf(t, "\n%s\n", title);
+	cJSON_ArrayForEach(it, arr) {
+		put(t, "  ");
+		put_value(t, cd_json_str(it, a));
+		put(t, ": ");
+		put_value(t, cd_json_str(it, b));
+		put(t, "\n");
+	}
+}
+
+static void put_kind_details(text *t, const cJSON *c)
+{
+	const char *term = cd_json_str(c, "term");
+
+	put_pairs(t, "What each principle demands",
+		  cJSON_GetObjectItemCaseSensitive(c, "demands"), "principle", "demands");
+	if (term) {
+		putf(t, "\nVague term\n  ");
+		put_value(t, term);
+		put(t, "\n");
+	}
+	put_pairs(t, "Readings and the action each leads to",
+		  cJSON_GetObjectItemCaseSensitive(c, "readings"), "reading", "action");
+	put_pairs(t, "The model's account of each principle",
+		  cJSON_GetObjectItemCaseSensitive(c, "accounts"), "principle", "account");
+}
+
 int case_to_text(const cJSON *c, cd_buf *out)
 {
 	text t = { out, 0 };
@@ -186,6 +223,7 @@ int case_to_text(const cJSON *c, cd_buf *out)
 	put_paragraph(&t, "Literal reading", cd_json_str(c, "literal_reading"));
 	put_paragraph(&t, "Expected", cd_json_str(c, "expected"));
 	put_paragraph(&t, "Rationale", cd_json_str(c, "rationale"));
+	put_kind_details(&t, c);
 	put_ratings(&t, c);
 	put_provenance(&t, c);
 	return t.bad ? -1 : 0;

@@ -14,6 +14,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -201,7 +202,7 @@ static git_filemode_t mode_in(git_tree *tree, const char *path, int *present)
 
 /* The new tree: base (NULL for an unborn branch) with the changes applied. */
 static int build_tree(store *s, git_tree *base, const store_change *changes, size_t n,
-		      git_tree **out)
+		      git_oid *blobs, git_tree **out)
 {
 	git_tree_update *up = calloc(n, sizeof *up);
 	size_t nup = 0;
@@ -224,6 +225,8 @@ static int build_tree(store *s, git_tree *base, const store_change *changes, siz
 			store__git_fail(changes[i].path);
 			goto out;
 		}
+		if (changes[i].data)
+			git_oid_cpy(&blobs[i], &up[nup].id);
 		nup++;
 	}
 	if (git_tree_create_updated(&tree_id, s->repo, base, nup, up) < 0 ||
@@ -238,7 +241,7 @@ out:
 }
 
 static int create_commit(store *s, git_commit *parent, const store_change *changes, size_t n,
-			 const char *message, git_oid *id)
+			 const char *message, git_oid *blobs, git_oid *id)
 {
 	git_tree *base = NULL, *tree = NULL;
 	git_signature *sig = NULL;
@@ -252,7 +255,7 @@ static int create_commit(store *s, git_commit *parent, const store_change *chang
 		store__git_fail("cannot read HEAD's tree");
 		goto out;
 	}
-	if (build_tree(s, base, changes, n, &tree) < 0)
+	if (build_tree(s, base, changes, n, blobs, &tree) < 0)
 		goto out;
 	if (git_signature_now(&sig, name, email) < 0) {
 		store__git_fail("invalid identity in git config");
@@ -273,28 +276,64 @@ out:
 	return rc < 0 ? -1 : 0;
 }
 
-static int update_index(store *s, const store_change *changes, size_t n, const git_oid *id)
+/* The index entry of a file codicil has just written and whose blob id it
+ * knows: stat data from the file, so that git sees it unchanged without
+ * hashing it again. */
+static int index_entry(const store *s, const store_change *c, const git_oid *blob,
+		       git_index_entry *e, cd_buf *full)
+{
+	struct stat st;
+
+	cd_buf_reset(full);
+	if (store__worktree_path(s, c->path, full) < 0 || lstat(full->data, &st) < 0)
+		return -1;
+	memset(e, 0, sizeof *e);
+	e->ctime.seconds = (int32_t)st.st_ctim.tv_sec;
+	e->ctime.nanoseconds = (uint32_t)st.st_ctim.tv_nsec;
+	e->mtime.seconds = (int32_t)st.st_mtim.tv_sec;
+	e->mtime.nanoseconds = (uint32_t)st.st_mtim.tv_nsec;
+	e->dev = (uint32_t)st.st_dev;
+	e->ino = (uint32_t)st.st_ino;
+	e->mode = (st.st_mode & 0111) ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+	e->uid = st.st_uid;
+	e->gid = st.st_gid;
+	e->file_size = (uint32_t)st.st_size;
+	git_oid_cpy(&e->id, blob);
+	e->path = c->path;
+	return 0;
+}
+
+static int update_index(store *s, const store_change *changes, size_t n, const git_oid *blobs,
+			const git_oid *id)
 {
 	git_index *idx = NULL;
+	git_index_entry e;
+	cd_buf full = CD_BUF_INIT;
 	char hex[GIT_OID_HEXSZ + 1];
 	int rc = -1;
 
 	if (git_repository_index(&idx, s->repo) < 0 || git_index_read(idx, 0) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		int r = changes[i].data ? git_index_add_bypath(idx, changes[i].path)
-					: git_index_remove_bypath(idx, changes[i].path);
+		int r;
+		if (!changes[i].data)
+			r = git_index_remove_bypath(idx, changes[i].path);
+		else if (index_entry(s, &changes[i], &blobs[i], &e, &full) == 0)
+			r = git_index_add(idx, &e);
+		else
+			r = git_index_add_bypath(idx, changes[i].path);
 		if (r < 0)
 			goto out;
 	}
 	rc = git_index_write(idx);
 out:
 	if (rc < 0) {
-		const git_error *e = git_error_last();
+		const git_error *err = git_error_last();
 		git_oid_tostr(hex, sizeof hex, id);
 		cd_err_set("committed %.12s, but could not update the index (%s); run 'git reset -q' "
-			   "to bring it in step", hex, e && e->message ? e->message : "unknown error");
+			   "to bring it in step", hex, err && err->message ? err->message : "unknown error");
 	}
+	cd_buf_free(&full);
 	git_index_free(idx);
 	return rc < 0 ? -1 : 0;
 }
@@ -321,13 +360,14 @@ int store_commit(store *s, const store_change *changes, size_t n, const char *me
 	cd_buf msg = CD_BUF_INIT;
 	git_commit *parent = NULL;
 	saved_file *saved = NULL;
+	git_oid *blobs = NULL;
 	size_t written = 0;
 	git_oid id;
 	int rc = -1;
 
 	if (prepare(s, changes, n, message, trailers, ntrailers, &msg, &parent) < 0)
 		goto out;
-	if (!(saved = calloc(n, sizeof *saved))) {
+	if (!(saved = calloc(n, sizeof *saved)) || !(blobs = calloc(n, sizeof *blobs))) {
 		cd_err_set("out of memory");
 		goto out;
 	}
@@ -337,11 +377,11 @@ int store_commit(store *s, const store_change *changes, size_t n, const char *me
 	for (; written < n; written++)
 		if (write_one(s, &changes[written], &saved[written]) < 0)
 			goto undo;
-	if (create_commit(s, parent, changes, n, msg.data, &id) < 0)
+	if (create_commit(s, parent, changes, n, msg.data, blobs, &id) < 0)
 		goto undo;
 	if (out_id)
 		git_oid_tostr(out_id, 41, &id);
-	rc = update_index(s, changes, n, &id);
+	rc = update_index(s, changes, n, blobs, &id);
 	goto out;
 undo:
 	/* the change that failed may have been half done: restore it too */
@@ -353,6 +393,7 @@ out:
 		cd_buf_free(&saved[i].content);
 	}
 	free(saved);
+	free(blobs);
 	git_commit_free(parent);
 	cd_buf_free(&msg);
 	return rc;

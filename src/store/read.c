@@ -231,3 +231,46 @@ int store_list_dir(store *s, const char *dir, char ***paths, size_t *n)
 	*n = count;
 	return 0;
 }
+
+int store_list_tree(store *s, const char *rev, const char *dir, char ***paths, size_t *n)
+{
+	git_object *tree = NULL;
+	git_tree_entry *sub = NULL;
+	git_tree *t = NULL;
+	char **v = NULL;
+	size_t cap = 0, count = 0;
+	int rc = 0;
+
+	*paths = NULL;
+	*n = 0;
+	if (peeled_at(s, rev, GIT_OBJECT_TREE, &tree) < 0) {
+		if (rev || git_repository_head_unborn(s->repo) != 1)
+			return -1;
+		cd_err_clear(); /* nothing committed yet */
+		return 0;
+	}
+	if (git_tree_entry_bypath(&sub, (git_tree *)tree, dir) < 0 ||
+	    git_tree_entry_type(sub) != GIT_OBJECT_TREE ||
+	    git_tree_lookup(&t, s->repo, git_tree_entry_id(sub)) < 0) {
+		git_error_clear();
+		goto out; /* no such directory: no files */
+	}
+	for (size_t i = 0; rc == 0 && i < git_tree_entrycount(t); i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(t, i);
+		if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
+			rc = list_add(&v, &count, &cap, dir, git_tree_entry_name(e));
+	}
+	if (rc < 0) {
+		free_list(v, count);
+		goto out;
+	}
+	if (count)
+		qsort(v, count, sizeof *v, cmp_str);
+	*paths = v;
+	*n = count;
+out:
+	git_tree_free(t);
+	git_tree_entry_free(sub);
+	git_object_free(tree);
+	return rc;
+}

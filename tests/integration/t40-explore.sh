@@ -40,6 +40,8 @@ check_cases tension tension "$head" "$T/out"
 git_clean "$T/r"
 [ "$(git log -1 --format=%s)" = "Add 2 tensions for truthful" ] || fail "subject: $(git log -1 --format=%s)"
 git log -1 --format='%(trailers:key=Codicil-Prompt,valueonly)' | grep -q '^tension sha256:[0-9a-f]\{64\}$' || fail "prompt trailer"
+id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$T/out")
+codicil case "$id" | grep -q "^What each principle demands$" || fail "case text lacks the demands"
 
 head=$(git rev-parse HEAD)
 run codicil vagueness -p calibrated -n 2 --json
@@ -47,6 +49,8 @@ expect_rc 0 "vagueness"
 check_cases vagueness vagueness "$head" "$T/out"
 git_clean "$T/r"
 git log -1 --format=%s | grep -q "^Add 2 vagueness cases for calibrated$" || fail "vagueness subject"
+id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$T/out")
+codicil case "$id" | grep -q "^Readings and the action each leads to$" || fail "case text lacks the readings"
 
 head=$(git rev-parse HEAD)
 run codicil probe -p truthful -n 2 --json
