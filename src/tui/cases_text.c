@@ -30,6 +30,33 @@ static void add_principles(cd_buf *b, const cJSON *c)
 	}
 }
 
+/* The fields a kind adds: what each principle demands (tension), the
+ * vague term and its readings (vagueness), the model's accounts (probe). */
+static void add_pairs(tui_pager *t, const char *title, const cJSON *arr, const char *a,
+		      const char *b)
+{
+	const cJSON *it;
+
+	if (!cJSON_GetArraySize(arr))
+		return;
+	tui_pager_add(t, "", 0, ST_NORMAL);
+	tui_pager_add(t, title, strlen(title), ST_TITLE);
+	cJSON_ArrayForEach(it, arr)
+		tui_pager_addf(t, ST_NORMAL, "%s: %s", cases_str(it, a, "?"), cases_str(it, b, "?"));
+}
+
+static void add_kind_details(tui_pager *t, const cJSON *c)
+{
+	if (cd_json_str(c, "term"))
+		add_section(t, "Vague term", cd_json_str(c, "term"));
+	add_pairs(t, "What each principle demands", cJSON_GetObjectItemCaseSensitive(c, "demands"),
+		  "principle", "demands");
+	add_pairs(t, "Readings and the action each leads to",
+		  cJSON_GetObjectItemCaseSensitive(c, "readings"), "reading", "action");
+	add_pairs(t, "The model's account of each principle",
+		  cJSON_GetObjectItemCaseSensitive(c, "accounts"), "principle", "account");
+}
+
 static void add_ratings(tui_pager *t, const cJSON *c)
 {
 	const cJSON *r, *arr = cJSON_GetObjectItemCaseSensitive(c, "ratings");
@@ -110,6 +137,7 @@ void cases_fill_text(tui_app *app, struct cases *cs, const cJSON *c)
 	add_section(t, "What the text demands (literal reading)", cd_json_str(c, "literal_reading"));
 	add_section(t, "A good outcome (expected)", cd_json_str(c, "expected"));
 	add_section(t, "Why the literal reading is wrong", cd_json_str(c, "rationale"));
+	add_kind_details(t, c);
 	add_ratings(t, c);
 	add_provenance(t, c);
 	cd_buf_free(&head);

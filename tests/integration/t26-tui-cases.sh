@@ -71,6 +71,18 @@ grep -q "pwned" "$T/tty" && grep -q "$(printf '\033')]0;pwned" "$T/tty" && fail 
 grep -q "$(printf '\033')\[2Jclear" "$T/tty" && fail "a clear-screen sequence reached the terminal"
 [ "$(git -C "$R" rev-list --count HEAD)" = 2 ] || fail "browsing committed something"
 
+# what a tension adds: each principle's demand, in the text pane
+tui_script "$R" <<'SCRIPT'
+2
+j
+Tab
+End
+:dump cases-tension
+SCRIPT
+expect_rc 0 "tension session"
+grep -q "^What each principle demands" "$T/screens/cases-tension.screen" || fail "no demands"
+grep -q "^candor: Point out the legal flaw plainly.$" "$T/screens/cases-tension.screen" || fail "no candor demand"
+
 # rating: first impression, the (fake) model's arguments, the considered
 # verdict and a confidence; one commit like `codicil rate`
 start_fake --codicil
