@@ -137,6 +137,17 @@ typedef struct tui_list {
 int tui_list_action(tui_list *l, enum tui_action a, int page);
 /* Scroll so the selection is visible in h rows. */
 void tui_list_fit(tui_list *l, int h);
+/* Select the next (dir 1) or previous (-1) row, wrapping, for which
+ * match(ud, row) is true; 0 found, -1 none. */
+int tui_list_search(tui_list *l, int dir, int (*match)(void *ud, size_t row), void *ud);
+
+/* A list and a text pane: side by side from 100 columns (the list gets
+ * side_pct percent of the width), one above the other on a screen of 14
+ * rows or more (the list gets stacked_pct percent of the rows), else one
+ * pane at a time (both are r).  The rule between them is drawn. */
+enum tui_layout { TUI_SIDE, TUI_STACKED, TUI_SINGLE };
+enum tui_layout tui_split(tui_rect r, int side_pct, int stacked_pct, tui_rect *list,
+			  tui_rect *text);
 
 /* ---- a scrolling, wrapping text (pager.c) ---- */
 

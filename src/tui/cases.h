@@ -27,8 +27,6 @@ typedef struct rate_flow {
 	long tokens;
 } rate_flow;
 
-enum cases_layout { CL_SIDE, CL_STACKED, CL_SINGLE };
-
 struct cases {
 	case_library lib;    /* cases/ in the work tree */
 	size_t errors_shown; /* unreadable files reported */
@@ -44,7 +42,8 @@ struct cases {
 	const cJSON *text_for;
 	int text_stale;      /* rebuild the text pane at the next draw */
 	int focus_text;
-	enum cases_layout layout;
+	enum tui_layout layout;
+	const char *needle;  /* during a search */
 	int list_h;
 	unsigned serial, disk_serial;
 	int follow;          /* select the first new case when one arrives */

@@ -14,8 +14,6 @@
 #include "codicil/json.h"
 #include "codicil/sanitize.h"
 
-#define SIDE_BY_SIDE_COLS 100
-#define STACKED_MIN_ROWS 14
 
 static const char *const kind_short[] = { "counterex", "tension", "vague", "probe", "conseq" };
 
@@ -262,20 +260,10 @@ static void draw_list(tui_app *app, struct cases *cs, tui_rect r)
 	cd_buf_free(&line);
 }
 
-static void draw_rule(tui_rect r, int vertical)
-{
-	const char *bar = MB_CUR_MAX > 1 ? (vertical ? "│" : "─") : (vertical ? "|" : "-");
-
-	attrset(tui_style(ST_DIM));
-	for (int i = 0; i < (vertical ? r.h : r.w); i++)
-		tui_puts(vertical ? r.y + i : r.y, vertical ? r.x : r.x + i, bar, 1);
-	attrset(A_NORMAL);
-}
-
 static void cases_draw(tui_app *app, tui_view *v, tui_rect r)
 {
 	struct cases *cs = v->priv;
-	tui_rect list = r, text = r;
+	tui_rect list, text;
 	const cJSON *sel;
 
 	if (cases_sync(app, cs) < 0)
@@ -283,24 +271,10 @@ static void cases_draw(tui_app *app, tui_view *v, tui_rect r)
 	sel = cases_selected(cs);
 	if (sel && (sel != cs->text_for || cs->text_stale))
 		cases_fill_text(app, cs, sel);
-	if (r.w >= SIDE_BY_SIDE_COLS) {
-		cs->layout = CL_SIDE;
-		list.w = r.w * 11 / 20;
-		text.x = list.w + 2;
-		text.w = r.w - text.x;
-		draw_rule((tui_rect){ r.y, list.w, r.h, 1 }, 1);
-	} else if (r.h >= STACKED_MIN_ROWS) {
-		cs->layout = CL_STACKED;
-		list.h = (r.h - 1) * 2 / 5;
-		text.y = r.y + list.h + 1;
-		text.h = r.h - list.h - 1;
-		draw_rule((tui_rect){ r.y + list.h, r.x, 1, r.w }, 0);
-	} else {
-		cs->layout = CL_SINGLE;
-	}
-	if (cs->layout != CL_SINGLE || !cs->focus_text)
+	cs->layout = tui_split(r, 55, 40, &list, &text);
+	if (cs->layout != TUI_SINGLE || !cs->focus_text)
 		draw_list(app, cs, list);
-	if (sel && (cs->layout != CL_SINGLE || cs->focus_text))
+	if (sel && (cs->layout != TUI_SINGLE || cs->focus_text))
 		tui_pager_draw(&cs->text, text);
 }
 
@@ -399,7 +373,7 @@ static int cases_action(tui_app *app, tui_view *v, enum tui_action a)
 	case ACT_PANE: cs->focus_text = !cs->focus_text; return 1;
 	case ACT_OPEN: cs->focus_text = cs->list.n > 0; return 1;
 	case ACT_BACK:
-		if (!cs->focus_text || cs->layout != CL_SINGLE)
+		if (!cs->focus_text || cs->layout != TUI_SINGLE)
 			return 0;
 		cs->focus_text = 0;
 		return 1;
@@ -443,21 +417,20 @@ static int matches(const cJSON *c, const char *needle)
 	return 0;
 }
 
+static int row_matches(void *ud, size_t i)
+{
+	struct cases *cs = ud;
+	return matches(cs->rows[i], cs->needle);
+}
+
 static int cases_search(tui_app *app, tui_view *v, const char *needle, int dir)
 {
 	struct cases *cs = v->priv;
-	size_t n = cs->list.n;
 
 	if (cs->focus_text)
 		return tui_pager_search(&cs->text, needle, dir);
-	for (size_t k = 1; k <= n; k++) {
-		size_t i = dir > 0 ? (cs->list.sel + k) % n : (cs->list.sel + n - k) % n;
-		if (matches(cs->rows[i], needle)) {
-			cs->list.sel = i;
-			return 0;
-		}
-	}
-	return -1;
+	cs->needle = needle;
+	return tui_list_search(&cs->list, dir, row_matches, cs);
 }
 
 static int cases_reload(tui_app *app, tui_view *v)

@@ -22,6 +22,15 @@ wait_for() {
 	done
 }
 
+# wait_exit FILE: until codicil wrote its exit status there (5 s at most)
+wait_exit() {
+	i=0
+	until [ -s "$1" ]; do
+		i=$((i + 1)); [ "$i" -lt 50 ] || fail "codicil did not exit"
+		sleep 0.1
+	done
+}
+
 codicil init "$T/repo" >/dev/null || fail "init"
 start_fake --answers "$ROOT/tests/tools/demo-answers.json" --latency-ms 2000
 cat >"$T/main.sh" <<SH
@@ -52,11 +61,7 @@ wait_for "Committed 3 new cases for crisis"
 wait_for "An ICU nurse on a night shift"
 screen | grep -q "1 job" && fail "the job is still shown after the commit"
 tm send-keys -t main q
-i=0
-until [ -s "$T/main.exit" ]; do
-	i=$((i + 1)); [ "$i" -lt 50 ] || fail "codicil did not exit"
-	sleep 0.1
-done
+wait_exit "$T/main.exit"
 [ "$(cat "$T/main.exit")" = 0 ] || fail "exit status $(cat "$T/main.exit")"
 [ "$(git -C "$T/repo" log -1 --format=%s)" = "Add 3 counterexamples for crisis" ] ||
 	fail "subject: $(git -C "$T/repo" log -1 --format=%s)"
@@ -78,9 +83,5 @@ tm send-keys -t main g
 wait_for "Committed 3 new cases for privacy"
 wait_for "A woman who left an abusive partner"
 tm send-keys -t main q
-i=0
-until [ -s "$T/demo.exit" ]; do
-	i=$((i + 1)); [ "$i" -lt 50 ] || fail "codicil demo did not exit"
-	sleep 0.1
-done
+wait_exit "$T/demo.exit"
 [ "$(cat "$T/demo.exit")" = 0 ] || fail "demo exit status $(cat "$T/demo.exit")"
