@@ -7,7 +7,6 @@
 #include "codicil/case.h"
 #include "codicil/error.h"
 #include "codicil/file.h"
-#include "codicil/id.h"
 #include "codicil/json.h"
 
 int rate_rater(store *s, cd_buf *out)
@@ -57,7 +56,7 @@ int rate_case_file(store *s, const char *id, const rating *r, char commit[41])
 	cJSON *c = NULL;
 	int rc = -1;
 
-	if (!cd_id_valid(id)) {
+	if (!*id || *id == '.' || strchr(id, '/')) {
 		cd_err_set("'%s' is not a case id", id);
 		return -1;
 	}
