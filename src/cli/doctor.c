@@ -113,6 +113,16 @@ static int check(llm_client *c, int json)
 	return rc;
 }
 
+/* A hosted API without a key can only answer 401: say so before asking.
+ * Local servers (any other endpoint) usually need none. */
+static int needs_key_but_has_none(const llm_client *c)
+{
+	const llm_provider *p = llm_provider_find(llm_client_provider(c));
+
+	return p && !strcmp(llm_client_key_source(c), "none") &&
+	       !strcmp(llm_client_endpoint(c), p->default_base_url);
+}
+
 int cmd_doctor(cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -142,6 +152,14 @@ int cmd_doctor(cli_ctx *ctx, int argc, char **argv)
 		print_setting("model", llm_client_model(client));
 		print_setting("key", llm_client_key_source(client));
 		fflush(stdout);
+	}
+	if (needs_key_but_has_none(client)) {
+		const llm_provider *p = llm_provider_find(llm_client_provider(client));
+		cli_fail("no API key for %s: export %s (or set codicil.apiKeyCommand), or point "
+			 "codicil.endpoint at a local server", llm_client_provider(client),
+			 p && p->key_env ? p->key_env : "the provider's key variable");
+		llm_client_free(client);
+		return CLI_FAIL;
 	}
 	rc = check(client, json);
 	llm_client_free(client);

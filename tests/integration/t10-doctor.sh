@@ -76,3 +76,9 @@ mkdir "$T/plain" && cd "$T/plain" || fail cd
 start_fake --reply "$OK_REPLY"
 CODICIL_ENDPOINT="$FAKE_URL" run codicil doctor
 expect_rc 0 "doctor outside a repository"
+
+# the hosted API with no key: said plainly, nothing sent
+(unset OPENAI_API_KEY CODICIL_ENDPOINT; CODICIL_PROVIDER=openai "$CODICIL_BIN" doctor >"$T/out" 2>"$T/err"); rc=$?
+expect_rc 1 "hosted API without a key"
+expect_one_line_err
+expect_err "no API key for openai: export OPENAI_API_KEY"
