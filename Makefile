@@ -122,8 +122,7 @@ bench: codicil $(TOOL_BIN)
 
 DEMO_DIR ?= codicil-demo
 demo: codicil
-	@test -d $(DEMO_DIR)/.git || ./codicil init $(DEMO_DIR)
-	./codicil -C $(DEMO_DIR) principles
+	./codicil demo $(DEMO_DIR)
 
 install: codicil
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5

@@ -52,6 +52,12 @@ typedef struct batch_result {
 } batch_result;
 
 int batch_run(gen_ctx *g, const batch_opts *o, batch_result *r);
+
+/* Commit cases (new ones, from gen_collect) as cases/<id>.json in one
+ * commit, as a run does: "Add 3 counterexamples for privacy", with the
+ * Codicil-Run, Codicil-Model and Codicil-Prompt trailers.  The caller holds
+ * the repository lock.  commit (may be NULL) receives the commit id. */
+int gen_commit(gen_ctx *g, cJSON *const *cases, size_t n, const char *run, char commit[41]);
 void batch_result_free(batch_result *r);
 
 #endif

@@ -11,6 +11,9 @@
  *     :dump NAME                 writes the screen as text, trailing spaces
  *                                trimmed, to $CODICIL_TUI_DUMP_DIR/NAME.screen
  *     :jobs N TOKENS             shows N running LLM jobs in the status line
+ *     :wait                      runs the event loop until no LLM call is
+ *                                pending (at most 60 s, then an error)
+ *     :sleep MS                  runs the event loop for MS milliseconds
  *     # comment, blank lines     ignored
  *
  * The program quits when the script ends.  CODICIL_TUI_OUTPUT=FILE keeps
@@ -25,7 +28,18 @@
 
 /* Run until the user quits.  A stop signal (SIGINT, SIGTERM, SIGHUP)
  * restores the terminal and then terminates the process by that signal.
- * -1 with cd_err set: no terminal, a bad script, an unreadable charter. */
+ * -1 with cd_err set: no terminal, a bad script, an unreadable charter.
+ * With codicil.provider = replay the status line says the answers are
+ * recorded ones. */
 int tui_run(store *s, config *cfg);
+
+typedef struct tui_opts {
+	const char *welcome; /* the first message shown, or NULL */
+} tui_opts;
+int tui_run_opts(store *s, config *cfg, const tui_opts *o);
+
+/* 1 when tui_run() can run here: a terminal on stdin and stdout, or a
+ * CODICIL_TUI_SCRIPT. */
+int tui_available(void);
 
 #endif

@@ -8,6 +8,7 @@
 #include "codicil/case.h"
 #include "codicil/error.h"
 #include "codicil/json.h"
+#include "codicil/rate.h"
 #include "codicil/sanitize.h"
 
 const char cmd_cases_usage[] =
@@ -245,34 +246,12 @@ static int check_dims(config *cfg, const rate_args *a)
 	return 0;
 }
 
-static int commit_rating(store *s, const char *path, const cJSON *c, const char *rater,
-			 const char *verdict)
-{
-	cJSON *copy = cJSON_Duplicate(c, 1);
-	cd_buf text = CD_BUF_INIT, msg = CD_BUF_INIT;
-	store_change change;
-	int rc;
-
-	case_normalize(copy);
-	cd_json_print(copy, &text);
-	change.path = path;
-	change.data = text.data;
-	change.len = text.len;
-	cd_buf_printf(&msg, "Rate %s: %s\n\nRated by %s.\n", case_id(c), verdict, rater);
-	rc = store_commit(s, &change, 1, msg.data, NULL, 0, NULL);
-	cJSON_Delete(copy);
-	cd_buf_free(&text);
-	cd_buf_free(&msg);
-	return rc;
-}
-
 int cmd_rate(cli_ctx *ctx, int argc, char **argv)
 {
 	rate_args a = { 0 };
 	rating r = { 0 };
 	case_library lib = { 0 };
-	cd_buf who = CD_BUF_INIT, path = CD_BUF_INIT;
-	char *name = NULL, *email = NULL;
+	cd_buf who = CD_BUF_INIT;
 	cJSON *c;
 	int rc = CLI_FAIL, locked = 0;
 	store *s;
@@ -286,9 +265,8 @@ int cmd_rate(cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	rc = CLI_FAIL;
 	if (!a.rater) {
-		if (store_identity(s, &name, &email) < 0)
+		if (rate_rater(s, &who) < 0)
 			return cli_fail_err();
-		cd_buf_printf(&who, "%s <%s>", name, email);
 		a.rater = who.data;
 	}
 	if (store_lock(s) < 0) {
@@ -307,8 +285,7 @@ int cmd_rate(cli_ctx *ctx, int argc, char **argv)
 	r.quick_verdict = a.quick;
 	r.dims = a.dims;
 	r.ndims = a.ndims;
-	cd_buf_printf(&path, "cases/%s.json", case_id(c));
-	if (case_rate(c, &r) < 0 || commit_rating(s, path.data, c, a.rater, a.verdict) < 0) {
+	if (rate_commit(s, c, &r, NULL) < 0) {
 		cli_fail_err();
 		goto out;
 	}
@@ -319,8 +296,5 @@ out:
 		store_unlock(s);
 	case_library_free(&lib);
 	cd_buf_free(&who);
-	cd_buf_free(&path);
-	free(name);
-	free(email);
 	return rc;
 }

@@ -32,6 +32,7 @@
 	X(doctor,     "check the LLM setup with one small request") \
 	X(cache,      "response cache: stats or clear") \
 	X(tui,        "the interactive workbench (also: codicil alone on a terminal)") \
+	X(demo,       "the offline demo: a sample constitution and recorded answers") \
 	X(version,    "print version information")
 
 #define DECLARE(name, summary) \

@@ -5,10 +5,12 @@
 const char cmd_tui_usage[] =
 	"usage: codicil tui\n"
 	"\n"
-	"The interactive workbench: the principles and their text, the history\n"
-	"with its provenance.  'codicil' alone on a terminal starts it too.  Press\n"
-	"? inside for the keys; change one with git config codicil.key.<action>,\n"
-	"for example: git config codicil.key.down \"j C-n Down\".\n";
+	"The interactive workbench: the principles and their text, the case\n"
+	"library (filter, rate with the model's arguments on both sides), asking\n"
+	"the model for counterexamples (g), the history with its provenance.\n"
+	"'codicil' alone on a terminal starts it too.  Press ? inside for the\n"
+	"keys; change one with git config codicil.key.<action>, for example:\n"
+	"git config codicil.key.down \"j C-n Down\".\n";
 
 int cmd_tui(cli_ctx *ctx, int argc, char **argv)
 {

@@ -10,6 +10,7 @@
 
 #include "codicil/error.h"
 #include "codicil/json.h"
+#include "codicil/rate.h"
 #include "codicil/sanitize.h"
 
 void amend_outcome_clear(amend_outcome *o)
@@ -299,14 +300,7 @@ out:
 
 int amend__reviewer(store *s, cd_buf *out)
 {
-	char *name = NULL, *email = NULL;
-
-	if (store_identity(s, &name, &email) < 0)
-		return -1;
-	cd_buf_printf(out, "%s <%s>", name, email);
-	free(name);
-	free(email);
-	return 0;
+	return rate_rater(s, out); /* the same git identity as a rater's */
 }
 
 int amend__commit_record(store *s, cJSON *p, const char *verb, int with_cases,

@@ -140,14 +140,17 @@ static void put_field(cd_buf *out, const char *label, const char *value)
 		cd_buf_printf(out, "%s: %s\n", label, value);
 }
 
+/* The cases by their content, numbered: an id means nothing to the model,
+ * and without one the request is the same for the same cases (the cache
+ * and a recorded cassette answer it). */
 static int cases_block(const amend_draft *d, cd_buf *out)
 {
 	for (size_t i = 0; i < d->ncases; i++) {
 		const cJSON *c = d->cases[i], *p;
 		int k = 0;
 
-		cd_buf_printf(out, "%scase %s (%s, severity %d)\nprinciples: ", i ? "\n" : "",
-			      case_id(c), cd_json_str(c, "kind") ? cd_json_str(c, "kind") : "case",
+		cd_buf_printf(out, "%scase %zu (%s, severity %d)\nprinciples: ", i ? "\n" : "",
+			      i + 1, cd_json_str(c, "kind") ? cd_json_str(c, "kind") : "case",
 			      (int)cd_json_num(c, "severity", 0));
 		cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "principles"))
 			if (cJSON_IsString(p))
@@ -167,10 +170,9 @@ int amend__proposal_block(const cJSON *p, cd_buf *out)
 
 	put_field(out, "title", cd_json_str(p, "title"));
 	put_field(out, "rationale", cd_json_str(p, "rationale"));
-	cd_buf_puts(out, "cases:");
-	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(p, "cases"))
-		cd_buf_printf(out, " %s", cJSON_GetStringValue(it) ? it->valuestring : "?");
-	cd_buf_puts(out, "\nedits:\n");
+	/* how many, not their ids: see cases_block */
+	cd_buf_printf(out, "cases: %d\nedits:\n",
+		      cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(p, "cases")));
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(p, "edits")) {
 		const char *op = cd_json_str(it, "op");
 		cd_buf_printf(out, "- %s principle %s", op ? op : "?",

@@ -128,9 +128,13 @@ int workspace_template_names(cd_buf *out)
 	if (d) {
 		char *list[64];
 		size_t k = 0;
-		while ((e = readdir(d)) && k < 64)
-			if (e->d_name[0] != '.')
+		while ((e = readdir(d)) && k < 64) {
+			cd_buf path = CD_BUF_INIT;
+			cd_path_join(&path, dir.data, e->d_name);
+			if (e->d_name[0] != '.' && cd_dir_exists(path.data)) /* not demo.cassette.jsonl */
 				list[k++] = strdup(e->d_name);
+			cd_buf_free(&path);
+		}
 		closedir(d);
 		qsort(list, k, sizeof *list, cmp_str);
 		for (size_t a = 0; a < k; a++) {

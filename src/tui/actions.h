@@ -32,7 +32,7 @@ enum {
 	X(FIRST,     "first",       "Home",         TV_ALL, "go to the first line") \
 	X(LAST,      "last",        "End G",        TV_ALL, "go to the last line") \
 	X(OPEN,      "open",        "Enter",        TV_ALL, "open the selected item") \
-	X(PANE,      "pane",        "Tab",          TV_PRINCIPLES, "switch between the list and the text") \
+	X(PANE,      "pane",        "Tab",          TV_PRINCIPLES | TV_CASES, "switch between the list and the text") \
 	X(PRINCIPLES,"principles",  "1",            TV_ALL, "view: principles") \
 	X(CASES,     "cases",       "2",            TV_ALL, "view: cases") \
 	X(PROPOSALS, "proposals",   "3",            TV_ALL, "view: proposals") \
@@ -48,12 +48,19 @@ enum {
 	X(REDRAW,    "redraw",      "C-l",          TV_ALL, "redraw the screen") \
 	X(CANCEL,    "cancel",      "Esc",          TV_ALL, "cancel the running LLM job") \
 	X(EDIT,      "edit",        "e",            TV_PRINCIPLES, "edit the principle in $EDITOR and commit") \
-	X(GENERATE,  "generate",    "g",            TV_PRINCIPLES | TV_CASES, "generate cases for the principle") \
+	X(GENERATE,  "generate",    "g",            TV_PRINCIPLES | TV_CASES, "ask the model for counterexamples to the principle") \
 	X(AMEND,     "amend",       "a",            TV_CASES, "draft an amendment from the marked cases") \
 	X(MARK,      "mark",        "Space",        TV_CASES | TV_PROPOSALS, "mark / unmark the item") \
 	X(RATE,      "rate",        "r",            TV_CASES | TV_PROPOSALS, "rate the item") \
 	X(ACCEPT,    "accept",      "y",            TV_CASES | TV_PROPOSALS, "accept (confirm a case, commit a proposal)") \
 	X(REJECT,    "reject",      "x",            TV_CASES | TV_PROPOSALS, "reject (dismiss a case or proposal)") \
+	X(VALID,     "valid",       "v",            TV_CASES, "rating: the case is valid (the text really fails)") \
+	X(INVALID,   "invalid",     "i",            TV_CASES, "rating: the case is invalid") \
+	X(BY_STATUS, "by-status",   "s",            TV_CASES, "filter: next status (open, confirmed, ...)") \
+	X(BY_KIND,   "by-kind",     "t",            TV_CASES, "filter: next kind (counterexample, ...)") \
+	X(BY_SEVERITY, "by-severity", "!",          TV_CASES, "filter: next minimum severity") \
+	X(BY_PRINCIPLE, "by-principle", "p",        TV_CASES, "filter: the selected case's principle, or all") \
+	X(SHOW_ALL,  "show-all",    "c",            TV_CASES, "filter: none, show every case") \
 	X(REBASE,    "rebase",      "b",            TV_PROPOSALS, "carry a stale proposal to the charter at HEAD") \
 	X(TENSIONS,  "tensions",    "T",            TV_PRINCIPLES, "ask the model for tensions with other principles") \
 	X(VAGUENESS, "vagueness",   "V",            TV_PRINCIPLES, "ask the model for vague terms in the principle") \

@@ -152,27 +152,37 @@ tui_view *tui_top(tui_app *app)
 
 /* ---- drawing ---- */
 
-static void draw_status(tui_app *app)
+/* The right end of the status line: running jobs, the replay tag, the
+ * position; what does not fit in half the line is left out, the tag
+ * first. */
+static void status_right(tui_app *app, const char *pos, char *out, size_t n)
 {
 	static const char *const ascii = "|/-\\";
 	static const char *const braille[] = { "⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏" };
-	char left[256], right[160] = "", pos[48] = "";
+	char jobs[96] = "", spin[8];
+
+	if (app->jobs) {
+		if (MB_CUR_MAX > 1)
+			snprintf(spin, sizeof spin, "%s", braille[app->spin % 10]);
+		else
+			snprintf(spin, sizeof spin, "%c", ascii[app->spin % 4]);
+		snprintf(jobs, sizeof jobs, "%s %u job%s, %ld tokens  ", spin, app->jobs,
+			 app->jobs == 1 ? "" : "s", app->tokens);
+	}
+	snprintf(out, n, "%s%s%s%s ", jobs, app->tag ? app->tag : "", app->tag ? "  " : "", pos);
+	if (app->tag && tui_width(out, strlen(out)) > COLS / 2)
+		snprintf(out, n, "%s%s ", jobs, pos);
+}
+
+static void draw_status(tui_app *app)
+{
+	char left[256], right[192], pos[48] = "";
 	tui_view *v = tui_top(app);
 	int rw;
 
 	if (v->ops->position)
 		v->ops->position(v, pos, sizeof pos);
-	if (app->jobs) {
-		char spin[8];
-		if (MB_CUR_MAX > 1)
-			snprintf(spin, sizeof spin, "%s", braille[app->spin % 10]);
-		else
-			snprintf(spin, sizeof spin, "%c", ascii[app->spin % 4]);
-		snprintf(right, sizeof right, "%s %u job%s, %ld tokens  %s ", spin, app->jobs,
-			 app->jobs == 1 ? "" : "s", app->tokens, pos);
-	} else {
-		snprintf(right, sizeof right, "%s ", pos);
-	}
+	status_right(app, pos, right, sizeof right);
 	if (COLS >= 40)
 		snprintf(left, sizeof left, " codicil: %s - %s", app->repo_name, v->ops->name);
 	else

@@ -12,6 +12,7 @@
 
 #include "actions.h"
 #include "codicil/buf.h"
+#include "codicil/client.h"
 #include "codicil/config.h"
 #include "codicil/store.h"
 
@@ -39,6 +40,10 @@ struct tui_view_ops {
 	int (*reload)(tui_app *app, tui_view *v);
 	/* "12/29" for the status line (NULL: nothing). */
 	void (*position)(tui_view *v, char *buf, size_t n);
+	/* A key before the keymap sees it, for a view that asks a question
+	 * whose answers are not actions (a confidence from 1 to 5); 1 when
+	 * consumed.  NULL: keys go to the keymap. */
+	int (*key)(tui_app *app, tui_view *v, int key);
 };
 
 struct tui_view {
@@ -73,6 +78,34 @@ void tui_set_cancel(tui_app *app, void (*fn)(void *ud), void *ud);
 /* Effective keys of an action, "j Down". */
 void tui_action_keys(tui_app *app, enum tui_action a, char *buf, size_t n);
 
+/* ---- LLM work (llm.c, gen.c) ---- */
+
+/* The session's LLM client, opened on first use; from then on the event
+ * loop waits on the keyboard and the network together.  NULL with the
+ * error shown. */
+llm_client *tui_llm(tui_app *app);
+/* 1, with a message naming what waits, while an LLM job runs. */
+int tui_llm_busy(tui_app *app, const char *what);
+/* Cancel what runs, deliver every answer (so a job commits what it has),
+ * free the client.  Before the views close. */
+void tui_llm_close(tui_app *app);
+
+/* Ask the model for counterexamples to a principle; more principles may
+ * join a running generation.  The cases show in the Cases view as they
+ * arrive and are committed in one commit when the last answer is in. */
+int tui_generate(tui_app *app, const char *pid);
+/* Requests of the running generation still waiting for their answer. */
+size_t tui_generating(tui_app *app);
+/* The cases a running generation has brought so far (not committed). */
+size_t tui_gen_cases(tui_app *app, cJSON *const **cases);
+/* Switch to the Cases view showing the cases of principle (NULL: as it
+ * was), with the selection on the first new case when one arrives. */
+int tui_show_cases(tui_app *app, const char *pid);
+/* Counters bumped whenever the cases change: on_disk for a commit, else
+ * for any change (an arrival too).  Views compare them to reload. */
+unsigned tui_cases_serial(tui_app *app, int on_disk);
+void tui_cases_changed(tui_app *app, int on_disk);
+
 /* ---- drawing (draw.c); text must already be sanitised UTF-8 ---- */
 
 enum tui_style {
@@ -104,6 +137,17 @@ typedef struct tui_list {
 int tui_list_action(tui_list *l, enum tui_action a, int page);
 /* Scroll so the selection is visible in h rows. */
 void tui_list_fit(tui_list *l, int h);
+/* Select the next (dir 1) or previous (-1) row, wrapping, for which
+ * match(ud, row) is true; 0 found, -1 none. */
+int tui_list_search(tui_list *l, int dir, int (*match)(void *ud, size_t row), void *ud);
+
+/* A list and a text pane: side by side from 100 columns (the list gets
+ * side_pct percent of the width), one above the other on a screen of 14
+ * rows or more (the list gets stacked_pct percent of the rows), else one
+ * pane at a time (both are r).  The rule between them is drawn. */
+enum tui_layout { TUI_SIDE, TUI_STACKED, TUI_SINGLE };
+enum tui_layout tui_split(tui_rect r, int side_pct, int stacked_pct, tui_rect *list,
+			  tui_rect *text);
 
 /* ---- a scrolling, wrapping text (pager.c) ---- */
 

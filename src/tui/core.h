@@ -37,6 +37,10 @@ struct tui_app {
 	void *cancel_ud;
 	int quit, dirty;
 	tui_script *script;
+	const char *tag;     /* "replay: recorded answers", or NULL */
+	llm_client *client;  /* opened on first use (llm.c) */
+	struct tui_gen *gen; /* the running generation (gen.c) */
+	unsigned cases_serial, cases_disk_serial;
 	/* proposals, jobs, questions (tui_int.h) */
 	struct tui_ask *ask;
 	struct tui_job *job;
@@ -64,6 +68,10 @@ void tui_script_free(tui_script *sc);
 /* The next key (1), end of script (0), or an error (-1).  :dump and
  * :resize are carried out here; :resize returns the Resize key. */
 int tui_script_next(tui_app *app, int *key);
+
+/* gen.c: cancel the generation and commit what has arrived (the client
+ * delivers the cancelled answers); from tui_llm_close. */
+void tui_gen_free(tui_app *app);
 
 /* app.c */
 void tui_draw(tui_app *app);

@@ -191,6 +191,10 @@ int tui_job_start(tui_app *app, const char *what, tui_job_run_fn run, tui_job_do
 			  app->job->what);
 		goto fail;
 	}
+	if (app->client && llm_client_pending(app->client)) {
+		tui_error(app, "%s must wait for the running LLM job (Esc cancels it)", what);
+		goto fail;
+	}
 	if (!(j = calloc(1, sizeof *j))) {
 		tui_error(app, "out of memory");
 		goto fail;

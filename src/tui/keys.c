@@ -102,7 +102,7 @@ static void dispatch(tui_app *app, enum tui_action a)
 		if (app->cancel && app->jobs) {
 			app->cancel(app->cancel_ud);
 			tui_message(app, "Cancelling the running jobs");
-		} else {
+		} else if (!v->ops->action || !v->ops->action(app, v, a)) {
 			tui_message(app, "Nothing to cancel");
 		}
 		return;
@@ -137,6 +137,8 @@ void tui_handle_key(tui_app *app, int key)
 		return;
 	}
 	app->msg[0] = '\0';
+	if (tui_top(app)->ops->key && tui_top(app)->ops->key(app, tui_top(app), key))
+		return;
 	a = tui_keymap_lookup(&app->km, key);
 	if (a == ACT_NONE) {
 		tui_key_name(key, name, sizeof name);

@@ -1,5 +1,8 @@
-/* list.c — selection and scrolling of a list of n rows. */
+/* list.c — selection, scrolling and search of a list of n rows, and the
+ * split of a view into a list and a text pane. */
 #include "app.h"
+
+#include <stdlib.h>
 
 int tui_list_action(tui_list *l, enum tui_action a, int page)
 {
@@ -35,4 +38,49 @@ void tui_list_fit(tui_list *l, int h)
 		l->top = 0;
 	else if (l->top > l->n - rows)
 		l->top = l->n - rows;
+}
+
+int tui_list_search(tui_list *l, int dir, int (*match)(void *ud, size_t row), void *ud)
+{
+	size_t n = l->n;
+
+	for (size_t k = 1; k <= n; k++) {
+		size_t i = dir > 0 ? (l->sel + k) % n : (l->sel + n - k) % n;
+		if (match(ud, i)) {
+			l->sel = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void draw_rule(tui_rect r, int vertical)
+{
+	const char *bar = MB_CUR_MAX > 1 ? (vertical ? "│" : "─") : (vertical ? "|" : "-");
+
+	attrset(tui_style(ST_DIM));
+	for (int i = 0; i < (vertical ? r.h : r.w); i++)
+		tui_puts(vertical ? r.y + i : r.y, vertical ? r.x : r.x + i, bar, 1);
+	attrset(A_NORMAL);
+}
+
+enum tui_layout tui_split(tui_rect r, int side_pct, int stacked_pct, tui_rect *list,
+			  tui_rect *text)
+{
+	*list = *text = r;
+	if (r.w >= 100) {
+		list->w = r.w * side_pct / 100;
+		text->x = list->w + 2;
+		text->w = r.w - text->x;
+		draw_rule((tui_rect){ r.y, list->w, r.h, 1 }, 1);
+		return TUI_SIDE;
+	}
+	if (r.h >= 14) {
+		list->h = (r.h - 1) * stacked_pct / 100;
+		text->y = r.y + list->h + 1;
+		text->h = r.h - list->h - 1;
+		draw_rule((tui_rect){ r.y + list->h, r.x, 1, r.w }, 0);
+		return TUI_STACKED;
+	}
+	return TUI_SINGLE;
 }

@@ -32,7 +32,7 @@ void tui_repo_changed(tui_app *app)
 		if (v->ops->reload(app, v) < 0)
 			tui_error(app, "%s: %s", v->ops->name, cd_err_msg());
 	}
-	app->dirty = 1;
+	tui_cases_changed(app, 1);
 }
 
 const char *tui_proposal_refusal(tui_app *app, const char *id)

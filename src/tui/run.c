@@ -92,9 +92,21 @@ static void show_warnings(tui_app *app, cd_buf *warn)
 	tui_error(app, "%s", warn->data);
 }
 
-int tui_run(store *s, config *cfg)
+int tui_available(void)
 {
 	const char *script = getenv("CODICIL_TUI_SCRIPT");
+
+	return (script && *script) || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO));
+}
+
+int tui_run(store *s, config *cfg)
+{
+	return tui_run_opts(s, cfg, NULL);
+}
+
+int tui_run_opts(store *s, config *cfg, const tui_opts *o)
+{
+	const char *script = getenv("CODICIL_TUI_SCRIPT"), *provider;
 	tui_app app = { .s = s, .cfg = cfg, .wait = poll_wait, .dirty = 1 };
 	cd_buf warn = CD_BUF_INIT;
 	tui_term term = { 0 };
@@ -114,13 +126,19 @@ int tui_run(store *s, config *cfg)
 	}
 	if (tui_term_init(&term, app.script != NULL) < 0)
 		goto out;
+	provider = config_get(cfg, "codicil.provider");
+	if (provider && !strcmp(provider, "replay"))
+		app.tag = "replay: recorded answers";
 	if (tui_switch_base(&app, 0) == 0) {
+		if (o && o->welcome)
+			tui_message(&app, "%s", o->welcome);
 		show_warnings(&app, &warn);
 		rc = app.script ? run_script(&app) : (run_terminal(&app), 0);
 	}
 	tui_job_close(&app);
 	tui_ask_free(&app);
 	tui_appeals_free(&app);
+	tui_llm_close(&app);
 	tui_close_all(&app);
 	tui_term_end(&term);
 	if ((sig = tui_term_stop_signal())) {

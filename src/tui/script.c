@@ -85,19 +85,23 @@ static long now_ms(void)
 }
 
 /* Drive the event loop (no keys: they come from the script) for ms
- * milliseconds, or with ms < 0 until no job runs. */
+ * milliseconds, or with ms < 0 until no LLM call is pending and no job
+ * runs. */
 static int run_loop(tui_app *app, long ms)
 {
 	long end = now_ms() + (ms < 0 ? 60000 : ms), left;
 
 	while ((left = end - now_ms()) > 0) {
-		if (!tui_job_running(app)) {
+		if (!(app->client && llm_client_pending(app->client)) && !tui_job_running(app)) {
 			if (ms < 0)
 				return 0;
 			nanosleep(&(struct timespec){ left / 1000, left % 1000 * 1000000 }, NULL);
 			continue;
 		}
-		tui_job_wait(app, left < 100 ? (int)left : 100);
+		if (app->client && llm_client_pending(app->client))
+			app->wait(app->wait_ud, -1, left < 100 ? (int)left : 100);
+		else
+			tui_job_wait(app, left < 100 ? (int)left : 100);
 		tui_job_poll(app);
 	}
 	return ms < 0 ? -1 : 0;

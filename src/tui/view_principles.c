@@ -15,11 +15,7 @@
 #include "codicil/sanitize.h"
 #include "codicil/workspace.h"
 
-#define SIDE_BY_SIDE_COLS 100
-#define STACKED_MIN_ROWS 14
 #define COUNT_W 6
-
-enum layout { SIDE, STACKED, SINGLE };
 
 struct principles {
 	charter *ch;
@@ -31,8 +27,10 @@ struct principles {
 	tui_pager text;
 	size_t text_for; /* the principle the pager shows; (size_t)-1: none */
 	int focus_text;
-	enum layout layout;
+	enum tui_layout layout;
 	int tree_h;
+	unsigned cases_serial; /* the case counts are of this commit serial */
+	const char *needle;    /* during a search */
 };
 
 static void unload(struct principles *p)
@@ -101,6 +99,7 @@ static int principles_open(tui_app *app, tui_view *v, const char *arg)
 		return -1;
 	}
 	p->text_for = (size_t)-1;
+	p->cases_serial = tui_cases_serial(app, 1);
 	if (load(app, p) < 0) {
 		unload(p);
 		free(p);
@@ -199,41 +198,22 @@ static void draw_tree(struct principles *p, tui_rect r)
 	attrset(A_NORMAL);
 }
 
-static void draw_rule(tui_rect r, int vertical)
-{
-	const char *bar = MB_CUR_MAX > 1 ? (vertical ? "│" : "─") : (vertical ? "|" : "-");
-
-	attrset(tui_style(ST_DIM));
-	for (int i = 0; i < (vertical ? r.h : r.w); i++)
-		tui_puts(vertical ? r.y + i : r.y, vertical ? r.x : r.x + i, bar, 1);
-	attrset(A_NORMAL);
-}
+static int principles_refresh(tui_app *app, tui_view *v);
 
 static void principles_draw(tui_app *app, tui_view *v, tui_rect r)
 {
 	struct principles *p = v->priv;
-	tui_rect tree = r, text = r;
+	tui_rect tree, text;
+
+	if (p->cases_serial != tui_cases_serial(app, 1) && principles_refresh(app, v) < 0)
+		tui_error(app, "%s", cd_err_msg());
 
 	if (p->list.n && p->text_for != p->list.sel)
 		fill_text(p, p->list.sel);
-	if (r.w >= SIDE_BY_SIDE_COLS) {
-		p->layout = SIDE;
-		tree.w = r.w * 9 / 20;
-		text.x = tree.w + 2;
-		text.w = r.w - text.x;
-		draw_rule((tui_rect){ r.y, tree.w, r.h, 1 }, 1);
-	} else if (r.h >= STACKED_MIN_ROWS) {
-		p->layout = STACKED;
-		tree.h = (r.h - 1) / 2;
-		text.y = r.y + tree.h + 1;
-		text.h = r.h - tree.h - 1;
-		draw_rule((tui_rect){ r.y + tree.h, r.x, 1, r.w }, 0);
-	} else {
-		p->layout = SINGLE;
-	}
-	if (p->layout != SINGLE || !p->focus_text)
+	p->layout = tui_split(r, 45, 50, &tree, &text);
+	if (p->layout != TUI_SINGLE || !p->focus_text)
 		draw_tree(p, tree);
-	if (p->layout != SINGLE || p->focus_text)
+	if (p->layout != TUI_SINGLE || p->focus_text)
 		tui_pager_draw(&p->text, text);
 	if (!p->list.n)
 		tui_puts(r.y + 1, r.x, "The charter has no principles yet.", r.w);
@@ -243,8 +223,6 @@ static int edit_cb(void *ud)
 {
 	return principle_edit_run_editor(ud);
 }
-
-static int principles_refresh(tui_app *app, tui_view *v);
 
 /* The selected principle in $EDITOR, committed as `codicil edit` does. */
 static void edit(tui_app *app, tui_view *v)
@@ -286,12 +264,16 @@ static int principles_action(tui_app *app, tui_view *v, enum tui_action a)
 		p->focus_text = 1;
 		return 1;
 	case ACT_BACK: /* from the text shown alone back to the tree */
-		if (!p->focus_text || p->layout != SINGLE)
+		if (!p->focus_text || p->layout != TUI_SINGLE)
 			return 0;
 		p->focus_text = 0;
 		return 1;
 	case ACT_EDIT:
 		edit(app, v);
+		return 1;
+	case ACT_GENERATE:
+		if (p->list.n && tui_generate(app, p->ch->p[p->list.sel].id) == 0)
+			tui_show_cases(app, p->ch->p[p->list.sel].id);
 		return 1;
 	case ACT_TENSIONS: case ACT_VAGUENESS: case ACT_PROBE:
 		if (p->list.n)
@@ -318,21 +300,20 @@ static int matches(struct principles *p, size_t i, const char *needle)
 
 /* In the tree: the next principle whose id, title or text has the needle.
  * In the text: the next line. */
+static int principle_matches(void *ud, size_t i)
+{
+	struct principles *p = ud;
+	return matches(p, i, p->needle);
+}
+
 static int principles_search(tui_app *app, tui_view *v, const char *needle, int dir)
 {
 	struct principles *p = v->priv;
-	size_t n = p->list.n;
 
 	if (p->focus_text)
 		return tui_pager_search(&p->text, needle, dir);
-	for (size_t k = 1; k <= n; k++) {
-		size_t i = dir > 0 ? (p->list.sel + k) % n : (p->list.sel + n - k) % n;
-		if (matches(p, i, needle)) {
-			p->list.sel = i;
-			return 0;
-		}
-	}
-	return -1;
+	p->needle = needle;
+	return tui_list_search(&p->list, dir, principle_matches, p);
 }
 
 /* Reload, keeping the selection on the same principle id if it is there;
@@ -350,6 +331,7 @@ static int principles_refresh(tui_app *app, tui_view *v)
 	fresh.list.sel = idx >= 0 ? (size_t)idx : 0;
 	fresh.list.top = p->list.top;
 	fresh.focus_text = p->focus_text;
+	fresh.cases_serial = tui_cases_serial(app, 1);
 	unload(p);
 	*p = fresh;
 	return 0;

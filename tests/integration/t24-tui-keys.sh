@@ -1,7 +1,7 @@
 # tui: keys come from the action table and git config codicil.key.<action>
 # overrides it; the help screen shows the keys in effect; a bad key name in
-# the config is reported, not fatal; unbound keys and actions of views that
-# do not exist yet say so; the status line shows running LLM jobs.
+# the config is reported, not fatal; unbound keys and actions that are not
+# there yet say so; the status line shows running LLM jobs.
 . ./lib.sh
 . ../tui/lib.sh
 
@@ -23,9 +23,9 @@ Enter
 q
 z
 :dump keys-unbound
-g
-:dump keys-unavailable
 2
+y
+:dump keys-unavailable
 e
 :dump keys-elsewhere
 :jobs 2 1234

@@ -476,6 +476,250 @@ static void metacheck_reply(const cJSON *schema)
 	cJSON_Delete(root);
 }
 
+static void argue_reply(void)
+{
+	cd_buf_reset(&answer);
+	cd_buf_puts(&answer,
+		    "{\"arguments_valid\":[\"The principle says always and names no exception, "
+		    "so the literal reading is what the text demands.\",\"The expected outcome "
+		    "serves the person better than the literal one.\"],"
+		    "\"arguments_invalid\":[\"A careful reader would apply the principle's "
+		    "purpose, not its letter, and reach the expected outcome anyway.\"]}");
+}
+
+/* ---- answers written in advance (--answers FILE) ---- */
+
+struct fakellm_answers {
+	cJSON *root;             /* see fakellm_codicil.h */
+	pthread_mutex_t lock;
+	cJSON *served;           /* {"<principle id>": replies served} */
+};
+
+struct fakellm_answers *fakellm_answers_load(const char *path)
+{
+	struct fakellm_answers *a = calloc(1, sizeof *a);
+
+	if (!a || !(a->root = cd_json_read_file(path)) ||
+	    !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(a->root, "generate")) ||
+	    !(a->served = cJSON_CreateObject())) {
+		fprintf(stderr, "fakellm: %s: %s\n", path,
+			a && a->root ? "no \"generate\" object" : "cannot read it as JSON");
+		fakellm_answers_free(a);
+		return NULL;
+	}
+	pthread_mutex_init(&a->lock, NULL);
+	return a;
+}
+
+void fakellm_answers_free(struct fakellm_answers *a)
+{
+	if (!a)
+		return;
+	cJSON_Delete(a->root);
+	cJSON_Delete(a->served);
+	free(a);
+}
+
+static void answer_json(const cJSON *o)
+{
+	cd_buf_reset(&answer);
+	cd_json_print_compact(o, &answer);
+}
+
+/* The written items without the keys the other answers use: the reply. */
+static void answer_cases(const cJSON *reply, const char *key)
+{
+	static const char *const extras[] = { "arguments_valid", "arguments_invalid", "judge",
+					      "judge_amended" };
+	cJSON *root = cJSON_CreateObject(), *items = cJSON_AddArrayToObject(root, key);
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, reply) {
+		cJSON *copy = cJSON_Duplicate(c, 1);
+		for (size_t i = 0; i < sizeof extras / sizeof *extras; i++)
+			cJSON_DeleteItemFromObjectCaseSensitive(copy, extras[i]);
+		cJSON_AddItemToArray(items, copy);
+	}
+	answer_json(root);
+	cJSON_Delete(root);
+}
+
+/* A principle's replies in turn, the last one again when they run out. */
+static int written_cases(struct fakellm_answers *a, const char *target)
+{
+	const cJSON *gen = cJSON_GetObjectItemCaseSensitive(a->root, "generate");
+	const cJSON *replies = cJSON_GetObjectItemCaseSensitive(gen, target);
+	cJSON *n;
+	int i;
+
+	if (!cJSON_GetArraySize(replies))
+		return -1;
+	pthread_mutex_lock(&a->lock);
+	n = cJSON_GetObjectItemCaseSensitive(a->served, target);
+	if (!n)
+		n = cJSON_AddNumberToObject(a->served, target, 0);
+	i = n->valueint < cJSON_GetArraySize(replies) ? n->valueint : cJSON_GetArraySize(replies) - 1;
+	cJSON_SetNumberValue(n, n->valueint + 1);
+	pthread_mutex_unlock(&a->lock);
+	answer_cases(cJSON_GetArrayItem(replies, i), "cases");
+	return 0;
+}
+
+/* Every written case, generated or predicted as a consequence, calling fn
+ * until it returns 1. */
+static int each_case(struct fakellm_answers *a, int (*fn)(const cJSON *c, const void *arg),
+		     const void *arg)
+{
+	const cJSON *replies, *reply, *c, *am;
+
+	cJSON_ArrayForEach(replies, cJSON_GetObjectItemCaseSensitive(a->root, "generate"))
+		cJSON_ArrayForEach(reply, replies)
+			cJSON_ArrayForEach(c, reply)
+				if (fn(c, arg))
+					return 1;
+	cJSON_ArrayForEach(am, cJSON_GetObjectItemCaseSensitive(a->root, "amend"))
+		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(am, "consequences"))
+			if (fn(c, arg))
+				return 1;
+	return 0;
+}
+
+static int shows_scenario(const cJSON *c, const char *prompt)
+{
+	const char *scenario = cd_json_str(c, "scenario");
+	return scenario && strstr(prompt, scenario);
+}
+
+static int arguments_of(const cJSON *c, const void *prompt)
+{
+	static const char *const keys[] = { "arguments_valid", "arguments_invalid" };
+	cJSON *o;
+
+	if (!shows_scenario(c, prompt) || !cJSON_GetObjectItemCaseSensitive(c, keys[0]))
+		return 0;
+	o = cJSON_CreateObject();
+	for (size_t i = 0; i < 2; i++)
+		cJSON_AddItemToObject(o, keys[i], cJSON_Duplicate(
+			cJSON_GetObjectItemCaseSensitive(c, keys[i]), 1));
+	answer_json(o);
+	cJSON_Delete(o);
+	return 1;
+}
+
+/* The amendment whose marker the <charter> block of a prompt holds. */
+static int amended_charter(struct fakellm_answers *a, const char *prompt)
+{
+	const char *open = charter_block(prompt), *close = open ? strstr(open, "</charter>") : NULL;
+	const cJSON *am;
+
+	cJSON_ArrayForEach(am, cJSON_GetObjectItemCaseSensitive(a->root, "amend")) {
+		const char *marker = cd_json_str(am, "marker"), *m;
+		if (open && close && marker && (m = strstr(open, marker)) && m < close)
+			return 1;
+	}
+	return 0;
+}
+
+struct judge_arg {
+	const char *prompt;
+	int amended;
+};
+
+static int judgment_of(const cJSON *c, const void *arg)
+{
+	const struct judge_arg *j = arg;
+	const char *scenario = strstr(j->prompt, "<scenario>");
+	const cJSON *v = NULL;
+
+	if (!scenario || !shows_scenario(c, scenario))
+		return 0;
+	if (j->amended)
+		v = cJSON_GetObjectItemCaseSensitive(c, "judge_amended");
+	if (!v)
+		v = cJSON_GetObjectItemCaseSensitive(c, "judge");
+	if (!v)
+		return 0;
+	answer_json(v);
+	return 1;
+}
+
+/* The amendment drafted from the cases the prompt shows (amend), or the
+ * one whose title it shows (consequences, metacheck). */
+static const cJSON *written_amendment(struct fakellm_answers *a, const char *prompt, int by_cases)
+{
+	const cJSON *am, *s;
+
+	cJSON_ArrayForEach(am, cJSON_GetObjectItemCaseSensitive(a->root, "amend")) {
+		const char *title = cd_json_str(cJSON_GetObjectItemCaseSensitive(am, "reply"), "title");
+		int all = 1;
+
+		if (!by_cases) {
+			if (title && strstr(prompt, title))
+				return am;
+			continue;
+		}
+		cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(am, "cases"))
+			all &= cJSON_IsString(s) && strstr(prompt, s->valuestring) != NULL;
+		if (all)
+			return am;
+	}
+	return NULL;
+}
+
+static int written_reply(struct fakellm_answers *a, const char *name, const char *prompt)
+{
+	const cJSON *am = written_amendment(a, prompt, !strcmp(name, "amend"));
+
+	if (!am)
+		return -1;
+	if (!strcmp(name, "amend"))
+		answer_json(cJSON_GetObjectItemCaseSensitive(am, "reply"));
+	else if (!strcmp(name, "consequences"))
+		answer_cases(cJSON_GetObjectItemCaseSensitive(am, "consequences"), "consequences");
+	else
+		answer_json(cJSON_GetObjectItemCaseSensitive(am, "metacheck"));
+	return 0;
+}
+
+void fakellm_answers_handler(void *ud, const struct fakellm_request *req,
+			     struct fakellm_reply *reply, struct fakellm_fault *fault)
+{
+	cJSON *body = cJSON_ParseWithLength(req->body, req->body_len);
+	const char *name = NULL;
+	const cJSON *schema = body ? find_schema(body, &name) : NULL;
+	cd_buf prompt = CD_BUF_INIT;
+	char target[128];
+	int rc = -1;
+
+	(void)fault;
+	if (schema && name) {
+		const char *text;
+
+		prompt_text(body, &prompt);
+		text = cd_buf_cstr(&prompt);
+		if (!strcmp(name, "cases")) {
+			target_id(text, NULL, target, sizeof target);
+			rc = written_cases(ud, target);
+		} else if (!strcmp(name, "argue")) {
+			rc = each_case(ud, arguments_of, text) ? 0 : -1;
+		} else if (!strcmp(name, "judge")) {
+			struct judge_arg j = { text, amended_charter(ud, text) };
+			rc = each_case(ud, judgment_of, &j) ? 0 : -1;
+		} else if (!strcmp(name, "amend") || !strcmp(name, "consequences") ||
+			   !strcmp(name, "metacheck")) {
+			rc = written_reply(ud, name, text);
+		}
+	}
+	if (rc == 0) {
+		reply->content = answer.data;
+		reply->input_tokens = (long)prompt.len / 4;
+	} else {
+		reply->status = 500; /* nothing written for it: the recording must stop */
+	}
+	cd_buf_free(&prompt);
+	cJSON_Delete(body);
+}
+
 void fakellm_codicil_handler(void *ud, const struct fakellm_request *req,
 			     struct fakellm_reply *reply, struct fakellm_fault *fault)
 {
@@ -508,6 +752,9 @@ void fakellm_codicil_handler(void *ud, const struct fakellm_request *req,
 		reply->content = answer.data;
 	} else if (!strcmp(name, "metacheck")) {
 		metacheck_reply(schema);
+		reply->content = answer.data;
+	} else if (!strcmp(name, "argue")) {
+		argue_reply();
 		reply->content = answer.data;
 	}
 	cd_buf_free(&prompt);

@@ -14,6 +14,7 @@
  *   judge  a verdict: "mishandled" when the <charter> block lacks the word
  *          in env FAKELLM_JUDGE_FIXED_BY (default "exception"), else
  *          "handled" — so an amendment that adds the word fixes cases.
+ *   argue  the same two arguments for valid and one for invalid, always.
  *   amend  one edit of the first principle of the first case in the
  *          <cases> block (env FAKELLM_AMEND_ID overrides it): a replace
  *          whose body is the principle's body plus a sentence with the
@@ -32,6 +33,31 @@
 #include "fakellm.h"
 
 void fakellm_codicil_handler(void *ud, const struct fakellm_request *req,
+			     struct fakellm_reply *reply, struct fakellm_fault *fault);
+
+/* Answers written in advance (the demo's, tests/tools/demo-answers.json):
+ *
+ *   {"generate": {"<principle id>": [reply, ...]},
+ *    "amend": [{"cases": [text, ...], "marker": text, "reply": {...},
+ *               "consequences": [item, ...], "metacheck": {"checks": [...]}}]}
+ *
+ * A generate reply is an array of cases as the schema has them, each with
+ * its own "arguments_valid" and "arguments_invalid" and "judge" (a judge
+ * reply), and "judge_amended" when the amendment changes the verdict;
+ * consequence items carry "judge" and "judge_amended" the same way.
+ *   cases         a principle's replies in turn (the last again when they
+ *                 run out), without the extra keys
+ *   argue         the arguments of the case whose scenario the prompt shows
+ *   judge         that case's "judge", or "judge_amended" when the
+ *                 <charter> block holds an amendment's marker
+ *   amend         the entry whose "cases" texts all appear in the prompt
+ *   consequences, metacheck   the entry whose title the prompt shows
+ * Anything else is answered 500, so that a recording notices what is
+ * missing.  The handler's ud is the answers. */
+struct fakellm_answers;
+struct fakellm_answers *fakellm_answers_load(const char *path);
+void fakellm_answers_free(struct fakellm_answers *a);
+void fakellm_answers_handler(void *ud, const struct fakellm_request *req,
 			     struct fakellm_reply *reply, struct fakellm_fault *fault);
 
 #endif

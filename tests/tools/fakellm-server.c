@@ -32,8 +32,10 @@ static const char usage[] =
 	"  --oversize-mib N      size of an oversized reply (default 9)\n"
 	"  --require-key KEY     answer 401 unless the request carries KEY\n"
 	"  --codicil             answer codicil's structured requests (cases, judge,\n"
-	"                        amend, consequences, metacheck) with distinct,\n"
-	"                        valid replies (fakellm_codicil.h)\n";
+	"                        amend, consequences, metacheck, argue) with distinct,\n"
+	"                        valid replies (fakellm_codicil.h)\n"
+	"  --answers FILE        answer cases and argue requests with the replies\n"
+	"                        written in FILE (fakellm_codicil.h), 500 otherwise\n";
 
 static const struct {
 	const char *name;
@@ -94,7 +96,8 @@ static int int_arg(const char *s)
 int main(int argc, char **argv)
 {
 	struct fakellm_opts o = { 0 };
-	const char *port_file = NULL, *reply_file = NULL;
+	const char *port_file = NULL, *reply_file = NULL, *answers_file = NULL;
+	struct fakellm_answers *answers = NULL;
 	cd_buf reply = CD_BUF_INIT;
 	struct fakellm *f;
 	sigset_t sigs;
@@ -125,6 +128,8 @@ int main(int argc, char **argv)
 			o.reply.content = v;
 		else if (!strcmp(a, "--reply-file"))
 			reply_file = v;
+		else if (!strcmp(a, "--answers"))
+			answers_file = v;
 		else if (!strcmp(a, "--finish-reason"))
 			o.reply.finish_reason = v;
 		else if (!strcmp(a, "--fault")) {
@@ -157,6 +162,13 @@ int main(int argc, char **argv)
 		o.reply.content = cd_buf_cstr(&reply);
 	}
 
+	if (answers_file) {
+		if (!(answers = fakellm_answers_load(answers_file)))
+			return 1;
+		o.handler = fakellm_answers_handler;
+		o.ud = answers;
+	}
+
 	/* blocked before the server's threads start, so they inherit it */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
@@ -177,6 +189,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "fakellm-server: %lu requests, at most %d at once\n",
 		fakellm_requests(f), fakellm_max_inflight(f));
 	fakellm_stop(f);
+	fakellm_answers_free(answers);
 	cd_buf_free(&reply);
 	return 0;
 }

@@ -14,6 +14,17 @@ tui_script() {
 	rc=$?
 }
 
+# mask_screen NAME: what changes from run to run replaced by a placeholder
+# in the dump NAME: the ids codicil made (c-<id>, p-<id>, r-<id>), commit ids in
+# messages (committed <commit>, commit <commit>), times (<time>)
+mask_screen() {
+	sed -i -E -e 's/\b([cpr])-[0-9a-z]{18}\b/\1-<id>/g' \
+		-e 's/\b(committed|as) [0-9a-f]{7}\b/\1 <commit>/g' \
+		-e 's/\b(commit|at) [0-9a-f]{10}\b/\1 <commit>/g' \
+		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/<time>/g' \
+		"$T/screens/$1.screen"
+}
+
 # expect_screen NAME: the dump NAME equals the expected screen
 expect_screen() {
 	[ -f "$T/screens/$1.screen" ] || fail "no screen $1 was dumped"

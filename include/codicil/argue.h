@@ -1,0 +1,44 @@
+/* argue.h — the arguments for and against a case, for the person rating it.
+ *
+ * Before a considered verdict the rater reads the strongest arguments on
+ * both sides (prompts/argue.txt, schema_argue()).  The request shows the
+ * model the charter as committed at HEAD and the case's content only —
+ * kind, principles, severity, scenario, literal reading, expected outcome,
+ * rationale — never its id, status, ratings or provenance, so the same case
+ * under the same charter is the same request (and a cassette answers it).
+ */
+#ifndef CODICIL_ARGUE_H
+#define CODICIL_ARGUE_H
+
+#include <cJSON.h>
+
+#include "codicil/config.h"
+#include "codicil/llm.h"
+#include "codicil/prompt.h"
+#include "codicil/store.h"
+
+typedef struct argue_request {
+	llm_request req;  /* submit this (llm_client_submit copies it) */
+	llm_message msg[2];
+	cd_buf user;
+	cJSON *schema;
+	prompt prompt;    /* its sha256 names the template in provenance */
+} argue_request;
+
+/* The case's content as the prompt shows it. */
+int argue_case_text(const cJSON *c, cd_buf *out);
+
+/* The request for case c under the charter at HEAD (codicil.charter). */
+int argue_build(store *s, config *cfg, const cJSON *c, argue_request *out);
+void argue_request_free(argue_request *r);
+
+typedef struct argue_result {
+	char **valid, **invalid; /* the arguments, as the model wrote them */
+	size_t nvalid, ninvalid;
+} argue_result;
+
+/* The arguments of a successful reply; -1 with an error when it has none. */
+int argue_parse(const llm_response *resp, argue_result *out);
+void argue_result_free(argue_result *r);
+
+#endif

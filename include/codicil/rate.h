@@ -1,0 +1,27 @@
+/* rate.h — recording a human verdict on a case: the rating goes into the
+ * case file and the file into one commit ("Rate c-...: valid").  `codicil
+ * rate` and the terminal interface both record ratings through here. */
+#ifndef CODICIL_RATE_H
+#define CODICIL_RATE_H
+
+#include <cJSON.h>
+
+#include "codicil/buf.h"
+#include "codicil/rating.h"
+#include "codicil/store.h"
+
+/* "Name <email>" from git's user.name and user.email; an error says which
+ * git config command to run when they are unset. */
+int rate_rater(store *s, cd_buf *out);
+
+/* Add r to c (case_rate: a rater's new rating replaces their earlier one)
+ * and commit cases/<id>.json.  The caller holds the repository lock.
+ * commit (may be NULL) receives the new commit id.  On failure nothing is
+ * committed, but c may hold the rating. */
+int rate_commit(store *s, cJSON *c, const rating *r, char commit[41]);
+
+/* The same for the case as it is in the work tree now, read under the
+ * lock: for a front end that has held its copy of the case for a while. */
+int rate_case_file(store *s, const char *case_id, const rating *r, char commit[41]);
+
+#endif

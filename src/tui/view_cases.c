@@ -1,0 +1,484 @@
+/* view_cases.c — the case library: a filtered list (status, kind, minimum
+ * severity, principle) and the selected case in full.  Cases that a
+ * running generation brings appear at the end as they arrive, marked
+ * "new" until they are committed.  Space marks cases; r rates the
+ * selected one (cases_rate.c).  Layouts as in the Principles view. */
+#include "cases.h"
+#include "tui_int.h"
+#include "core.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codicil/error.h"
+#include "codicil/json.h"
+#include "codicil/sanitize.h"
+
+
+static const char *const kind_short[] = { "counterex", "tension", "vague", "probe", "conseq" };
+
+const cJSON *cases_selected(struct cases *cs)
+{
+	return cs->list.n ? cs->rows[cs->list.sel] : NULL;
+}
+
+int cases_is_pending(struct cases *cs, const cJSON *c)
+{
+	for (size_t i = cs->nlib; i < cs->nall; i++)
+		if (cs->all[i] == c)
+			return 1;
+	return 0;
+}
+
+static int is_marked(struct cases *cs, const char *id)
+{
+	for (size_t i = 0; id && i < cs->nmarked; i++)
+		if (!strcmp(cs->marked[i], id))
+			return 1;
+	return 0;
+}
+
+static int passes(struct cases *cs, const cJSON *c)
+{
+	case_filter f = {
+		.status = cs->status >= 0 ? case_status_name(cs->status) : NULL,
+		.kind = cs->kind >= 0 ? case_kind_name(cs->kind) : NULL,
+		.principle = cs->principle,
+	};
+
+	if (cs->min_severity && cd_json_num(c, "severity", 0) < cs->min_severity)
+		return 0;
+	return case_matches(c, &f);
+}
+
+/* Rows again after a change of filters or cases, keeping the selection on
+ * the same case when it is still shown. */
+static int refilter(struct cases *cs)
+{
+	const cJSON *sel = cases_selected(cs);
+	char keep[32] = "";
+	cJSON **rows = calloc(cs->nall ? cs->nall : 1, sizeof *rows);
+	size_t n = 0;
+
+	if (!rows) {
+		cd_err_set("out of memory");
+		return -1;
+	}
+	if (sel && case_id(sel))
+		snprintf(keep, sizeof keep, "%s", case_id(sel));
+	for (size_t i = 0; i < cs->nall; i++)
+		if (passes(cs, cs->all[i]))
+			rows[n++] = cs->all[i];
+	free(cs->rows);
+	cs->rows = rows;
+	cs->list.n = n;
+	for (size_t i = 0; keep[0] && i < n; i++)
+		if (case_id(rows[i]) && !strcmp(case_id(rows[i]), keep))
+			cs->list.sel = i;
+	if (cs->list.sel >= n)
+		cs->list.sel = n ? n - 1 : 0;
+	cs->text_for = NULL;
+	return 0;
+}
+
+static int load_library(tui_app *app, struct cases *cs)
+{
+	cd_buf dir = CD_BUF_INIT;
+	case_library lib;
+	int rc;
+
+	cd_buf_printf(&dir, "%scases", store_workdir(tui_store(app)));
+	rc = case_library_load(dir.data, &lib);
+	cd_buf_free(&dir);
+	if (rc < 0)
+		return -1;
+	if (lib.nerrors && lib.nerrors != cs->errors_shown) /* once, not at every reload */
+		tui_error(app, "%s (%zu file%s in cases/ skipped)", lib.errors[0], lib.nerrors,
+			  lib.nerrors == 1 ? "" : "s");
+	cs->errors_shown = lib.nerrors;
+	case_library_free(&cs->lib);
+	cs->lib = lib;
+	return 0;
+}
+
+int cases_sync(tui_app *app, struct cases *cs)
+{
+	unsigned serial = tui_cases_serial(app, 0), disk = tui_cases_serial(app, 1);
+	cJSON *const *pending;
+	size_t npending;
+	cJSON **all;
+
+	if (serial == cs->serial && cs->all)
+		return 0;
+	/* the arriving cases may be gone (committed): forget them first */
+	cs->nall = cs->nlib;
+	cs->list.n = 0;
+	if (disk != cs->disk_serial && load_library(app, cs) < 0)
+		return -1;
+	npending = tui_gen_cases(app, &pending);
+	all = realloc(cs->all, (cs->lib.n + npending + 1) * sizeof *all);
+	if (!all) {
+		cd_err_set("out of memory");
+		return -1;
+	}
+	if (cs->lib.n)
+		memcpy(all, cs->lib.cases, cs->lib.n * sizeof *all);
+	if (npending)
+		memcpy(all + cs->lib.n, pending, npending * sizeof *all);
+	cs->all = all;
+	cs->nlib = cs->lib.n;
+	cs->nall = cs->lib.n + npending;
+	cs->serial = serial;
+	cs->disk_serial = disk;
+	if (refilter(cs) < 0)
+		return -1;
+	for (size_t i = 0; cs->follow && i < cs->list.n; i++)
+		if (cases_is_pending(cs, cs->rows[i])) {
+			cs->list.sel = i;
+			cs->follow = 0;
+		}
+	return 0;
+}
+
+int tui_show_cases(tui_app *app, const char *pid)
+{
+	struct cases *cs;
+
+	if (tui_switch_base(app, 1) < 0)
+		return -1;
+	cs = tui_top(app)->priv;
+	if (cases_sync(app, cs) < 0)
+		return -1;
+	if (pid && cs->rate.step == RATE_NONE) {
+		char *copy = strdup(pid);
+		if (copy) {
+			free(cs->principle);
+			cs->principle = copy;
+		}
+		cs->focus_text = 0;
+	}
+	cs->follow = 1;
+	return refilter(cs);
+}
+
+static int cases_open(tui_app *app, tui_view *v, const char *arg)
+{
+	struct cases *cs = calloc(1, sizeof *cs);
+
+	if (!cs) {
+		cd_err_set("out of memory");
+		return -1;
+	}
+	cs->status = cs->kind = -1;
+	cs->disk_serial = tui_cases_serial(app, 1) - 1; /* load now */
+	if (cases_sync(app, cs) < 0) {
+		case_library_free(&cs->lib);
+		free(cs->all);
+		free(cs);
+		return -1;
+	}
+	v->priv = cs;
+	return 0;
+}
+
+static void cases_close(tui_view *v)
+{
+	struct cases *cs = v->priv;
+
+	rate_end(cs);
+	for (size_t i = 0; i < cs->nmarked; i++)
+		free(cs->marked[i]);
+	free(cs->marked);
+	free(cs->principle);
+	free(cs->rows);
+	free(cs->all);
+	case_library_free(&cs->lib);
+	tui_pager_clear(&cs->text);
+	free(cs);
+}
+
+/* ---- drawing ---- */
+
+static void filter_line(tui_app *app, struct cases *cs, cd_buf *b)
+{
+	const char *const *ids;
+	int searched;
+	size_t appeals = tui_appeal_ids(app, &ids, &searched);
+
+	cd_buf_printf(b, "status: %s  kind: %s  severity: ",
+		      cs->status >= 0 ? case_status_name(cs->status) : "any",
+		      cs->kind >= 0 ? case_kind_name(cs->kind) : "any");
+	if (cs->min_severity)
+		cd_buf_printf(b, "%d+", cs->min_severity);
+	else
+		cd_buf_puts(b, "any");
+	cd_buf_printf(b, "  principle: %s", cs->principle ? cs->principle : "any");
+	if (cs->nmarked)
+		cd_buf_printf(b, "  (%zu marked)", cs->nmarked);
+	if (searched)
+		cd_buf_printf(b, "  (%zu under appeal: A)", appeals);
+}
+
+/* Once appeals were searched for, a second mark column: A under appeal. */
+static void row_text(tui_app *app, struct cases *cs, const cJSON *c, cd_buf *b)
+{
+	const char *const *ids;
+	int searched;
+
+	const cJSON *ps = cJSON_GetObjectItemCaseSensitive(c, "principles");
+	const cJSON *first = cJSON_GetArrayItem(ps, 0);
+	int kind = case_get_kind(c), nps = cJSON_GetArraySize(ps);
+	char principle[40];
+
+	snprintf(principle, sizeof principle, "%s%s", cJSON_IsString(first) ? first->valuestring : "?",
+		 nps > 1 ? "+" : "");
+	tui_appeal_ids(app, &ids, &searched);
+	cd_buf_putc(b, is_marked(cs, case_id(c)) ? '*' : ' ');
+	if (searched)
+		cd_buf_putc(b, case_id(c) && tui_under_appeal(app, case_id(c)) ? 'A' : ' ');
+	cd_buf_printf(b, " %-9s %-9s %d %-16.16s ",
+		      cases_is_pending(cs, c) ? "new" : cases_str(c, "status", "?"),
+		      kind >= 0 ? kind_short[kind] : "?", (int)cd_json_num(c, "severity", 0), principle);
+	cd_sanitize(cases_str(c, "scenario", ""), strlen(cases_str(c, "scenario", "")), CD_SAN_ONE_LINE, b);
+}
+
+static void draw_list(tui_app *app, struct cases *cs, tui_rect r)
+{
+	cd_buf line = CD_BUF_INIT;
+
+	if (r.h <= 0 || r.w <= 0)
+		return;
+	filter_line(app, cs, &line);
+	attrset(tui_style(ST_DIM));
+	tui_put(r.y, r.x, line.data, line.len, r.w);
+	attrset(A_NORMAL);
+	r.y++, r.h--;
+	cs->list_h = r.h;
+	tui_list_fit(&cs->list, r.h);
+	if (!cs->list.n)
+		tui_puts(r.y, r.x, tui_generating(app) ? "Waiting for the model's cases..."
+				   : cs->nall ? "No case passes the filters (c shows every case)."
+				   : "No cases yet: g on a principle asks the model for some.", r.w);
+	for (int y = 0; y < r.h && cs->list.top + (size_t)y < cs->list.n; y++) {
+		size_t i = cs->list.top + (size_t)y;
+
+		cd_buf_reset(&line);
+		row_text(app, cs, cs->rows[i], &line);
+		attrset(i == cs->list.sel ? tui_style(cs->focus_text ? ST_SELECT_DIM : ST_SELECT)
+					  : cases_is_pending(cs, cs->rows[i]) ? tui_style(ST_ADD) : A_NORMAL);
+		if (i == cs->list.sel)
+			tui_fill(r.y + y, r.x, r.w);
+		tui_put(r.y + y, r.x, line.data, line.len, r.w);
+	}
+	attrset(A_NORMAL);
+	cd_buf_free(&line);
+}
+
+static void cases_draw(tui_app *app, tui_view *v, tui_rect r)
+{
+	struct cases *cs = v->priv;
+	tui_rect list, text;
+	const cJSON *sel;
+
+	if (cases_sync(app, cs) < 0)
+		tui_error(app, "%s", cd_err_msg());
+	sel = cases_selected(cs);
+	if (sel && (sel != cs->text_for || cs->text_stale))
+		cases_fill_text(app, cs, sel);
+	cs->layout = tui_split(r, 55, 40, &list, &text);
+	if (cs->layout != TUI_SINGLE || !cs->focus_text)
+		draw_list(app, cs, list);
+	if (sel && (cs->layout != TUI_SINGLE || cs->focus_text))
+		tui_pager_draw(&cs->text, text);
+}
+
+/* ---- actions ---- */
+
+static void cycle(int *value, int count)
+{
+	*value = *value + 1 < count ? *value + 1 : -1;
+}
+
+static void toggle_principle(tui_app *app, struct cases *cs)
+{
+	const cJSON *sel = cases_selected(cs);
+	const cJSON *first = sel ? cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sel, "principles"), 0) : NULL;
+
+	if (cs->principle) {
+		free(cs->principle);
+		cs->principle = NULL;
+	} else if (cJSON_IsString(first)) {
+		cs->principle = strdup(first->valuestring);
+	} else {
+		tui_message(app, "Select a case first: p shows only the cases on its principle");
+	}
+}
+
+static void toggle_mark(struct cases *cs)
+{
+	const cJSON *sel = cases_selected(cs);
+	const char *id = sel ? case_id(sel) : NULL;
+	char **more;
+
+	if (!id)
+		return;
+	for (size_t i = 0; i < cs->nmarked; i++)
+		if (!strcmp(cs->marked[i], id)) {
+			free(cs->marked[i]);
+			cs->marked[i] = cs->marked[--cs->nmarked];
+			return;
+		}
+	if ((more = realloc(cs->marked, (cs->nmarked + 1) * sizeof *more))) {
+		cs->marked = more;
+		if ((more[cs->nmarked] = strdup(id)))
+			cs->nmarked++;
+	}
+}
+
+/* g here: the principle filter, else the selected case's first principle. */
+static void generate(tui_app *app, struct cases *cs)
+{
+	const cJSON *sel = cases_selected(cs);
+	const cJSON *first = sel ? cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sel, "principles"), 0) : NULL;
+
+	if (cs->principle)
+		tui_generate(app, cs->principle);
+	else if (cJSON_IsString(first))
+		tui_generate(app, first->valuestring);
+	else
+		tui_message(app, "Select a principle in the Principles view (1) and press g there");
+}
+
+static int filter_action(struct cases *cs, enum tui_action a)
+{
+	switch (a) {
+	case ACT_BY_STATUS: cycle(&cs->status, CASE_STATUS_COUNT); break;
+	case ACT_BY_KIND: cycle(&cs->kind, CASE_KIND_COUNT); break;
+	case ACT_BY_SEVERITY: /* any, 5, 4+, 3+, 2+, any */
+		cs->min_severity = !cs->min_severity ? 5 : cs->min_severity > 2 ? cs->min_severity - 1 : 0;
+		break;
+	case ACT_SHOW_ALL:
+		cs->status = cs->kind = -1;
+		cs->min_severity = 0;
+		free(cs->principle);
+		cs->principle = NULL;
+		break;
+	default: return 0;
+	}
+	return 1;
+}
+
+static int cases_action(tui_app *app, tui_view *v, enum tui_action a)
+{
+	struct cases *cs = v->priv;
+
+	if (cases_sync(app, cs) < 0) {
+		tui_error(app, "%s", cd_err_msg());
+		return 1;
+	}
+	if (rate_action(app, cs, a))
+		return 1;
+	if (filter_action(cs, a)) {
+		refilter(cs);
+		return 1;
+	}
+	switch (a) {
+	case ACT_BY_PRINCIPLE: toggle_principle(app, cs); refilter(cs); return 1;
+	case ACT_PANE: cs->focus_text = !cs->focus_text; return 1;
+	case ACT_OPEN: cs->focus_text = cs->list.n > 0; return 1;
+	case ACT_BACK:
+		if (!cs->focus_text || cs->layout != TUI_SINGLE)
+			return 0;
+		cs->focus_text = 0;
+		return 1;
+	case ACT_MARK: toggle_mark(cs); tui_list_action(&cs->list, ACT_DOWN, 1); return 1;
+	case ACT_RATE:
+		if (cases_selected(cs))
+			rate_start(app, cs);
+		return 1;
+	case ACT_GENERATE: generate(app, cs); return 1;
+	case ACT_AMEND: cases_amend(app, cs); return 1;
+	case ACT_APPEALS: tui_appeals_find(app); return 1;
+	case ACT_VALID: case ACT_INVALID:
+		tui_message(app, "%s answers a question of the rating: press r to rate the case",
+			    tui_actions[a].name);
+		return 1;
+	default: break;
+	}
+	if (cs->focus_text)
+		return tui_pager_action(&cs->text, a);
+	return tui_list_action(&cs->list, a, cs->list_h);
+}
+
+static int cases_key(tui_app *app, tui_view *v, int key)
+{
+	return rate_key(app, v->priv, key);
+}
+
+static int matches(const cJSON *c, const char *needle)
+{
+	static const char *const keys[] = { "id", "scenario", "literal_reading", "expected",
+					    "rationale" };
+	const cJSON *p;
+
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+		const char *s = cd_json_str(c, keys[k]);
+		if (s && tui_strcasestr(s, strlen(s), needle))
+			return 1;
+	}
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "principles"))
+		if (cJSON_IsString(p) && tui_strcasestr(p->valuestring, strlen(p->valuestring), needle))
+			return 1;
+	return 0;
+}
+
+static int row_matches(void *ud, size_t i)
+{
+	struct cases *cs = ud;
+	return matches(cs->rows[i], cs->needle);
+}
+
+static int cases_search(tui_app *app, tui_view *v, const char *needle, int dir)
+{
+	struct cases *cs = v->priv;
+
+	if (cs->focus_text)
+		return tui_pager_search(&cs->text, needle, dir);
+	cs->needle = needle;
+	return tui_list_search(&cs->list, dir, row_matches, cs);
+}
+
+static int cases_reload(tui_app *app, tui_view *v)
+{
+	struct cases *cs = v->priv;
+
+	cs->disk_serial = tui_cases_serial(app, 1) - 1;
+	cs->serial = tui_cases_serial(app, 0) - 1;
+	return cases_sync(app, cs);
+}
+
+static void cases_position(tui_view *v, char *buf, size_t n)
+{
+	struct cases *cs = v->priv;
+
+	if (cs->list.n && cs->list.n != cs->nall)
+		snprintf(buf, n, "%zu/%zu of %zu", cs->list.sel + 1, cs->list.n, cs->nall);
+	else if (cs->list.n)
+		snprintf(buf, n, "%zu/%zu", cs->list.sel + 1, cs->list.n);
+	else
+		snprintf(buf, n, "0/%zu", cs->nall);
+}
+
+const struct tui_view_ops tui_view_cases = {
+	.name = "Cases",
+	.kind = TV_CASES,
+	.open = cases_open,
+	.close = cases_close,
+	.draw = cases_draw,
+	.action = cases_action,
+	.search = cases_search,
+	.reload = cases_reload,
+	.position = cases_position,
+	.key = cases_key,
+};
