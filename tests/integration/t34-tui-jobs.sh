@@ -1,7 +1,8 @@
 # tui: the model's work from inside the TUI runs as a job with its progress
 # in the status line: tensions (T), vagueness (V) and probe (P) for the
-# selected principle, theorize (H) in the Theories view (5).  Each commits
-# as its command does.  Esc cancels a slow job (nothing committed, the work
+# selected principle, theorize (H) in the Theories view (5), an amendment
+# from the marked cases (a, then its review opens), the search for appeals
+# (A marks the cases).  Each commits as its command does.  Esc cancels a slow job (nothing committed, the work
 # tree clean, the repository lock free again); a second job waits for the
 # first; quitting while a job runs stops it.
 . ./lib.sh
@@ -12,6 +13,7 @@ cd "$T/r" || fail cd
 start_fake --codicil
 run codicil generate -p truthful -n 2
 expect_rc 0 "generate"
+c1=$(sed -n 1p "$T/out") c2=$(sed -n 2p "$T/out")
 
 screen_has() { grep -q -- "$2" "$T/screens/$1.screen" || { cat "$T/screens/$1.screen" >&2; fail "screen $1 lacks '$2'"; }; }
 kinds() { python3 -c '
@@ -99,8 +101,69 @@ expect_rc 0 "quit while theorize runs"
 [ "$(git rev-parse HEAD)" = "$h" ] || fail "a job stopped at quit committed"
 git_clean "$T/r"
 
+# Esc stops an amendment half-way: nothing committed
+tui_script "$T/r" <<'EOF'
+2
+Space
+a
+:sleep 300
+Esc
+:wait
+:dump amend-cancelled
+EOF
+expect_rc 0 "tui amend cancelled"
+screen_has amend-cancelled "^Amendment cancelled; nothing was committed"
+[ "$(git rev-parse HEAD)" = "$h" ] || fail "a cancelled amendment committed"
+git_clean "$T/r"
+
 # the lock of a stopped job does not stand in the way
 stop_fake
 start_fake --codicil
 run codicil tensions -p privacy -n 1
 expect_rc 0 "tensions after the cancelled jobs"
+
+# a on two marked cases: the job drafts, the review screen opens
+h=$(git rev-parse HEAD)
+tui_script "$T/r" <<'EOF'
+2
+Space
+Space
+a
+:dump amend-running
+:wait
+:dump amend-review
+EOF
+expect_rc 0 "tui amend"
+screen_has amend-running "amend: .*(Esc cancels)"
+screen_has amend-review "codicil: r - Review"
+screen_has amend-review "^Proposed p-[0-9a-z]* (commit [0-9a-f]\{10\}): y accepts, x rejects"
+screen_has amend-review "^y accept  x reject  b rebase onto HEAD"
+[ "$(git rev-list --count "$h"..HEAD)" = 1 ] && git log -1 --format=%s | grep -q "^Propose p-" ||
+	fail "not one Propose commit: $(git log --oneline "$h"..)"
+git log -1 --format="%(trailers:key=Codicil-Case,valueonly)" | grep -c . | grep -qx 2 ||
+	fail "the proposal does not name the two marked cases"
+git_clean "$T/r"
+
+# appeals: the fake judge calls every case mishandled (0.9); three raters
+# call c2 invalid, so c2 is under appeal and the Cases view marks it
+for r in "Ada <ada@example.org>" "Mo <mo@example.org>" "Pat <pat@example.org>"; do
+	codicil rate "$c1" --verdict valid --rater "$r" >/dev/null || fail "rate c1"
+	codicil rate "$c2" --verdict invalid --rater "$r" >/dev/null || fail "rate c2"
+done
+git config codicil.appealHumanConfidence 0.75
+scenario2=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["scenario"][:30])' "cases/$c2.json")
+scenario1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["scenario"][:30])' "cases/$c1.json")
+tui_script "$T/r" <<'EOF'
+2
+:dump appeals-before
+A
+:wait
+:dump appeals
+EOF
+expect_rc 0 "tui appeals"
+grep -q "under appeal" "$T/screens/appeals-before.screen" && fail "appeals shown before the search"
+screen_has appeals "(1 under appeal: A)"
+screen_has appeals "^1 case under appeal (of 2 confidently rated)"
+screen_has appeals "^ A [a-z]* .*$scenario2"
+screen_has appeals "^   [a-z]* .*$scenario1"
+git_clean "$T/r"
