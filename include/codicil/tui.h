@@ -12,7 +12,8 @@
  *                                trimmed, to $CODICIL_TUI_DUMP_DIR/NAME.screen
  *     :jobs N TOKENS             shows N running LLM jobs in the status line
  *     :wait                      runs the event loop until no LLM call is
- *                                pending (at most 60 s, then an error)
+ *                                pending and no job (amend, tensions, ...)
+ *                                runs (at most 60 s, then an error)
  *     :sleep MS                  runs the event loop for MS milliseconds
  *     # comment, blank lines     ignored
  *

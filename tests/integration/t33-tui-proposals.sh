@@ -161,6 +161,34 @@ assert p["rejection"]["by"] == "Test Reviewer <reviewer@example.org>"
 PY
 git_clean "$T/r"
 
+# text from the record is inert on the terminal: a title and a rationale
+# with escape sequences (a window title, a colour, a screen clear) reach the
+# screen without them; wide characters keep their two columns
+python3 - "proposals/$p1.json" <<'PY' || fail "planting escapes"
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["title"] = "Evil \u001b]0;pwned\u0007 title \u001b[31mred\u001b[0m"
+p["rationale"] = "Move \u001b[2J\u001b[H the cursor; wide \u5bbd\u5b57 text."
+json.dump(p, open(sys.argv[1], "w"), indent=2)
+PY
+git commit -qam "fixture: escapes in a proposal" || fail "commit the escapes"
+CODICIL_TUI_OUTPUT="$T/bytes" tui_script "$T/r" <<'EOF'
+3
+:dump proposals-escapes
+Enter
+:dump review-escapes
+EOF
+expect_rc 0 "tui on a hostile proposal"
+! grep -q "$(printf '\033')]0;" "$T/bytes" || fail "an OSC title reached the terminal"
+! grep -q "pwned$(printf '\007')" "$T/bytes" || fail "a BEL reached the terminal"
+! grep -q "Move $(printf '\033')" "$T/bytes" || fail "the model's clear-screen reached the terminal"
+! grep -q "title $(printf '\033')\[31m" "$T/bytes" || fail "the model's colour reached the terminal"
+grep -qx "Evil  title red" "$T/screens/review-escapes.screen" || fail "the title is not shown without its sequences"
+grep -q "pwned" "$T/screens/review-escapes.screen" && fail "the OSC payload is shown"
+grep -q "wide 宽字 text" "$T/screens/review-escapes.screen" || fail "wide characters are not shown"
+expect_fits review-escapes 80 24
+expect_fits proposals-escapes 80 24
+
 # accept with a note: Esc first (nothing happens), then y, the note, Enter
 run codicil amend "$c3"
 expect_rc 0 "amend privacy"
