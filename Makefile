@@ -19,7 +19,7 @@ PKGS     := libgit2 libcjson libcurl libcmark openssl ncursesw
 TESTPKGS := cmocka libmicrohttpd
 DEB_PKGS := build-essential pkg-config git tmux libgit2-dev libcjson-dev \
             libcurl4-openssl-dev libcmark-dev libssl-dev libncurses-dev \
-            libcmocka-dev libmicrohttpd-dev python3 valgrind time
+            libcmocka-dev libmicrohttpd-dev python3 valgrind time xxd
 
 BUILD := build
 ifeq ($(SANITIZE),1)
