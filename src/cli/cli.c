@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "codicil/error.h"
@@ -99,4 +100,17 @@ int cli_print_json(cJSON *j)
 	cd_buf_free(&out);
 	cJSON_Delete(j);
 	return rc < 0 ? cli_fail_err() : CLI_OK;
+}
+
+int cli_parse_count(const char *cmd, const char *what, const char *s, long min, long max,
+		    int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end || v < min || v > max)
+		return cli_usage_error(cmd, "%s needs a number from %ld to %ld, not '%s'", what, min,
+				       max, s);
+	*out = (int)v;
+	return 0;
 }

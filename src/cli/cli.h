@@ -47,6 +47,11 @@ void cli_put_safe_len(FILE *f, const char *text, size_t len, unsigned flags);
 /* Print a JSON value pretty-printed on stdout; frees it. */
 int cli_print_json(cJSON *j);
 
+/* A whole number from min to max for option `what` of command cmd ("generate
+ * "), or a usage error (returns CLI_USAGE; 0 when fine). */
+int cli_parse_count(const char *cmd, const char *what, const char *s, long min, long max,
+		    int *out);
+
 /* Open the repository lazily (ctx->dir or "."); NULL after printing. */
 store *cli_store(cli_ctx *ctx);
 config *cli_config(cli_ctx *ctx);

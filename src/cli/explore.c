@@ -1,6 +1,7 @@
 /* explore.c — `codicil tensions`, `codicil vagueness` and `codicil probe`:
  * one generation run of one kind each (explore.h). */
 #include "cli_llm.h"
+#include "cli_run.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -63,17 +64,6 @@ typedef struct explore_args {
 	const char *steer;
 } explore_args;
 
-static int parse_count(const char *cmd, const char *what, const char *s, int *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (*end || v < 1 || v > 100)
-		return cli_usage_error(cmd, "%s needs a number from 1 to 100, not '%s'", what, s);
-	*out = (int)v;
-	return 0;
-}
-
 static int parse(const char *cmd, int argc, char **argv, explore_args *a)
 {
 	static const struct option opts[] = {
@@ -92,8 +82,8 @@ static int parse(const char *cmd, int argc, char **argv, explore_args *a)
 	while ((c = getopt_long(argc, argv, "p:n:s:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': a->principles[a->nprinciples++] = optarg; break;
-		case 'n': if (parse_count(cmd, "--count", optarg, &a->count)) return CLI_USAGE; break;
-		case 's': if (parse_count(cmd, "--samples", optarg, &a->samples)) return CLI_USAGE; break;
+		case 'n': if (cli_parse_count(cmd, "--count", optarg, 1, 100, &a->count)) return CLI_USAGE; break;
+		case 's': if (cli_parse_count(cmd, "--samples", optarg, 1, 100, &a->samples)) return CLI_USAGE; break;
 		case 'S': a->steer = optarg; break;
 		case 'N': a->no_commit = 1; break;
 		case 'C': a->no_cache = 1; break;
@@ -104,37 +94,6 @@ static int parse(const char *cmd, int argc, char **argv, explore_args *a)
 	if (optind < argc)
 		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	return 0;
-}
-
-static void print_result(store *s, const batch_result *r, int json)
-{
-	cJSON *arr = json ? cJSON_CreateArray() : NULL;
-
-	for (size_t i = 0; i < r->ncases; i++) {
-		cd_buf path = CD_BUF_INIT;
-		cJSON *c;
-
-		if (!json) {
-			printf("%s\n", r->case_ids[i]);
-			continue;
-		}
-		cd_buf_printf(&path, "%scases/%s.json", store_workdir(s), r->case_ids[i]);
-		if ((c = cd_json_read_file(path.data)))
-			cJSON_AddItemToArray(arr, c);
-		cd_buf_free(&path);
-	}
-	if (json)
-		cli_print_json(arr);
-	fprintf(stderr, "%zu new case%s (%zu duplicate%s dropped, %zu invalid)", r->ncases,
-		r->ncases == 1 ? "" : "s", r->duplicates, r->duplicates == 1 ? "" : "s", r->invalid);
-	if (r->commit[0])
-		fprintf(stderr, "; committed %.10s", r->commit);
-	fputc('\n', stderr);
-	for (size_t i = 0; i < r->nfailures; i++) {
-		fputs("  failed: ", stderr);
-		cli_put_safe(stderr, r->failures[i], CD_SAN_ONE_LINE);
-		fputc('\n', stderr);
-	}
 }
 
 static int run(cli_ctx *ctx, const char *cmd, case_kind kind, int argc, char **argv)
@@ -171,7 +130,8 @@ static int run(cli_ctx *ctx, const char *cmd, case_kind kind, int argc, char **a
 	if (explore_run(s, ctx->cfg, client, &o, &r) < 0) {
 		cli_fail_err();
 	} else {
-		print_result(s, &r, a.json);
+		cli_print_new_cases(s, &r, a.json);
+		cli_print_run_summary(&r);
 		rc = r.failed ? CLI_FAIL : CLI_OK;
 	}
 	store_unlock(s);

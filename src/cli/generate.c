@@ -1,6 +1,6 @@
 /* generate.c — `codicil generate` and `codicil batch`: one engine (batch.h),
  * two ways to ask: a few cases now, or many requests as a resumable run. */
-#include "cli.h"
+#include "cli_run.h"
 
 #include <dirent.h>
 #include <getopt.h>
@@ -73,17 +73,6 @@ typedef struct run_args {
 	const char *steer, *theory, *journal, *concurrency;
 } run_args;
 
-static int parse_positive(const char *cmd, const char *what, const char *s, int *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (*end || v < 1 || v > 100000)
-		return cli_usage_error(cmd, "%s needs a positive number, not '%s'", what, s);
-	*out = (int)v;
-	return 0;
-}
-
 static int parse_args(const char *cmd, int argc, char **argv, run_args *a)
 {
 	static const struct option opts[] = {
@@ -109,11 +98,11 @@ static int parse_args(const char *cmd, int argc, char **argv, run_args *a)
 		switch (c) {
 		case 'p': a->principles[a->nprinciples++] = optarg; break;
 		case 'a': a->all = 1; break;
-		case 'n': if (parse_positive(cmd, "--count", optarg, &a->count)) return CLI_USAGE; break;
-		case 's': if (parse_positive(cmd, "--samples", optarg, &a->samples)) return CLI_USAGE; break;
-		case 'v': if (parse_positive(cmd, "--commit-every", optarg, &v)) return CLI_USAGE;
+		case 'n': if (cli_parse_count(cmd, "--count", optarg, 1, 100000, &a->count)) return CLI_USAGE; break;
+		case 's': if (cli_parse_count(cmd, "--samples", optarg, 1, 100000, &a->samples)) return CLI_USAGE; break;
+		case 'v': if (cli_parse_count(cmd, "--commit-every", optarg, 1, 100000, &v)) return CLI_USAGE;
 			  a->commit_every = (size_t)v; break;
-		case 'c': if (parse_positive(cmd, "--concurrency", optarg, &v)) return CLI_USAGE;
+		case 'c': if (cli_parse_count(cmd, "--concurrency", optarg, 1, 100000, &v)) return CLI_USAGE;
 			  a->concurrency = optarg; break;
 		case 'k':
 			if (case_kind_parse(optarg, &a->kind) < 0 || a->kind == CASE_CONSEQUENCE)
@@ -243,47 +232,6 @@ static int build_units(const run_args *a, gen_ctx *g, int per_principle, gen_uni
 	return 0;
 }
 
-static void print_cases(store *s, const batch_result *r, int json)
-{
-	cJSON *arr = json ? cJSON_CreateArray() : NULL;
-
-	for (size_t i = 0; i < r->ncases; i++) {
-		cd_buf path = CD_BUF_INIT;
-		cJSON *c;
-
-		if (!json) {
-			printf("%s\n", r->case_ids[i]);
-			continue;
-		}
-		cd_buf_printf(&path, "%scases/%s.json", store_workdir(s), r->case_ids[i]);
-		if ((c = cd_json_read_file(path.data)))
-			cJSON_AddItemToArray(arr, c);
-		cd_buf_free(&path);
-	}
-	if (json)
-		cli_print_json(arr);
-}
-
-static void print_summary(const batch_result *r, int dry_run)
-{
-	if (dry_run)
-		return;
-	fprintf(stderr, "run %s: %zu request%s ok, %zu failed", r->run, r->ok, r->ok == 1 ? "" : "s",
-		r->failed);
-	if (r->skipped)
-		fprintf(stderr, ", %zu done earlier", r->skipped);
-	fprintf(stderr, "; %zu new case%s (%zu duplicate%s dropped, %zu invalid)", r->ncases,
-		r->ncases == 1 ? "" : "s", r->duplicates, r->duplicates == 1 ? "" : "s", r->invalid);
-	if (r->commit[0])
-		fprintf(stderr, "; committed %.10s", r->commit);
-	fputc('\n', stderr);
-	for (size_t i = 0; i < r->nfailures; i++) {
-		fputs("  failed: ", stderr);
-		cli_put_safe(stderr, r->failures[i], CD_SAN_ONE_LINE);
-		fputc('\n', stderr);
-	}
-}
-
 static int run(cli_ctx *ctx, run_args *a, int per_principle)
 {
 	/* bulk generation keeps no per-call transcripts: only amendments
@@ -350,12 +298,14 @@ static int run(cli_ctx *ctx, run_args *a, int per_principle)
 		bo.progress = show_progress;
 	if (batch_run(&g, &bo, &r) < 0) {
 		cli_fail("%s (journal: %s)", cd_err_msg(), journal.data);
-		print_summary(&r, a->dry_run);
+		if (!a->dry_run)
+			cli_print_run_summary(&r);
 		goto out;
 	}
-	if (!a->dry_run)
-		print_cases(s, &r, a->json);
-	print_summary(&r, a->dry_run);
+	if (!a->dry_run) {
+		cli_print_new_cases(s, &r, a->json);
+		cli_print_run_summary(&r);
+	}
 	rc = r.failed ? CLI_FAIL : CLI_OK;
 out:
 	batch_result_free(&r);
