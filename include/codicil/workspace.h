@@ -5,6 +5,7 @@
 #ifndef CODICIL_WORKSPACE_H
 #define CODICIL_WORKSPACE_H
 
+#include "codicil/case.h"
 #include "codicil/charter.h"
 #include "codicil/config.h"
 #include "codicil/store.h"
@@ -16,6 +17,9 @@ const char *workspace_charter_path(config *cfg);
  * a charter with problems fails with the first "path:line: problem" and a
  * count of the others. */
 int workspace_load(store *s, const char *path, const char *rev, int validate, charter **out);
+
+/* The case library of the work tree (cases/); see case_library_load. */
+int workspace_load_cases(store *s, case_library *out);
 
 /* Where codicil finds templates (constitutions/NAME): $CODICIL_DATADIR,
  * the source tree the binary was built in, then the installed data dir. */

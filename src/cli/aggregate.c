@@ -56,22 +56,6 @@ const char cmd_appeals_usage[] =
 	"      --json      {appeals: [{id, judge, raters, strength, ...}], candidates, errors, thresholds}\n"
 	"  -h, --help      this text\n";
 
-static int load_cases(store *s, case_library *lib)
-{
-	cd_buf dir = CD_BUF_INIT;
-	int rc;
-
-	cd_buf_printf(&dir, "%scases", store_workdir(s));
-	rc = case_library_load(dir.data, lib);
-	cd_buf_free(&dir);
-	for (size_t i = 0; rc == 0 && i < lib->nerrors; i++) {
-		fputs("codicil: warning: ", stderr);
-		cli_put_safe(stderr, lib->errors[i], CD_SAN_ONE_LINE);
-		fputs(" (skipped)\n", stderr);
-	}
-	return rc;
-}
-
 static void put_line(const char *text)
 {
 	cli_put_safe(stdout, text, CD_SAN_ONE_LINE);
@@ -161,7 +145,7 @@ int cmd_aggregate(cli_ctx *ctx, int argc, char **argv)
 			return cli_fail_err();
 		locked = 1;
 	}
-	if (agg_settings_load(ctx->cfg, &as) < 0 || load_cases(ctx->store, &lib) < 0 ||
+	if (agg_settings_load(ctx->cfg, &as) < 0 || cli_load_cases(ctx->store, &lib) < 0 ||
 	    aggregate_library(&lib, &as, &r) < 0 ||
 	    (apply && aggregate_apply(ctx->store, &r, &changed, commit) < 0)) {
 		cli_fail_err();

@@ -46,22 +46,6 @@ const char cmd_rate_usage[] =
 	"      --rater WHO     default: git's user.name <user.email>\n"
 	"  -h, --help          this text\n";
 
-static int load_library(store *s, case_library *lib)
-{
-	cd_buf dir = CD_BUF_INIT;
-	int rc;
-
-	cd_buf_printf(&dir, "%scases", store_workdir(s));
-	rc = case_library_load(dir.data, lib);
-	cd_buf_free(&dir);
-	for (size_t i = 0; rc == 0 && i < lib->nerrors; i++) {
-		fputs("codicil: warning: ", stderr);
-		cli_put_safe(stderr, lib->errors[i], CD_SAN_ONE_LINE);
-		fputs(" (skipped)\n", stderr);
-	}
-	return rc;
-}
-
 static void print_case_line(const cJSON *c)
 {
 	const cJSON *ps = cJSON_GetObjectItemCaseSensitive(c, "principles"), *p;
@@ -122,7 +106,7 @@ int cmd_cases(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("cases ", "unexpected argument '%s'", argv[optind]);
 	if (!(s = cli_store(ctx)))
 		return CLI_FAIL;
-	if (load_library(s, &lib) < 0 || case_library_filter(&lib, &f, &sel, &n) < 0)
+	if (cli_load_cases(s, &lib) < 0 || case_library_filter(&lib, &f, &sel, &n) < 0)
 		return cli_fail_err();
 	if (json) {
 		cJSON *arr = cJSON_CreateArray();
@@ -158,7 +142,7 @@ int cmd_case(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("case ", "give a case id");
 	if (!(s = cli_store(ctx)))
 		return CLI_FAIL;
-	if (load_library(s, &lib) < 0)
+	if (cli_load_cases(s, &lib) < 0)
 		return cli_fail_err();
 	if (!(c = case_library_find(&lib, id))) {
 		rc = cli_fail("%s (list them with 'codicil cases')", cd_err_msg());
@@ -274,7 +258,7 @@ int cmd_rate(cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	locked = 1;
-	if (load_library(s, &lib) < 0 || !(c = case_library_find(&lib, a.id))) {
+	if (cli_load_cases(s, &lib) < 0 || !(c = case_library_find(&lib, a.id))) {
 		cli_fail("%s (list them with 'codicil cases')", cd_err_msg());
 		goto out;
 	}

@@ -7,6 +7,7 @@
 #include "codicil/error.h"
 #include "codicil/json.h"
 #include "codicil/sanitize.h"
+#include "codicil/workspace.h"
 
 int cli_fail(const char *fmt, ...)
 {
@@ -113,4 +114,16 @@ int cli_parse_count(const char *cmd, const char *what, const char *s, long min, 
 				       max, s);
 	*out = (int)v;
 	return 0;
+}
+
+int cli_load_cases(store *s, case_library *lib)
+{
+	int rc = workspace_load_cases(s, lib);
+
+	for (size_t i = 0; rc == 0 && i < lib->nerrors; i++) {
+		fputs("codicil: warning: ", stderr);
+		cli_put_safe(stderr, lib->errors[i], CD_SAN_ONE_LINE);
+		fputs(" (skipped)\n", stderr);
+	}
+	return rc;
 }

@@ -7,6 +7,7 @@
 #include <cJSON.h>
 #include <stdio.h>
 
+#include "codicil/case.h"
 #include "codicil/config.h"
 #include "codicil/store.h"
 
@@ -51,6 +52,10 @@ int cli_print_json(cJSON *j);
  * "), or a usage error (returns CLI_USAGE; 0 when fine). */
 int cli_parse_count(const char *cmd, const char *what, const char *s, long min, long max,
 		    int *out);
+
+/* The case library, with a warning on stderr for each file skipped as
+ * corrupt (the others are still loaded). */
+int cli_load_cases(store *s, case_library *lib);
 
 /* Open the repository lazily (ctx->dir or "."); NULL after printing. */
 store *cli_store(cli_ctx *ctx);

@@ -82,14 +82,11 @@ static int select_cases(judge_env *e, char **ids, size_t nids)
 static int env_open(cli_ctx *ctx, judge_env *e, int no_cache, char **ids, size_t nids)
 {
 	llm_client_opts o = { .no_cache = no_cache, .repair = 1 };
-	cd_buf dir = CD_BUF_INIT;
 	store *s = ctx->store;
 	int rc;
 
 	memset(e, 0, sizeof *e);
-	cd_buf_printf(&dir, "%scases", store_workdir(s));
-	rc = case_library_load(dir.data, &e->lib);
-	cd_buf_free(&dir);
+	rc = cli_load_cases(s, &e->lib);
 	if (rc == 0)
 		rc = select_cases(e, ids, nids);
 	if (rc == 0)

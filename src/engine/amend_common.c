@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codicil/workspace.h"
 #include "codicil/error.h"
 #include "codicil/json.h"
 #include "codicil/rate.h"
@@ -212,14 +213,8 @@ int amend_texts(store *s, const cJSON *p, cd_buf *before, cd_buf *after)
 static int regression_cases(store *s, case_library *lib, cJSON *const *extra, size_t nextra,
 			    cJSON ***out, size_t *n)
 {
-	cd_buf dir = CD_BUF_INIT;
-	int rc;
-
 	*n = 0;
-	cd_buf_printf(&dir, "%scases", store_workdir(s));
-	rc = case_library_load(dir.data, lib);
-	cd_buf_free(&dir);
-	if (rc < 0)
+	if (workspace_load_cases(s, lib) < 0)
 		return -1;
 	if (!(*out = calloc(lib->n + nextra + 1, sizeof **out))) {
 		cd_err_set("out of memory");

@@ -58,16 +58,13 @@ static int add_case(amend_draft *d, const char *id)
 
 static int load_cases(amend_draft *d, const amend_opts *o)
 {
-	cd_buf dir = CD_BUF_INIT;
 	int rc;
 
 	if (!o->ncases) {
 		cd_err_set("name at least one case for the amendment to resolve");
 		return -1;
 	}
-	cd_buf_printf(&dir, "%scases", store_workdir(d->env->store));
-	rc = case_library_load(dir.data, &d->lib);
-	cd_buf_free(&dir);
+	rc = workspace_load_cases(d->env->store, &d->lib);
 	if (rc < 0 || !(d->cases = calloc(o->ncases, sizeof *d->cases))) {
 		if (rc == 0)
 			cd_err_set("out of memory");

@@ -1,5 +1,6 @@
 /* appeals.c — confident disagreements between the judge and the raters
  * (appeals.h). */
+#include "codicil/workspace.h"
 #include "codicil/appeals.h"
 
 #include <math.h>
@@ -97,7 +98,6 @@ static int judge_and_sift(appeals_result *r, judge_ctx *jc, const char *text, si
 int appeals_find(store *s, config *cfg, llm_client *client, const char *text, size_t len,
 		 appeals_result *r)
 {
-	cd_buf dir = CD_BUF_INIT;
 	agg_settings as;
 	judge_ctx jc = { 0 };
 	const agg_case **cand = NULL;
@@ -105,9 +105,8 @@ int appeals_find(store *s, config *cfg, llm_client *client, const char *text, si
 	int rc = -1;
 
 	memset(r, 0, sizeof *r);
-	cd_buf_printf(&dir, "%scases", store_workdir(s));
 	if (appeal_settings_load(cfg, &r->settings) < 0 || agg_settings_load(cfg, &as) < 0 ||
-	    case_library_load(dir.data, &r->lib) < 0 || aggregate_library(&r->lib, &as, &r->agg) < 0)
+	    workspace_load_cases(s, &r->lib) < 0 || aggregate_library(&r->lib, &as, &r->agg) < 0)
 		goto out;
 	cand = calloc(r->agg.ncases + 1, sizeof *cand);
 	cases = calloc(r->agg.ncases + 1, sizeof *cases);
@@ -131,7 +130,6 @@ out:
 	judge_close(&jc);
 	free(cand);
 	free(cases);
-	cd_buf_free(&dir);
 	return rc;
 }
 

@@ -16,7 +16,6 @@
 
 int gen_open(store *s, config *cfg, llm_client *client, gen_ctx *g)
 {
-	cd_buf dir = CD_BUF_INIT;
 	long max_bytes = 48000;
 	double threshold = DEDUP_THRESHOLD;
 	const char *t;
@@ -41,8 +40,7 @@ int gen_open(store *s, config *cfg, llm_client *client, gen_ctx *g)
 	}
 	for (size_t i = 0; i < g->charter->n; i++)
 		g->ids[g->nids++] = g->charter->p[i].id;
-	cd_buf_printf(&dir, "%scases", store_workdir(s));
-	if (case_library_load(dir.data, &g->lib) < 0)
+	if (workspace_load_cases(s, &g->lib) < 0)
 		goto fail;
 	g->dedup = dedup_new(threshold);
 	if (!g->dedup || dedup_add_library(g->dedup, &g->lib) < 0) {
@@ -51,10 +49,8 @@ int gen_open(store *s, config *cfg, llm_client *client, gen_ctx *g)
 	}
 	if (prompt_load(store_workdir(s), "generate", &g->prompt) < 0)
 		goto fail;
-	cd_buf_free(&dir);
 	return 0;
 fail:
-	cd_buf_free(&dir);
 	gen_close(g);
 	return -1;
 }

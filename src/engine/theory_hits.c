@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codicil/workspace.h"
 #include "codicil/error.h"
 #include "codicil/json.h"
 
@@ -96,10 +97,8 @@ int theorize_load(store *s, config *cfg, theorize_state *st)
 	int rc = -1;
 
 	memset(st, 0, sizeof *st);
-	cd_buf_printf(&dir, "%scases", store_workdir(s));
-	if (case_library_load(dir.data, &st->cases) < 0)
+	if (workspace_load_cases(s, &st->cases) < 0)
 		goto out;
-	cd_buf_reset(&dir);
 	cd_buf_printf(&dir, "%stheories", store_workdir(s));
 	if (theory_library_load(dir.data, &st->theories) < 0 || agg_settings_load(cfg, &as) < 0 ||
 	    theory_policy_load(cfg, &st->policy) < 0 ||

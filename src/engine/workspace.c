@@ -53,6 +53,17 @@ int workspace_load(store *s, const char *path, const char *rev, int validate, ch
 	return 0;
 }
 
+int workspace_load_cases(store *s, case_library *out)
+{
+	cd_buf dir = CD_BUF_INIT;
+	int rc;
+
+	cd_buf_printf(&dir, "%scases", store_workdir(s));
+	rc = case_library_load(dir.data, out);
+	cd_buf_free(&dir);
+	return rc;
+}
+
 /* The directories that may hold constitutions/, in order of preference. */
 static int template_roots(cd_buf roots[3], size_t *n)
 {

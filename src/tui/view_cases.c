@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codicil/workspace.h"
 #include "codicil/error.h"
 #include "codicil/json.h"
 #include "codicil/sanitize.h"
@@ -84,14 +85,9 @@ static int refilter(struct cases *cs)
 
 static int load_library(tui_app *app, struct cases *cs)
 {
-	cd_buf dir = CD_BUF_INIT;
 	case_library lib;
-	int rc;
 
-	cd_buf_printf(&dir, "%scases", store_workdir(tui_store(app)));
-	rc = case_library_load(dir.data, &lib);
-	cd_buf_free(&dir);
-	if (rc < 0)
+	if (workspace_load_cases(tui_store(app), &lib) < 0)
 		return -1;
 	if (lib.nerrors && lib.nerrors != cs->errors_shown) /* once, not at every reload */
 		tui_error(app, "%s (%zu file%s in cases/ skipped)", lib.errors[0], lib.nerrors,
@@ -229,9 +225,9 @@ static void row_text(tui_app *app, struct cases *cs, const cJSON *c, cd_buf *b)
 	const cJSON *ps = cJSON_GetObjectItemCaseSensitive(c, "principles");
 	const cJSON *first = cJSON_GetArrayItem(ps, 0);
 	int kind = case_get_kind(c), nps = cJSON_GetArraySize(ps);
-	char principle[40];
+	char first_id[40];
 
-	snprintf(principle, sizeof principle, "%s%s", cJSON_IsString(first) ? first->valuestring : "?",
+	snprintf(first_id, sizeof first_id, "%s%s", cJSON_IsString(first) ? first->valuestring : "?",
 		 nps > 1 ? "+" : "");
 	tui_appeal_ids(app, &ids, &searched);
 	cd_buf_putc(b, is_marked(cs, case_id(c)) ? '*' : ' ');
@@ -239,7 +235,7 @@ static void row_text(tui_app *app, struct cases *cs, const cJSON *c, cd_buf *b)
 		cd_buf_putc(b, case_id(c) && tui_under_appeal(app, case_id(c)) ? 'A' : ' ');
 	cd_buf_printf(b, " %-9s %-9s %d %-16.16s ",
 		      cases_is_pending(cs, c) ? "new" : cases_str(c, "status", "?"),
-		      kind >= 0 ? kind_short[kind] : "?", (int)cd_json_num(c, "severity", 0), principle);
+		      kind >= 0 ? kind_short[kind] : "?", (int)cd_json_num(c, "severity", 0), first_id);
 	cd_sanitize(cases_str(c, "scenario", ""), strlen(cases_str(c, "scenario", "")), CD_SAN_ONE_LINE, b);
 }
 
