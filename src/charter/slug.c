@@ -8,35 +8,10 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "codicil/buf.h"
-
-/* Decode one UTF-8 sequence; returns its length, 0 if invalid. */
-static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-	size_t n, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0)
-		n = 2, *cp = s[0] & 0x1f;
-	else if ((s[0] & 0xf0) == 0xe0)
-		n = 3, *cp = s[0] & 0x0f;
-	else if ((s[0] & 0xf8) == 0xf0)
-		n = 4, *cp = s[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		*cp = (*cp << 6) | (s[i] & 0x3f);
-	}
-	if (*cp < 0x80 || (n == 3 && *cp < 0x800) || (n == 4 && *cp < 0x10000) || *cp > 0x10ffff)
-		return 0;
-	return n;
-}
+#include "codicil/utf8.h"
 
 static int utf8_encode(uint32_t cp, cd_buf *out)
 {
@@ -125,7 +100,7 @@ char *charter_slug(const char *title)
 			rc = slug_ascii(*s++, &out);
 			continue;
 		}
-		n = utf8_decode(s, &cp);
+		n = cd_utf8_decode((const char *)s, strlen((const char *)s), &cp);
 		if (n == 0) {
 			s++;
 			continue;

@@ -1,5 +1,6 @@
 /* schema.c — structured replies: unwrap, parse, and check against the JSON
  * schema subset codicil's prompts use. */
+#include "codicil/utf8.h"
 #include "codicil/error.h"
 #include "codicil/json.h"
 #include "llm_internal.h"
@@ -198,15 +199,6 @@ static int check_number(const cJSON *schema, const cJSON *v, const cd_buf *path,
 	return 0;
 }
 
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
 /* minLength/maxLength for strings (in characters), minItems/maxItems for
  * arrays. */
 static int check_size(const cJSON *schema, const cJSON *v, const cd_buf *path, cd_buf *err)
@@ -220,7 +212,7 @@ static int check_size(const cJSON *schema, const cJSON *v, const cd_buf *path, c
 
 	if (!cJSON_IsString(v) && !cJSON_IsArray(v))
 		return 0;
-	n = cJSON_IsString(v) ? utf8_chars(v->valuestring) : (size_t)cJSON_GetArraySize(v);
+	n = cJSON_IsString(v) ? cd_utf8_chars(v->valuestring) : (size_t)cJSON_GetArraySize(v);
 	lo = cd_json_num(schema, lo_key, 0);
 	hi = cd_json_num(schema, hi_key, -1);
 	if ((double)n < lo) {

@@ -1,5 +1,6 @@
 /* proposal_validate.c — every problem of a proposal record, one line each,
  * naming the field. */
+#include "codicil/utf8.h"
 #include "codicil/proposal.h"
 
 #include <math.h>
@@ -35,15 +36,6 @@ static void problem(checker *ck, const char *fmt, ...)
 		cd_buf_printf(ck->err, "%s\n", line);
 }
 
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
 /* A string of min..max characters; NULL/absent allowed when optional. */
 static const char *text(checker *ck, const cJSON *o, const char *where, const char *key,
 			size_t min, size_t max, int optional)
@@ -60,7 +52,7 @@ static const char *text(checker *ck, const cJSON *o, const char *where, const ch
 		problem(ck, "%s%s: must be a string", where, key);
 		return NULL;
 	}
-	n = utf8_chars(v->valuestring);
+	n = cd_utf8_chars(v->valuestring);
 	if (n < min)
 		problem(ck, "%s%s: must not be empty", where, key);
 	else if (n > max)

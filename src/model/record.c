@@ -1,5 +1,7 @@
 #include "record.h"
 
+#include "codicil/utf8.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -41,15 +43,6 @@ void record_reorder(cJSON *obj, const char *const *order)
 	obj->child = head;
 }
 
-size_t record_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
 const char *record_field(char *buf, size_t size, const char *where, const char *key)
 {
 	if (*where)
@@ -77,7 +70,7 @@ size_t record_check_text(const cJSON *obj, const char *where, const char *key, s
 		cd_buf_printf(err, "%s: must be a string\n", name);
 		return 1;
 	}
-	n = record_chars(v->valuestring);
+	n = cd_utf8_chars(v->valuestring);
 	if (n < min || n > max) {
 		if (n == 0)
 			cd_buf_printf(err, "%s: must not be empty\n", name);

@@ -13,9 +13,6 @@
  * happens when obj is not an object. */
 void record_reorder(cJSON *obj, const char *const *order);
 
-/* Number of UTF-8 code points in s (continuation bytes not counted). */
-size_t record_chars(const char *s);
-
 /* Check that obj[key] is a string of min..max characters; on a problem
  * append "where.key: ..." (or "key: ..." when where is "") to err and
  * return 1, else 0.  optional: an absent or null value is fine. */

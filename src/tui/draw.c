@@ -1,6 +1,8 @@
 /* draw.c — putting sanitised UTF-8 on the screen by display width. */
 #include "app.h"
 
+#include "codicil/utf8.h"
+
 #include <string.h>
 #include <wchar.h>
 
@@ -45,37 +47,14 @@ attr_t tui_style(enum tui_style s)
 	return s < ST_COUNT ? styles[s] : A_NORMAL;
 }
 
-/* One character of valid-or-not UTF-8; invalid bytes give U+FFFD. */
+/* One character of valid-or-not UTF-8; an invalid byte gives U+FFFD. */
 static size_t decode(const unsigned char *s, size_t len, wchar_t *wc)
 {
-	size_t n;
-	unsigned cp;
+	uint32_t cp;
+	size_t n = cd_utf8_decode((const char *)s, len, &cp);
 
-	if (s[0] < 0x80) {
-		*wc = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		n = 0, cp = 0;
-	if (n == 0 || n > len) {
-		*wc = REPLACEMENT;
-		return 1;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80) {
-			*wc = REPLACEMENT;
-			return 1;
-		}
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	*wc = (wchar_t)cp;
-	return n;
+	*wc = n ? (wchar_t)cp : REPLACEMENT;
+	return n ? n : 1;
 }
 
 /* The character to draw and its width at column col (tabs expand). */

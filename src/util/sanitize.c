@@ -1,36 +1,15 @@
+#include "codicil/utf8.h"
 #include "codicil/sanitize.h"
 
 #include <string.h>
 
 static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
 
-/* Length of a valid UTF-8 sequence starting at s (at most len bytes), or 0. */
-static size_t utf8_seq_len(const unsigned char *s, size_t len)
+static size_t utf8_len(const unsigned char *s, size_t len)
 {
-	size_t n;
-	unsigned cp;
+	uint32_t cp;
 
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n > len)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
+	return cd_utf8_decode((const char *)s, len, &cp);
 }
 
 int cd_utf8_valid(const char *s, size_t len)
@@ -39,7 +18,7 @@ int cd_utf8_valid(const char *s, size_t len)
 	size_t i = 0;
 
 	while (i < len) {
-		size_t n = utf8_seq_len(p + i, len - i);
+		size_t n = utf8_len(p + i, len - i);
 		if (!n)
 			return 0;
 		i += n;
@@ -120,7 +99,7 @@ int cd_sanitize(const char *in, size_t len, unsigned flags, cd_buf *out)
 			i++;
 			continue;
 		}
-		n = utf8_seq_len(p + i, len - i);
+		n = utf8_len(p + i, len - i);
 		if (n == 2 && c == 0xc2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) {
 			/* C1 control; CSI/OSC/DCS... introducers start sequences */
 			unsigned char c1 = p[i + 1];
