@@ -4,13 +4,7 @@
 # does not change the pane title.
 . ./lib.sh
 
-if ! command -v tmux >/dev/null; then
-	echo "SKIP: tmux is not installed (make deps installs it)"
-	exit 0
-fi
-SOCK="$T/tmux.sock"
-tm() { tmux -S "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
+. ./tmux.sh
 
 # start NAME DIR: codicil alone in DIR in a new 100x30 session; its pid in
 # $T/NAME.pid, its exit status in $T/NAME.exit, then a marker prompt
@@ -24,24 +18,6 @@ printf 'AFTER-CODICIL\$ '
 exec sleep 600
 SH
 	tm new-session -d -s "$1" -x 100 -y 30 "sh $T/$1.sh" || fail "tmux new-session"
-}
-screen() { tm capture-pane -p -t "$1"; }
-# wait_for NAME TEXT: until the pane shows TEXT (5 s at most)
-wait_for() {
-	i=0
-	until screen "$1" | grep -q -- "$2"; do
-		i=$((i + 1))
-		[ "$i" -lt 50 ] || { screen "$1" >&2; fail "the pane never showed '$2'"; }
-		sleep 0.1
-	done
-}
-wait_exit() {
-	i=0
-	until [ -s "$T/$1.exit" ]; do
-		i=$((i + 1))
-		[ "$i" -lt 50 ] || fail "codicil did not exit"
-		sleep 0.1
-	done
 }
 
 codicil init "$T/repo" >/dev/null || fail "init"

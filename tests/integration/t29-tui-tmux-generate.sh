@@ -5,31 +5,8 @@
 # demo on the same terminal: recorded answers, g, q.
 . ./lib.sh
 
-if ! command -v tmux >/dev/null; then
-	echo "SKIP: tmux is not installed (make deps installs it)"
-	exit 0
-fi
-SOCK="$T/tmux.sock"
-tm() { tmux -S "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; cleanup' EXIT
-screen() { tm capture-pane -p -t main; }
-wait_for() {
-	i=0
-	until screen | grep -q -- "$1"; do
-		i=$((i + 1))
-		[ "$i" -lt 100 ] || { screen >&2; fail "the pane never showed '$1'"; }
-		sleep 0.1
-	done
-}
+. ./tmux.sh
 
-# wait_exit FILE: until codicil wrote its exit status there (5 s at most)
-wait_exit() {
-	i=0
-	until [ -s "$1" ]; do
-		i=$((i + 1)); [ "$i" -lt 50 ] || fail "codicil did not exit"
-		sleep 0.1
-	done
-}
 
 codicil init "$T/repo" >/dev/null || fail "init"
 start_fake --answers "$ROOT/tests/tools/demo-answers.json" --latency-ms 2000
@@ -42,26 +19,26 @@ echo "\$?" >"$T/main.exit"
 exec sleep 600
 SH
 tm new-session -d -s main -x 100 -y 30 "sh $T/main.sh" || fail "tmux new-session"
-wait_for "codicil: repo - Principles"
+wait_for main "codicil: repo - Principles"
 tm send-keys -t main j j
-wait_for "3/29"
+wait_for main "3/29"
 tm send-keys -t main '?'
-wait_for "codicil: repo - Help"
+wait_for main "codicil: repo - Help"
 tm send-keys -t main q
-wait_for "codicil: repo - Principles"
+wait_for main "codicil: repo - Principles"
 tm send-keys -t main / crisis Enter
-wait_for "5/29"
+wait_for main "5/29"
 tm send-keys -t main g
-wait_for "codicil: repo - Cases .* 1 job, 0 tokens"
-wait_for "Waiting for the model's cases"
+wait_for main "codicil: repo - Cases .* 1 job, 0 tokens"
+wait_for main "Waiting for the model's cases"
 tm send-keys -t main '?'
-wait_for "codicil: repo - Help .* 1 job"
+wait_for main "codicil: repo - Help .* 1 job"
 tm send-keys -t main q
-wait_for "Committed 3 new cases for crisis"
-wait_for "An ICU nurse on a night shift"
-screen | grep -q "1 job" && fail "the job is still shown after the commit"
+wait_for main "Committed 3 new cases for crisis"
+wait_for main "An ICU nurse on a night shift"
+screen main | grep -q "1 job" && fail "the job is still shown after the commit"
 tm send-keys -t main q
-wait_exit "$T/main.exit"
+wait_exit main
 [ "$(cat "$T/main.exit")" = 0 ] || fail "exit status $(cat "$T/main.exit")"
 [ "$(git -C "$T/repo" log -1 --format=%s)" = "Add 3 counterexamples for crisis" ] ||
 	fail "subject: $(git -C "$T/repo" log -1 --format=%s)"
@@ -76,12 +53,12 @@ exec sleep 600
 SH
 tm kill-session -t main
 tm new-session -d -s main -x 100 -y 30 "sh $T/demo.sh" || fail "tmux new-session"
-wait_for "codicil: demo - Principles .*replay: recorded answers"
-wait_for "Demo with recorded answers"
+wait_for main "codicil: demo - Principles .*replay: recorded answers"
+wait_for main "Demo with recorded answers"
 tm send-keys -t main / privacy Enter
 tm send-keys -t main g
-wait_for "Committed 3 new cases for privacy"
-wait_for "A woman who left an abusive partner"
+wait_for main "Committed 3 new cases for privacy"
+wait_for main "A woman who left an abusive partner"
 tm send-keys -t main q
-wait_exit "$T/demo.exit"
+wait_exit demo
 [ "$(cat "$T/demo.exit")" = 0 ] || fail "demo exit status $(cat "$T/demo.exit")"

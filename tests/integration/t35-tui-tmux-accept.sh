@@ -6,13 +6,7 @@
 # job in the status line while the model is slow, and Esc cancels it.
 . ./lib.sh
 
-if ! command -v tmux >/dev/null; then
-	echo "SKIP: tmux is not installed (make deps installs it)"
-	exit 0
-fi
-SOCK="$T/tmux.sock"
-tm() { tmux -S "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; for p in $FAKE_PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+. ./tmux.sh
 
 start() {
 	cat >"$T/$1.sh" <<SH
@@ -24,23 +18,6 @@ printf 'AFTER-CODICIL\$ '
 exec sleep 600
 SH
 	tm new-session -d -s "$1" -x 100 -y 30 "sh $T/$1.sh" || fail "tmux new-session"
-}
-screen() { tm capture-pane -p -t "$1"; }
-wait_for() {
-	i=0
-	until screen "$1" | grep -q -- "$2"; do
-		i=$((i + 1))
-		[ "$i" -lt 100 ] || { screen "$1" >&2; fail "the pane never showed '$2'"; }
-		sleep 0.1
-	done
-}
-wait_exit() {
-	i=0
-	until [ -s "$T/$1.exit" ]; do
-		i=$((i + 1))
-		[ "$i" -lt 50 ] || fail "codicil did not exit"
-		sleep 0.1
-	done
 }
 
 codicil init "$T/repo" >/dev/null || fail "init"
