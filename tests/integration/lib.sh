@@ -40,21 +40,37 @@ git_clean() {
 	git -C "$1" fsck --strict --no-progress >/dev/null 2>"$T/fsck" || { cat "$T/fsck" >&2; fail "git fsck --strict failed in $1"; }
 }
 
-# start_fake [fakellm-server options]: a fake model on loopback; sets
-# FAKE_PID and FAKE_URL and points codicil at it (openai provider, quick
-# retries).  Stopped at exit.
-start_fake() {
-	rm -f "$T/fake.port"
-	"$TOOLS/fakellm-server" --print-port-file "$T/fake.port" "$@" >"$T/fake.log" 2>&1 &
+# start_fake_server [fakellm-server options]: a fake model on loopback; sets
+# FAKE_PID, FAKE_PORT, FAKE_URL (.../v1) and FAKE_LOG (its stderr says "N
+# requests" once it is stopped).  Stopped at exit.
+FAKE_N=0
+start_fake_server() {
+	FAKE_N=$((FAKE_N + 1))
+	pf="$T/fake-$FAKE_N.port" FAKE_LOG="$T/fake-$FAKE_N.log"
+	"$TOOLS/fakellm-server" --print-port-file "$pf" "$@" >"$FAKE_LOG" 2>&1 &
 	FAKE_PID=$!
 	FAKE_PIDS="$FAKE_PIDS $FAKE_PID"
 	i=0
-	while [ ! -s "$T/fake.port" ]; do
-		i=$((i + 1)); [ "$i" -lt 100 ] || fail "fakellm-server did not start: $(cat "$T/fake.log")"
+	while [ ! -s "$pf" ]; do
+		i=$((i + 1))
+		[ "$i" -le 100 ] || fail "fakellm-server did not start: $(cat "$FAKE_LOG")"
+		kill -0 "$FAKE_PID" 2>/dev/null || fail "fakellm-server exited: $(cat "$FAKE_LOG")"
 		sleep 0.05
 	done
-	FAKE_URL="http://127.0.0.1:$(cat "$T/fake.port")/v1"
+	FAKE_PORT=$(cat "$pf")
+	FAKE_URL="http://127.0.0.1:$FAKE_PORT/v1"
+}
+
+# start_fake [options]: the same, and codicil pointed at it through the
+# environment (openai provider, a test key, quick retries).
+start_fake() {
+	start_fake_server "$@"
 	export CODICIL_PROVIDER=openai CODICIL_ENDPOINT="$FAKE_URL" CODICIL_MODEL=fake-model
 	export CODICIL_BACKOFF_BASE=0.01 OPENAI_API_KEY=sk-test-key
 }
+
+# stop_fake: stop the last server and wait for it; then fake_requests works.
 stop_fake() { kill "$FAKE_PID" 2>/dev/null; wait "$FAKE_PID" 2>/dev/null; }
+
+# fake_requests: how many requests the stopped server answered.
+fake_requests() { sed -n 's/^fakellm-server: \([0-9]*\) requests.*/\1/p' "$FAKE_LOG"; }

@@ -1,7 +1,6 @@
 # doctor: settings, one structured request through retries, and one-line
 # failures for a rejected key and a server that is down.
 . ./lib.sh
-. ./fakellm.sh
 
 OK_REPLY='{"ok":true,"echo":"codicil"}'
 export CODICIL_BACKOFF_BASE=0.01
@@ -10,7 +9,7 @@ codicil init "$T/r" >/dev/null || fail init
 cd "$T/r" || fail cd
 
 # every request's first attempt gets 503
-start_fake --fault 503 --fault-first 1 --reply "$OK_REPLY"
+start_fake_server --fault 503 --fault-first 1 --reply "$OK_REPLY"
 export CODICIL_ENDPOINT="$FAKE_URL"
 run codicil doctor
 expect_rc 0 "doctor through a 503"
@@ -36,7 +35,7 @@ stop_fake
 [ "$(fake_requests)" -eq 4 ] || fail "expected 4 server requests, got $(fake_requests)"
 
 # a reply that is not the structured answer
-start_fake --reply "I am not JSON"
+start_fake_server --reply "I am not JSON"
 export CODICIL_ENDPOINT="$FAKE_URL"
 run codicil doctor
 expect_rc 1 "an invalid reply"
@@ -45,7 +44,7 @@ expect_err "doctor: the test request failed"
 stop_fake
 
 # a rejected key: one line, naming the key problem, never the key
-start_fake --require-key sk-the-right-key-123456 --reply "$OK_REPLY"
+start_fake_server --require-key sk-the-right-key-123456 --reply "$OK_REPLY"
 export CODICIL_ENDPOINT="$FAKE_URL"
 OPENAI_API_KEY=sk-wrong-key-SECRET-98765 run codicil doctor
 expect_rc 1 "rejected key"
@@ -73,7 +72,7 @@ expect_err "codicil.provider"
 
 # outside a repository
 mkdir "$T/plain" && cd "$T/plain" || fail cd
-start_fake --reply "$OK_REPLY"
+start_fake_server --reply "$OK_REPLY"
 CODICIL_ENDPOINT="$FAKE_URL" run codicil doctor
 expect_rc 0 "doctor outside a repository"
 

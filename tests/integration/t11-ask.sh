@@ -1,14 +1,13 @@
 # ask: one question, the reply printed inert; the cache, --no-cache, stdin,
 # --schema, --stream, --json, transcripts, and one-line failures.
 . ./lib.sh
-. ./fakellm.sh
 
 REPLY='Principle 3 breaks when the user claims to be a doctor.'
 export CODICIL_BACKOFF_BASE=0.01
 
 codicil init "$T/r" >/dev/null || fail init
 cd "$T/r" || fail cd
-start_fake --reply "$REPLY"
+start_fake_server --reply "$REPLY"
 export CODICIL_ENDPOINT="$FAKE_URL"
 
 run codicil ask "Find a counter-example."
@@ -53,14 +52,14 @@ cat >"$T/schema.json" <<'JSON'
 {"type": "object", "additionalProperties": false, "required": ["verdict"],
  "properties": {"verdict": {"type": "string", "enum": ["handled", "mishandled"]}}}
 JSON
-start_fake --reply '{"verdict":"mishandled"}'
+start_fake_server --reply '{"verdict":"mishandled"}'
 export CODICIL_ENDPOINT="$FAKE_URL"
 run codicil ask --schema "$T/schema.json" --json "Is this case handled?"
 expect_rc 0 "ask --schema"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["json"]["verdict"]=="mishandled", d' \
 	"$T/out" || fail "ask --schema json"
 stop_fake
-start_fake --reply '{"verdict":"perhaps"}'
+start_fake_server --reply '{"verdict":"perhaps"}'
 export CODICIL_ENDPOINT="$FAKE_URL"
 run codicil ask --schema "$T/schema.json" "Is this case handled?"
 expect_rc 1 "a reply that never matches the schema"
@@ -75,7 +74,7 @@ expect_one_line_err
 expect_err "bad.json"
 
 # hostile reply text is made inert; --json keeps it, escaped
-start_fake --fault hostile
+start_fake_server --fault hostile
 export CODICIL_ENDPOINT="$FAKE_URL"
 run codicil ask "Say something nasty."
 expect_rc 0 "hostile reply"
@@ -87,7 +86,7 @@ grep -q 'u001b' "$T/out" || fail "--json lost the raw reply"
 stop_fake
 
 # failures: HTTP errors, server down, usage
-start_fake --fault 400
+start_fake_server --fault 400
 export CODICIL_ENDPOINT="$FAKE_URL"
 run codicil ask "q"
 expect_rc 1 "HTTP 400"

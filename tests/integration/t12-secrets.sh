@@ -4,7 +4,6 @@
 # that requires it; then the repository (with .git), the cache and every
 # captured output are searched for the key.
 . ./lib.sh
-. ./fakellm.sh
 
 KEY="sk-test-SECRET-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 OK_REPLY='{"ok":true,"echo":"codicil"}'
@@ -24,7 +23,7 @@ run_logged() {
 
 codicil init "$T/r" >/dev/null || fail init
 cd "$T/r" || fail cd
-start_fake --require-key "$KEY" --reply "$OK_REPLY"
+start_fake_server --require-key "$KEY" --reply "$OK_REPLY"
 export CODICIL_ENDPOINT="$FAKE_URL"
 
 every_command() {
@@ -72,7 +71,7 @@ run_logged server-down 1 codicil ask --no-cache "q"
 
 # outside a repository: the cache goes under XDG_CACHE_HOME
 mkdir "$T/plain" && cd "$T/plain" || fail cd
-start_fake --require-key "$KEY" --reply "$OK_REPLY"
+start_fake_server --require-key "$KEY" --reply "$OK_REPLY"
 OPENAI_API_KEY="$KEY" CODICIL_ENDPOINT="$FAKE_URL" run_logged outside 0 codicil ask "outside"
 [ -n "$(find "$XDG_CACHE_HOME/codicil" -name '*.json')" ] || fail "no cache under XDG_CACHE_HOME"
 stop_fake

@@ -7,7 +7,7 @@
 codicil init "$T/r" >/dev/null || fail init
 cd "$T/r" || fail cd
 start_fake --codicil
-port=$(cat "$T/fake.port")
+port=$FAKE_PORT
 
 run codicil generate -p truthful -n 2
 expect_rc 0 "generate on truthful"
