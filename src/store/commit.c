@@ -201,8 +201,8 @@ static git_filemode_t mode_in(git_tree *tree, const char *path, int *present)
 }
 
 /* The new tree: base (NULL for an unborn branch) with the changes applied. */
-static int build_tree(store *s, git_tree *base, const store_change *changes, size_t n,
-		      git_oid *blobs, git_tree **out)
+static int build_tree(git_repository *repo, git_tree *base, const store_change *changes,
+		      size_t n, git_oid *blobs, git_tree **out)
 {
 	git_tree_update *up = calloc(n, sizeof *up);
 	size_t nup = 0;
@@ -220,7 +220,7 @@ static int build_tree(store *s, git_tree *base, const store_change *changes, siz
 		up[nup].path = changes[i].path;
 		up[nup].filemode = mode;
 		up[nup].action = changes[i].data ? GIT_TREE_UPDATE_UPSERT : GIT_TREE_UPDATE_REMOVE;
-		if (changes[i].data && git_blob_create_from_buffer(&up[nup].id, s->repo,
+		if (changes[i].data && git_blob_create_from_buffer(&up[nup].id, repo,
 								   changes[i].data, changes[i].len) < 0) {
 			store__git_fail(changes[i].path);
 			goto out;
@@ -229,8 +229,8 @@ static int build_tree(store *s, git_tree *base, const store_change *changes, siz
 			git_oid_cpy(&blobs[i], &up[nup].id);
 		nup++;
 	}
-	if (git_tree_create_updated(&tree_id, s->repo, base, nup, up) < 0 ||
-	    git_tree_lookup(out, s->repo, &tree_id) < 0) {
+	if (git_tree_create_updated(&tree_id, repo, base, nup, up) < 0 ||
+	    git_tree_lookup(out, repo, &tree_id) < 0) {
 		store__git_fail("cannot build the new tree");
 		goto out;
 	}
@@ -240,40 +240,83 @@ out:
 	return rc;
 }
 
-static int create_commit(store *s, git_commit *parent, const store_change *changes, size_t n,
-			 const char *message, git_oid *blobs, git_oid *id)
+/* The commit object for the new tree, created in repo; the branch is moved
+ * by git_commit_create (loose objects) or afterwards (packed objects). */
+static int commit_object(store *s, git_repository *repo, git_commit *parent, git_tree *tree,
+			 const char *message, int move_branch, git_oid *id)
 {
-	git_tree *base = NULL, *tree = NULL;
 	git_signature *sig = NULL;
+	git_commit *own = NULL;
 	char *name = NULL, *email = NULL;
 	const git_commit *parents[1] = { parent };
 	int rc = -1;
 
 	if (store_identity(s, &name, &email) < 0)
 		return -1;
-	if (parent && git_commit_tree(&base, parent) < 0) {
-		store__git_fail("cannot read HEAD's tree");
-		goto out;
+	/* libgit2 silently drops parents owned by another repository handle */
+	if (parent && git_commit_owner(parent) != repo) {
+		if (git_commit_lookup(&own, repo, git_commit_id(parent)) < 0) {
+			store__git_fail("cannot read HEAD");
+			goto out;
+		}
+		parents[0] = own;
 	}
-	if (build_tree(s, base, changes, n, blobs, &tree) < 0)
-		goto out;
 	if (git_signature_now(&sig, name, email) < 0) {
 		store__git_fail("invalid identity in git config");
 		goto out;
 	}
-	rc = git_commit_create(id, s->repo, "HEAD", sig, sig, NULL, message, tree,
-			       parent ? 1 : 0, parents);
+	rc = git_commit_create(id, repo, move_branch ? "HEAD" : NULL, sig, sig, NULL, message,
+			       tree, parent ? 1 : 0, parents);
 	if (rc == GIT_EMODIFIED)
 		cd_err_set("the branch moved while codicil was committing; run the command again");
 	else if (rc < 0)
 		store__git_fail("cannot create the commit");
 out:
+	git_commit_free(own);
 	git_signature_free(sig);
-	git_tree_free(tree);
-	git_tree_free(base);
 	free(name);
 	free(email);
 	return rc < 0 ? -1 : 0;
+}
+
+static int create_commit(store *s, git_commit *parent, const store_change *changes, size_t n,
+			 const char *message, git_oid *blobs, git_oid *id)
+{
+	git_tree *base = NULL, *tree = NULL;
+	store_pack pk = { 0 };
+	int packed = n >= STORE_PACK_MIN, rc = -1;
+	git_repository *repo = s->repo;
+	git_odb *odb = NULL;
+
+	if (packed) {
+		if (store__pack_open(s, &pk) < 0)
+			return -1;
+		repo = pk.repo;
+	}
+	if (parent && git_commit_tree(&base, parent) < 0) {
+		store__git_fail("cannot read HEAD's tree");
+		goto out;
+	}
+	if (build_tree(repo, base, changes, n, blobs, &tree) < 0 ||
+	    commit_object(s, repo, parent, tree, message, !packed, id) < 0)
+		goto out;
+	if (packed) {
+		if (store__pack_write(&pk) < 0)
+			goto out;
+		/* the main handle must see the new pack before anything reads it */
+		if (git_repository_odb(&odb, s->repo) == 0)
+			git_odb_refresh(odb);
+		if (store__move_branch(s, parent ? git_commit_id(parent) : NULL, id, message) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	git_odb_free(odb);
+	git_tree_free(tree);
+	git_tree_free(base);
+	if (packed)
+		store__pack_close(&pk);
+	return rc;
 }
 
 /* The index entry of a file codicil has just written and whose blob id it

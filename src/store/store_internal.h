@@ -28,4 +28,16 @@ int store__identity_from(git_config *cfg, char **name, char **email);
  * an untracked file already holding exactly those bytes is not dirty. */
 int store__check_changes_clean(store *s, const store_change *changes, size_t n);
 
+/* Large commits write their objects as one pack (pack.c). */
+#define STORE_PACK_MIN 64
+typedef struct store_pack {
+	git_repository *repo; /* a second handle: create the objects here */
+	git_odb *odb;
+	git_odb_backend *mem;
+} store_pack;
+int store__pack_open(store *s, store_pack *p);
+int store__pack_write(store_pack *p);
+void store__pack_close(store_pack *p);
+int store__move_branch(store *s, const git_oid *old, const git_oid *id, const char *message);
+
 #endif

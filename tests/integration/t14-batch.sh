@@ -82,10 +82,10 @@ git_clean "$T/r"
 # kill -9 in the middle, then --resume
 stop_fake
 start_fake --codicil --latency-ms 250
-"$CODICIL_BIN" batch --all -n 1 --concurrency 2 --journal "$T/j3.jsonl" >/dev/null 2>&1 &
+"$CODICIL_BIN" batch --all -n 3 --concurrency 2 --journal "$T/j3.jsonl" >/dev/null 2>&1 &
 pid=$!
 i=0
-while [ "$(wc -l <"$T/j3.jsonl" 2>/dev/null || echo 0)" -lt 4 ]; do
+while [ "$(cat "$T/j3.jsonl" 2>/dev/null | wc -l)" -lt 4 ]; do
 	i=$((i + 1)); [ "$i" -lt 200 ] || fail "batch made no progress"
 	sleep 0.05
 done
@@ -94,7 +94,8 @@ before=$(wc -l <"$T/j3.jsonl")
 stop_fake
 start_fake --codicil
 total=$(codicil principles --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-run codicil batch --all -n 1 --journal "$T/j3.jsonl" --resume
+commits=$(git rev-list --count HEAD) cases_before=$(git ls-tree HEAD cases/ | wc -l)
+run codicil batch --all -n 3 --journal "$T/j3.jsonl" --resume
 expect_rc 0 "--resume"
 python3 - "$T/j3.jsonl" "$total" <<'PY' || fail "after --resume every request is ok exactly once"
 import json, sys
@@ -103,6 +104,9 @@ oks = [l["request"] for l in ls if l["status"] == "ok"]
 assert len(oks) == len(set(oks)) == int(sys.argv[2]), (len(oks), len(set(oks)), sys.argv[2])
 PY
 [ "$before" -lt "$total" ] || fail "the kill came too late to test anything ($before lines)"
+# 3 cases a request: one commit of more than 64 files, written as a pack
+[ "$(git rev-list --count HEAD)" -eq $((commits + 1)) ] || fail "the resumed run should add one commit to the history"
+[ "$(git ls-tree HEAD cases/ | wc -l)" -eq $((cases_before + 3 * total)) ] || fail "not every case of the run is committed"
 git_clean "$T/r"
 codicil cases --json | python3 -c '
 import json, sys

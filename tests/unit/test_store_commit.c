@@ -146,6 +146,63 @@ static void test_commit_after_plain_git_commit(void **state)
 	store_close(s);
 }
 
+/* A large commit (STORE_PACK_MIN files or more) writes its objects as one
+ * pack; the repository stays sound, the branch and reflog move as with a
+ * small commit, and the next commit (through the same store) builds on it. */
+static void large_commit(store *s, int first, const char *msg)
+{
+	enum { N_FILES = 100 };
+	store_change c[N_FILES];
+	char paths[N_FILES][32], data[N_FILES][32];
+
+	for (int i = 0; i < N_FILES; i++) {
+		snprintf(paths[i], sizeof paths[i], "cases/c-%03d.json", first + i);
+		snprintf(data[i], sizeof data[i], "{\"n\": %d}\n", first + i);
+		c[i].path = paths[i];
+		c[i].data = data[i];
+		c[i].len = strlen(data[i]);
+	}
+	assert_ok(store_commit(s, c, N_FILES, msg, case_trailers, N(case_trailers), NULL));
+}
+
+static void test_large_commit_is_packed(void **state)
+{
+	store *s = repo_with_charter();
+	const store_change small = { "CONSTITUTION.md", "# Charter v2\n", 13 };
+	char *out;
+
+	large_commit(s, 100, "Add 100 cases");
+	assert_repo_sound();
+	assert_in_repo("{\"n\": 142}\n", "git show HEAD:cases/c-142.json");
+	assert_in_repo("101\n", "git ls-tree HEAD cases/ | wc -l | tr -d ' '");
+	/* the 100 blobs, the trees and the commit are in one pack, not loose */
+	out = in_repo("git count-objects -v | sed -n 's/^in-pack: //p'");
+	assert_true(atoi(out) >= 103);
+	free(out);
+	assert_in_repo("commit: Add 100 cases\n", "git reflog -1 --format=%gs");
+	assert_in_repo("c-01\nc-02\n", "git log -1 --format='%(trailers:key=Codicil-Case,valueonly)' | sed '/^$/d'");
+	/* later commits, small and large, build on it through the same handle */
+	assert_ok(store_commit(s, &small, 1, "Edit", NULL, 0, NULL));
+	large_commit(s, 200, "Add 100 more");
+	assert_in_repo("Add 100 more\nEdit\nAdd 100 cases\nstart\n", "git log --format=%s");
+	assert_in_repo("{\"n\": 100}\n", "git show HEAD:cases/c-100.json");
+	assert_repo_sound();
+	store_close(s);
+}
+
+static void test_large_commit_on_unborn_branch(void **state)
+{
+	store *s = NULL;
+
+	assert_int_equal(tg_sh("git init -q -b trunk %s", tg_path("r")), 0);
+	assert_ok(store_open(tg_path("r"), &s));
+	large_commit(s, 0, "Start big");
+	assert_in_repo("1\n", "git rev-list --count trunk");
+	assert_in_repo("commit (initial): Start big\n", "git reflog -1 --format=%gs");
+	assert_repo_sound();
+	store_close(s);
+}
+
 static void test_commit_on_unborn_branch(void **state)
 {
 	store *s = NULL;
@@ -476,6 +533,8 @@ int main(void)
 		T(test_commit_adds_modifies_deletes),
 		T(test_commit_after_plain_git_commit),
 		T(test_commit_on_unborn_branch),
+		T(test_large_commit_is_packed),
+		T(test_large_commit_on_unborn_branch),
 		T(test_commit_message_keeps_existing_trailer_block),
 		T(test_commit_refuses_bad_input),
 		T(test_commit_refuses_detached_head),
