@@ -18,6 +18,10 @@ const char *workspace_charter_path(config *cfg);
  * count of the others. */
 int workspace_load(store *s, const char *path, const char *rev, int validate, charter **out);
 
+/* 0 when the charter has no problems; otherwise -1 with the first
+ * "path:line: problem" and a count of the others. */
+int workspace_check(const charter *c);
+
 /* The case library of the work tree (cases/); see case_library_load. */
 int workspace_load_cases(store *s, case_library *out);
 

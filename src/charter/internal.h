@@ -83,6 +83,8 @@ struct splice {
 
 /* The splice that makes principle i's id explicit (fmt.c); repl is malloc'd. */
 int heading_id_splice(const charter *c, size_t i, struct splice *s);
+/* The same with another id (fmt's ASCII id for a non-ASCII slug). */
+int heading_id_splice_as(const charter *c, size_t i, const char *id, struct splice *s);
 
 int splice_apply(const char *text, size_t len, const struct splice *s, size_t n, cd_buf *out);
 /* The text's line ending: that of its first line, "\n" if it has none. */

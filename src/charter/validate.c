@@ -24,7 +24,7 @@ static int report_id_chars(const charter *c, const principle *p, cd_buf *out)
 	else
 		cd_buf_printf(out,
 			      "%s:%zu: heading '%s' has no {#id} and its slug '%s' has characters "
-			      "outside [A-Za-z0-9_.-]; add an explicit {#id}\n",
+			      "outside [A-Za-z0-9_.-]; add an explicit {#id} or run 'codicil fmt'\n",
 			      c->path, p->line, p->title, p->id);
 	return 1;
 }

@@ -18,6 +18,18 @@ const char cmd_fmt_usage[] =
 	"      --commit    commit the result (\"Format: explicit ids\")\n"
 	"  -h, --help      this text\n";
 
+static int check_result(const char *file, const cd_buf *text)
+{
+	charter *after;
+	int rc;
+
+	if (charter_parse(file, cd_buf_cstr(text), text->len, &after) < 0)
+		return -1;
+	rc = workspace_check(after);
+	charter_free(after);
+	return rc;
+}
+
 int cmd_fmt(cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -45,9 +57,11 @@ int cmd_fmt(cli_ctx *ctx, int argc, char **argv)
 	if (!(s = cli_store(ctx)) || !cli_config(ctx))
 		return CLI_FAIL;
 	file = workspace_charter_path(ctx->cfg);
-	if (workspace_load(s, file, NULL, 1, &ch) < 0)
+	/* headings whose slug is not a valid id are what fmt repairs, so the
+	 * charter is validated after formatting, not before */
+	if (workspace_load(s, file, NULL, 0, &ch) < 0)
 		return cli_fail_err();
-	if (charter_fmt(ch, &out, &changed) < 0) {
+	if (charter_fmt(ch, &out, &changed) < 0 || check_result(file, &out) < 0) {
 		cli_fail_err();
 		goto done;
 	}

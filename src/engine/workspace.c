@@ -17,9 +17,28 @@ const char *workspace_charter_path(config *cfg)
 	return p && *p ? p : STORE_CHARTER;
 }
 
+int workspace_check(const charter *c)
+{
+	cd_buf problems = CD_BUF_INIT;
+	size_t n = charter_validate(c, &problems);
+	char *nl;
+
+	if (n) {
+		if ((nl = strchr(problems.data, '\n')))
+			*nl = '\0';
+		if (n > 1)
+			cd_err_set("%s (and %zu more problems); fix the charter and run again",
+				   problems.data, n - 1);
+		else
+			cd_err_set("%s; fix the charter and run again", problems.data);
+	}
+	cd_buf_free(&problems);
+	return n ? -1 : 0;
+}
+
 int workspace_load(store *s, const char *path, const char *rev, int validate, charter **out)
 {
-	cd_buf text = CD_BUF_INIT, problems = CD_BUF_INIT;
+	cd_buf text = CD_BUF_INIT;
 	int rc;
 
 	*out = NULL;
@@ -32,24 +51,11 @@ int workspace_load(store *s, const char *path, const char *rev, int validate, ch
 	cd_buf_free(&text);
 	if (rc < 0)
 		return -1;
-	if (validate) {
-		size_t n = charter_validate(*out, &problems);
-		if (n) {
-			char *nl = strchr(problems.data, '\n');
-			if (nl)
-				*nl = '\0';
-			if (n > 1)
-				cd_err_set("%s (and %zu more problems); fix the charter and run again",
-					   problems.data, n - 1);
-			else
-				cd_err_set("%s; fix the charter and run again", problems.data);
-			cd_buf_free(&problems);
-			charter_free(*out);
-			*out = NULL;
-			return -1;
-		}
+	if (validate && workspace_check(*out) < 0) {
+		charter_free(*out);
+		*out = NULL;
+		return -1;
 	}
-	cd_buf_free(&problems);
 	return 0;
 }
 
