@@ -7,6 +7,7 @@
 #include <cJSON.h>
 
 #include "codicil/buf.h"
+#include "codicil/case.h"
 #include "codicil/rating.h"
 #include "codicil/store.h"
 
@@ -23,5 +24,12 @@ int rate_commit(store *s, cJSON *c, const rating *r, char commit[41]);
 /* The same for the case as it is in the work tree now, read under the
  * lock: for a front end that has held its copy of the case for a while. */
 int rate_case_file(store *s, const char *case_id, const rating *r, char commit[41]);
+
+/* Set the status of the case cases/<id>.json in the work tree (open,
+ * confirmed or dismissed; resolved belongs to accept) and commit it:
+ * "Confirm c-...", "Dismiss c-..." or "Reopen c-...", with who decided and
+ * the note (may be NULL) in the body.  Takes the repository lock. */
+int case_status_commit(store *s, const char *id, case_status st, const char *by,
+		       const char *note, char commit[41]);
 
 #endif

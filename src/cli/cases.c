@@ -25,9 +25,17 @@ const char cmd_cases_usage[] =
 
 const char cmd_case_usage[] =
 	"usage: codicil case ID [--json]\n"
+	"       codicil case ID --set-status open|confirmed|dismissed [-m NOTE]\n"
 	"\n"
 	"Show one case: scenario, the literal reading, the expected outcome, the\n"
-	"rationale, ratings and provenance.  ID may be a unique prefix.\n";
+	"rationale, ratings and provenance.  ID may be a unique prefix.\n"
+	"\n"
+	"      --json          the case as stored\n"
+	"      --set-status S  decide the case and commit it (\"Confirm c-...\",\n"
+	"                      \"Dismiss c-...\", \"Reopen c-...\"); a resolved case\n"
+	"                      stays resolved\n"
+	"  -m, --note TEXT     why, in the commit message\n"
+	"  -h, --help          this text\n";
 
 const char cmd_rate_usage[] =
 	"usage: codicil rate ID --verdict valid|invalid [--confidence C] [--note TEXT]\n"
@@ -122,30 +130,61 @@ int cmd_cases(cli_ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
+static int set_status(store *s, const cJSON *c, const char *status, const char *note)
+{
+	case_status st;
+	cd_buf who = CD_BUF_INIT;
+	char commit[41];
+	int rc;
+
+	if (case_status_parse(status, &st) < 0)
+		return cli_usage_error("case ", "%s", cd_err_msg());
+	if (rate_rater(s, &who) < 0 ||
+	    case_status_commit(s, case_id(c), st, who.data, note, commit) < 0) {
+		rc = cli_fail_err();
+	} else {
+		printf("%s is %s (commit %.10s)\n", case_id(c), status, commit);
+		rc = CLI_OK;
+	}
+	cd_buf_free(&who);
+	return rc;
+}
+
 int cmd_case(cli_ctx *ctx, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "set-status", required_argument, NULL, 's' },
+		{ "note", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *status = NULL, *note = NULL;
 	case_library lib;
 	const cJSON *c;
-	const char *id = NULL;
-	int json = 0, rc = CLI_OK;
+	int json = 0, rc = CLI_OK, opt;
 	store *s;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = 1;
-		else if (argv[i][0] == '-' || id)
-			return cli_usage_error("case ", "give one case id and optionally --json");
-		else
-			id = argv[i];
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'j': json = 1; break;
+		case 's': status = optarg; break;
+		case 'm': note = optarg; break;
+		default: return cli_usage_error("case ", "bad option");
+		}
 	}
-	if (!id)
-		return cli_usage_error("case ", "give a case id");
+	if (optind + 1 != argc)
+		return cli_usage_error("case ", "give one case id");
+	if (note && !status)
+		return cli_usage_error("case ", "--note goes with --set-status");
 	if (!(s = cli_store(ctx)))
 		return CLI_FAIL;
 	if (cli_load_cases(s, &lib) < 0)
 		return cli_fail_err();
-	if (!(c = case_library_find(&lib, id))) {
+	if (!(c = case_library_find(&lib, argv[optind]))) {
 		rc = cli_fail("%s (list them with 'codicil cases')", cd_err_msg());
+	} else if (status) {
+		rc = set_status(s, c, status, note);
 	} else if (json) {
 		rc = cli_print_json(cJSON_Duplicate(c, 1));
 	} else {

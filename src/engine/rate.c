@@ -21,16 +21,14 @@ int rate_rater(store *s, cd_buf *out)
 	return 0;
 }
 
-int rate_commit(store *s, cJSON *c, const rating *r, char commit[41])
+static int commit_case(store *s, const cJSON *c, const char *message, char commit[41])
 {
-	cd_buf text = CD_BUF_INIT, msg = CD_BUF_INIT, path = CD_BUF_INIT;
+	cd_buf text = CD_BUF_INIT, path = CD_BUF_INIT;
+	cJSON *copy = cJSON_Duplicate(c, 1);
 	store_change change;
-	cJSON *copy;
 	int rc = -1;
 
-	if (case_rate(c, r) < 0)
-		return -1;
-	if (!(copy = cJSON_Duplicate(c, 1))) {
+	if (!copy) {
 		cd_err_set("out of memory");
 		return -1;
 	}
@@ -40,37 +38,97 @@ int rate_commit(store *s, cJSON *c, const rating *r, char commit[41])
 		change.path = path.data;
 		change.data = text.data;
 		change.len = text.len;
-		cd_buf_printf(&msg, "Rate %s: %s\n\nRated by %s.\n", case_id(c), r->verdict, r->rater);
-		rc = store_commit(s, &change, 1, msg.data, NULL, 0, commit);
+		rc = store_commit(s, &change, 1, message, NULL, 0, commit);
 	}
 	cJSON_Delete(copy);
 	cd_buf_free(&text);
-	cd_buf_free(&msg);
 	cd_buf_free(&path);
 	return rc;
 }
 
-int rate_case_file(store *s, const char *id, const rating *r, char commit[41])
+int rate_commit(store *s, cJSON *c, const rating *r, char commit[41])
+{
+	cd_buf msg = CD_BUF_INIT;
+	int rc;
+
+	if (case_rate(c, r) < 0)
+		return -1;
+	cd_buf_printf(&msg, "Rate %s: %s\n\nRated by %s.\n", case_id(c), r->verdict, r->rater);
+	rc = commit_case(s, c, msg.data, commit);
+	cd_buf_free(&msg);
+	return rc;
+}
+
+/* The case of cases/<id>.json in the work tree; the caller holds the lock. */
+static cJSON *read_case(store *s, const char *id)
 {
 	cd_buf path = CD_BUF_INIT;
 	cJSON *c = NULL;
-	int rc = -1;
 
 	if (!*id || *id == '.' || strchr(id, '/')) {
 		cd_err_set("'%s' is not a case id", id);
+		return NULL;
+	}
+	cd_buf_printf(&path, "%scases/%s.json", store_workdir(s), id);
+	if ((c = cd_json_read_file(path.data)) && (!case_id(c) || strcmp(case_id(c), id))) {
+		cd_err_set("cases/%s.json holds another case; fix the file", id);
+		cJSON_Delete(c);
+		c = NULL;
+	}
+	cd_buf_free(&path);
+	return c;
+}
+
+int rate_case_file(store *s, const char *id, const rating *r, char commit[41])
+{
+	cJSON *c;
+	int rc = -1;
+
+	if (store_lock(s) < 0)
+		return -1;
+	if ((c = read_case(s, id)))
+		rc = rate_commit(s, c, r, commit);
+	store_unlock(s);
+	cJSON_Delete(c);
+	return rc;
+}
+
+
+int case_status_commit(store *s, const char *id, case_status st, const char *by,
+		       const char *note, char commit[41])
+{
+	static const char *const verbs[] = { "Reopen", "Confirm", "Dismiss" };
+	cd_buf msg = CD_BUF_INIT;
+	cJSON *c = NULL;
+	int rc = -1;
+
+	if (st == CASE_RESOLVED || st >= CASE_STATUS_COUNT) {
+		cd_err_set("a case is resolved by accepting a proposal, not by hand");
 		return -1;
 	}
 	if (store_lock(s) < 0)
 		return -1;
-	cd_buf_printf(&path, "%scases/%s.json", store_workdir(s), id);
-	if ((c = cd_json_read_file(path.data))) {
-		if (!case_id(c) || strcmp(case_id(c), id))
-			cd_err_set("cases/%s.json holds another case; fix the file", id);
-		else
-			rc = rate_commit(s, c, r, commit);
+	if (!(c = read_case(s, id)))
+		goto out;
+	if (case_get_status(c) == CASE_RESOLVED) {
+		cd_err_set("%s is resolved by %s; it stays resolved", id,
+			   cd_json_str(c, "resolved_by") ? cd_json_str(c, "resolved_by") : "a proposal");
+		goto out;
 	}
+	if (case_get_status(c) == (int)st) {
+		cd_err_set("%s is %s already", id, case_status_name(st));
+		goto out;
+	}
+	if (case_set_status(c, st, NULL) < 0)
+		goto out;
+	cd_buf_printf(&msg, "%s %s\n\n%s by %s.\n", verbs[st], id,
+		      st == CASE_OPEN ? "Reopened" : st == CASE_CONFIRMED ? "Confirmed" : "Dismissed", by);
+	if (note && *note)
+		cd_buf_printf(&msg, "\n%s\n", note);
+	rc = commit_case(s, c, msg.data, commit);
+out:
 	store_unlock(s);
 	cJSON_Delete(c);
-	cd_buf_free(&path);
+	cd_buf_free(&msg);
 	return rc;
 }

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codicil/id.h"
+#include "codicil/rate.h"
 #include "codicil/workspace.h"
 #include "codicil/error.h"
 #include "codicil/json.h"
@@ -365,6 +367,51 @@ static int filter_action(struct cases *cs, enum tui_action a)
 	return 1;
 }
 
+struct decision {
+	char id[CD_ID_SIZE + 8];
+	case_status status;
+};
+
+static void decided(tui_app *app, void *ud, const char *note)
+{
+	struct decision *d = ud;
+	cd_buf who = CD_BUF_INIT;
+	char commit[41];
+
+	if (!note) {
+		tui_message(app, "Cancelled: %s stays as it was", d->id);
+	} else if (rate_rater(tui_store(app), &who) < 0 ||
+		   case_status_commit(tui_store(app), d->id, d->status, who.data, note, commit) < 0) {
+		tui_error(app, "%s", cd_err_msg());
+	} else {
+		tui_message(app, "%s is %s; committed %.7s", d->id, case_status_name(d->status), commit);
+		tui_cases_changed(app, 1);
+	}
+	cd_buf_free(&who);
+	free(d);
+}
+
+/* y confirms the selected case, x dismisses it, after an optional note. */
+static void decide(tui_app *app, struct cases *cs, case_status st)
+{
+	const cJSON *c = cases_selected(cs);
+	struct decision *d;
+
+	if (!c || !case_id(c)) {
+		tui_message(app, "No case here to %s", st == CASE_CONFIRMED ? "confirm" : "dismiss");
+		return;
+	}
+	if (!(d = calloc(1, sizeof *d))) {
+		tui_error(app, "out of memory");
+		return;
+	}
+	snprintf(d->id, sizeof d->id, "%s", case_id(c));
+	d->status = st;
+	tui_ask(app, st == CASE_CONFIRMED ? "Confirm. Note (optional, Enter confirms, Esc cancels):"
+					  : "Dismiss. Note (optional, Enter dismisses, Esc cancels):",
+		0, decided, d);
+}
+
 static int cases_action(tui_app *app, tui_view *v, enum tui_action a)
 {
 	struct cases *cs = v->priv;
@@ -396,6 +443,8 @@ static int cases_action(tui_app *app, tui_view *v, enum tui_action a)
 	case ACT_GENERATE: generate(app, cs); return 1;
 	case ACT_AMEND: cases_amend(app, cs); return 1;
 	case ACT_APPEALS: tui_appeals_find(app); return 1;
+	case ACT_ACCEPT: decide(app, cs, CASE_CONFIRMED); return 1;
+	case ACT_REJECT: decide(app, cs, CASE_DISMISSED); return 1;
 	case ACT_VALID: case ACT_INVALID:
 		tui_message(app, "%s answers a question of the rating: press r to rate the case",
 			    tui_actions[a].name);

@@ -144,3 +144,23 @@ expect_rc 1 "regress with breakage"
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["broken"]==6 and r["fixed"]==0, r' "$T/out" || fail "broken count"
 git checkout -q CONSTITUTION.md
 git_clean "$T/r"
+
+# deciding a case by hand
+run codicil case "$id" --set-status confirmed -m "seen it happen"
+expect_rc 0 "confirm a case"
+git log -1 --format=%s | grep -q "^Confirm $id$" || fail "confirm subject: $(git log -1 --format=%s)"
+git log -1 --format=%b | grep -q "seen it happen" || fail "the note is not in the commit"
+[ "$(codicil case "$id" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" = confirmed ] || fail "status not confirmed"
+run codicil case "$id" --set-status confirmed
+expect_rc 1 "confirming twice"
+expect_one_line_err
+run codicil case "$id" --set-status resolved
+expect_rc 1 "resolving by hand"
+expect_err "accepting a proposal"
+run codicil case "$id" --set-status dismissed
+expect_rc 0 "dismiss"
+run codicil cases --status dismissed --json
+python3 -c 'import json,sys; assert [c["id"] for c in json.load(open(sys.argv[1]))] == [sys.argv[2]]' "$T/out" "$id" || fail "dismissed listing"
+run codicil case "$id" --note x
+expect_rc 2 "--note without --set-status"
+git_clean "$T/r"

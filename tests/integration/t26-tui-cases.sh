@@ -181,3 +181,29 @@ git -C "$R" log -1 --format=%s | grep -q "^Propose p-" || fail "subject: $(git -
 git -C "$R" log -1 --format="%(trailers:key=Codicil-Case,valueonly)" | grep . | sort >"$T/cases"
 printf 'c-01jd3k5w9r7qz4x2m0\nc-01jd3k5w9r7qz4x2m1\n' | diff - "$T/cases" >&2 || fail "the marked cases are not the proposal's"
 git_clean "$R"
+
+# y confirms the selected case with a note, x dismisses one, Esc cancels
+tui_script "$R" <<'SCRIPT'
+2
+Home
+y
+"reproduced it"
+Enter
+:dump confirm-done
+j
+x
+Esc
+:dump dismiss-cancelled
+x
+Enter
+:dump dismiss-done
+q
+SCRIPT
+expect_rc 0 "confirm and dismiss session"
+grep -q " is confirmed; committed " "$T/screens/confirm-done.screen" || { cat "$T/screens/confirm-done.screen" >&2; fail "no confirmation shown"; }
+grep -q "^Cancelled: c-" "$T/screens/dismiss-cancelled.screen" || fail "Esc did not cancel"
+grep -q " is dismissed; committed " "$T/screens/dismiss-done.screen" || fail "no dismissal shown"
+git -C "$R" log -2 --format=%s | grep -q "^Confirm c-" || fail "no confirm commit"
+git -C "$R" log -1 --format=%s | grep -q "^Dismiss c-" || fail "no dismiss commit"
+git -C "$R" log -2 --format=%b | grep -q "reproduced it" || fail "the note is not in the commit"
+git_clean "$R"
