@@ -213,7 +213,7 @@ int cmd_appeals(cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("appeals ", "unexpected argument '%s'", argv[optind]);
-	if (!cli_store(ctx) || !cli_config(ctx) || !(client = cli_llm_client(ctx, &copts)))
+	if (!cli_store(ctx) || !cli_config(ctx) || !(client = cli_llm_client_with_key(ctx, &copts)))
 		return CLI_FAIL;
 	file = workspace_charter_path(ctx->cfg);
 	if ((rev ? store_read(ctx->store, rev, file, &text)

@@ -135,7 +135,7 @@ static int run_amend(cli_ctx *ctx, const amend_opts *ao, const char *rebase, int
 	amend_outcome o = { 0 };
 	int rc;
 
-	if (!cli_store(ctx) || !cli_config(ctx) || !(e.client = cli_llm_client(ctx, &copts)))
+	if (!cli_store(ctx) || !cli_config(ctx) || !(e.client = cli_llm_client_with_key(ctx, &copts)))
 		return CLI_FAIL;
 	e.store = ctx->store;
 	e.cfg = ctx->cfg;

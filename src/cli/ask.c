@@ -151,7 +151,7 @@ static int ask(cli_ctx *ctx, const struct ask_args *args, const char *prompt)
 		req.schema = schema;
 		req.schema_name = "reply";
 	}
-	if (!(client = cli_llm_client(ctx, &args->o)))
+	if (!(client = cli_llm_client_with_key(ctx, &args->o)))
 		goto out;
 	if (llm_client_submit(client, &req, on_done, &a, NULL) < 0 ||
 	    llm_client_run(client) < 0 || !a.done) {

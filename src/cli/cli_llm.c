@@ -6,6 +6,7 @@
 #include "codicil/sanitize.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 int cli_llm_context(cli_ctx *ctx)
 {
@@ -29,6 +30,38 @@ llm_client *cli_llm_client(cli_ctx *ctx, const llm_client_opts *o)
 		char *line = cd_sanitize_dup(cd_err_msg(), CD_SAN_ONE_LINE);
 		cli_fail("%s", line ? line : "cannot set up the LLM client");
 		free(line);
+		return NULL;
+	}
+	return c;
+}
+
+int cli_llm_check_key(const llm_client *c)
+{
+	const llm_provider *p = llm_provider_find(llm_client_provider(c));
+
+	if (!p || strcmp(llm_client_key_source(c), "none") ||
+	    strcmp(llm_client_endpoint(c), p->default_base_url))
+		return 0;
+	cd_err_set("no API key for %s: export %s (or set codicil.apiKeyCommand), or point "
+		   "codicil.endpoint at a local server", p->name, p->key_env);
+	return -1;
+}
+
+int cli_llm_require_key(const llm_client *c)
+{
+	if (cli_llm_check_key(c) < 0) {
+		cli_fail_err();
+		return -1;
+	}
+	return 0;
+}
+
+llm_client *cli_llm_client_with_key(cli_ctx *ctx, const llm_client_opts *o)
+{
+	llm_client *c = cli_llm_client(ctx, o);
+
+	if (c && cli_llm_require_key(c) < 0) {
+		llm_client_free(c);
 		return NULL;
 	}
 	return c;

@@ -113,16 +113,6 @@ static int check(llm_client *c, int json)
 	return rc;
 }
 
-/* A hosted API without a key can only answer 401: say so before asking.
- * Local servers (any other endpoint) usually need none. */
-static int needs_key_but_has_none(const llm_client *c)
-{
-	const llm_provider *p = llm_provider_find(llm_client_provider(c));
-
-	return p && !strcmp(llm_client_key_source(c), "none") &&
-	       !strcmp(llm_client_endpoint(c), p->default_base_url);
-}
-
 int cmd_doctor(cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -153,11 +143,7 @@ int cmd_doctor(cli_ctx *ctx, int argc, char **argv)
 		print_setting("key", llm_client_key_source(client));
 		fflush(stdout);
 	}
-	if (needs_key_but_has_none(client)) {
-		const llm_provider *p = llm_provider_find(llm_client_provider(client));
-		cli_fail("no API key for %s: export %s (or set codicil.apiKeyCommand), or point "
-			 "codicil.endpoint at a local server", llm_client_provider(client),
-			 p && p->key_env ? p->key_env : "the provider's key variable");
+	if (cli_llm_require_key(client) < 0) {
 		llm_client_free(client);
 		return CLI_FAIL;
 	}

@@ -123,7 +123,7 @@ static int run(cli_ctx *ctx, const char *cmd, case_kind kind, int argc, char **a
 	o.samples = a.samples;
 	o.steer = a.steer;
 	o.commit = !a.no_commit;
-	if (!(client = cli_llm_client(ctx, &copts))) {
+	if (!(client = cli_llm_client_with_key(ctx, &copts))) {
 		store_unlock(s);
 		goto out;
 	}

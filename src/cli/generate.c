@@ -1,5 +1,6 @@
 /* generate.c — `codicil generate` and `codicil batch`: one engine (batch.h),
  * two ways to ask: a few cases now, or many requests as a resumable run. */
+#include "cli_llm.h"
 #include "cli_run.h"
 
 #include <dirent.h>
@@ -265,8 +266,10 @@ static int run(cli_ctx *ctx, run_args *a, int per_principle)
 		a->theory = theory_id_buf;
 		a->steer = steer.data;
 	}
-	if (llm_client_open(ctx->cfg, s, &copts, &client) < 0 ||
-	    gen_open(s, ctx->cfg, client, &g) < 0 ||
+	if (!(client = cli_llm_client(ctx, &copts)) ||
+	    (!a->dry_run && cli_llm_require_key(client) < 0))
+		goto out;
+	if (gen_open(s, ctx->cfg, client, &g) < 0 ||
 	    gen_use_prompt(&g, gen_prompt_name(a->kind)) < 0 ||
 	    build_units(a, &g, per_principle, &units, &nunits) < 0) {
 		cli_fail_err();

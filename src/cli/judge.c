@@ -1,5 +1,5 @@
 /* judge.c — `codicil judge` and `codicil regress`. */
-#include "cli.h"
+#include "cli_llm.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -91,6 +91,8 @@ static int env_open(cli_ctx *ctx, judge_env *e, int no_cache, char **ids, size_t
 		rc = select_cases(e, ids, nids);
 	if (rc == 0)
 		rc = llm_client_open(ctx->cfg, s, &o, &e->client);
+	if (rc == 0)
+		rc = cli_llm_check_key(e->client);
 	if (rc == 0)
 		rc = judge_open(s, ctx->cfg, e->client, &e->judge);
 	return rc;

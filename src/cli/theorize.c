@@ -170,7 +170,7 @@ static int theorize(cli_ctx *ctx, const theorize_args *a)
 	llm_client *client = NULL;
 	int rc = CLI_FAIL;
 
-	if (o.ask && !(client = cli_llm_client(ctx, &copts)))
+	if (o.ask && !(client = cli_llm_client_with_key(ctx, &copts)))
 		return CLI_FAIL;
 	if (store_lock(ctx->store) < 0) {
 		cli_fail_err();

@@ -60,3 +60,14 @@ run codicil fmt --commit
 expect_rc 0 "stale lock taken over"
 [ ! -e .git/codicil/lock ] || fail "lock left behind"
 git_clean "$T/r"
+
+# a model to ask but no key for it: said before anything is sent or locked
+codicil init "$T/nokey" >/dev/null || fail init
+for cmd in "generate -p truthful" "judge" "tensions" "ask hello"; do
+	(cd "$T/nokey" && unset OPENAI_API_KEY CODICIL_ENDPOINT && "$CODICIL_BIN" $cmd >"$T/out" 2>"$T/err"); rc=$?
+	expect_rc 1 "$cmd without a key"
+	expect_one_line_err
+	expect_err "no API key for openai: export OPENAI_API_KEY"
+done
+[ "$(git -C "$T/nokey" rev-list --count HEAD)" -eq 1 ] || fail "something was committed without a key"
+[ ! -e "$T/nokey/.git/codicil/lock" ] || fail "a lock was left behind"
