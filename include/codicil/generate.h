@@ -80,6 +80,12 @@ typedef struct gen_outcome {
 	char *first_problem;       /* why the first invalid one was dropped */
 } gen_outcome;
 
+/* The provenance of a case drafted from one call: provider, model,
+ * endpoint, prompt, request and response hashes, usage, latency, and the
+ * constitution commit head.  The strings stay owned by their sources. */
+void gen_provenance(const llm_call *call, const llm_response *resp, const prompt *p,
+		    const char *head, case_provenance *out);
+
 /* Turn a successful reply into cases with full provenance; each kept case
  * is added to the dedup index so that later replies do not repeat it.
  * run may be NULL. */

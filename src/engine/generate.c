@@ -310,6 +310,23 @@ static void keep_problem(gen_outcome *o, const char *problem)
 		o->first_problem = strdup(problem);
 }
 
+void gen_provenance(const llm_call *call, const llm_response *resp, const prompt *p,
+		    const char *head, case_provenance *out)
+{
+	memset(out, 0, sizeof *out);
+	out->provider = call->provider;
+	out->model = call->model;
+	out->endpoint_host = call->endpoint_host;
+	out->prompt_name = p->name;
+	out->prompt_sha256 = p->sha256;
+	out->request_sha256 = call->request_sha256;
+	out->response_sha256 = call->response_sha256;
+	out->constitution_commit = head;
+	out->input_tokens = resp->usage.input_tokens;
+	out->output_tokens = resp->usage.output_tokens;
+	out->latency_ms = resp->latency_ms;
+}
+
 int gen_collect(gen_ctx *g, const gen_unit *u, const llm_call *call, const llm_response *resp,
 		const char *run, gen_outcome *o)
 {
@@ -329,17 +346,7 @@ int gen_collect(gen_ctx *g, const gen_unit *u, const llm_call *call, const llm_r
 		return -1;
 	}
 	o->cases = kept;
-	prov.provider = call->provider;
-	prov.model = call->model;
-	prov.endpoint_host = call->endpoint_host;
-	prov.prompt_name = g->prompt.name;
-	prov.prompt_sha256 = g->prompt.sha256;
-	prov.request_sha256 = call->request_sha256;
-	prov.response_sha256 = call->response_sha256;
-	prov.constitution_commit = g->head;
-	prov.input_tokens = resp->usage.input_tokens;
-	prov.output_tokens = resp->usage.output_tokens;
-	prov.latency_ms = resp->latency_ms;
+	gen_provenance(call, resp, &g->prompt, g->head, &prov);
 	cJSON_ArrayForEach(item, items) {
 		cd_buf err = CD_BUF_INIT;
 		cJSON *c = case_from_item(u, item, &prov, run);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "codicil/generate.h"
 #include "codicil/error.h"
 #include "codicil/json.h"
 #include "codicil/prompt.h"
@@ -152,17 +153,7 @@ static void on_reply(void *ud, const llm_call *call, llm_response *resp)
 		a->error = strdup(resp->error ? resp->error : llm_status_name(resp->status));
 		return;
 	}
-	prov.provider = call->provider;
-	prov.model = call->model;
-	prov.endpoint_host = call->endpoint_host;
-	prov.prompt_name = a->prompt.name;
-	prov.prompt_sha256 = a->prompt.sha256;
-	prov.request_sha256 = call->request_sha256;
-	prov.response_sha256 = call->response_sha256;
-	prov.constitution_commit = a->head;
-	prov.input_tokens = resp->usage.input_tokens;
-	prov.output_tokens = resp->usage.output_tokens;
-	prov.latency_ms = resp->latency_ms;
+	gen_provenance(call, resp, &a->prompt, a->head, &prov);
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(resp->json, "theories"))
 		keep(a, item, &prov);
 	cd_buf_printf(&model, "%s/%s", call->provider, call->model);
