@@ -7,6 +7,12 @@
  * the network, the cache or a cassette — arrives through the same callback
  * from llm_client_step()/llm_client_run(), so callers need one code path.
  *
+ * Structured replies are mended and checked as they arrive (llm.h,
+ * llm_structured_finish, and the request's llm_check); one that stays
+ * invalid is sent back with its errors (a re-ask), is never cached, and
+ * keeps its text and a transcript.  Identical requests in flight at once
+ * are sent once (single flight): the others wait and read the cache.
+ *
  * Providers by codicil.provider: "openai", "anthropic" (HTTP), "replay"
  * (answers only from the cassette codicil.cassette), "record" (asks
  * codicil.recordProvider over HTTP and appends each answer to the cassette).
@@ -23,7 +29,8 @@ typedef struct llm_client llm_client;
 
 typedef struct llm_client_opts {
 	int no_cache;        /* --no-cache: neither read nor write the cache */
-	int repair;          /* one repair attempt for an invalid structured reply */
+	int repair;          /* send an invalid structured reply back with its
+	                        errors, up to codicil.repairAttempts times (1) */
 	int no_transcripts;  /* keep no transcripts (bulk generation: the cases
 	                        record the request and response hashes) */
 } llm_client_opts;
@@ -65,6 +72,11 @@ size_t llm_client_pending(const llm_client *c);
 int llm_client_step(llm_client *c, int extra_fd, int timeout_ms);
 int llm_client_run(llm_client *c); /* until nothing is pending */
 void llm_client_cancel(llm_client *c, unsigned id);
+/* The breaker: after codicil.maxConsecutiveFailures (8) attempts in a row
+ * that got no HTTP answer, a 401 or 403, or a 429 that says the quota is
+ * used up, the client stops sending: every call not yet answered ends
+ * LLM_ERR_NOT_SENT, and so does every later one.  Why it stopped, or NULL. */
+const char *llm_client_stopped(const llm_client *c);
 void llm_client_cancel_all(llm_client *c);
 /* Between attempts of a call; fn's job argument is the call id. */
 void llm_client_set_retry_cb(llm_client *c, xport_retry_fn fn, void *ud);

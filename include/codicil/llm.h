@@ -20,6 +20,21 @@ typedef struct llm_message {
 	const char *content;
 } llm_message;
 
+/* What the caller knows of a structured reply beyond its schema.  Both run
+ * when the reply arrives (from the network, the cache or a cassette),
+ * before it is cached or delivered; ud must live until the call's callback
+ * has run.  A reply that fails validate is never cached; the client asks
+ * again with the errors (codicil.repairAttempts). */
+typedef struct llm_check {
+	/* Mend what can be mended, in place, before the schema is checked:
+	 * one line per change appended to notes.  May be NULL. */
+	void (*repair)(void *ud, cJSON *reply, cd_buf *notes);
+	/* After the schema holds: 0, or -1 with one line per problem appended
+	 * to errors.  May be NULL. */
+	int (*validate)(void *ud, const cJSON *reply, cd_buf *errors);
+	void *ud;
+} llm_check;
+
 typedef struct llm_request {
 	const char *model;
 	const llm_message *messages;
@@ -29,7 +44,9 @@ typedef struct llm_request {
 	int max_tokens;          /* 0: 4096 */
 	double temperature;      /* < 0: the provider's default */
 	int stream;              /* ask for a streamed (SSE) reply */
-	unsigned sample;         /* sample index: in the cache key, never sent */
+	unsigned sample;         /* sample index: in the cache key; sent as the seed
+	                            where the provider takes one */
+	const llm_check *check;  /* may be NULL; not copied: see llm_check */
 } llm_request;
 
 typedef enum llm_status {
@@ -43,6 +60,7 @@ typedef enum llm_status {
 	LLM_ERR_TOO_LARGE, /* body over the size cap */
 	LLM_ERR_CANCELLED,
 	LLM_ERR_REPLAY,    /* no recorded answer in the cassette */
+	LLM_ERR_NOT_SENT,  /* never sent: the run stopped (see llm_client's breaker) */
 } llm_status;
 
 typedef struct llm_usage {
@@ -63,6 +81,9 @@ typedef struct llm_response {
 	int cached;           /* answered from the cache */
 	double retry_after;   /* seconds the server asked to wait (429/503), or -1 */
 	char *body;           /* the raw response body, for transcripts */
+	char *repairs;        /* what was mended in a structured reply, one change
+	                         per line; NULL when nothing was */
+	int reasks;           /* times the reply was sent back with its errors */
 } llm_response;
 
 void llm_response_clear(llm_response *r); /* frees members, zeroes */
@@ -119,12 +140,27 @@ typedef struct llm_provider {
 /* The registry: "openai", "anthropic"; NULL if unknown. */
 const llm_provider *llm_provider_find(const char *name);
 
-/* Structured replies: strip ```json fences, parse, and check the value
- * against the schema subset codicil uses (type, properties, required,
- * items, enum, minimum/maximum, minLength/maxLength, minItems/maxItems,
- * additionalProperties false).  On failure out->status = LLM_ERR_INVALID
- * with an error naming the first offending path ("$.cases[2].severity"). */
+/* Structured replies: find the JSON in the text (bare, in a ```json fence,
+ * or the first balanced object inside prose; out->text stays as received),
+ * parse it, mend it toward the schema (llm_schema_repair) and with
+ * req->check's repair, check it against the schema subset codicil uses
+ * (type, properties, required, items, enum, pattern, minimum/maximum,
+ * minLength/maxLength, minItems/maxItems, additionalProperties false), then
+ * with req->check's validate.  What was mended goes to out->repairs.  On
+ * failure out->status = LLM_ERR_INVALID with an error naming the offending
+ * path ("$.cases[2].severity") or the caller's problems. */
 int llm_structured_finish(const llm_request *req, llm_response *out);
+/* The span [*start, *end) of the JSON object or array in a reply: the
+ * whole text, a fenced block, or the first balanced {...} in prose.  *how
+ * is NULL, "fence" or "prose".  -1 when there is none. */
+int llm_find_json(const char *text, size_t len, size_t *start, size_t *end, const char **how);
+/* Mend v toward schema, in place, where the intent is plain: whitespace
+ * around enum values and a different case, numbers given as strings,
+ * integers with a fraction, numbers out of [minimum, maximum] (clamped),
+ * repeated values in arrays of enum strings, items past maxItems,
+ * properties that additionalProperties false forbids.  One line per change
+ * to notes ("$.cases[0].principles[2]: dropped the repeated 'privacy'"). */
+void llm_schema_repair(const cJSON *schema, cJSON *v, cd_buf *notes);
 int llm_schema_validate(const cJSON *schema, const cJSON *value, cd_buf *err_path);
 
 /* SSE framing: feed bytes as they arrive; calls on_event for each complete

@@ -48,6 +48,10 @@ int xport_submit(xport *x, const llm_provider *p, const llm_request *req,
 		 const llm_http *http, xport_done_fn done, void *ud, unsigned *job);
 void xport_set_retry_cb(xport *x, xport_retry_fn fn, void *ud);
 
+/* Attempts in a row, over all jobs, that got no HTTP answer at all; an
+ * answer of any status resets it.  The client's breaker reads it. */
+size_t xport_connection_failures(const xport *x);
+
 /* Jobs queued or running. */
 size_t xport_pending(const xport *x);
 

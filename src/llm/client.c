@@ -11,6 +11,9 @@
 #include "codicil/cache.h"
 #include "codicil/error.h"
 #include "codicil/secret.h"
+#include "llm_internal.h"
+
+#include <stdio.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +61,7 @@ static struct cjob_list *list_of(llm_client *c, const struct cjob *j)
 	switch (j->state) {
 	case CJ_WAITING: return &c->waiting;
 	case CJ_XPORT: return &c->inflight;
+	case CJ_FOLLOWING: return &c->following;
 	default: return &c->ready;
 	}
 }
@@ -80,9 +84,63 @@ static void cjob_free(struct cjob *j)
 	free(j->repair_msgs);
 	free(j->repair_reply);
 	free(j->repair_note);
+	free(j->reask_why);
 	free(j->body);
 	llm_response_clear(&j->resp);
 	free(j);
+}
+
+/* ---- the breaker: stop sending when more requests cannot help ---- */
+
+static void not_sent(llm_client *c, struct cjob *j)
+{
+	llm_response_clear(&j->resp);
+	llm_response_fail(&j->resp, LLM_ERR_NOT_SENT, "not sent: %s", c->stopped);
+	move_to(c, j, CJ_READY);
+}
+
+/* Everything waiting fails at once as not sent; what is in the transport
+ * is cancelled and comes back through on_xport_done. */
+static void trip(llm_client *c, const char *fmt, const char *detail, long n)
+{
+	char why[512];
+
+	if (c->stopped)
+		return;
+	snprintf(why, sizeof why, fmt, n, detail ? detail : "");
+	c->stopped = strdup(why);
+	if (!c->stopped)
+		c->stopped = strdup("the run stopped");
+	while (c->waiting.head)
+		not_sent(c, c->waiting.head);
+	while (c->following.head)
+		not_sent(c, c->following.head);
+	xport_cancel_all(c->x);
+}
+
+static void watch_connections(llm_client *c, const char *last)
+{
+	size_t n = xport_connection_failures(c->x);
+
+	if (c->http && n >= (size_t)c->max_conn_failures)
+		trip(c, "%ld connection failures in a row (the last: %s); is the endpoint up?",
+		     last, (long)n);
+}
+
+static void watch_answer(llm_client *c, const llm_response *r)
+{
+	if (r->http_status == 401 || r->http_status == 403)
+		trip(c, "the endpoint refused the API key (HTTP %ld)%s", "", r->http_status);
+	else if (r->http_status == 429 && (llm_quota_exhausted(r->body) ||
+					   llm_quota_exhausted(r->error)))
+		trip(c, "the account's quota is used up (HTTP %ld)%s", "", r->http_status);
+	else if (r->status == LLM_ERR_TRANSPORT)
+		watch_connections(c, r->error);
+}
+
+const char *llm_client_stopped(const llm_client *c)
+{
+	return c->stopped;
 }
 
 static void on_retry(void *ud, unsigned xjob, int attempt, double delay_s, const char *why)
@@ -93,9 +151,10 @@ static void on_retry(void *ud, unsigned xjob, int attempt, double delay_s, const
 		if (j->xjob == xjob) {
 			if (c->retry_fn)
 				c->retry_fn(c->retry_ud, j->id, attempt, delay_s, why);
-			return;
+			break;
 		}
 	}
+	watch_connections(c, why); /* last: it cancels this very job */
 }
 
 int llm_client_open(config *cfg, store *s, const llm_client_opts *o, llm_client **out)
@@ -128,8 +187,8 @@ void llm_client_free(llm_client *c)
 	if (!c)
 		return;
 	xport_free(c->x); /* no callbacks */
-	struct cjob_list *lists[3] = { &c->waiting, &c->inflight, &c->ready };
-	for (int i = 0; i < 3; i++) {
+	struct cjob_list *lists[] = { &c->waiting, &c->inflight, &c->following, &c->ready };
+	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
 		struct cjob *j;
 		while ((j = lists[i]->head)) {
 			list_remove(lists[i], j);
@@ -144,6 +203,7 @@ void llm_client_free(llm_client *c)
 	free(c->model);
 	free(c->cache_dir);
 	free(c->cassette_path);
+	free(c->stopped);
 	free(c);
 }
 
@@ -198,7 +258,7 @@ int llm_client_submit(llm_client *c, const llm_request *req, llm_done_fn done, v
 
 size_t llm_client_pending(const llm_client *c)
 {
-	return c->waiting.n + c->inflight.n + c->ready.n;
+	return c->waiting.n + c->inflight.n + c->following.n + c->ready.n;
 }
 
 /* The provider's hint names its own variable; the key may have come from
@@ -213,28 +273,64 @@ static void say_where_the_key_came_from(llm_client *c, llm_response *r)
 	free(was);
 }
 
-/* An answer is in j->resp: repair it, or keep it and make it ready. */
+/* The errors sent back, first among the repairs of the final answer. */
+static void note_reasks(struct cjob *j)
+{
+	cd_buf notes = CD_BUF_INIT;
+
+	cd_buf_printf(&notes, "$: asked again %d time%s, after: %s\n%s", j->reasks,
+		      j->reasks == 1 ? "" : "s", j->reask_why ? j->reask_why : "",
+		      j->resp.repairs ? j->resp.repairs : "");
+	free(j->resp.repairs);
+	j->resp.repairs = cd_buf_detach(&notes);
+}
+
+/* Calls waiting for j's twin: back to the queue, where the cache answers
+ * them if j's answer was kept, or they ask themselves. */
+static void release_followers(llm_client *c, const struct cjob *leader)
+{
+	struct cjob *f, *next;
+
+	for (f = c->following.head; f; f = next) {
+		next = f->next;
+		if (!strcmp(f->cache_key, leader->cache_key))
+			move_to(c, f, CJ_WAITING);
+	}
+}
+
+/* An answer is in j->resp: ask again with its errors, or keep it and make
+ * it ready. */
 static void answered(llm_client *c, struct cjob *j)
 {
-	if (j->resp.status == LLM_ERR_INVALID && c->o.repair && c->http && !j->repairing &&
-	    j->resp.text) {
+	if (j->resp.status == LLM_ERR_INVALID && c->o.repair && c->http && !c->stopped &&
+	    j->reasks < c->repair_attempts && j->resp.text) {
 		if (cjob_make_repair(j) == 0) {
 			move_to(c, j, CJ_WAITING);
 			return;
 		}
 		llm_response_fail(&j->resp, LLM_ERR_INVALID, "%s", cd_err_msg());
 	}
-	if (j->repairing) {
+	if (j->reasks) {
 		j->resp.attempts += j->prior_attempts;
 		j->resp.latency_ms += j->prior_latency_ms;
 		j->resp.usage.input_tokens += j->prior_usage.input_tokens;
 		j->resp.usage.output_tokens += j->prior_usage.output_tokens;
+		j->resp.reasks = j->reasks;
+		note_reasks(j);
 	}
+	if (j->resp.status == LLM_ERR_CANCELLED && c->stopped)
+		llm_response_fail(&j->resp, LLM_ERR_NOT_SENT, "stopped: %s", c->stopped);
 	if (j->resp.status == LLM_OK)
 		client_keep_answer(c, j);
+	else if (j->resp.status == LLM_ERR_INVALID && j->resp.text && !j->resp.cached)
+		client_keep_invalid(c, j);
 	else if (j->resp.http_status == 401 || j->resp.http_status == 403)
 		say_where_the_key_came_from(c, &j->resp);
+	if (c->http)
+		watch_answer(c, &j->resp);
 	move_to(c, j, CJ_READY);
+	if (j->has_cache_key)
+		release_followers(c, j);
 }
 
 static void on_xport_done(void *ud, unsigned xjob, llm_response *resp)
@@ -307,6 +403,20 @@ static int first_ask(llm_client *c, struct cjob *j, const llm_endpoint *ep,
 	return from_cache(c, j);
 }
 
+/* Single flight: an identical request (same cache key) already asked and
+ * not yet answered.  A call follows a twin once at most. */
+static int twin_in_flight(llm_client *c, struct cjob *j)
+{
+	if (!j->has_cache_key || j->followed || j->repairing || c->o.no_cache)
+		return 0;
+	for (struct cjob *t = c->inflight.head; t; t = t->next)
+		if (t->has_cache_key && !t->repairing && !strcmp(t->cache_key, j->cache_key)) {
+			j->followed = 1;
+			return 1;
+		}
+	return 0;
+}
+
 static void ask_over_http(llm_client *c, struct cjob *j)
 {
 	const llm_request *req = cjob_asked(j);
@@ -332,6 +442,11 @@ static void ask_over_http(llm_client *c, struct cjob *j)
 		answered(c, j);
 		return;
 	}
+	if (twin_in_flight(c, j)) {
+		llm_http_clear(&http);
+		move_to(c, j, CJ_FOLLOWING);
+		return;
+	}
 	if (xport_submit(c->x, c->http, req, &http, on_xport_done, j, &j->xjob) < 0) {
 		llm_http_clear(&http); /* wipes the key */
 		fail_now(c, j, LLM_ERR_TRANSPORT, "cannot queue the request");
@@ -349,7 +464,9 @@ static void feed(llm_client *c)
 	struct cjob *j;
 
 	while ((j = c->waiting.head) && xport_pending(c->x) + c->ready.n < room) {
-		if (c->http)
+		if (c->stopped)
+			not_sent(c, j);
+		else if (c->http)
 			ask_over_http(c, j);
 		else
 			answer_from_cassette(c, j);
@@ -388,10 +505,8 @@ static void deliver_ready(llm_client *c)
 		list_remove(&c->ready, j);
 		count(c, j);
 		memcpy(call.request_sha256, j->request_sha, sizeof call.request_sha256);
-		if (j->resp.status == LLM_OK) {
-			memcpy(call.response_sha256, j->response_sha, sizeof call.response_sha256);
-			memcpy(call.transcript, j->transcript, sizeof call.transcript);
-		}
+		memcpy(call.response_sha256, j->response_sha, sizeof call.response_sha256);
+		memcpy(call.transcript, j->transcript, sizeof call.transcript);
 		if (j->done)
 			j->done(j->ud, &call, &j->resp);
 		cjob_free(j);
@@ -426,7 +541,7 @@ static void cancel_job(llm_client *c, struct cjob *j)
 		xport_cancel(c->x, j->xjob); /* its callback makes it ready */
 		return;
 	}
-	if (j->state == CJ_WAITING) {
+	if (j->state == CJ_WAITING || j->state == CJ_FOLLOWING) {
 		llm_response_clear(&j->resp);
 		llm_response_fail(&j->resp, LLM_ERR_CANCELLED, "cancelled");
 		move_to(c, j, CJ_READY);
@@ -435,9 +550,9 @@ static void cancel_job(llm_client *c, struct cjob *j)
 
 void llm_client_cancel(llm_client *c, unsigned id)
 {
-	struct cjob_list *lists[2] = { &c->waiting, &c->inflight };
+	struct cjob_list *lists[] = { &c->waiting, &c->inflight, &c->following };
 
-	for (int i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
 		for (struct cjob *j = lists[i]->head; j; j = j->next) {
 			if (j->id == id) {
 				cancel_job(c, j);
@@ -451,6 +566,8 @@ void llm_client_cancel_all(llm_client *c)
 {
 	while (c->waiting.head)
 		cancel_job(c, c->waiting.head);
+	while (c->following.head)
+		cancel_job(c, c->following.head);
 	xport_cancel_all(c->x);
 }
 

@@ -13,7 +13,8 @@
 #include <string.h>
 #include <time.h>
 
-#define REPAIR_NOTE "Your reply did not match the schema: %s. Reply again with JSON only."
+#define REPAIR_NOTE "Your reply could not be used: %s. Reply again with the whole answer, " \
+	"corrected, as JSON only."
 
 const llm_request *cjob_asked(const struct cjob *j)
 {
@@ -75,10 +76,15 @@ int cjob_make_repair(struct cjob *j)
 	const char *why = j->resp.error ? j->resp.error : "invalid JSON";
 	int len = snprintf(NULL, 0, REPAIR_NOTE, why);
 
+	free(j->repair_msgs);
+	free(j->repair_reply);
+	free(j->repair_note);
+	free(j->reask_why);
+	j->reask_why = strdup(why);
 	j->repair_msgs = calloc(n + 2, sizeof *j->repair_msgs);
 	j->repair_reply = strdup(j->resp.text ? j->resp.text : "");
 	j->repair_note = len >= 0 ? malloc((size_t)len + 1) : NULL;
-	if (!j->repair_msgs || !j->repair_reply || !j->repair_note) {
+	if (!j->repair_msgs || !j->repair_reply || !j->repair_note || !j->reask_why) {
 		cd_err_set("out of memory while asking for a repair");
 		return -1;
 	}
@@ -89,10 +95,12 @@ int cjob_make_repair(struct cjob *j)
 	j->repair = j->req;
 	j->repair.messages = j->repair_msgs;
 	j->repair.nmessages = n + 2;
-	j->prior_attempts = j->resp.attempts;
-	j->prior_latency_ms = j->resp.latency_ms;
-	j->prior_usage = j->resp.usage;
+	j->prior_attempts += j->resp.attempts;
+	j->prior_latency_ms += j->resp.latency_ms;
+	j->prior_usage.input_tokens += j->resp.usage.input_tokens;
+	j->prior_usage.output_tokens += j->resp.usage.output_tokens;
 	j->repairing = 1;
+	j->reasks++;
 	llm_response_clear(&j->resp);
 	return 0;
 }
@@ -213,6 +221,8 @@ static void write_transcript(llm_client *c, struct cjob *j)
 		goto out;
 	if (cd_file_exists(path.data) || cd_file_replace(path.data, text.data, text.len) == 0)
 		memcpy(j->transcript, sha, CD_SHA256_HEX);
+	else
+		cd_warn("cannot keep the transcript of a model answer: %s", cd_err_msg());
 out:
 	cJSON_Delete(t);
 	cd_buf_free(&text);
@@ -225,16 +235,30 @@ static void put_cache(llm_client *c, struct cjob *j)
 	char *body = j->resp.body;
 
 	j->resp.body = NULL;
-	cache_put(c->cache_dir, j->cache_key, &j->resp);
+	if (cache_put(c->cache_dir, j->cache_key, &j->resp) < 0)
+		cd_warn("cannot cache a model answer (it will be asked again next time): %s",
+			cd_err_msg());
 	j->resp.body = body;
 }
 
-void client_keep_answer(llm_client *c, struct cjob *j)
+static void hash_response(struct cjob *j)
 {
 	const char *raw = !j->resp.cached && !j->replayed && j->resp.body ? j->resp.body :
 			  j->resp.text ? j->resp.text : "";
 
 	cd_sha256_hex(raw, strlen(raw), j->response_sha);
+}
+
+void client_keep_invalid(llm_client *c, struct cjob *j)
+{
+	hash_response(j);
+	if (c->s && !c->o.no_transcripts)
+		write_transcript(c, j);
+}
+
+void client_keep_answer(llm_client *c, struct cjob *j)
+{
+	hash_response(j);
 	if (j->has_cache_key && !c->o.no_cache && !j->resp.cached)
 		put_cache(c, j);
 	if (c->http && c->cassette_path &&

@@ -9,7 +9,10 @@
 #include "codicil/hash.h"
 #include "codicil/replay.h"
 
-enum cjob_state { CJ_WAITING, CJ_XPORT, CJ_READY };
+/* WAITING: for room in the transport; XPORT: inside it; FOLLOWING: for
+ * an identical call in flight (single flight), then WAITING again to read
+ * its answer from the cache; READY: answered, for its callback. */
+enum cjob_state { CJ_WAITING, CJ_XPORT, CJ_FOLLOWING, CJ_READY };
 
 /* One call, from submit until its callback has run. */
 struct cjob {
@@ -20,8 +23,11 @@ struct cjob {
 	llm_done_fn done;
 	void *ud;
 	llm_request req;            /* the caller's request (deep copy) */
-	/* a repair: req's messages, the invalid reply, the correction */
+	/* a re-ask: req's messages, the invalid reply, the correction */
 	int repairing;
+	int reasks;                 /* re-asks made so far */
+	char *reask_why;            /* the errors the last re-ask sent back */
+	int followed;               /* has waited for a twin once: asks itself now */
 	llm_request repair;
 	llm_message *repair_msgs;
 	char *repair_reply, *repair_note;
@@ -60,7 +66,10 @@ struct llm_client {
 	cassette *cas;              /* replay */
 	xport_opts xo;
 	xport *x;
-	struct cjob_list waiting, inflight, ready;
+	struct cjob_list waiting, inflight, following, ready;
+	int repair_attempts;        /* codicil.repairAttempts */
+	long max_conn_failures;     /* codicil.maxConsecutiveFailures */
+	char *stopped;              /* why the breaker stopped sending; NULL: it did not */
 	unsigned last_id;
 	llm_client_stats st;
 	xport_retry_fn retry_fn;
@@ -82,5 +91,8 @@ int client_body_sha(const char *body, char out[CD_SHA256_HEX]);
 int cjob_make_repair(struct cjob *j);
 /* After an answer succeeded: cache, cassette, hashes, transcript. */
 void client_keep_answer(llm_client *c, struct cjob *j);
+/* After an answer that was paid for but stays invalid: hashes and a
+ * transcript (when transcripts are kept), never the cache. */
+void client_keep_invalid(llm_client *c, struct cjob *j);
 
 #endif

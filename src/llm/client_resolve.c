@@ -129,7 +129,7 @@ static int get_seconds(llm_client *c, const char *key, double def, double *out)
 
 static int resolve_transport(llm_client *c)
 {
-	long conc, retries, connect, stall, max_body;
+	long conc, retries, connect, stall, max_body, reasks;
 
 	xport_opts_default(&c->xo);
 	if (get_int(c, "codicil.concurrency", 8, 1, 1024, &conc) < 0 ||
@@ -137,8 +137,11 @@ static int resolve_transport(llm_client *c)
 	    get_int(c, "codicil.connectTimeout", 10, 1, 3600, &connect) < 0 ||
 	    get_int(c, "codicil.stallTimeout", 60, 1, 86400, &stall) < 0 ||
 	    get_int(c, "codicil.maxResponseBytes", 8 << 20, 1024, LONG_MAX, &max_body) < 0 ||
-	    get_seconds(c, "codicil.backoffBase", 1.0, &c->xo.backoff_base_s) < 0)
+	    get_seconds(c, "codicil.backoffBase", 1.0, &c->xo.backoff_base_s) < 0 ||
+	    get_int(c, "codicil.repairAttempts", 1, 0, 5, &reasks) < 0 ||
+	    get_int(c, "codicil.maxConsecutiveFailures", 8, 1, 100000, &c->max_conn_failures) < 0)
 		return -1;
+	c->repair_attempts = (int)reasks;
 	c->xo.concurrency = (int)conc;
 	c->xo.retries = (int)retries;
 	c->xo.connect_timeout_s = connect;

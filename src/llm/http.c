@@ -211,3 +211,18 @@ void llm_keep_body(llm_response *out, const char *body, size_t len)
 		out->body[len] = '\0';
 	}
 }
+
+int llm_quota_exhausted(const char *body)
+{
+	static const char *const signs[] = {
+		"insufficient_quota",          /* OpenAI */
+		"exceeded your current quota", /* OpenAI, in words */
+		"credit balance is too low",   /* Anthropic */
+		"billing_hard_limit",
+	};
+
+	for (size_t i = 0; body && i < sizeof signs / sizeof *signs; i++)
+		if (strstr(body, signs[i]))
+			return 1;
+	return 0;
+}

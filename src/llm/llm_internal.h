@@ -31,6 +31,9 @@ void llm_error_text(const char *in, size_t len, size_t max, cd_buf *out);
  * shown).  Returns -1. */
 int llm_http_error(llm_response *out, const char *provider, const char *key_env,
 		   long status, const char *message, const char *body, size_t len);
+/* 1 when an error body says the account's quota or credit is used up (as
+ * opposed to a rate limit that passes). */
+int llm_quota_exhausted(const char *body);
 /* Keep a copy of the raw body for transcripts (unless one is kept already). */
 void llm_keep_body(llm_response *out, const char *body, size_t len);
 
@@ -39,6 +42,10 @@ void llm_keep_body(llm_response *out, const char *body, size_t len);
 int llm_finish_reply(const llm_request *req, llm_response *out, int truncated);
 
 char *llm_strdup(const char *s);
+
+/* schema.c: ".key", or ["key"] (sanitised, cut short) for one that is not
+ * a plain name, appended to a JSON path. */
+void llm_path_push_key(cd_buf *path, const char *key);
 
 /* record.c: a successful reply as stored in the cache and in cassettes:
  * {"text", "finish_reason", "usage": {"input_tokens", "output_tokens"}} */

@@ -53,6 +53,9 @@ static cJSON *build_body(const llm_request *req)
 					   req->max_tokens : LLM_DEFAULT_MAX_TOKENS);
 	if (ok && req->temperature >= 0)
 		ok = cJSON_AddNumberToObject(body, "temperature", req->temperature) != NULL;
+	/* samples after the first are distinct, reproducible requests */
+	if (ok && req->sample > 0)
+		ok = cJSON_AddNumberToObject(body, "seed", req->sample) != NULL;
 	if (ok && req->stream) {
 		cJSON *so;
 		ok = cJSON_AddTrueToObject(body, "stream") &&

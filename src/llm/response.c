@@ -21,6 +21,7 @@ void llm_response_clear(llm_response *r)
 	free(r->error);
 	free(r->finish_reason);
 	free(r->body);
+	free(r->repairs);
 	memset(r, 0, sizeof *r);
 }
 
@@ -37,6 +38,7 @@ const char *llm_status_name(llm_status s)
 		[LLM_ERR_TOO_LARGE] = "reply too large",
 		[LLM_ERR_CANCELLED] = "cancelled",
 		[LLM_ERR_REPLAY] = "not in cassette",
+		[LLM_ERR_NOT_SENT] = "not sent",
 	};
 
 	if ((unsigned)s < sizeof names / sizeof names[0] && names[s])

@@ -6,78 +6,90 @@
 #include "llm_internal.h"
 
 #include <ctype.h>
+#include <regex.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int is_space(char c)
+static int check_problems(const llm_request *req, llm_response *out)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
+	cd_buf errors = CD_BUF_INIT, line = CD_BUF_INIT;
+	int rc = 0;
 
-/* "  ```json\n{...}\n```  " -> "{...}"; otherwise just trimmed. */
-static void strip_fences(const char *s, size_t len, size_t *start, size_t *end)
-{
-	size_t a = 0, b = len;
-
-	while (a < b && is_space(s[a]))
-		a++;
-	while (b > a && is_space(s[b - 1]))
-		b--;
-	if (b - a >= 6 && !strncmp(s + a, "```", 3) && !strncmp(s + b - 3, "```", 3)) {
-		a += 3;
-		while (a < b && (isalnum((unsigned char)s[a]) || s[a] == '_' || s[a] == '-'))
-			a++; /* the language tag */
-		b -= 3;
-		while (a < b && is_space(s[a]))
-			a++;
-		while (b > a && is_space(s[b - 1]))
-			b--;
+	if (!req->check || !req->check->validate ||
+	    req->check->validate(req->check->ud, out->json, &errors) == 0)
+		goto out;
+	/* one line for the user and for the re-ask: "e1; e2; e3" */
+	for (char *p = errors.data; p && *p;) {
+		size_t n = strcspn(p, "\n");
+		if (n)
+			cd_buf_printf(&line, "%s%.*s", line.len ? "; " : "", (int)n, p);
+		p += n + (p[n] == '\n');
 	}
-	*start = a;
-	*end = b;
+	rc = llm_response_fail(out, LLM_ERR_INVALID, "the reply is not usable: %s",
+			       line.len ? line.data : "rejected by its check");
+out:
+	cd_buf_free(&errors);
+	cd_buf_free(&line);
+	return rc;
 }
 
-static int unwrap_text(llm_response *out)
+/* Parse the JSON in out->text, which becomes that JSON alone (the raw
+ * body stays in out->body); notes what had to be cut away. */
+static int parse_reply(llm_response *out, cd_buf *notes)
 {
-	size_t len = out->text ? strlen(out->text) : 0, a, b;
-	char *stripped;
+	const char *text = out->text ? out->text : "", *how;
+	size_t len = strlen(text), a, b;
+	char *json;
 
-	strip_fences(out->text ? out->text : "", len, &a, &b);
-	if (a == 0 && b == len)
-		return 0;
-	stripped = strndup(out->text + a, b - a);
-	if (!stripped)
-		return llm_response_fail(out, LLM_ERR_INVALID, "out of memory");
-	free(out->text);
-	out->text = stripped;
+	llm_find_json(text, len, &a, &b, &how);
+	out->json = cd_json_parse(text + a, b - a, "the reply");
+	if (!out->json)
+		return llm_response_fail(out, LLM_ERR_INVALID, "%s, not the JSON asked for",
+					 cd_err_msg());
+	if (how)
+		cd_buf_printf(notes, "$: took the JSON out of the %s around it\n",
+			      !strcmp(how, "fence") ? "code fence" : "prose");
+	if ((a > 0 || b < len) && (json = strndup(text + a, b - a))) {
+		free(out->text);
+		out->text = json;
+	}
 	return 0;
 }
 
 int llm_structured_finish(const llm_request *req, llm_response *out)
 {
-	cd_buf path = CD_BUF_INIT;
+	cd_buf path = CD_BUF_INIT, notes = CD_BUF_INIT;
+	int rc = -1;
 
-	if (!out->json) {
-		if (unwrap_text(out) < 0)
-			return -1;
-		out->json = cd_json_parse(out->text ? out->text : "",
-					  out->text ? strlen(out->text) : 0, "the reply");
-		if (!out->json)
-			return llm_response_fail(out, LLM_ERR_INVALID, "%s, not the JSON asked for",
-						 cd_err_msg());
-	}
+	free(out->repairs);
+	out->repairs = NULL;
+	if (!out->json && parse_reply(out, &notes) < 0)
+		goto out;
+	if (req->schema)
+		llm_schema_repair(req->schema, out->json, &notes);
+	if (req->check && req->check->repair)
+		req->check->repair(req->check->ud, out->json, &notes);
 	if (req->schema && llm_schema_validate(req->schema, out->json, &path) < 0) {
+		llm_response_fail(out, LLM_ERR_INVALID, "the reply does not match the schema: %s",
+				  cd_err_msg());
+		goto out;
+	}
+	if (check_problems(req, out) < 0)
+		goto out;
+	out->status = LLM_OK;
+	rc = 0;
+out:
+	if (rc < 0) {
 		cJSON_Delete(out->json);
 		out->json = NULL;
-		cd_buf_free(&path);
-		return llm_response_fail(out, LLM_ERR_INVALID,
-					 "the reply does not match the schema: %s", cd_err_msg());
 	}
+	if (notes.len)
+		out->repairs = cd_buf_detach(&notes);
+	cd_buf_free(&notes);
 	cd_buf_free(&path);
-	out->status = LLM_OK;
-	return 0;
+	return rc;
 }
 
 /* ---- validation ---- */
@@ -178,6 +190,29 @@ static int check_enum(const cJSON *schema, const cJSON *v, const cd_buf *path, c
 	return -1;
 }
 
+/* "pattern": a POSIX extended regular expression (the ids codicil asks
+ * for are simple enough for it). */
+static int check_pattern(const cJSON *schema, const cJSON *v, const cd_buf *path, cd_buf *err)
+{
+	const char *pattern = cd_json_str(schema, "pattern");
+	regex_t re;
+	int match;
+	cd_buf what = CD_BUF_INIT;
+
+	if (!pattern || !cJSON_IsString(v) || regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB))
+		return 0;
+	match = regexec(&re, v->valuestring, 0, NULL, 0) == 0;
+	regfree(&re);
+	if (match)
+		return 0;
+	cd_buf_putc(&what, '"');
+	llm_error_text(v->valuestring, strlen(v->valuestring), 40, &what);
+	cd_buf_printf(&what, "\" does not match the pattern %.60s", pattern);
+	fail(path, err, cd_buf_cstr(&what));
+	cd_buf_free(&what);
+	return -1;
+}
+
 static int check_number(const cJSON *schema, const cJSON *v, const cd_buf *path, cd_buf *err)
 {
 	const cJSON *min = cJSON_GetObjectItemCaseSensitive(schema, "minimum");
@@ -228,11 +263,9 @@ static int check_size(const cJSON *schema, const cJSON *v, const cd_buf *path, c
 
 static int validate(const cJSON *schema, const cJSON *v, cd_buf *path, cd_buf *err);
 
-static void push_key(cd_buf *path, const char *key)
+void llm_path_push_key(cd_buf *path, const char *key)
 {
 	int plain = isalpha((unsigned char)key[0]) || key[0] == '_';
-	cJSON *quoted;
-	char *s;
 
 	for (const char *p = key; plain && *p; p++)
 		plain = isalnum((unsigned char)*p) || *p == '_';
@@ -240,11 +273,10 @@ static void push_key(cd_buf *path, const char *key)
 		cd_buf_printf(path, ".%s", key);
 		return;
 	}
-	quoted = cJSON_CreateString(key);
-	s = quoted ? cJSON_PrintUnformatted(quoted) : NULL;
-	cd_buf_printf(path, "[%.66s%s]", s ? s : "\"?\"", s && strlen(s) > 66 ? "...\"" : "");
-	free(s);
-	cJSON_Delete(quoted);
+	/* a model's key: inert and short, never half a character */
+	cd_buf_puts(path, "[\"");
+	llm_error_text(key, strlen(key), 64, path);
+	cd_buf_puts(path, "\"]");
 }
 
 static int validate_child(const cJSON *schema, const cJSON *v, cd_buf *path, cd_buf *err,
@@ -254,7 +286,7 @@ static int validate_child(const cJSON *schema, const cJSON *v, cd_buf *path, cd_
 	int rc;
 
 	if (key)
-		push_key(path, key);
+		llm_path_push_key(path, key);
 	else
 		cd_buf_printf(path, "[%d]", index);
 	rc = validate(schema, v, path, err);
@@ -288,7 +320,7 @@ static int check_object(const cJSON *schema, const cJSON *v, cd_buf *path, cd_bu
 		if (!cJSON_IsString(it) || cJSON_GetObjectItemCaseSensitive(v, it->valuestring))
 			continue;
 		size_t mark = path->len;
-		push_key(path, it->valuestring);
+		llm_path_push_key(path, it->valuestring);
 		fail(path, err, "required property is missing");
 		path->len = mark;
 		return -1;
@@ -297,7 +329,7 @@ static int check_object(const cJSON *schema, const cJSON *v, cd_buf *path, cd_bu
 		const cJSON *sub = cJSON_GetObjectItemCaseSensitive(props, it->string);
 
 		if (!sub && cJSON_IsFalse(extra)) {
-			push_key(path, it->string);
+			llm_path_push_key(path, it->string);
 			return fail(path, err, "property not allowed by the schema");
 		}
 		if (!sub && cJSON_IsObject(extra))
@@ -313,7 +345,7 @@ static int validate(const cJSON *schema, const cJSON *v, cd_buf *path, cd_buf *e
 	if (!cJSON_IsObject(schema))
 		return 0;
 	if (check_type(schema, v, path, err) < 0 || check_enum(schema, v, path, err) < 0 ||
-	    check_number(schema, v, path, err) < 0 || check_size(schema, v, path, err) < 0 ||
+	    check_pattern(schema, v, path, err) < 0 || check_number(schema, v, path, err) < 0 || check_size(schema, v, path, err) < 0 ||
 	    check_items(schema, v, path, err) < 0 || check_object(schema, v, path, err) < 0)
 		return -1;
 	return 0;

@@ -141,6 +141,11 @@ void xport_free(xport *x)
 	free(x);
 }
 
+size_t xport_connection_failures(const xport *x)
+{
+	return x->conn_failures;
+}
+
 void xport_set_retry_cb(xport *x, xport_retry_fn fn, void *ud)
 {
 	x->retry_fn = fn;
@@ -275,6 +280,7 @@ static void finish_attempt(xport *x, struct xjob *j, CURLcode rc)
 	llm_response r = { .retry_after = -1 };
 	double retry_after, delay;
 
+	x->conn_failures = job_no_answer(j, rc) ? x->conn_failures + 1 : 0;
 	if (j->attempts <= x->o.retries &&
 	    job_retryable(j, rc, &retry_after, why, sizeof why)) {
 		stop_running(x, j);

@@ -63,6 +63,7 @@ struct xport {
 	uint64_t rng;
 	xport_retry_fn retry_fn;
 	void *retry_ud;
+	size_t conn_failures;   /* attempts in a row that got no HTTP answer */
 };
 
 double xport_now_ms(void);
@@ -78,6 +79,9 @@ void job_end_attempt(struct xjob *j);
 /* When this running attempt counts as stalled (monotonic ms). */
 double job_stall_deadline(const struct xjob *j);
 int job_retryable(struct xjob *j, CURLcode rc, double *retry_after, char *why, size_t whylen);
+/* 1 when the attempt ended without any HTTP answer (refused, reset, DNS,
+ * timeout, stall). */
+int job_no_answer(const struct xjob *j, CURLcode rc);
 /* The final answer of the job from its last attempt. */
 void job_finish(struct xjob *j, CURLcode rc, const xport_opts *o, llm_response *r);
 

@@ -2,6 +2,7 @@
  * request, one curl easy handle per attempt, the capped body, the stream
  * state, and turning the last attempt into an llm_response. */
 #include "transport_int.h"
+#include "llm_internal.h"
 
 #include "codicil/error.h"
 
@@ -295,6 +296,11 @@ static CURLcode effective(const struct xjob *j, CURLcode rc)
 	return rc;
 }
 
+int job_no_answer(const struct xjob *j, CURLcode rc)
+{
+	return effective(j, rc) != CURLE_OK && http_status((struct xjob *)j) == 0;
+}
+
 int job_retryable(struct xjob *j, CURLcode rc, double *retry_after, char *why, size_t whylen)
 {
 	long code = http_status(j);
@@ -309,7 +315,7 @@ int job_retryable(struct xjob *j, CURLcode rc, double *retry_after, char *why, s
 		describe_curl_error(j, rc, why, whylen);
 		return 1;
 	}
-	if (!retryable_status(code))
+	if (!retryable_status(code) || (code == 429 && llm_quota_exhausted(cd_buf_cstr(&j->reply))))
 		return 0;
 	*retry_after = retry_after_s(j);
 	snprintf(why, whylen, "HTTP %ld", code);

@@ -1,7 +1,10 @@
 #include "codicil/error.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "codicil/sanitize.h"
 
 static _Thread_local char err_msg[1024];
 
@@ -38,4 +41,30 @@ const char *cd_err_msg(void)
 void cd_err_clear(void)
 {
 	err_msg[0] = '\0';
+}
+
+static cd_warn_fn warn_fn;
+static void *warn_ud;
+
+void cd_warn_set_handler(cd_warn_fn fn, void *ud)
+{
+	warn_fn = fn;
+	warn_ud = ud;
+}
+
+void cd_warn(const char *fmt, ...)
+{
+	char raw[1024];
+	char *line;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	va_end(ap);
+	line = cd_sanitize_dup(raw, CD_SAN_ONE_LINE);
+	if (warn_fn)
+		warn_fn(warn_ud, line ? line : "out of memory");
+	else
+		fprintf(stderr, "codicil: warning: %s\n", line ? line : "out of memory");
+	free(line);
 }

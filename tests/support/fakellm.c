@@ -199,9 +199,9 @@ static int build_answer(const struct fakellm_request *rq, const cJSON *req,
 	int rc;
 
 	if (f->kind == FAKELLM_STATUS)
-		return fake_build_error(rq->anthropic, f->status ? f->status : 500, a);
+		return fake_build_error(rq->anthropic, f->status ? f->status : 500, NULL, a);
 	if (r->status && r->status != 200)
-		return fake_build_error(rq->anthropic, r->status, a);
+		return fake_build_error(rq->anthropic, r->status, r->content, a);
 	if (f->kind == FAKELLM_NOT_JSON) {
 		a->status = 200;
 		a->content_type = "text/html";

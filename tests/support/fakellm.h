@@ -59,7 +59,8 @@ struct fakellm_reply {
 	long input_tokens;         /* 0: 10 */
 	long output_tokens;        /* 0: about a token per 4 bytes */
 	int latency_ms;            /* extra wait before answering */
-	int status;                /* 0: 200; else the API's error JSON */
+	int status;                /* 0: 200; else the API's error JSON, with
+	                              content as its message when given */
 };
 
 /* What a handler sees of one request. */

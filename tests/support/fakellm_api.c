@@ -326,12 +326,17 @@ static void error_words(int anthropic, int status, const char **type, const char
 	}
 }
 
-int fake_build_error(int anthropic, int status, struct fake_answer *out)
+int fake_build_error(int anthropic, int status, const char *message, struct fake_answer *out)
 {
 	const char *type, *msg;
 	cJSON *j = cJSON_CreateObject(), *e;
 
 	error_words(anthropic, status, &type, &msg);
+	if (message) {
+		msg = message;
+		if (status == 429 && !anthropic && strstr(message, "quota"))
+			type = "insufficient_quota"; /* as OpenAI says it */
+	}
 	if (anthropic)
 		cJSON_AddStringToObject(j, "type", "error");
 	e = cJSON_AddObjectToObject(j, "error");

@@ -64,8 +64,10 @@ int fake_build_reply(const struct fakellm_request *rq, const cJSON *req,
 		     const struct fakellm_reply *r, struct fake_answer *out);
 /* Cut a built stream after its first event and add an error event. */
 int fake_build_stream_error(int anthropic, struct fake_answer *out);
-/* The API's error JSON for an HTTP status. */
-int fake_build_error(int anthropic, int status, struct fake_answer *out);
+/* The API's error JSON for an HTTP status; message NULL: the API's usual
+ * words (a 429 whose message speaks of the quota is OpenAI's
+ * insufficient_quota). */
+int fake_build_error(int anthropic, int status, const char *message, struct fake_answer *out);
 
 /* fakellm.c: the MHD callbacks */
 enum MHD_Result fake_on_request(void *cls, struct MHD_Connection *mc, const char *url,

@@ -35,9 +35,9 @@ struct seen {
 	int calls;
 	unsigned id;
 	llm_status status;
-	char *text, *error;
+	char *text, *error, *repairs;
 	cJSON *json;
-	int cached, attempts;
+	int cached, attempts, reasks;
 	char request_sha[65], response_sha[65], transcript[65];
 	char provider[32], model[64], host[64];
 };
@@ -55,6 +55,9 @@ static void on_done(void *ud, const llm_call *call, llm_response *r)
 	s->text = r->text, r->text = NULL;
 	s->error = r->error, r->error = NULL;
 	s->json = r->json, r->json = NULL;
+	free(s->repairs);
+	s->repairs = r->repairs, r->repairs = NULL;
+	s->reasks = r->reasks;
 	s->cached = r->cached;
 	s->attempts = r->attempts;
 	memcpy(s->request_sha, call->request_sha256, 65);
@@ -69,6 +72,7 @@ static void seen_clear(struct seen *s)
 {
 	free(s->text);
 	free(s->error);
+	free(s->repairs);
 	cJSON_Delete(s->json);
 	memset(s, 0, sizeof *s);
 }
@@ -163,11 +167,13 @@ static int reopen(const llm_client_opts *o)
 
 static const llm_message one_msg[] = { { "user", "Find a counter-example to privacy." } };
 
-static void ask(const char *prompt, const cJSON *schema, struct seen *s)
+static void ask_checked(const char *prompt, const cJSON *schema, const llm_check *check,
+			struct seen *s)
 {
 	llm_message m = { "user", prompt };
 	llm_request req = { .messages = &m, .nmessages = 1, .temperature = -1,
-			    .schema = schema, .schema_name = schema ? "verdict" : NULL };
+			    .schema = schema, .schema_name = schema ? "verdict" : NULL,
+			    .check = check };
 
 	seen_clear(s);
 	assert_int_equal(llm_client_submit(W.c, &req, on_done, s, NULL), 0);
@@ -175,6 +181,11 @@ static void ask(const char *prompt, const cJSON *schema, struct seen *s)
 	assert_int_equal(llm_client_run(W.c), 0);
 	assert_int_equal(s->calls, 1);
 	assert_int_equal(llm_client_pending(W.c), 0);
+}
+
+static void ask(const char *prompt, const cJSON *schema, struct seen *s)
+{
+	ask_checked(prompt, schema, NULL, s);
 }
 
 static size_t cache_entries(void)
@@ -432,11 +443,15 @@ static void test_an_invalid_reply_is_repaired_once(void **state)
 	assert_int_equal(fakellm_requests(W.f), 2);
 	assert_int_equal(a.attempts, 2);
 	body = fakellm_last_body(W.f);
-	assert_non_null(strstr(body, "Your reply did not match the schema: "));
-	assert_non_null(strstr(body, "Reply again with JSON only."));
+	assert_non_null(strstr(body, "Your reply could not be used: the reply does not match "
+				     "the schema: $.verdict"));
+	assert_non_null(strstr(body, "Reply again with the whole answer, corrected, as JSON only."));
 	assert_non_null(strstr(body, "\"role\":\"assistant\""));
 	assert_non_null(strstr(body, "perhaps"));
 	free(body);
+	assert_int_equal(a.reasks, 1);
+	assert_non_null(a.repairs);
+	assert_non_null(strstr(a.repairs, "$: asked again 1 time, after: the reply does not match"));
 	/* the repaired answer is cached for the original request */
 	ask("judge it", schema, &a);
 	assert_int_equal(a.cached, 1);
@@ -448,8 +463,215 @@ static void test_an_invalid_reply_is_repaired_once(void **state)
 	ask("judge another", schema, &a);
 	assert_int_equal(a.status, LLM_ERR_INVALID);
 	assert_int_equal(fakellm_requests(W.f), 2);
+	/* the answer was paid for: its text and a transcript are kept */
+	assert_string_equal(a.text, "{\"verdict\":\"perhaps\"}");
+	assert_int_equal((int)strlen(a.transcript), 64);
+	/* and it is never cached: the next run asks again */
+	ask("judge another", schema, &a);
+	assert_int_equal(a.status, LLM_ERR_INVALID);
+	assert_int_equal(a.cached, 0);
+	assert_int_equal(fakellm_requests(W.f), 4);
+
+	/* codicil.repairAttempts 0: no re-ask */
+	set("codicil.repairAttempts", "0");
+	assert_int_equal(reopen(&o), 0);
+	fakellm_reset_counters(W.f);
+	ask("judge a third", schema, &a);
+	assert_int_equal(a.status, LLM_ERR_INVALID);
+	assert_int_equal(fakellm_requests(W.f), 1);
 	cJSON_Delete(schema);
 	seen_clear(&a);
+}
+
+/* The caller's own check: a verdict must come with a reasoning that names
+ * the verdict (a stand-in for "a demand cites a principle of the case"). */
+static void mend_reasoning(void *ud, cJSON *reply, cd_buf *notes)
+{
+	const char *r = cJSON_GetStringValue(cJSON_GetObjectItem(reply, "reasoning"));
+
+	(*(int *)ud)++;
+	if (r && !strcmp(r, "  trim me  ")) {
+		cJSON_SetValuestring(cJSON_GetObjectItem(reply, "reasoning"), "trim me");
+		cd_buf_puts(notes, "$.reasoning: trimmed\n");
+	}
+}
+
+static int reasoning_present(void *ud, const cJSON *reply, cd_buf *errors)
+{
+	if (cJSON_GetStringValue(cJSON_GetObjectItem(reply, "reasoning")))
+		return 0;
+	cd_buf_puts(errors, "$.reasoning: say why\n");
+	cd_buf_puts(errors, "$.verdict: and decide\n");
+	return -1;
+}
+
+static void test_the_callers_check_mends_validates_and_is_never_cached(void **state)
+{
+	struct fakellm_reply bare = { .content = "{\"verdict\":\"handled\"}" };
+	struct fakellm_reply prose = { .content = "Sure! Here is my answer:\n"
+		"{\"verdict\": \"Handled \", \"reasoning\": \"  trim me  \"} I hope it helps {}." };
+	llm_client_opts o = { .repair = 1 };
+	cJSON *schema = cJSON_Parse(
+		"{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"verdict\"],"
+		"\"properties\":{\"verdict\":{\"type\":\"string\",\"enum\":[\"handled\",\"mishandled\"]},"
+		"\"reasoning\":{\"type\":\"string\"}}}");
+	int repairs_run = 0;
+	llm_check check = { mend_reasoning, reasoning_present, &repairs_run };
+	struct seen a = { 0 };
+	char *body;
+
+	start_server(NULL);
+	fakellm_set_reply(W.f, &bare);
+	open_client(&o);
+	/* invalid for the caller: re-asked once with both errors, then kept as invalid */
+	ask_checked("judge it", schema, &check, &a);
+	assert_int_equal(a.status, LLM_ERR_INVALID);
+	assert_non_null(strstr(a.error, "$.reasoning: say why; $.verdict: and decide"));
+	assert_int_equal(fakellm_requests(W.f), 2);
+	body = fakellm_last_body(W.f);
+	assert_non_null(strstr(body, "$.reasoning: say why; $.verdict: and decide"));
+	free(body);
+	assert_int_equal(cache_entries(), 0);
+	/* a second run sends it again */
+	ask_checked("judge it", schema, &check, &a);
+	assert_int_equal(fakellm_requests(W.f), 4);
+
+	/* prose around the JSON, an enum value with a capital and a space, and
+	 * the caller's own repair: all mended, each one noted */
+	fakellm_set_reply(W.f, &prose);
+	fakellm_reset_counters(W.f);
+	ask_checked("judge prose", schema, &check, &a);
+	assert_int_equal(a.status, LLM_OK);
+	assert_int_equal(fakellm_requests(W.f), 1);
+	assert_string_equal(cd_json_str(a.json, "verdict"), "handled");
+	assert_string_equal(cd_json_str(a.json, "reasoning"), "trim me");
+	assert_non_null(strstr(a.repairs, "$: took the JSON out of the prose around it\n"));
+	assert_non_null(strstr(a.repairs, "$.verdict: 'Handled' read as the allowed value\n"));
+	assert_non_null(strstr(a.repairs, "$.reasoning: trimmed\n"));
+	assert_int_equal(cache_entries(), 1);
+	/* from the cache, the check runs again */
+	repairs_run = 0;
+	ask_checked("judge prose", schema, &check, &a);
+	assert_int_equal(a.cached, 1);
+	assert_int_equal(repairs_run, 1);
+	assert_string_equal(cd_json_str(a.json, "reasoning"), "trim me");
+	assert_int_equal(fakellm_requests(W.f), 1);
+	cJSON_Delete(schema);
+	seen_clear(&a);
+}
+
+/* Thirty requests against a port nothing listens on: the breaker stops
+ * the run after codicil.maxConsecutiveFailures attempts, not 30 x 3. */
+static void test_the_breaker_stops_a_run_against_a_dead_endpoint(void **state)
+{
+	struct fakellm *dead = fakellm_start(&(struct fakellm_opts){ 0 });
+	struct seen s[30] = { 0 };
+	llm_message m = { "user", "hello" };
+	llm_request req = { .messages = &m, .nmessages = 1, .temperature = -1 };
+	char url[64];
+	size_t not_sent = 0, transport = 0;
+
+	assert_non_null(dead);
+	snprintf(url, sizeof url, "%s", dead->v1_url);
+	fakellm_stop(dead); /* the port is free again: connections are refused */
+	W.cfg = fresh_config(W.s);
+	set("codicil.endpoint", url);
+	set("codicil.concurrency", "4");
+	set("codicil.maxConsecutiveFailures", "5");
+	assert_int_equal(reopen(NULL), 0);
+	for (int i = 0; i < 30; i++) {
+		req.sample = (unsigned)i;
+		assert_int_equal(llm_client_submit(W.c, &req, on_done, &s[i], NULL), 0);
+	}
+	assert_int_equal(llm_client_run(W.c), 0);
+	for (int i = 0; i < 30; i++) {
+		assert_int_equal(s[i].calls, 1);
+		not_sent += s[i].status == LLM_ERR_NOT_SENT;
+		transport += s[i].status == LLM_ERR_TRANSPORT;
+		if (s[i].status == LLM_ERR_NOT_SENT)
+			assert_non_null(strstr(s[i].error, "connection failures in a row"));
+		seen_clear(&s[i]);
+	}
+	assert_true(not_sent >= 26);
+	assert_int_equal(not_sent + transport, 30);
+	assert_non_null(llm_client_stopped(W.c));
+	assert_non_null(strstr(llm_client_stopped(W.c), "5 connection failures in a row"));
+	/* a call submitted later is not sent either */
+	assert_int_equal(llm_client_submit(W.c, &req, on_done, &s[0], NULL), 0);
+	assert_int_equal(llm_client_run(W.c), 0);
+	assert_int_equal(s[0].status, LLM_ERR_NOT_SENT);
+	seen_clear(&s[0]);
+}
+
+static void test_the_breaker_stops_at_a_rejected_key_and_a_used_up_quota(void **state)
+{
+	struct fakellm_reply quota = { .status = 429 };
+	struct seen s[10] = { 0 };
+	llm_message m = { "user", "hello" };
+	llm_request req = { .messages = &m, .nmessages = 1, .temperature = -1 };
+	size_t not_sent = 0;
+
+	start_server(&(struct fakellm_opts){ .require_key = "sk-right" });
+	W.cfg = fresh_config(W.s);
+	set("codicil.concurrency", "1");
+	setenv("OPENAI_API_KEY", "sk-wrong", 1);
+	assert_int_equal(reopen(NULL), 0);
+	for (int i = 0; i < 10; i++) {
+		req.sample = (unsigned)i;
+		assert_int_equal(llm_client_submit(W.c, &req, on_done, &s[i], NULL), 0);
+	}
+	assert_int_equal(llm_client_run(W.c), 0);
+	for (int i = 0; i < 10; i++) {
+		not_sent += s[i].status == LLM_ERR_NOT_SENT;
+		seen_clear(&s[i]);
+	}
+	assert_int_equal(not_sent, 9);
+	assert_int_equal(fakellm_requests(W.f), 1);
+	assert_non_null(strstr(llm_client_stopped(W.c), "refused the API key (HTTP 401)"));
+
+	/* a 429 that says the quota is used up: not retried, and the run stops */
+	fakellm_stop(W.f);
+	start_server(NULL);
+	quota.content = "You exceeded your current quota, please check your plan.";
+	fakellm_set_reply(W.f, &quota);
+	config_free(W.cfg);
+	W.cfg = fresh_config(W.s);
+	set("codicil.concurrency", "1");
+	unsetenv("OPENAI_API_KEY");
+	assert_int_equal(reopen(NULL), 0);
+	not_sent = 0;
+	for (int i = 0; i < 10; i++) {
+		req.sample = (unsigned)i;
+		assert_int_equal(llm_client_submit(W.c, &req, on_done, &s[i], NULL), 0);
+	}
+	assert_int_equal(llm_client_run(W.c), 0);
+	for (int i = 0; i < 10; i++) {
+		not_sent += s[i].status == LLM_ERR_NOT_SENT;
+		seen_clear(&s[i]);
+	}
+	assert_int_equal(not_sent, 9);
+	assert_int_equal(fakellm_requests(W.f), 1);
+	assert_non_null(strstr(llm_client_stopped(W.c), "quota is used up"));
+}
+
+/* Identical requests in flight at once are sent once. */
+static void test_identical_requests_in_flight_are_sent_once(void **state)
+{
+	struct seen s[4] = { 0 };
+	llm_message m = { "user", "the same question" };
+	llm_request req = { .messages = &m, .nmessages = 1, .temperature = -1 };
+
+	start_server(&(struct fakellm_opts){ .latency_ms = 100 });
+	open_client(NULL);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(llm_client_submit(W.c, &req, on_done, &s[i], NULL), 0);
+	assert_int_equal(llm_client_run(W.c), 0);
+	assert_int_equal(fakellm_requests(W.f), 1);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(s[i].status, LLM_OK);
+		assert_int_equal(s[i].cached, i > 0);
+		seen_clear(&s[i]);
+	}
 }
 
 static void canonical_sha(const char *body, char out[65])
@@ -701,6 +923,10 @@ int main(void)
 		T(test_replay_hit_and_miss),
 		T(test_record_then_replay_without_a_server),
 		T(test_an_invalid_reply_is_repaired_once),
+		T(test_the_callers_check_mends_validates_and_is_never_cached),
+		T(test_the_breaker_stops_a_run_against_a_dead_endpoint),
+		T(test_the_breaker_stops_at_a_rejected_key_and_a_used_up_quota),
+		T(test_identical_requests_in_flight_are_sent_once),
 		T(test_transcripts_name_their_sha_and_hold_no_key),
 		T(test_a_rejected_key_says_where_it_came_from),
 		T(test_many_requests_with_bounded_concurrency),

@@ -169,13 +169,23 @@ static void test_parse_tool_use(void **state)
 	assert_string_equal(cd_json_str(r.json, "verdict"), "mishandled");
 	llm_response_clear(&r);
 
-	/* out of range: invalid, naming the path */
+	/* out of range: brought into range, and the repair says so */
 	req.schema = schema;
 	assert_int_equal(parse(&req, 200, "{\"content\":[{\"type\":\"tool_use\",\"name\":"
 			       "\"verdict\",\"input\":{\"verdict\":\"handled\",\"confidence\":7}}],"
+			       "\"stop_reason\":\"tool_use\"}", &r), 0);
+	assert_int_equal(r.status, LLM_OK);
+	assert_true(cd_json_num(r.json, "confidence", 0) == 1);
+	assert_non_null(r.repairs);
+	assert_non_null(strstr(r.repairs, "$.confidence: 7 brought into the allowed range"));
+	llm_response_clear(&r);
+
+	/* a verdict no reading can mend: invalid, naming the path */
+	assert_int_equal(parse(&req, 200, "{\"content\":[{\"type\":\"tool_use\",\"name\":"
+			       "\"verdict\",\"input\":{\"verdict\":\"perhaps\",\"confidence\":1}}],"
 			       "\"stop_reason\":\"tool_use\"}", &r), -1);
 	assert_int_equal(r.status, LLM_ERR_INVALID);
-	assert_non_null(strstr(r.error, "$.confidence"));
+	assert_non_null(strstr(r.error, "$.verdict"));
 	llm_response_clear(&r);
 
 	/* no tool call, but JSON in a fenced text block */
