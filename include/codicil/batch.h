@@ -2,10 +2,14 @@
  *
  * Every unit is a request (generate.h).  Each attempt's outcome is one
  * journal line: {run, request, principle, principles, sample, status (ok |
- * error | invalid), error, cases (ids), records (the case objects), usage,
- * latency_ms, at}.  Cases are committed from the journal, so a run killed
- * midway loses no completed answer: --resume commits what is there and asks
- * only for what is missing.  The caller holds the repository lock.
+ * error | invalid | not_sent), error, cases (ids), records (the case
+ * objects), usage, latency_ms, attempts, reasks, repairs (what was mended,
+ * one change per item), raw (the text of an answer that stayed invalid:
+ * it was paid for), request_sha256, response_sha256, at}.  Cases are
+ * committed from the journal, so a run killed midway loses no completed
+ * answer.  Resuming asks again for every request without an ok line; a
+ * kept invalid answer is first checked again, for free, and used when it
+ * passes now.  The caller holds the repository lock.
  */
 #ifndef CODICIL_BATCH_H
 #define CODICIL_BATCH_H
@@ -22,9 +26,8 @@ typedef struct batch_progress {
 
 typedef enum batch_select {
 	BATCH_NEW,           /* a new run: every unit; the journal must not exist */
-	BATCH_RESUME,        /* units without a journal line */
-	BATCH_RETRY_ERRORS,  /* units whose last line is not ok */
-	BATCH_RESUME_RETRY,  /* both */
+	BATCH_RESUME,        /* every unit without an ok line (missing or failed) */
+	BATCH_RETRY_ERRORS,  /* only units that have a line, the last not ok */
 } batch_select;
 
 typedef struct batch_opts {
@@ -41,13 +44,27 @@ typedef struct batch_opts {
 	void *ud;
 } batch_opts;
 
+/* A unit that ended without an ok answer in this invocation. */
+typedef struct batch_failure {
+	char *unit;          /* "privacy sample 2" */
+	char *cause;         /* a short class: "no connection", "HTTP 500",
+	                        "invalid answer", "not sent", ... */
+	char *why;           /* the error, one line */
+} batch_failure;
+
 typedef struct batch_result {
 	char run[24];
-	size_t ok, failed, skipped, duplicates, invalid;
+	size_t ok, failed, not_sent, skipped, duplicates, invalid;
+	size_t mended;       /* ok answers that needed mending */
+	size_t reasked;      /* answers sent back with their errors */
+	size_t revalidated;  /* kept answers that pass now: nothing asked */
+	size_t total;        /* units of the run */
+	size_t remaining;    /* of them, without an ok line after this invocation */
+	char *stopped;       /* why the client stopped sending, or NULL */
 	char **case_ids;     /* cases written by this invocation */
 	size_t ncases;
 	char commit[41];     /* the last commit made, "" if none */
-	char **failures;     /* one line per failed unit */
+	batch_failure *failures;
 	size_t nfailures;
 } batch_result;
 

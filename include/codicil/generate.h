@@ -21,6 +21,7 @@
 #include "codicil/dedup.h"
 #include "codicil/prompt.h"
 
+struct gen_ctx;
 typedef struct gen_ctx {
 	store *store;
 	config *cfg;
@@ -49,6 +50,10 @@ typedef struct gen_unit {
 	const char *theory;        /* the steering theory's id, recorded in each case; may be NULL */
 	unsigned sample;
 	char key[65];              /* set by gen_unit_key() */
+	/* set by gen_build(): the check its requests carry (generate_check.c),
+	 * so a unit must live until its answer has arrived */
+	struct gen_ctx *gen;
+	llm_check check;
 } gen_unit;
 
 /* The template a kind is asked with: "generate" for counterexamples,
@@ -61,14 +66,17 @@ int gen_use_prompt(gen_ctx *g, const char *name);
 /* The unit's stable key: sha256 of targets, sample, n, kind and steering. */
 void gen_unit_key(gen_unit *u);
 
-/* The request for a unit; free with gen_request_free(). */
+/* The request for a unit; free with gen_request_free().  The request
+ * carries the unit's check: what a model commonly gets wrong in a reply of
+ * cases is mended there, and a reply without one valid case is sent back
+ * with its errors (see generate_check.c). */
 typedef struct gen_request {
 	llm_request req;
 	llm_message msg[2];
 	cd_buf user;
 	cJSON *schema;
 } gen_request;
-int gen_build(gen_ctx *g, const gen_unit *u, gen_request *out);
+int gen_build(gen_ctx *g, gen_unit *u, gen_request *out);
 void gen_request_free(gen_request *r);
 
 /* What one reply gave. */

@@ -2,6 +2,8 @@
  * make cases. */
 #include "cli_run.h"
 
+#include <string.h>
+
 #include "codicil/json.h"
 #include "codicil/sanitize.h"
 
@@ -26,10 +28,14 @@ void cli_print_new_cases(store *s, const batch_result *r, int json)
 		cli_print_json(arr);
 }
 
-void cli_print_run_summary(const batch_result *r)
+#define EXAMPLE_CAUSES 4
+
+static void put_counts(const batch_result *r)
 {
 	fprintf(stderr, "run %s: %zu request%s ok, %zu failed", r->run, r->ok, r->ok == 1 ? "" : "s",
 		r->failed);
+	if (r->not_sent)
+		fprintf(stderr, ", %zu not sent", r->not_sent);
 	if (r->skipped)
 		fprintf(stderr, ", %zu done earlier", r->skipped);
 	fprintf(stderr, "; %zu new case%s (%zu duplicate%s dropped, %zu invalid)", r->ncases,
@@ -37,10 +43,74 @@ void cli_print_run_summary(const batch_result *r)
 	if (r->commit[0])
 		fprintf(stderr, "; committed %.10s", r->commit);
 	fputc('\n', stderr);
-	for (size_t i = 0; i < r->nfailures; i++) {
-		fputs("  failed: ", stderr);
-		cli_put_safe(stderr, r->failures[i], CD_SAN_ONE_LINE);
+	if (r->mended || r->reasked || r->revalidated) {
+		fprintf(stderr, "  %zu answer%s mended, %zu asked again with their errors", r->mended,
+			r->mended == 1 ? "" : "s", r->reasked);
+		if (r->revalidated)
+			fprintf(stderr, ", %zu kept answer%s usable now", r->revalidated,
+				r->revalidated == 1 ? "" : "s");
 		fputc('\n', stderr);
 	}
 }
 
+static void put_failure(const batch_failure *f, size_t count)
+{
+	if (count)
+		fprintf(stderr, "  %zu x ", count);
+	else
+		fputs("  failed: ", stderr);
+	cli_put_safe(stderr, count ? f->cause : f->unit, CD_SAN_ONE_LINE);
+	fputs(count ? ", e.g. " : ": ", stderr);
+	if (count)
+		cli_put_safe(stderr, f->unit, CD_SAN_ONE_LINE), fputs(": ", stderr);
+	cli_put_safe(stderr, f->why, CD_SAN_ONE_LINE);
+	fputc('\n', stderr);
+}
+
+/* The failures by cause: how many, and one example of each. */
+static void put_causes(const batch_result *r)
+{
+	size_t shown = 0;
+
+	for (size_t i = 0; i < r->nfailures; i++) {
+		size_t n = 0, first = 1;
+		for (size_t k = 0; k < r->nfailures; k++) {
+			int same = !strcmp(r->failures[k].cause, r->failures[i].cause);
+			n += same;
+			first &= !(same && k < i);
+		}
+		if (!first)
+			continue;
+		if (shown++ == EXAMPLE_CAUSES) {
+			fputs("  ... and other causes\n", stderr);
+			break;
+		}
+		put_failure(&r->failures[i], n);
+	}
+}
+
+void cli_print_run_summary(const batch_result *r, const char *resume, int verbose)
+{
+	put_counts(r);
+	if (r->stopped) {
+		fputs("stopped sending: ", stderr);
+		cli_put_safe(stderr, r->stopped, CD_SAN_ONE_LINE);
+		fputc('\n', stderr);
+	}
+	if (verbose)
+		for (size_t i = 0; i < r->nfailures; i++)
+			put_failure(&r->failures[i], 0);
+	else
+		put_causes(r);
+	if (!r->remaining)
+		return;
+	fprintf(stderr, "%zu of the run's %zu request%s still without an answer", r->remaining,
+		r->total, r->total == 1 ? "" : "s");
+	if (resume)
+		fprintf(stderr, "; when the cause is fixed, continue with: %s", resume);
+	else
+		fputs("; when the cause is fixed, run the command again", stderr);
+	if (!verbose && r->nfailures > 1)
+		fputs(" (-v lists every failure)", stderr);
+	fputc('\n', stderr);
+}

@@ -8,6 +8,9 @@
 #include "codicil/batch.h"
 
 void cli_print_new_cases(store *s, const batch_result *r, int json);
-void cli_print_run_summary(const batch_result *r);
+/* The counts, why sending stopped, the failures by cause with an example
+ * each (verbose: every failure), and what is left of the run with the
+ * command that continues it (resume; NULL: "run the command again"). */
+void cli_print_run_summary(const batch_result *r, const char *resume, int verbose);
 
 #endif

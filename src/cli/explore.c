@@ -21,7 +21,11 @@
 	"      --no-commit     write the case files, do not commit them\n" \
 	"      --no-cache      ask the model even for a request answered before\n" \
 	"      --json          print the new cases as a JSON array\n" \
-	"  -h, --help          this text\n"
+	"  -v, --verbose       list every failed request, not only their causes\n" \
+	"  -h, --help          this text\n" \
+	"\n" \
+	"Answers are mended where the intent is plain (REAL MODEL ANSWERS in\n" \
+	"codicil(1)): an entry naming a principle the case does not list adds it.\n"
 
 const char cmd_tensions_usage[] =
 	"usage: codicil tensions [-p ID]... [-n N] [--json]\n"
@@ -60,7 +64,7 @@ const char cmd_probe_usage[] =
 typedef struct explore_args {
 	const char **principles;
 	size_t nprinciples;
-	int count, samples, json, no_commit, no_cache;
+	int count, samples, json, no_commit, no_cache, verbose;
 	const char *steer;
 } explore_args;
 
@@ -70,7 +74,8 @@ static int parse(const char *cmd, int argc, char **argv, explore_args *a)
 		{ "principle", required_argument, NULL, 'p' }, { "count", required_argument, NULL, 'n' },
 		{ "samples", required_argument, NULL, 's' }, { "steer", required_argument, NULL, 'S' },
 		{ "no-commit", no_argument, NULL, 'N' }, { "no-cache", no_argument, NULL, 'C' },
-		{ "json", no_argument, NULL, 'J' }, { NULL, 0, NULL, 0 },
+		{ "json", no_argument, NULL, 'J' }, { "verbose", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -79,7 +84,7 @@ static int parse(const char *cmd, int argc, char **argv, explore_args *a)
 	if (!(a->principles = calloc((size_t)argc + 1, sizeof *a->principles)))
 		return cli_fail("out of memory");
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:n:s:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:n:s:v", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': a->principles[a->nprinciples++] = optarg; break;
 		case 'n': if (cli_parse_count(cmd, "--count", optarg, 1, 100, &a->count)) return CLI_USAGE; break;
@@ -88,6 +93,7 @@ static int parse(const char *cmd, int argc, char **argv, explore_args *a)
 		case 'N': a->no_commit = 1; break;
 		case 'C': a->no_cache = 1; break;
 		case 'J': a->json = 1; break;
+		case 'v': a->verbose = 1; break;
 		default: return cli_usage_error(cmd, "bad option");
 		}
 	}
@@ -131,8 +137,8 @@ static int run(cli_ctx *ctx, const char *cmd, case_kind kind, int argc, char **a
 		cli_fail_err();
 	} else {
 		cli_print_new_cases(s, &r, a.json);
-		cli_print_run_summary(&r);
-		rc = r.failed ? CLI_FAIL : CLI_OK;
+		cli_print_run_summary(&r, NULL, a.verbose);
+		rc = r.remaining ? CLI_FAIL : CLI_OK;
 	}
 	store_unlock(s);
 out:

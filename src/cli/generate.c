@@ -35,6 +35,7 @@ const char cmd_generate_usage[] =
 	"      --no-commit     write the case files, do not commit them\n"
 	"      --no-cache      ask the model even for a request answered before\n"
 	"      --json          print the new cases as a JSON array\n"
+	"  -v, --verbose       list every failed request, not only their causes\n"
 	"  -h, --help          this text\n";
 
 const char cmd_batch_usage[] =
@@ -54,21 +55,30 @@ const char cmd_batch_usage[] =
 	"  -k, --kind K        counterexample (default), tension, vagueness, probe\n"
 	"  -c, --concurrency C requests in flight (default codicil.concurrency, 8)\n"
 	"  -j, --journal FILE  the journal (with --resume: default the latest run)\n"
-	"      --resume        continue the run: only requests without a journal line\n"
-	"      --retry-errors  only the requests whose last attempt failed\n"
+	"      --resume        complete the run: every request without an ok answer\n"
+	"                      (missing or failed) is asked again; an answer kept\n"
+	"                      from a failed check is first checked again, for free\n"
+	"      --retry-errors  only the requests whose last attempt failed, not those\n"
+	"                      the run never reached\n"
 	"      --dry-run       print the requests as JSONL, send nothing\n"
 	"      --no-commit     write the case files, do not commit them\n"
 	"      --commit-every N  commit after every N successful requests\n"
 	"      --no-cache      ask the model even for a request answered before\n"
+	"  -v, --verbose       list every failed request, not only their causes\n"
 	"  -h, --help          this text\n"
 	"\n"
+	"Answers are mended where the intent is plain (see REAL MODEL ANSWERS in\n"
+	"codicil(1)) and sent back once with their errors when they stay invalid.\n"
+	"After codicil.maxConsecutiveFailures connection failures in a row, a\n"
+	"rejected key or a used-up quota, the run stops sending and says so.\n"
 	"Progress goes to stderr when it is a terminal.  Exit 0 when every request\n"
-	"succeeded, 1 otherwise (the failures are listed).\n";
+	"of the run has an ok answer, 1 otherwise (the failures by cause, and the\n"
+	"command that continues the run).\n";
 
 typedef struct run_args {
 	const char **principles;
 	size_t nprinciples;
-	int all, count, samples, json, no_commit, no_cache, dry_run, resume, retry_errors;
+	int all, count, samples, json, no_commit, no_cache, dry_run, resume, retry_errors, verbose;
 	size_t commit_every;
 	case_kind kind;
 	const char *steer, *theory, *journal, *concurrency;
@@ -85,7 +95,8 @@ static int parse_args(const char *cmd, int argc, char **argv, run_args *a)
 		{ "journal", required_argument, NULL, 'j' }, { "resume", no_argument, NULL, 'R' },
 		{ "retry-errors", no_argument, NULL, 'E' }, { "dry-run", no_argument, NULL, 'D' },
 		{ "no-commit", no_argument, NULL, 'N' }, { "no-cache", no_argument, NULL, 'C' },
-		{ "commit-every", required_argument, NULL, 'v' }, { "json", no_argument, NULL, 'J' },
+		{ "commit-every", required_argument, NULL, 'e' }, { "json", no_argument, NULL, 'J' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, v = 0;
@@ -95,13 +106,13 @@ static int parse_args(const char *cmd, int argc, char **argv, run_args *a)
 	a->kind = CASE_COUNTEREXAMPLE;
 	a->principles = calloc((size_t)argc, sizeof *a->principles);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:an:s:k:c:j:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:an:s:k:c:j:v", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': a->principles[a->nprinciples++] = optarg; break;
 		case 'a': a->all = 1; break;
 		case 'n': if (cli_parse_count(cmd, "--count", optarg, 1, 100000, &a->count)) return CLI_USAGE; break;
 		case 's': if (cli_parse_count(cmd, "--samples", optarg, 1, 100000, &a->samples)) return CLI_USAGE; break;
-		case 'v': if (cli_parse_count(cmd, "--commit-every", optarg, 1, 100000, &v)) return CLI_USAGE;
+		case 'e': if (cli_parse_count(cmd, "--commit-every", optarg, 1, 100000, &v)) return CLI_USAGE;
 			  a->commit_every = (size_t)v; break;
 		case 'c': if (cli_parse_count(cmd, "--concurrency", optarg, 1, 100000, &v)) return CLI_USAGE;
 			  a->concurrency = optarg; break;
@@ -118,6 +129,7 @@ static int parse_args(const char *cmd, int argc, char **argv, run_args *a)
 		case 'N': a->no_commit = 1; break;
 		case 'C': a->no_cache = 1; break;
 		case 'J': a->json = 1; break;
+		case 'v': a->verbose = 1; break;
 		default: return cli_usage_error(cmd, "bad option");
 		}
 	}
@@ -240,7 +252,7 @@ static int run(cli_ctx *ctx, run_args *a, int per_principle)
 	llm_client_opts copts = { .no_cache = a->no_cache, .repair = 1, .no_transcripts = 1 };
 	batch_opts bo = { 0 };
 	batch_result r = { 0 };
-	cd_buf journal = CD_BUF_INIT, name = CD_BUF_INIT, steer = CD_BUF_INIT;
+	cd_buf journal = CD_BUF_INIT, name = CD_BUF_INIT, steer = CD_BUF_INIT, resume = CD_BUF_INIT;
 	char run_id[CD_ID_SIZE], *theory_id_buf = NULL;
 	llm_client *client = NULL;
 	gen_ctx g = { 0 };
@@ -291,25 +303,27 @@ static int run(cli_ctx *ctx, run_args *a, int per_principle)
 	bo.nunits = nunits;
 	bo.journal_path = journal.data;
 	bo.run = run_id;
-	bo.select = a->resume && a->retry_errors ? BATCH_RESUME_RETRY
-		  : a->resume ? BATCH_RESUME : a->retry_errors ? BATCH_RETRY_ERRORS : BATCH_NEW;
+	/* --resume covers --retry-errors: every request without an ok line */
+	bo.select = a->resume ? BATCH_RESUME : a->retry_errors ? BATCH_RETRY_ERRORS : BATCH_NEW;
 	bo.dry_run = a->dry_run;
 	bo.dry_run_out = stdout;
 	bo.commit = !a->no_commit;
 	bo.commit_every = a->commit_every;
 	if (isatty(STDERR_FILENO) && !a->dry_run)
 		bo.progress = show_progress;
+	if (per_principle)
+		cd_buf_printf(&resume, "codicil batch --resume --journal %s", journal.data);
 	if (batch_run(&g, &bo, &r) < 0) {
 		cli_fail("%s (journal: %s)", cd_err_msg(), journal.data);
 		if (!a->dry_run)
-			cli_print_run_summary(&r);
+			cli_print_run_summary(&r, resume.data, a->verbose);
 		goto out;
 	}
 	if (!a->dry_run) {
 		cli_print_new_cases(s, &r, a->json);
-		cli_print_run_summary(&r);
+		cli_print_run_summary(&r, resume.data, a->verbose);
 	}
-	rc = r.failed ? CLI_FAIL : CLI_OK;
+	rc = r.remaining && !a->dry_run ? CLI_FAIL : CLI_OK;
 out:
 	batch_result_free(&r);
 	free(units);
@@ -321,6 +335,7 @@ out:
 	cd_buf_free(&journal);
 	cd_buf_free(&name);
 	cd_buf_free(&steer);
+	cd_buf_free(&resume);
 	free(theory_id_buf);
 	return rc;
 }

@@ -35,20 +35,6 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-static int push_str(char ***arr, size_t *n, const char *s)
-{
-	char **p = realloc(*arr, (*n + 1) * sizeof *p);
-
-	if (!p || !(p[*n] = strdup(s))) {
-		free(p == *arr ? NULL : p);
-		cd_err_set("out of memory");
-		return -1;
-	}
-	*arr = p;
-	(*n)++;
-	return 0;
-}
-
 static cJSON *unit_line(const batch_state *st, const gen_unit *u)
 {
 	cJSON *j = cJSON_CreateObject(), *ps;
@@ -69,8 +55,24 @@ static cJSON *unit_line(const batch_state *st, const gen_unit *u)
 	return j;
 }
 
+/* "line\nline\n" as a JSON array of its lines. */
+static cJSON *lines_array(const char *text)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (const char *p = text; a && p && *p;) {
+		size_t n = strcspn(p, "\n");
+		char *line = strndup(p, n);
+		if (line && n)
+			cJSON_AddItemToArray(a, cJSON_CreateString(line));
+		free(line);
+		p += n + (p[n] == '\n');
+	}
+	return a;
+}
+
 static void add_outcome(cJSON *line, const char *status, const char *error,
-			const llm_response *resp, const gen_outcome *out)
+			const llm_call *call, const llm_response *resp, const gen_outcome *out)
 {
 	cJSON *ids = cJSON_CreateArray(), *records = cJSON_CreateArray(), *usage;
 
@@ -92,7 +94,15 @@ static void add_outcome(cJSON *line, const char *status, const char *error,
 	cJSON_AddNumberToObject(usage, "output_tokens", (double)resp->usage.output_tokens);
 	cJSON_AddNumberToObject(line, "latency_ms", (double)resp->latency_ms);
 	cJSON_AddNumberToObject(line, "attempts", resp->attempts);
+	cJSON_AddNumberToObject(line, "reasks", resp->reasks);
 	cJSON_AddBoolToObject(line, "cached", resp->cached);
+	cJSON_AddItemToObject(line, "repairs", lines_array(resp->repairs));
+	if (strcmp(status, "ok") && resp->text) /* paid for: kept, to be checked again */
+		cJSON_AddStringToObject(line, "raw", resp->text);
+	if (call && call->request_sha256[0])
+		cJSON_AddStringToObject(line, "request_sha256", call->request_sha256);
+	if (call && call->response_sha256[0])
+		cJSON_AddStringToObject(line, "response_sha256", call->response_sha256);
 }
 
 static int commit_pending(batch_state *st)
@@ -100,60 +110,132 @@ static int commit_pending(batch_state *st)
 	return batch_commit_cases(st->g, &st->jn, st->o->commit, st->r);
 }
 
-static void record_failure(batch_state *st, const gen_unit *u, const char *why)
+static const char *failure_cause(const llm_response *resp, char *buf, size_t size)
 {
-	cd_buf line = CD_BUF_INIT;
-
-	cd_buf_printf(&line, "%s sample %u: %s", u->nprinciples ? u->principles[0] : "(charter)",
-		      u->sample, why);
-	push_str(&st->r->failures, &st->r->nfailures, line.data);
-	cd_buf_free(&line);
+	switch (resp->status) {
+	case LLM_ERR_TRANSPORT: return "no connection";
+	case LLM_ERR_NOT_SENT: return "not sent";
+	case LLM_ERR_INVALID: return "invalid answer";
+	case LLM_ERR_HTTP:
+		snprintf(buf, size, "HTTP %ld", resp->http_status);
+		return buf;
+	case LLM_OK: return "invalid answer"; /* no usable case in it */
+	default: return llm_status_name(resp->status);
+	}
 }
 
-static void on_done(void *ud, const llm_call *call, llm_response *resp)
+static void record_failure(batch_state *st, const gen_unit *u, const llm_response *resp,
+			   const char *why)
 {
-	slot *sl = ud;
-	batch_state *st = sl->st;
-	cJSON *line = unit_line(st, sl->unit);
+	batch_result *r = st->r;
+	batch_failure *f = realloc(r->failures, (r->nfailures + 1) * sizeof *f);
+	cd_buf unit = CD_BUF_INIT;
+	char buf[32];
+
+	if (!f)
+		return; /* the journal has it; the summary is shorter */
+	r->failures = f;
+	cd_buf_printf(&unit, "%s sample %u", u->nprinciples ? u->principles[0] : "(charter)",
+		      u->sample);
+	f[r->nfailures].unit = cd_buf_detach(&unit);
+	f[r->nfailures].cause = strdup(failure_cause(resp, buf, sizeof buf));
+	f[r->nfailures].why = strdup(why ? why : "");
+	r->nfailures++;
+}
+
+static void count_ok(batch_state *st, const llm_response *resp, const gen_outcome *out)
+{
+	st->r->ok++;
+	st->prog.ok++;
+	st->prog.cases += out->n;
+	st->r->mended += resp->repairs != NULL;
+	if (st->o->commit_every && ++st->ok_since_commit >= st->o->commit_every) {
+		if (commit_pending(st) < 0)
+			st->fatal = 1;
+		st->ok_since_commit = 0;
+	}
+}
+
+/* One answer, from the model or from the journal: its line, its cases. */
+static void take_answer(batch_state *st, gen_unit *u, const llm_call *call,
+			const llm_response *resp)
+{
+	cJSON *line = unit_line(st, u);
 	gen_outcome out = { 0 };
 	const char *status = "ok", *error = NULL;
 
 	if (resp->status != LLM_OK) {
-		status = resp->status == LLM_ERR_INVALID ? "invalid" : "error";
+		status = resp->status == LLM_ERR_INVALID ? "invalid" :
+			 resp->status == LLM_ERR_NOT_SENT ? "not_sent" : "error";
 		error = resp->error ? resp->error : llm_status_name(resp->status);
-	} else if (gen_collect(st->g, sl->unit, call, resp, st->r->run, &out) < 0) {
+	} else if (gen_collect(st->g, u, call, resp, st->r->run, &out) < 0) {
 		status = "invalid";
 		error = cd_err_msg();
 	} else if (out.n == 0 && out.invalid > 0) {
 		status = "invalid";
 		error = out.first_problem;
 	}
-	add_outcome(line, status, error, resp, &out);
+	add_outcome(line, status, error, call, resp, &out);
 	if (journal_append(&st->jn, line) < 0)
 		st->fatal = 1;
 	st->prog.done++;
 	st->prog.tokens += resp->usage.input_tokens + resp->usage.output_tokens;
 	st->r->duplicates += out.duplicates;
 	st->r->invalid += out.invalid;
+	st->r->reasked += resp->reasks > 0;
 	if (!strcmp(status, "ok")) {
-		st->r->ok++;
-		st->prog.ok++;
-		st->prog.cases += out.n;
-		if (st->o->commit_every && ++st->ok_since_commit >= st->o->commit_every) {
-			if (commit_pending(st) < 0)
-				st->fatal = 1;
-			st->ok_since_commit = 0;
-		}
+		count_ok(st, resp, &out);
 	} else {
-		st->r->failed++;
+		if (resp->status == LLM_ERR_NOT_SENT)
+			st->r->not_sent++;
+		else
+			st->r->failed++;
 		st->prog.failed++;
-		record_failure(st, sl->unit, error);
+		record_failure(st, u, resp, error);
 	}
 	gen_outcome_free(&out);
-	free(sl);
 	st->prog.elapsed_s = seconds_since(&st->t0);
 	if (st->o->progress)
 		st->o->progress(st->o->ud, &st->prog);
+}
+
+static void on_done(void *ud, const llm_call *call, llm_response *resp)
+{
+	slot *sl = ud;
+
+	take_answer(sl->st, sl->unit, call, resp);
+	free(sl);
+}
+
+/* A kept answer that failed its check before: checked again (the check or
+ * the charter may have changed), for free.  1: it passes and is taken. */
+static int revalidate(batch_state *st, gen_unit *u)
+{
+	const cJSON *last = journal_last(&st->jn, u->key);
+	const char *raw = cd_json_str(last, "raw");
+	llm_response resp = { 0 };
+	llm_call call = { .provider = llm_client_provider(st->g->client),
+			  .model = llm_client_model(st->g->client),
+			  .endpoint_host = "journal" };
+	gen_request req;
+	int taken = 0;
+
+	if (!raw || gen_build(st->g, u, &req) < 0)
+		return 0;
+	call.req = &req.req;
+	snprintf(call.request_sha256, sizeof call.request_sha256, "%s",
+		 cd_json_str(last, "request_sha256") ? cd_json_str(last, "request_sha256") : "");
+	snprintf(call.response_sha256, sizeof call.response_sha256, "%s",
+		 cd_json_str(last, "response_sha256") ? cd_json_str(last, "response_sha256") : "");
+	resp.text = strdup(raw);
+	if (resp.text && llm_structured_finish(&req.req, &resp) == 0) {
+		taken = 1;
+		st->r->revalidated++;
+		take_answer(st, u, &call, &resp);
+	}
+	llm_response_clear(&resp);
+	gen_request_free(&req);
+	return taken;
 }
 
 /* Which units this invocation asks for, given the journal. */
@@ -166,11 +248,9 @@ static int wanted(const batch_state *st, const gen_unit *u)
 	case BATCH_NEW:
 		return 1;
 	case BATCH_RESUME:
-		return !last;
+		return !last || !status || strcmp(status, "ok");
 	case BATCH_RETRY_ERRORS:
 		return last && (!status || strcmp(status, "ok"));
-	case BATCH_RESUME_RETRY:
-		return !last || !status || strcmp(status, "ok");
 	}
 	return 0;
 }
@@ -236,9 +316,13 @@ static int pump(batch_state *st, gen_unit **todo, size_t n)
 	config_get_int(st->g->cfg, "codicil.concurrency", 8, &concurrency);
 	window = (size_t)(concurrency > 0 ? concurrency : 1) * 2;
 	while (!st->fatal && (next < n || llm_client_pending(st->g->client) > 0)) {
-		while (next < n && llm_client_pending(st->g->client) < window)
-			if (submit(st, todo[next++]) < 0)
+		while (next < n && llm_client_pending(st->g->client) < window) {
+			gen_unit *u = todo[next++];
+			if (st->o->select != BATCH_NEW && revalidate(st, u))
+				continue;
+			if (submit(st, u) < 0)
 				return -1;
+		}
 		if (llm_client_step(st->g->client, -1, 1000) < 0)
 			return -1;
 	}
@@ -247,6 +331,18 @@ static int pump(batch_state *st, gen_unit **todo, size_t n)
 		return -1;
 	}
 	return 0;
+}
+
+/* The truth about the run, not only this invocation: which units still
+ * have no ok line. */
+static void count_remaining(batch_state *st)
+{
+	st->r->total = st->o->nunits;
+	st->r->remaining = 0;
+	for (size_t i = 0; i < st->o->nunits; i++) {
+		const char *status = cd_json_str(journal_last(&st->jn, st->o->units[i].key), "status");
+		st->r->remaining += !status || strcmp(status, "ok");
+	}
 }
 
 int batch_run(gen_ctx *g, const batch_opts *o, batch_result *r)
@@ -296,6 +392,9 @@ int batch_run(gen_ctx *g, const batch_opts *o, batch_result *r)
 	rc = pump(&st, todo, ntodo);
 	if (commit_pending(&st) < 0)
 		rc = -1;
+	count_remaining(&st);
+	if (llm_client_stopped(g->client))
+		r->stopped = strdup(llm_client_stopped(g->client));
 out:
 	free(todo);
 	journal_free(&st.jn);
@@ -306,9 +405,13 @@ void batch_result_free(batch_result *r)
 {
 	for (size_t i = 0; i < r->ncases; i++)
 		free(r->case_ids[i]);
-	for (size_t i = 0; i < r->nfailures; i++)
-		free(r->failures[i]);
+	for (size_t i = 0; i < r->nfailures; i++) {
+		free(r->failures[i].unit);
+		free(r->failures[i].cause);
+		free(r->failures[i].why);
+	}
 	free(r->case_ids);
 	free(r->failures);
+	free(r->stopped);
 	memset(r, 0, sizeof *r);
 }

@@ -215,7 +215,7 @@ static cJSON *unit_schema(const gen_ctx *g, const gen_unit *u)
 	return schema;
 }
 
-int gen_build(gen_ctx *g, const gen_unit *u, gen_request *r)
+int gen_build(gen_ctx *g, gen_unit *u, gen_request *r)
 {
 	cd_buf text = CD_BUF_INIT, targets = CD_BUF_INIT, existing = CD_BUF_INIT;
 	char n[16];
@@ -252,6 +252,8 @@ int gen_build(gen_ctx *g, const gen_unit *u, gen_request *r)
 	r->req.schema = r->schema;
 	r->req.temperature = -1;
 	r->req.sample = u->sample;
+	gen_unit_check(g, u);
+	r->req.check = &u->check;
 	rc = 0;
 out:
 	cd_buf_free(&text);
@@ -304,6 +306,39 @@ static cJSON *case_from_item(const gen_unit *u, const cJSON *item,
 	return case_new(kind, &f, prov);
 }
 
+/* The case an item makes, valid: 0; invalid: -1 (cd_err says why); out of
+ * memory: -2. */
+static int valid_case(gen_ctx *g, const gen_unit *u, const cJSON *item,
+		      const case_provenance *prov, const char *run, cJSON **out)
+{
+	cd_buf err = CD_BUF_INIT;
+	cJSON *c = case_from_item(u, item, prov, run);
+	int rc = 0;
+
+	*out = NULL;
+	if (!c) {
+		cd_err_set("out of memory");
+		return -2;
+	}
+	if (case_validate(c, g->ids, g->nids, &err) < 0 || gen_kind_fields(u, item, c) < 0) {
+		cJSON_Delete(c);
+		rc = -1;
+	} else {
+		*out = c;
+	}
+	cd_buf_free(&err);
+	return rc;
+}
+
+int gen_item_problem(gen_ctx *g, const gen_unit *u, const cJSON *item)
+{
+	cJSON *c;
+	int rc = valid_case(g, u, item, NULL, NULL, &c);
+
+	cJSON_Delete(c);
+	return rc == 0 ? 0 : -1;
+}
+
 static void keep_problem(gen_outcome *o, const char *problem)
 {
 	if (!o->first_problem)
@@ -348,29 +383,24 @@ int gen_collect(gen_ctx *g, const gen_unit *u, const llm_call *call, const llm_r
 	o->cases = kept;
 	gen_provenance(call, resp, &g->prompt, g->head, &prov);
 	cJSON_ArrayForEach(item, items) {
-		cd_buf err = CD_BUF_INIT;
-		cJSON *c = case_from_item(u, item, &prov, run);
+		cJSON *c;
+		int rc = valid_case(g, u, item, &prov, run, &c);
 
-		if (!c) {
-			cd_err_set("out of memory");
+		if (rc == -2)
 			return -1;
-		}
-		if (case_validate(c, g->ids, g->nids, &err) < 0 || gen_kind_fields(u, item, c) < 0) {
+		if (rc < 0) {
 			keep_problem(o, cd_err_msg());
 			o->invalid++;
-			cJSON_Delete(c);
 		} else if (dedup_check(g->dedup, cd_json_str(c, "scenario"), NULL, NULL) != DEDUP_NEW) {
 			o->duplicates++;
 			cJSON_Delete(c);
 		} else if (dedup_add(g->dedup, case_id(c), cd_json_str(c, "scenario")) < 0) {
 			cJSON_Delete(c);
-			cd_buf_free(&err);
 			cd_err_set("out of memory");
 			return -1;
 		} else {
 			kept[o->n++] = c;
 		}
-		cd_buf_free(&err);
 	}
 	return 0;
 }

@@ -11,4 +11,11 @@
  * the case should be dropped as invalid. */
 int gen_kind_fields(const gen_unit *u, const cJSON *item, cJSON *c);
 
+/* 0 when a reply item makes a valid case for the unit; -1 with the first
+ * problem in cd_err. */
+int gen_item_problem(gen_ctx *g, const gen_unit *u, const cJSON *item);
+
+/* Point u's check (generate_check.c) at g and u. */
+void gen_unit_check(gen_ctx *g, gen_unit *u);
+
 #endif

@@ -63,7 +63,7 @@ static int explore_child(tui_job_ctx *jc, void *ud)
 		snprintf(line, sizeof line, "%zu %s", r.ncases, r.commit);
 		tui_job_result(jc, line);
 		for (size_t i = 0; i < r.nfailures; i++)
-			tui_job_result(jc, r.failures[i]);
+			tui_job_result(jc, r.failures[i].why);
 		rc = 0;
 	}
 	store_unlock(tui_job_store(jc));

@@ -81,13 +81,18 @@ start_fake --reply-file "$T/one.json"
 run codicil tensions -p truthful -n 1
 expect_rc 1 "a one-principle tension"
 expect_err "fewer than the minItems of 2"
-# two principles, but nothing says what the second demands: dropped as invalid
+# two principles, but the demand of the first is repeated and nothing says
+# what the second demands: the repeat is dropped, and what is left cannot
+# be mended; it is sent back once with its errors, then reported
 sed 's/"principles": \["truthful"\]/"principles": ["truthful", "calibrated"]/' "$T/one.json" >"$T/two.json"
 stop_fake
 start_fake --reply-file "$T/two.json"
 run codicil tensions -p truthful -n 1
 expect_rc 1 "a tension without a demand for each principle"
-expect_err "nothing for principle 'calibrated'"
+expect_err "demands: 1 items, fewer than the minItems of 2"
+expect_err "1 asked again with their errors"
+stop_fake
+[ "$(fake_requests)" -eq 2 ] || fail "one request and one re-ask expected, the fake saw $(fake_requests)"
 git_clean "$T/r"
 [ "$(git log -1 --format=%s)" = "Add 1 probe for truthful" ] || fail "something was committed: $(git log -1 --format=%s)"
 
