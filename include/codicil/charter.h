@@ -75,8 +75,17 @@ int charter_principle_body(const charter *c, const principle *p, cd_buf *out);
 /* The GitHub-style slug of a heading title (lowercase, punctuation dropped,
  * spaces to '-'); the caller de-duplicates with -1, -2, ... */
 char *charter_slug(const char *title);
-/* 1 when every byte of id is in [A-Za-z0-9_.-] and id is not empty. */
+/* 1 when every byte of id is in [A-Za-z0-9_.-], id is not empty and does
+ * not start with '.' (".", "..", ".git" name no principle). */
 int charter_id_valid(const char *id);
+/* The pattern of a valid id, for JSON schemas (POSIX ERE). */
+#define CHARTER_ID_PATTERN "^[A-Za-z0-9_-][A-Za-z0-9_.-]*$"
+/* A valid id made from text (a slug, or a would-be id): accents folded,
+ * other runs of characters outside the id alphabet made '-', fallback when
+ * nothing is left, then -2, -3, ... until taken() says no (taken may be
+ * NULL).  NULL when out of memory. */
+char *charter_make_id(const char *text, const char *fallback,
+		      int (*taken)(void *ud, const char *id), void *ud);
 
 /* Structured edits: the only way engine code changes a charter. */
 typedef enum {

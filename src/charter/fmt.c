@@ -1,6 +1,7 @@
 /* fmt.c — charter_fmt: write every implicit id into its heading. */
 #include "internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,83 +32,33 @@ int heading_id_splice_as(const charter *c, size_t i, const char *id, struct spli
 	return 0;
 }
 
-/* Latin letters with accents, folded to ASCII for ids (UTF-8 in, ASCII
- * out); anything else that is not an id character separates words. */
-static const char *fold_latin(const unsigned char *p, size_t *len)
-{
-	static const struct { const char *from, *to; } folds[] = {
-		{ "à", "a" }, { "á", "a" }, { "â", "a" }, { "ã", "a" }, { "ä", "a" }, { "å", "a" },
-		{ "æ", "ae" }, { "ç", "c" }, { "è", "e" }, { "é", "e" }, { "ê", "e" }, { "ë", "e" },
-		{ "ì", "i" }, { "í", "i" }, { "î", "i" }, { "ï", "i" }, { "ñ", "n" }, { "ò", "o" },
-		{ "ó", "o" }, { "ô", "o" }, { "õ", "o" }, { "ö", "o" }, { "ø", "o" }, { "œ", "oe" },
-		{ "ù", "u" }, { "ú", "u" }, { "û", "u" }, { "ü", "u" }, { "ý", "y" }, { "ÿ", "y" },
-		{ "ß", "ss" },
-	};
+struct taken_ctx {
+	const charter *c;
+	char *const *chosen;
+};
 
-	for (size_t k = 0; k < sizeof folds / sizeof *folds; k++) {
-		size_t n = strlen(folds[k].from);
-		if (!strncmp((const char *)p, folds[k].from, n)) {
-			*len = n;
-			return folds[k].to;
-		}
-	}
-	*len = 1;
-	while ((p[*len] & 0xc0) == 0x80)
-		(*len)++;
-	return NULL;
+static int id_taken(void *ud, const char *id)
+{
+	const struct taken_ctx *t = ud;
+
+	if (charter_find(t->c, id))
+		return 1;
+	for (size_t k = 0; k < t->c->n; k++)
+		if (t->chosen[k] && !strcmp(t->chosen[k], id))
+			return 1;
+	return 0;
 }
 
 /* An id for a heading whose slug has characters outside the id alphabet:
  * accents folded, other runs made '-', and unique in the charter ("café
  * au lait" -> cafe-au-lait; nothing left -> principle-LINE). */
-static int id_char(unsigned char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-	       ch == '_' || ch == '.' || ch == '-';
-}
-
-static int id_taken(const charter *c, char *const *chosen, const char *id)
-{
-	if (charter_find(c, id))
-		return 1;
-	for (size_t k = 0; k < c->n; k++)
-		if (chosen[k] && !strcmp(chosen[k], id))
-			return 1;
-	return 0;
-}
-
 static char *ascii_id(const charter *c, size_t i, char *const *chosen)
 {
-	const unsigned char *p = (const unsigned char *)c->p[i].id;
-	cd_buf id = CD_BUF_INIT, try = CD_BUF_INIT;
-	size_t n;
+	struct taken_ctx t = { c, chosen };
+	char fallback[40];
 
-	while (*p) {
-		const char *f = *p >= 0x80 ? fold_latin(p, &n) : NULL;
-		if (*p < 0x80) {
-			n = 1;
-			if (id_char(*p))
-				cd_buf_putc(&id, (char)*p);
-			else if (id.len && id.data[id.len - 1] != '-')
-				cd_buf_putc(&id, '-');
-		} else if (f) {
-			cd_buf_puts(&id, f);
-		} else if (id.len && id.data[id.len - 1] != '-') {
-			cd_buf_putc(&id, '-');
-		}
-		p += n;
-	}
-	while (id.len && id.data[id.len - 1] == '-')
-		id.data[--id.len] = '\0';
-	if (!id.len)
-		cd_buf_printf(&id, "principle-%zu", c->p[i].line);
-	cd_buf_puts(&try, cd_buf_cstr(&id));
-	for (int k = 2; id_taken(c, chosen, try.data); k++) {
-		cd_buf_reset(&try);
-		cd_buf_printf(&try, "%s-%d", id.data, k);
-	}
-	cd_buf_free(&id);
-	return cd_buf_detach(&try);
+	snprintf(fallback, sizeof fallback, "principle-%zu", c->p[i].line);
+	return charter_make_id(c->p[i].id, fallback, id_taken, &t);
 }
 
 static void free_splices(struct splice *s, size_t n)

@@ -120,7 +120,7 @@ int charter_id_valid(const char *id)
 {
 	const char *p;
 
-	if (!id || !*id)
+	if (!id || !*id || *id == '.') /* ".", "..", ".git": never a file name */
 		return 0;
 	for (p = id; *p; p++) {
 		char c = *p;
@@ -130,4 +130,71 @@ int charter_id_valid(const char *id)
 			return 0;
 	}
 	return 1;
+}
+
+/* Latin letters with accents, folded to ASCII for ids (UTF-8 in, ASCII
+ * out); anything else that is not an id character separates words. */
+static const char *fold_latin(const unsigned char *p, size_t *len)
+{
+	static const struct { const char *from, *to; } folds[] = {
+		{ "à", "a" }, { "á", "a" }, { "â", "a" }, { "ã", "a" }, { "ä", "a" }, { "å", "a" },
+		{ "æ", "ae" }, { "ç", "c" }, { "è", "e" }, { "é", "e" }, { "ê", "e" }, { "ë", "e" },
+		{ "ì", "i" }, { "í", "i" }, { "î", "i" }, { "ï", "i" }, { "ñ", "n" }, { "ò", "o" },
+		{ "ó", "o" }, { "ô", "o" }, { "õ", "o" }, { "ö", "o" }, { "ø", "o" }, { "œ", "oe" },
+		{ "ù", "u" }, { "ú", "u" }, { "û", "u" }, { "ü", "u" }, { "ý", "y" }, { "ÿ", "y" },
+		{ "ß", "ss" },
+	};
+
+	for (size_t k = 0; k < sizeof folds / sizeof *folds; k++) {
+		size_t n = strlen(folds[k].from);
+		if (!strncmp((const char *)p, folds[k].from, n)) {
+			*len = n;
+			return folds[k].to;
+		}
+	}
+	*len = 1;
+	while ((p[*len] & 0xc0) == 0x80)
+		(*len)++;
+	return NULL;
+}
+
+static int id_char(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '_' || ch == '.' || ch == '-';
+}
+
+char *charter_make_id(const char *text, const char *fallback,
+		      int (*taken)(void *ud, const char *id), void *ud)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	cd_buf id = CD_BUF_INIT, try = CD_BUF_INIT;
+	size_t n;
+
+	while (*p) {
+		const char *f = *p >= 0x80 ? fold_latin(p, &n) : NULL;
+		if (*p < 0x80) {
+			n = 1;
+			if (id_char(*p) && (id.len || *p != '.'))
+				cd_buf_putc(&id, (char)*p);
+			else if (id.len && id.data[id.len - 1] != '-')
+				cd_buf_putc(&id, '-');
+		} else if (f) {
+			cd_buf_puts(&id, f);
+		} else if (id.len && id.data[id.len - 1] != '-') {
+			cd_buf_putc(&id, '-');
+		}
+		p += n;
+	}
+	while (id.len && id.data[id.len - 1] == '-')
+		id.data[--id.len] = '\0';
+	if (!id.len)
+		cd_buf_puts(&id, fallback);
+	cd_buf_puts(&try, cd_buf_cstr(&id));
+	for (int k = 2; taken && taken(ud, try.data); k++) {
+		cd_buf_reset(&try);
+		cd_buf_printf(&try, "%s-%d", id.data, k);
+	}
+	cd_buf_free(&id);
+	return cd_buf_detach(&try);
 }

@@ -66,8 +66,8 @@ static void on_answer(void *ud, const llm_call *call, llm_response *resp)
 }
 
 int amend__ask(llm_client *c, const prompt *pr, const prompt_var *vars, size_t nvars,
-	       const char *schema_name, const cJSON *schema, const char *what,
-	       amend_answer *out)
+	       const char *schema_name, const cJSON *schema, const llm_check *check,
+	       const char *what, amend_answer *out)
 {
 	llm_message msg[2] = {
 		{ "system", "You help people amend AI constitutions with care. Reply with JSON only." },
@@ -86,6 +86,7 @@ int amend__ask(llm_client *c, const prompt *pr, const prompt_var *vars, size_t n
 	req.nmessages = 2;
 	req.schema_name = schema_name;
 	req.schema = schema;
+	req.check = check;
 	req.temperature = -1;
 	if (llm_client_submit(c, &req, on_answer, &w, NULL) < 0 || llm_client_run(c) < 0)
 		goto out;

@@ -310,25 +310,144 @@ static int allowed_ids(amend_draft *d, const charter_edit *edits, size_t n)
 	return 0;
 }
 
+/* The proposal is valid against the charter at base and its edits apply:
+ * the amended text in amended.  Problems go to err (may be NULL), one a
+ * line. */
+static int proposal_applies(amend_draft *d, const cJSON *p, cd_buf *amended, cd_buf *err)
+{
+	charter_edit *e = NULL;
+	size_t n = 0;
+	int rc = -1;
+
+	if (proposal_validate(p, d->ids, d->nids, err) < 0) {
+		cd_err_prefix("the model's amendment is not valid");
+		goto out;
+	}
+	if (proposal_edits(p, &e, &n) < 0)
+		goto out;
+	if (charter_apply(d->charter, e, n, amended) < 0) {
+		cd_err_prefix("the model's amendment does not apply to %s", d->charter_path);
+		if (err)
+			cd_buf_printf(err, "%s\n", cd_err_msg());
+		goto out;
+	}
+	rc = 0;
+out:
+	free(e);
+	return rc;
+}
+
 static int check_and_apply(amend_draft *d)
 {
 	charter_edit *e = NULL;
 	size_t n = 0;
 	int rc = -1;
 
-	if (proposal_validate(d->proposal, d->ids, d->nids, NULL) < 0) {
-		cd_err_prefix("the model's amendment is not valid");
-		goto out;
-	}
-	if (proposal_edits(d->proposal, &e, &n) < 0)
-		goto out;
-	if (charter_apply(d->charter, e, n, &d->amended) < 0) {
-		cd_err_prefix("the model's amendment does not apply to %s", d->charter_path);
-		goto out;
-	}
-	rc = allowed_ids(d, e, n);
-out:
+	if (proposal_applies(d, d->proposal, &d->amended, NULL) == 0 &&
+	    proposal_edits(d->proposal, &e, &n) == 0)
+		rc = allowed_ids(d, e, n);
 	free(e);
+	return rc;
+}
+
+/* ---- the check of an amendment reply (llm_check) ---- */
+
+struct new_ids {
+	const amend_draft *d;
+	const cJSON *edits;
+	const cJSON *upto;   /* new ids of the edits before this one count */
+};
+
+static int id_taken(void *ud, const char *id)
+{
+	const struct new_ids *t = ud;
+	const cJSON *e;
+
+	if (charter_find(t->d->charter, id))
+		return 1;
+	cJSON_ArrayForEach(e, t->edits) {
+		if (e == t->upto)
+			break;
+		if (cd_json_str(e, "new_id") && !strcmp(cd_json_str(e, "new_id"), id))
+			return 1;
+	}
+	return 0;
+}
+
+/* An insert_after whose new_id is a sentence, missing or taken: a unique
+ * id made from the new heading, as fmt makes them. */
+static void mend_new_id(const amend_draft *d, const cJSON *edits, cJSON *e, int i, cd_buf *notes)
+{
+	const char *op = cd_json_str(e, "op"), *id = cd_json_str(e, "new_id");
+	const char *heading = cd_json_str(e, "heading");
+	struct new_ids t = { d, edits, e };
+	char *slug, *made;
+
+	if (!op || strcmp(op, "insert_after") || (id && charter_id_valid(id) && !id_taken(&t, id)))
+		return;
+	slug = charter_slug(heading ? heading : id ? id : "");
+	made = slug ? charter_make_id(slug, "new-principle", id_taken, &t) : NULL;
+	if (made) {
+		cd_buf_printf(notes, "$.edits[%d].new_id: '%.60s' is not a usable id; made '%s' from "
+			      "the %s\n", i, id ? id : "", made, heading ? "heading" : "text");
+		cJSON_ReplaceItemInObjectCaseSensitive(e, "new_id", cJSON_CreateString(made));
+	}
+	free(slug);
+	free(made);
+}
+
+static int same_edit(const cJSON *a, const cJSON *b)
+{
+	static const char *const keys[] = { "op", "id", "new_id", "heading", "body" };
+
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+		if (!cJSON_Compare(cJSON_GetObjectItemCaseSensitive(a, keys[k]),
+				   cJSON_GetObjectItemCaseSensitive(b, keys[k]), 1))
+			return 0;
+	return 1;
+}
+
+static void amend_repair(void *ud, cJSON *reply, cd_buf *notes)
+{
+	cJSON *edits = cJSON_GetObjectItemCaseSensitive(reply, "edits"), *e, *next;
+	int i = 0;
+
+	for (e = edits ? edits->child : NULL; e; e = next, i++) {
+		int repeated = 0;
+
+		next = e->next;
+		for (const cJSON *q = edits->child; q != e; q = q->next)
+			repeated |= same_edit(q, e);
+		if (repeated) {
+			cd_buf_printf(notes, "$.edits[%d]: dropped, the same edit as an earlier one\n", i);
+			cJSON_Delete(cJSON_DetachItemViaPointer(edits, e));
+			continue;
+		}
+		if (cJSON_IsObject(e))
+			mend_new_id(ud, edits, e, i, notes);
+	}
+}
+
+/* Valid as a proposal, and its edits apply to the charter. */
+static int amend_validate(void *ud, const cJSON *reply, cd_buf *errors)
+{
+	amend_draft *d = ud;
+	cJSON *kept = d->proposal;
+	charter_edit *edits = NULL;
+	size_t nedits = 0;
+	cd_buf amended = CD_BUF_INIT;
+	int rc = -1;
+
+	d->proposal = NULL;
+	if (reply_edits(reply, &edits, &nedits) < 0 ||
+	    build_proposal(d, reply, edits, nedits, "") < 0)
+		cd_buf_printf(errors, "%s\n", cd_err_msg());
+	else
+		rc = proposal_applies(d, d->proposal, &amended, errors);
+	cJSON_Delete(d->proposal);
+	d->proposal = kept;
+	free(edits);
+	cd_buf_free(&amended);
 	return rc;
 }
 
@@ -339,6 +458,7 @@ int amend__ask_amendment(amend_draft *d, const char *steer)
 	charter_edit *edits = NULL;
 	size_t nedits = 0;
 	amend_answer a = { 0 };
+	llm_check check = { amend_repair, amend_validate, d };
 	int rc = -1;
 
 	cases_block(d, &cases);
@@ -350,7 +470,7 @@ int amend__ask_amendment(amend_draft *d, const char *steer)
 			{ "steering", steer ? steer : "" },
 		};
 		if (!schema || amend__ask(d->env->client, &d->pr_amend, vars, 4, "amend", schema,
-					  "drafting the amendment", &a) < 0)
+					  &check, "drafting the amendment", &a) < 0)
 			goto out;
 	}
 	if (reply_edits(a.json, &edits, &nedits) < 0 ||

@@ -22,9 +22,10 @@ typedef struct amend_answer {
 
 /* Ask one question with template pr and wait for the answer.  Fails with
  * "<what>: <the client's error>" when there is none. */
+/* check (may be NULL) mends and validates the reply (llm.h). */
 int amend__ask(llm_client *c, const prompt *pr, const prompt_var *vars, size_t nvars,
-	       const char *schema_name, const cJSON *schema, const char *what,
-	       amend_answer *out);
+	       const char *schema_name, const cJSON *schema, const llm_check *check,
+	       const char *what, amend_answer *out);
 void amend__answer_clear(amend_answer *a);
 
 void amend__progress(const amend_env *e, amend_step step, const char *fmt, ...)

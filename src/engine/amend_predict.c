@@ -104,7 +104,7 @@ int amend__ask_consequences(amend_draft *d, int n)
 			{ "charter", d->charter->text }, { "proposal", block.data }, { "n", num },
 		};
 		if (!schema || amend__ask(d->env->client, &d->pr_consequences, vars, 3,
-					  "consequences", schema, "predicting consequences", &a) < 0)
+					  "consequences", schema, NULL, "predicting consequences", &a) < 0)
 			goto out;
 	}
 	items = cJSON_GetObjectItemCaseSensitive(a.json, "consequences");
@@ -173,8 +173,55 @@ static void rules_block(const amend_draft *d, cd_buf *out)
 	}
 }
 
+static int rule_checked(const cJSON *checks, const cJSON *upto, const char *rule)
+{
+	const cJSON *q;
+
+	cJSON_ArrayForEach(q, checks) {
+		if (q == upto)
+			break;
+		if (cd_json_str(q, "rule") && !strcmp(cd_json_str(q, "rule"), rule))
+			return 1;
+	}
+	return 0;
+}
+
+/* A rule checked twice: the first verdict counts.  A rule not checked:
+ * "unclear", and the repair says the model gave no verdict on it. */
+static void metacheck_repair(void *ud, cJSON *reply, cd_buf *notes)
+{
+	const amend_draft *d = ud;
+	cJSON *checks = cJSON_GetObjectItemCaseSensitive(reply, "checks"), *c, *next;
+	int i = 0;
+
+	if (!cJSON_IsArray(checks))
+		return;
+	for (c = checks->child; c; c = next, i++) {
+		const char *rule = cd_json_str(c, "rule");
+
+		next = c->next;
+		if (rule && rule_checked(checks, c, rule)) {
+			cd_buf_printf(notes, "$.checks[%d]: dropped a second verdict on rule '%.60s'\n",
+				      i, rule);
+			cJSON_Delete(cJSON_DetachItemViaPointer(checks, c));
+		}
+	}
+	for (size_t r = 0; r < d->nrules; r++) {
+		if (rule_checked(checks, NULL, d->rules[r]))
+			continue;
+		c = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "rule", d->rules[r]);
+		cJSON_AddStringToObject(c, "verdict", "unclear");
+		cJSON_AddStringToObject(c, "reason", "the model gave no verdict on this rule");
+		cJSON_AddItemToArray(checks, c);
+		cd_buf_printf(notes, "$.checks: no verdict on rule '%s'; recorded as unclear\n",
+			      d->rules[r]);
+	}
+}
+
 int amend__ask_metacheck(amend_draft *d)
 {
+	llm_check check = { metacheck_repair, NULL, d };
 	cJSON *schema;
 	cd_buf block = CD_BUF_INIT, rules = CD_BUF_INIT;
 	amend_answer a = { 0 };
@@ -191,7 +238,7 @@ int amend__ask_metacheck(amend_draft *d)
 			{ "charter", d->charter->text }, { "proposal", block.data },
 		};
 		if (!schema || amend__ask(d->env->client, &d->pr_metacheck, vars, 4, "metacheck",
-					  schema, "checking against META.md", &a) < 0)
+					  schema, &check, "checking against META.md", &a) < 0)
 			goto out;
 	}
 	if (meta_entries(d, cJSON_GetObjectItemCaseSensitive(a.json, "checks")) < 0)

@@ -238,6 +238,11 @@ int gen_build(gen_ctx *g, gen_unit *u, gen_request *r)
 		if (prompt_render(&g->prompt, vars, sizeof vars / sizeof *vars, &r->user) < 0)
 			goto out;
 	}
+	/* each sample is a distinct request (the first stays as it was) */
+	if (u->sample > 0 && cd_buf_printf(&r->user, "\n\n(This is sample %u of this request: "
+					   "find cases unlike those of the other samples.)\n",
+					   u->sample + 1) < 0)
+		goto out;
 	r->schema = unit_schema(g, u);
 	if (!r->schema)
 		goto out;

@@ -1,5 +1,6 @@
 /* schemas.c — the JSON schemas of structured replies (see schemas.h). */
 #include "codicil/schemas.h"
+#include "codicil/charter.h"
 #include "codicil/error.h"
 
 #include <stdlib.h>
@@ -40,6 +41,15 @@ static cJSON *with_range(cJSON *s, const char *lo_key, double lo, const char *hi
 {
 	if (s && ((lo_key && !cJSON_AddNumberToObject(s, lo_key, lo)) ||
 		  (hi_key && !cJSON_AddNumberToObject(s, hi_key, hi)))) {
+		cJSON_Delete(s);
+		return NULL;
+	}
+	return s;
+}
+
+static cJSON *with_pattern(cJSON *s, const char *pattern)
+{
+	if (s && !cJSON_AddStringToObject(s, "pattern", pattern)) {
 		cJSON_Delete(s);
 		return NULL;
 	}
@@ -214,7 +224,7 @@ cJSON *schema_amend(const char *const *ids, size_t nids)
 	}
 	edit = prop(edit, "op", string_enum(ops, 3));
 	edit = prop(edit, "id", string_enum(ids, nids));
-	edit = prop(edit, "new_id", nullable_string());
+	edit = prop(edit, "new_id", with_pattern(nullable_string(), CHARTER_ID_PATTERN));
 	edit = prop(edit, "heading", nullable_string());
 	edit = prop(edit, "body", nullable_string());
 	o = prop(o, "title", string());

@@ -250,8 +250,9 @@ static void assert_strict(const cJSON *s, const char *where)
 			assert_strict(p, p->string);
 		}
 	}
+	/* OpenAI's strict structured outputs take pattern on strings too */
 	static const char *const allowed[] = { "type", "properties", "required",
-					       "additionalProperties", "items", "enum",
+					       "additionalProperties", "items", "enum", "pattern",
 					       "minimum", "maximum", "minItems", "maxItems" };
 	cJSON_ArrayForEach(p, s) {
 		int ok = 0;
