@@ -181,7 +181,8 @@ static const char *steer_note(const char *prompt)
 	return note;
 }
 
-static void cases_reply(const cJSON *schema, const char *prompt, unsigned long reqno)
+static void cases_reply(const cJSON *schema, const char *prompt, unsigned long reqno,
+			enum sloppy sloppy)
 {
 	const cJSON *arr = path(schema, "properties", "cases", NULL);
 	const cJSON *item = path(arr, "items", "properties", NULL);
@@ -222,6 +223,7 @@ static void cases_reply(const cJSON *schema, const char *prompt, unsigned long r
 		cJSON_AddItemToArray(cases, c);
 		cd_buf_free(&s);
 	}
+	fakellm_sloppy_cases(root, allowed, sloppy);
 	cd_buf_reset(&answer);
 	cd_json_print_compact(root, &answer);
 	cJSON_Delete(root);
@@ -371,6 +373,10 @@ static void amend_reply(const cJSON *schema, const char *prompt)
 	e = cJSON_CreateObject();
 	cJSON_AddStringToObject(e, "op", op);
 	cJSON_AddStringToObject(e, "id", target);
+	if (getenv("FAKELLM_AMEND_NEW_ID") && *getenv("FAKELLM_AMEND_NEW_ID")) {
+		cd_buf_reset(&new_id);
+		cd_buf_puts(&new_id, getenv("FAKELLM_AMEND_NEW_ID"));
+	}
 	if (!strcmp(op, "insert_after")) {
 		cJSON_AddStringToObject(e, "new_id", new_id.data);
 		cJSON_AddStringToObject(e, "heading", "Exceptions");
@@ -727,6 +733,7 @@ void fakellm_codicil_handler(void *ud, const struct fakellm_request *req,
 	const char *name = NULL;
 	const cJSON *schema = body ? find_schema(body, &name) : NULL;
 	cd_buf prompt = CD_BUF_INIT;
+	enum sloppy sloppy;
 
 	(void)ud;
 	(void)fault;
@@ -735,8 +742,13 @@ void fakellm_codicil_handler(void *ud, const struct fakellm_request *req,
 		return;
 	}
 	prompt_text(body, &prompt);
+	sloppy = fakellm_sloppy_roll(name, req->body, req->body_len);
 	if (!strcmp(name, "cases")) {
-		cases_reply(schema, cd_buf_cstr(&prompt), req->n);
+		cases_reply(schema, cd_buf_cstr(&prompt), req->n, sloppy);
+		reply->content = answer.data;
+	} else if (sloppy == SLOPPY_ALWAYS_INVALID) {
+		cd_buf_reset(&answer);
+		cd_buf_puts(&answer, "{}");
 		reply->content = answer.data;
 	} else if (!strcmp(name, "theories")) {
 		theories_reply(schema, req->n);
@@ -756,6 +768,10 @@ void fakellm_codicil_handler(void *ud, const struct fakellm_request *req,
 	} else if (!strcmp(name, "argue")) {
 		argue_reply();
 		reply->content = answer.data;
+	}
+	if (reply->content == answer.data) {
+		fakellm_sloppy_wrap(&answer, sloppy);
+		reply->content = answer.data; /* it may have moved */
 	}
 	cd_buf_free(&prompt);
 	cJSON_Delete(body);

@@ -26,11 +26,49 @@
  *          in env FAKELLM_META_FAIL.
  *   other  the default reply.
  *
- * Requests that are not structured keep the server's default reply. */
+ * Requests that are not structured keep the server's default reply.
+ *
+ * Sloppy answers, the way real models sometimes answer: env
+ * FAKELLM_SLOPPY=PCT gives about PCT% of the answers one mistake, chosen
+ * by the request body (a re-ask rolls again, and never draws a mistake
+ * that cannot be mended).  A cases reply gets one of
+ * the sloppy kinds below on its first case; other replies are wrapped in
+ * prose or a code fence.  FAKELLM_INVALID=NAME answers every request
+ * with that schema name invalidly (an empty "cases" list; "{}" for the
+ * others), so it stays invalid after a re-ask.  FAKELLM_AMEND_NEW_ID sets
+ * the new_id of an insert_after (a sentence, say).  The server prints how
+ * many answers got which mistake when it stops. */
 #ifndef CODICIL_FAKELLM_CODICIL_H
 #define CODICIL_FAKELLM_CODICIL_H
 
+#include <stdio.h>
+
+#include <cJSON.h>
+
+#include "codicil/buf.h"
 #include "fakellm.h"
+
+enum sloppy {
+	SLOPPY_NONE,
+	SLOPPY_REPEATED_ID,
+	SLOPPY_PROSE,
+	SLOPPY_FENCE,
+	SLOPPY_ORPHAN_ENTRY,
+	SLOPPY_ENUM_CASE,
+	SLOPPY_SEVERITY,
+	SLOPPY_WRONG_TARGET,
+	SLOPPY_MISSING_FIELD,
+	SLOPPY_ALWAYS_INVALID,
+	SLOPPY_KINDS
+};
+
+/* fakellm_sloppy.c: the mistake (if any) for a request, counted. */
+enum sloppy fakellm_sloppy_roll(const char *schema_name, const char *body, size_t len);
+/* Make the mistake in a cases reply (allowed: the principle ids). */
+void fakellm_sloppy_cases(cJSON *root, const cJSON *allowed, enum sloppy k);
+/* Prose or a fence around the answer text. */
+void fakellm_sloppy_wrap(cd_buf *answer, enum sloppy k);
+void fakellm_sloppy_report(FILE *f);
 
 void fakellm_codicil_handler(void *ud, const struct fakellm_request *req,
 			     struct fakellm_reply *reply, struct fakellm_fault *fault);

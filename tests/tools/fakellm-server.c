@@ -33,7 +33,9 @@ static const char usage[] =
 	"  --require-key KEY     answer 401 unless the request carries KEY\n"
 	"  --codicil             answer codicil's structured requests (cases, judge,\n"
 	"                        amend, consequences, metacheck, argue) with distinct,\n"
-	"                        valid replies (fakellm_codicil.h)\n"
+	"                        valid replies (fakellm_codicil.h); with env\n"
+	"                        FAKELLM_SLOPPY=PCT about PCT% of them carry one\n"
+	"                        mistake a real model makes\n"
 	"  --answers FILE        answer cases and argue requests with the replies\n"
 	"                        written in FILE (fakellm_codicil.h), 500 otherwise\n";
 
@@ -188,6 +190,7 @@ int main(int argc, char **argv)
 	sigwait(&sigs, &sig);
 	fprintf(stderr, "fakellm-server: %lu requests, at most %d at once\n",
 		fakellm_requests(f), fakellm_max_inflight(f));
+	fakellm_sloppy_report(stderr);
 	fakellm_stop(f);
 	fakellm_answers_free(answers);
 	cd_buf_free(&reply);
