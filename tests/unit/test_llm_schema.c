@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "codicil/error.h"
@@ -161,6 +162,121 @@ static void test_structured_finish(void **state)
 	llm_response_clear(&r);
 }
 
+/* Mending toward the schema: each change made, and noted with its path. */
+static void expect_mended(const char *in, const char *want, const char *notes)
+{
+	cJSON *v = cJSON_Parse(in), *w = cJSON_Parse(want);
+	cd_buf n = CD_BUF_INIT;
+
+	assert_non_null(v);
+	assert_non_null(w);
+	llm_schema_repair(schema, v, &n);
+	if (!cJSON_Compare(v, w, 1)) {
+		char *got = cJSON_PrintUnformatted(v);
+		fail_msg("mended to %s, not %s", got, want);
+	}
+	assert_string_equal(cd_buf_cstr(&n), notes);
+	cJSON_Delete(v);
+	cJSON_Delete(w);
+	cd_buf_free(&n);
+}
+
+#define ONE(fields) "{\"summary\":\"abc\",\"cases\":[{" fields "}]}"
+
+static void test_schema_repair(void **state)
+{
+	/* nothing to mend: nothing noted */
+	expect_mended(ONE("\"principle\":\"privacy\",\"severity\":\"low\",\"score\":2"),
+		      ONE("\"principle\":\"privacy\",\"severity\":\"low\",\"score\":2"), "");
+	/* an enum value in another case, with spaces; a number as a string,
+	 * out of range; a fraction in an integer */
+	expect_mended(ONE("\"principle\":\" Privacy \",\"severity\":\"HIGH\",\"score\":\"9\""),
+		      ONE("\"principle\":\"privacy\",\"severity\":\"high\",\"score\":5"),
+		      "$.cases[0].principle: 'Privacy' read as the allowed value\n"
+		      "$.cases[0].severity: 'HIGH' read as the allowed value\n"
+		      "$.cases[0].score: the number '9' was given as a string\n"
+		      "$.cases[0].score: 9 brought into the allowed range\n");
+	expect_mended(ONE("\"principle\":\"honesty\",\"severity\":\"low\",\"score\":2.6"),
+		      ONE("\"principle\":\"honesty\",\"severity\":\"low\",\"score\":3"),
+		      "$.cases[0].score: 2.6 brought into the allowed range\n");
+	/* a property the schema forbids; items past maxItems */
+	expect_mended("{\"summary\":\"abc\",\"cases\":[],\"tags\":[\"a\",\"b\",\"c\"],\"x\":1}",
+		      "{\"summary\":\"abc\",\"cases\":[],\"tags\":[\"a\",\"b\"]}",
+		      "$.tags: kept the first 2 of 3 items\n"
+		      "$: dropped the property 'x' the schema does not have\n");
+	/* what is not plain stays for the check to refuse */
+	expect_mended(ONE("\"principle\":\"safety\",\"severity\":\"low\",\"score\":\"many\""),
+		      ONE("\"principle\":\"safety\",\"severity\":\"low\",\"score\":\"many\""), "");
+}
+
+static void test_repeated_enum_values_are_dropped(void **state)
+{
+	cJSON *s = cJSON_Parse("{\"type\":\"array\",\"items\":{\"type\":\"string\","
+			       "\"enum\":[\"clarify\",\"privacy\"]}}");
+	cJSON *v = cJSON_Parse("[\"clarify\",\"privacy\",\"clarify\",\"Privacy\"]");
+	cd_buf n = CD_BUF_INIT;
+	char *out;
+
+	llm_schema_repair(s, v, &n);
+	out = cJSON_PrintUnformatted(v);
+	assert_string_equal(out, "[\"clarify\",\"privacy\"]");
+	assert_string_equal(cd_buf_cstr(&n), "$[2]: dropped the repeated 'clarify'\n"
+			    "$[3]: 'Privacy' read as the allowed value\n"
+			    "$[3]: dropped the repeated 'privacy'\n");
+	free(out);
+	cd_buf_free(&n);
+	cJSON_Delete(s);
+	cJSON_Delete(v);
+}
+
+static void expect_json_at(const char *text, const char *want, const char *how)
+{
+	size_t a, b;
+	const char *got_how;
+
+	assert_int_equal(llm_find_json(text, strlen(text), &a, &b, &got_how), 0);
+	assert_int_equal((int)(b - a), (int)strlen(want));
+	assert_memory_equal(text + a, want, strlen(want));
+	if (how)
+		assert_string_equal(got_how, how);
+	else
+		assert_null(got_how);
+}
+
+static void test_find_json(void **state)
+{
+	size_t a, b;
+	const char *how;
+
+	expect_json_at("  {\"a\":1}\n", "{\"a\":1}", NULL);
+	expect_json_at("[1,2]", "[1,2]", NULL);
+	expect_json_at("Here:\n```json\n{\"a\":[1]}\n```\nThanks", "{\"a\":[1]}", "fence");
+	/* braces inside strings do not end the object; an earlier stray brace
+	 * that is not JSON is skipped */
+	expect_json_at("Sure {not json} and {\"a\":\"}{\\\"\",\"b\":{}} done",
+		       "{\"a\":\"}{\\\"\",\"b\":{}}", "prose");
+	assert_int_equal(llm_find_json("no json here", 12, &a, &b, &how), -1);
+	assert_int_equal(llm_find_json("{\"open\": [", 11, &a, &b, &how), -1);
+}
+
+static void test_pattern(void **state)
+{
+	cJSON *s = cJSON_Parse("{\"type\":[\"string\",\"null\"],\"pattern\":\"^[a-z-]+$\"}");
+	cJSON *ok = cJSON_CreateString("new-id"), *bad = cJSON_CreateString("A sentence.");
+	cJSON *null = cJSON_CreateNull();
+	cd_buf p = CD_BUF_INIT;
+
+	assert_int_equal(llm_schema_validate(s, ok, &p), 0);
+	assert_int_equal(llm_schema_validate(s, null, &p), 0);
+	assert_int_equal(llm_schema_validate(s, bad, &p), -1);
+	assert_string_equal(cd_err_msg(), "$: \"A sentence.\" does not match the pattern ^[a-z-]+$");
+	cd_buf_free(&p);
+	cJSON_Delete(s);
+	cJSON_Delete(ok);
+	cJSON_Delete(bad);
+	cJSON_Delete(null);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +287,10 @@ int main(void)
 		cmocka_unit_test(test_wrong_type),
 		cmocka_unit_test(test_extra_property),
 		cmocka_unit_test(test_structured_finish),
+		cmocka_unit_test(test_schema_repair),
+		cmocka_unit_test(test_repeated_enum_values_are_dropped),
+		cmocka_unit_test(test_find_json),
+		cmocka_unit_test(test_pattern),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
