@@ -47,6 +47,11 @@ typedef struct llm_request {
 	unsigned sample;         /* sample index: in the cache key; sent as the seed
 	                            where the provider takes one */
 	const llm_check *check;  /* may be NULL; not copied: see llm_check */
+	/* A streamed reply's text as it arrives (may be NULL; ud must live
+	 * until the call's callback).  After a failed attempt the next one
+	 * starts again from its first byte. */
+	void (*on_text)(void *ud, const char *text, size_t len);
+	void *text_ud;
 } llm_request;
 
 typedef enum llm_status {

@@ -21,8 +21,10 @@ const char cmd_ask_usage[] =
 	"\n"
 	"      --schema FILE   ask for JSON matching this JSON schema; an invalid\n"
 	"                      reply is re-asked once, then is an error\n"
-	"      --stream        stream the reply over the wire (it is printed when\n"
-	"                      complete and checked like any other reply)\n"
+	"      --stream        stream the reply and print its text as it arrives\n"
+	"                      (with --schema or --json: printed when complete and\n"
+	"                      checked like any other reply; a retried attempt\n"
+	"                      prints its text again from the start)\n"
 	"      --system TEXT   a system message before the prompt\n"
 	"      --no-cache      neither read nor write the response cache\n"
 	"      --json          {text, json, provider, model, cached, attempts,\n"
@@ -32,10 +34,37 @@ const char cmd_ask_usage[] =
 
 struct answer {
 	int done;
+	size_t printed;      /* bytes of streamed text printed so far */
+	cd_buf partial;      /* the start of a character cut by the stream */
 	llm_response r;
 	llm_call call;
 	char provider[32], model[256], transcript[65];
 };
+
+/* Streamed text, printed as it arrives (sanitised; a character cut
+ * between two pieces waits for the rest). */
+static void on_text(void *ud, const char *text, size_t len)
+{
+	struct answer *a = ud;
+	size_t keep = 0, n;
+
+	cd_buf_append(&a->partial, text, len);
+	n = a->partial.len;
+	/* back up over an incomplete sequence at the end */
+	for (size_t i = 1; i <= 3 && i <= n; i++) {
+		unsigned char c = (unsigned char)a->partial.data[n - i];
+		if ((c & 0xc0) == 0x80)
+			continue;
+		if (c >= 0xc0 && i < (size_t)(c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2))
+			keep = i;
+		break;
+	}
+	cli_put_safe_len(stdout, a->partial.data, n - keep, 0);
+	fflush(stdout);
+	a->printed += n - keep;
+	memmove(a->partial.data, a->partial.data + n - keep, keep);
+	a->partial.len = keep;
+}
 
 static void on_done(void *ud, const llm_call *call, llm_response *r)
 {
@@ -109,6 +138,8 @@ static int report(const struct answer *a, int json)
 	size_t len = strlen(text);
 
 	if (a->r.status != LLM_OK) {
+		if (a->printed)
+			fputc('\n', stdout);
 		char *line = cd_sanitize_dup(a->r.error ? a->r.error :
 					     llm_status_name(a->r.status), CD_SAN_ONE_LINE);
 		int rc = cli_fail("ask: %s", line ? line : "the request failed");
@@ -117,6 +148,12 @@ static int report(const struct answer *a, int json)
 	}
 	if (json)
 		return print_json(a);
+	if (a->printed) { /* streamed already */
+		cli_put_safe_len(stdout, a->partial.data, a->partial.len, 0);
+		if (len && text[len - 1] != '\n')
+			fputc('\n', stdout);
+		return CLI_OK;
+	}
 	cli_put_safe_len(stdout, text, len, 0);
 	if (!len || text[len - 1] != '\n')
 		fputc('\n', stdout);
@@ -151,6 +188,10 @@ static int ask(cli_ctx *ctx, const struct ask_args *args, const char *prompt)
 		req.schema = schema;
 		req.schema_name = "reply";
 	}
+	if (args->stream && !args->json && !schema) {
+		req.on_text = on_text;
+		req.text_ud = &a;
+	}
 	if (!(client = cli_llm_client_with_key(ctx, &args->o)))
 		goto out;
 	if (llm_client_submit(client, &req, on_done, &a, NULL) < 0 ||
@@ -161,6 +202,7 @@ static int ask(cli_ctx *ctx, const struct ask_args *args, const char *prompt)
 	rc = report(&a, args->json);
 out:
 	llm_response_clear(&a.r);
+	cd_buf_free(&a.partial);
 	llm_client_free(client);
 	cJSON_Delete(schema);
 	return rc;

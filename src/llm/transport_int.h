@@ -16,6 +16,7 @@ enum job_state {
 
 struct xjob {
 	struct xjob *prev, *next; /* in the pool's queue or active list */
+	size_t streamed;          /* stream text handed to req.on_text so far */
 	unsigned id;
 	enum job_state state;
 	const llm_provider *p;

@@ -131,6 +131,11 @@ static int on_sse_event(void *ud, const char *event, const char *data)
 	j->nevents++;
 	if (!j->p->stream_event || j->p->stream_event(&j->stream, event, data) < 0)
 		return -1;
+	if (j->req.on_text && j->stream.text.len > j->streamed) {
+		j->req.on_text(j->req.text_ud, j->stream.text.data + j->streamed,
+			       j->stream.text.len - j->streamed);
+		j->streamed = j->stream.text.len;
+	}
 	return 0;
 }
 
@@ -187,6 +192,7 @@ static void reset_attempt_state(struct xjob *j, size_t max_body)
 	memset(&j->sse, 0, sizeof j->sse); /* in case clear only frees */
 	memset(&j->stream, 0, sizeof j->stream);
 	j->nevents = 0;
+	j->streamed = 0;
 	j->too_large = 0;
 	j->stream_bad = 0;
 	j->stalled = 0;

@@ -117,3 +117,20 @@ for cmd in ask doctor cache; do
 	expect_rc 0 "$cmd --help"
 	expect_out "usage: codicil $cmd"
 done
+
+# --stream prints the text as it arrives: the first piece is on stdout
+# while the server still holds back the rest
+start_fake --reply "The first words arrive at once; the rest of the reply waits for the stall." \
+	--fault stall --stall-ms 2500
+codicil ask --stream --no-cache "Stream it." >"$T/stream.out" 2>"$T/stream.err" &
+pid=$!
+i=0
+while [ ! -s "$T/stream.out" ]; do
+	i=$((i + 1)); [ "$i" -lt 40 ] || fail "nothing printed within 2 s of a streamed reply"
+	sleep 0.05
+done
+kill -0 "$pid" 2>/dev/null || fail "the reply was complete before anything was printed"
+wait "$pid" || fail "ask --stream: $(cat "$T/stream.err")"
+[ "$(cat "$T/stream.out")" = "The first words arrive at once; the rest of the reply waits for the stall." ] ||
+	fail "streamed text: $(cat "$T/stream.out")"
+stop_fake

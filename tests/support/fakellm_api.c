@@ -126,6 +126,8 @@ static int openai_stream(const struct reply_ctx *c, struct fake_answer *out)
 		size_t n = len - off < step ? len - off : step;
 		if (put_event(b, NULL, openai_chunk(c, key, text + off, n, NULL)) < 0)
 			return -1;
+		if (!off && len > step) /* a stall comes after the first piece of text */
+			out->first_event = b->len;
 	}
 	out->end_marker = b->len;
 	if (put_event(b, NULL, openai_chunk(c, NULL, NULL, 0, c->finish)) < 0)
