@@ -63,6 +63,10 @@ const char *llm_client_endpoint(const llm_client *c);
 const char *llm_client_model(const llm_client *c);
 const char *llm_client_key_source(const llm_client *c); /* never the key */
 
+/* -1 (cd_err says what to do) when requests would go to a provider's own
+ * endpoint without a key: every front end checks this before asking. */
+int llm_client_check_key(const llm_client *c);
+
 /* Queue a request (req->model NULL: the configured model).  The request is
  * copied.  *id (may be NULL) receives the call id. */
 int llm_client_submit(llm_client *c, const llm_request *req, llm_done_fn done, void *ud,

@@ -35,21 +35,9 @@ llm_client *cli_llm_client(cli_ctx *ctx, const llm_client_opts *o)
 	return c;
 }
 
-int cli_llm_check_key(const llm_client *c)
-{
-	const llm_provider *p = llm_provider_find(llm_client_provider(c));
-
-	if (!p || strcmp(llm_client_key_source(c), "none") ||
-	    strcmp(llm_client_endpoint(c), p->default_base_url))
-		return 0;
-	cd_err_set("no API key for %s: export %s (or set codicil.apiKeyCommand), or point "
-		   "codicil.endpoint at a local server", p->name, p->key_env);
-	return -1;
-}
-
 int cli_llm_require_key(const llm_client *c)
 {
-	if (cli_llm_check_key(c) < 0) {
+	if (llm_client_check_key(c) < 0) {
 		cli_fail_err();
 		return -1;
 	}

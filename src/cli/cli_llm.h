@@ -18,8 +18,6 @@ llm_client *cli_llm_client(cli_ctx *ctx, const llm_client_opts *o);
  * answer 401: say so, before anything is sent, and return -1.  Local
  * servers usually need no key. */
 int cli_llm_require_key(const llm_client *c);
-/* The same check, leaving the message in cd_err_msg() instead of printing it. */
-int cli_llm_check_key(const llm_client *c);
 /* cli_llm_client, then cli_llm_require_key. */
 llm_client *cli_llm_client_with_key(cli_ctx *ctx, const llm_client_opts *o);
 

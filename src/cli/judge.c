@@ -92,7 +92,7 @@ static int env_open(cli_ctx *ctx, judge_env *e, int no_cache, char **ids, size_t
 	if (rc == 0)
 		rc = llm_client_open(ctx->cfg, s, &o, &e->client);
 	if (rc == 0)
-		rc = cli_llm_check_key(e->client);
+		rc = llm_client_check_key(e->client);
 	if (rc == 0)
 		rc = judge_open(s, ctx->cfg, e->client, &e->judge);
 	return rc;

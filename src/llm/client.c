@@ -227,6 +227,15 @@ const char *llm_client_key_source(const llm_client *c)
 	return c->key_source;
 }
 
+int llm_client_check_key(const llm_client *c)
+{
+	if (!c->http || c->key || strcmp(c->endpoint, c->http->default_base_url))
+		return 0;
+	cd_err_set("no API key for %s: export %s (or set codicil.apiKeyCommand), or point "
+		   "codicil.endpoint at a local server", c->http->name, c->http->key_env);
+	return -1;
+}
+
 void llm_client_set_retry_cb(llm_client *c, xport_retry_fn fn, void *ud)
 {
 	c->retry_fn = fn;

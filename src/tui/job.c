@@ -108,6 +108,10 @@ llm_client *tui_job_client(tui_job_ctx *jc)
 		jc->client = NULL;
 		cd_err_set("%s (check the settings with 'codicil doctor')", cd_err_msg());
 	}
+	if (jc->client && llm_client_check_key(jc->client) < 0) {
+		llm_client_free(jc->client);
+		jc->client = NULL;
+	}
 	return jc->client;
 }
 

@@ -27,6 +27,12 @@ llm_client *tui_llm(tui_app *app)
 		tui_error(app, "%s (check the settings with 'codicil doctor')", cd_err_msg());
 		return NULL;
 	}
+	if (llm_client_check_key(app->client) < 0) { /* as the CLI says it, before sending */
+		tui_error(app, "%s", cd_err_msg());
+		llm_client_free(app->client);
+		app->client = NULL;
+		return NULL;
+	}
 	tui_set_wait(app, client_wait, app);
 	return app->client;
 }

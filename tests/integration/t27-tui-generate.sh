@@ -140,3 +140,19 @@ expect_rc 0 "quit mid-generation"
 [ "$(git -C "$R" log -1 --format=%s)" = "Add 3 counterexamples for truthful" ] ||
 	fail "what had arrived was not committed: $(git -C "$R" log -1 --format=%s)"
 git_clean "$R"
+
+# a hosted provider without a key: the TUI says so before sending anything,
+# as the CLI does, and T (a job) says the same
+unset CODICIL_ENDPOINT OPENAI_API_KEY
+before=$(git -C "$R" rev-parse HEAD)
+tui_script "$R" <<'SCRIPT'
+/
+"truthful"
+Enter
+g
+:dump gen-no-key
+SCRIPT
+expect_rc 0 "generate without a key"
+grep -q "no API key for openai: export OPENAI_API_KEY" "$T/screens/gen-no-key.screen" ||
+	{ cat "$T/screens/gen-no-key.screen" >&2; fail "no 'no API key' message"; }
+[ "$(git -C "$R" rev-parse HEAD)" = "$before" ] || fail "something was committed without a key"
