@@ -38,3 +38,29 @@ expect_one_line_err
 
 run codicil init --template x --from y
 expect_rc 2 "exclusive options"
+
+# --from refuses what is not a charter: every problem with its line,
+# nothing created
+cd "$T" || fail cd
+printf '# A {#a}\n\nText.\n\n## B {#a}\n\nMore.\n\n## C {#c\n\nx\n' >"$T/bad.md"
+run codicil init "$T/imp-bad" --from "$T/bad.md"
+expect_rc 1 "duplicate ids and an unclosed {#"
+expect_err "bad.md:5: duplicate id 'a' (first used on line 1)"
+expect_err "bad.md:9: malformed attribute block"
+expect_err "(2 problems); nothing was created"
+[ ! -e "$T/imp-bad" ] || fail "a refused import created $T/imp-bad"
+printf '# Caf\351 {#cafe}\n\nText\n' >"$T/latin.md"
+run codicil init "$T/imp-latin" --from "$T/latin.md"
+expect_rc 1 "not UTF-8"
+expect_err "latin.md:1: not UTF-8 at byte offset 5; convert it first, e.g. iconv"
+printf '# A\n\000\n' >"$T/nul.md"
+run codicil init "$T/imp-nul" --from "$T/nul.md"
+expect_rc 1 "a NUL byte"
+expect_err "nul.md:2: a NUL byte at byte offset 4"
+printf 'Only prose, no headings.\n' >"$T/prose.md"
+run codicil init "$T/imp-prose" --from "$T/prose.md"
+expect_rc 1 "no principles"
+expect_err "no principles (no markdown headings)"
+[ ! -e "$T/imp-latin" ] && [ ! -e "$T/imp-nul" ] && [ ! -e "$T/imp-prose" ] || fail "a refused import created its directory"
+run codicil init "$T/imp-prose" --from "$T/prose.md" --allow-empty
+expect_rc 0 "--allow-empty"
