@@ -58,9 +58,12 @@ int charter_parse(const char *path, const char *text, size_t len, charter **out)
 void charter_free(charter *c);
 
 /* Problems a user must fix, one "path:line: message" line each, appended to
- * out: duplicate ids, malformed attribute blocks, ids outside
- * [A-Za-z0-9_.-].  Returns the number of problems (0: valid). */
+ * out: text that is not UTF-8, duplicate ids, malformed attribute blocks,
+ * ids outside [A-Za-z0-9_.-].  Returns the number of problems (0: valid). */
 size_t charter_validate(const charter *c, cd_buf *out);
+/* The same without the ids outside [A-Za-z0-9_.-], which 'codicil fmt'
+ * mends: what makes a file unusable as a charter at all (an import). */
+size_t charter_validate_structure(const charter *c, cd_buf *out);
 
 const principle *charter_find(const charter *c, const char *id);
 int charter_index(const charter *c, const char *id); /* -1 if absent */

@@ -22,10 +22,9 @@ int workspace_load(store *s, const char *path, const char *rev, int validate, ch
  * "path:line: problem" and a count of the others. */
 int workspace_check(const charter *c);
 
-/* Before importing a file as a charter: valid UTF-8 without NUL bytes (the
- * first bad byte's line and offset, and how to convert), principles
- * (unless allow_empty), and what charter_validate() finds (duplicate ids,
- * an unclosed {#...}).  -1 with every problem appended to problems, one
+/* Before importing a file as a charter: no NUL bytes, principles (unless
+ * allow_empty), and what charter_validate() finds (text that is not UTF-8,
+ * duplicate ids, an unclosed {#...}).  -1 with every problem appended to problems, one
  * "path:line: problem" line each, and a summary in cd_err. */
 int workspace_check_import(const char *path, int allow_empty, cd_buf *problems);
 

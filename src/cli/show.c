@@ -41,7 +41,7 @@ int cmd_show(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("show ", "give exactly one principle id");
 	if (!(s = cli_store(ctx)) || !cli_config(ctx))
 		return CLI_FAIL;
-	if (workspace_load(s, workspace_charter_path(ctx->cfg), rev, 0, &ch) < 0)
+	if (workspace_load(s, workspace_charter_path(ctx->cfg), rev, 1, &ch) < 0)
 		return cli_fail_err();
 	p = charter_find(ch, argv[optind]);
 	if (!p) {

@@ -1,5 +1,4 @@
 #include "codicil/workspace.h"
-#include "codicil/utf8.h"
 
 #include <dirent.h>
 #include <libgen.h>
@@ -47,23 +46,12 @@ static size_t line_of(const char *text, size_t off)
 	return line;
 }
 
-/* The first byte that is not part of valid UTF-8, or len. */
-static size_t first_bad_byte(const char *text, size_t len)
-{
-	size_t i = 0, n;
-	uint32_t cp;
-
-	while (i < len && (n = cd_utf8_decode(text + i, len - i, &cp)) > 0)
-		i += n;
-	return i;
-}
-
 int workspace_check_import(const char *path, int allow_empty, cd_buf *problems)
 {
 	cd_buf text = CD_BUF_INIT;
 	charter *c = NULL;
 	const char *nul;
-	size_t bad, n = 0;
+	size_t n = 0;
 
 	if (cd_file_read(path, &text) < 0)
 		return -1; /* cd_err says why: one line */
@@ -72,16 +60,11 @@ int workspace_check_import(const char *path, int allow_empty, cd_buf *problems)
 		cd_buf_printf(problems, "%s:%zu: a NUL byte at byte offset %zu: this is not a text "
 			      "file\n", path, line_of(text.data, off), off);
 		n++;
-	} else if ((bad = first_bad_byte(text.data, text.len)) < text.len) {
-		cd_buf_printf(problems, "%s:%zu: not UTF-8 at byte offset %zu; convert it first, "
-			      "e.g. iconv -f latin1 -t utf-8 %s >%s.utf8\n", path,
-			      line_of(text.data, bad), bad, path, path);
-		n++;
 	} else if (charter_parse(path, text.data, text.len, &c) < 0) {
 		cd_buf_printf(problems, "%s\n", cd_err_msg());
 		n++;
 	} else {
-		n += charter_validate(c, problems);
+		n += charter_validate_structure(c, problems);
 		if (!c->n && !allow_empty) {
 			cd_buf_printf(problems, "%s: no principles (no markdown headings); a charter is a "
 				      "list of headed principles (or give --allow-empty)\n", path);

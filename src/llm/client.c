@@ -10,6 +10,7 @@
 
 #include "codicil/cache.h"
 #include "codicil/error.h"
+#include "codicil/sanitize.h"
 #include "codicil/secret.h"
 #include "llm_internal.h"
 
@@ -242,10 +243,29 @@ void llm_client_set_retry_cb(llm_client *c, xport_retry_fn fn, void *ud)
 	c->retry_ud = ud;
 }
 
+/* JSON is UTF-8: text that is not would reach the server as a bad body. */
+static int request_is_utf8(const llm_request *req)
+{
+	for (size_t i = 0; i < req->nmessages; i++) {
+		const char *t = req->messages[i].content ? req->messages[i].content : "";
+		if (!cd_utf8_valid(t, strlen(t))) {
+			cd_err_set("the request holds text that is not UTF-8 (message %zu): a charter "
+				   "or case file in another encoding? convert it with iconv; nothing "
+				   "was sent", i + 1);
+			return 0;
+		}
+	}
+	return 1;
+}
+
 int llm_client_submit(llm_client *c, const llm_request *req, llm_done_fn done, void *ud,
 		      unsigned *id)
 {
-	struct cjob *j = calloc(1, sizeof *j);
+	struct cjob *j;
+
+	if (!request_is_utf8(req))
+		return -1;
+	j = calloc(1, sizeof *j);
 
 	if (!j || cjob_copy_request(&j->req, req, c->model) < 0) {
 		free(j);

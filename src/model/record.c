@@ -1,5 +1,6 @@
 #include "record.h"
 
+#include "codicil/sanitize.h"
 #include "codicil/utf8.h"
 
 #include <stdio.h>
@@ -68,6 +69,10 @@ size_t record_check_text(const cJSON *obj, const char *where, const char *key, s
 	}
 	if (!cJSON_IsString(v)) {
 		cd_buf_printf(err, "%s: must be a string\n", name);
+		return 1;
+	}
+	if (!cd_utf8_valid(v->valuestring, strlen(v->valuestring))) {
+		cd_buf_printf(err, "%s: not valid UTF-8\n", name);
 		return 1;
 	}
 	n = cd_utf8_chars(v->valuestring);

@@ -37,6 +37,15 @@ expect_rc 1 "show of an unknown id"
 expect_err "no principle with id"
 expect_one_line_err
 
+# on an invalid charter, show says what is wrong with it, as principles does
+cp CONSTITUTION.md "$T/charter.bak"
+printf '\n## Again {#%s}\n\nA second principle with the same id.\n' "$id" >>CONSTITUTION.md
+run codicil show "$id"
+expect_rc 1 "show on a charter with a duplicate id"
+expect_err "duplicate id '$id'"
+expect_one_line_err
+cp "$T/charter.bak" CONSTITUTION.md
+
 # attributes are exposed, unknown ones preserved
 cat >"$T/attrs.md" <<'MD'
 # Top {#top}

@@ -26,7 +26,13 @@ done
 
 # malformed charter
 printf '# C {#c}\n\n## A {#a}\n\nx\n\n## B {#a}\n\ny\n\n## D {#bad id!}\n' >"$T/bad.md"
-codicil init "$T/bad" --from "$T/bad.md" >/dev/null || fail "init of a malformed charter should still import it"
+# an import refuses it (every problem listed), a charter edited into that
+# shape is reported by every command in one line
+run codicil init "$T/bad" --from "$T/bad.md"
+expect_rc 1 "init of a malformed charter"
+expect_err "bad.md:7: duplicate id 'a'"
+codicil init "$T/bad" >/dev/null || fail "init"
+cp "$T/bad.md" "$T/bad/CONSTITUTION.md"
 run codicil -C "$T/bad" principles
 expect_rc 1 "malformed charter"
 expect_one_line_err

@@ -654,6 +654,21 @@ static void test_the_breaker_stops_at_a_rejected_key_and_a_used_up_quota(void **
 	assert_non_null(strstr(llm_client_stopped(W.c), "quota is used up"));
 }
 
+/* Text that is not UTF-8 is refused before anything is sent. */
+static void test_a_request_that_is_not_utf8_is_not_sent(void **state)
+{
+	llm_message m = { "user", "Caf\xe9 au lait" };
+	llm_request req = { .messages = &m, .nmessages = 1, .temperature = -1 };
+	struct seen s = { 0 };
+
+	start_server(NULL);
+	open_client(NULL);
+	assert_int_equal(llm_client_submit(W.c, &req, on_done, &s, NULL), -1);
+	assert_non_null(strstr(cd_err_msg(), "not UTF-8 (message 1)"));
+	assert_int_equal(llm_client_pending(W.c), 0);
+	assert_int_equal(fakellm_requests(W.f), 0);
+}
+
 /* Identical requests in flight at once are sent once. */
 static void test_identical_requests_in_flight_are_sent_once(void **state)
 {
@@ -927,6 +942,7 @@ int main(void)
 		T(test_the_breaker_stops_a_run_against_a_dead_endpoint),
 		T(test_the_breaker_stops_at_a_rejected_key_and_a_used_up_quota),
 		T(test_identical_requests_in_flight_are_sent_once),
+		T(test_a_request_that_is_not_utf8_is_not_sent),
 		T(test_transcripts_name_their_sha_and_hold_no_key),
 		T(test_a_rejected_key_says_where_it_came_from),
 		T(test_many_requests_with_bounded_concurrency),
