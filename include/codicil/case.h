@@ -68,6 +68,9 @@ typedef struct case_provenance {
 	long input_tokens, output_tokens;
 	long latency_ms;
 	const char *created; /* ISO 8601 UTC */
+	const char *repairs; /* what was mended in the answer, one change a line;
+	                        NULL or "": none (then no "repairs" key) */
+	int reasks;          /* times the answer was sent back with its errors */
 } case_provenance;
 
 typedef struct case_fields {

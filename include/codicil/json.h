@@ -27,5 +27,8 @@ int cd_json_bool(const cJSON *obj, const char *key, int def);
 /* Key order of every object sorted recursively: a canonical form for
  * hashing requests. */
 cJSON *cd_json_canonical(const cJSON *j);
+/* "a\nb\n" as the array ["a", "b"] (empty lines left out); NULL text: [].
+ * NULL when out of memory. */
+cJSON *cd_json_lines(const char *text);
 
 #endif

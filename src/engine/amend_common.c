@@ -47,8 +47,13 @@ static void on_answer(void *ud, const llm_call *call, llm_response *resp)
 	w->done = 1;
 	w->status = resp->status;
 	if (resp->status != LLM_OK || !resp->json) {
-		w->error = strdup(resp->error ? resp->error : resp->status == LLM_OK
-					? "the reply is not JSON" : llm_status_name(resp->status));
+		cd_buf e = CD_BUF_INIT;
+		cd_buf_puts(&e, resp->error ? resp->error : resp->status == LLM_OK
+				? "the reply is not JSON" : llm_status_name(resp->status));
+		if (call->transcript[0]) /* paid for: say where it is kept */
+			cd_buf_printf(&e, " (the answer is kept in .git/codicil/transcripts/%s.json)",
+				      call->transcript);
+		w->error = cd_buf_detach(&e);
 		if (w->status == LLM_OK)
 			w->status = LLM_ERR_INVALID;
 		return;
@@ -61,6 +66,8 @@ static void on_answer(void *ud, const llm_call *call, llm_response *resp)
 	w->out->input_tokens = resp->usage.input_tokens;
 	w->out->output_tokens = resp->usage.output_tokens;
 	w->out->latency_ms = resp->latency_ms;
+	w->out->repairs = resp->repairs;
+	resp->repairs = NULL;
 	snprintf(w->out->endpoint_host, sizeof w->out->endpoint_host, "%s",
 		 call->endpoint_host ? call->endpoint_host : "");
 }
@@ -110,7 +117,36 @@ out:
 void amend__answer_clear(amend_answer *a)
 {
 	cJSON_Delete(a->json);
+	free(a->repairs);
 	memset(a, 0, sizeof *a);
+}
+
+int amend__note_repairs(cJSON *proposal, const char *step, const amend_answer *a)
+{
+	cJSON *prov = cJSON_GetObjectItemCaseSensitive(proposal, "provenance"), *list;
+
+	if (!a->repairs || !*a->repairs)
+		return 0;
+	if (!(list = cJSON_GetObjectItemCaseSensitive(prov, "repairs")) &&
+	    !(list = cJSON_AddArrayToObject(prov, "repairs")))
+		goto oom;
+	for (const char *p = a->repairs; *p;) {
+		size_t n = strcspn(p, "\n");
+		cd_buf line = CD_BUF_INIT;
+		if (n) {
+			cd_buf_printf(&line, "%s: %.*s", step, (int)n, p);
+			if (!line.data || !cJSON_AddItemToArray(list, cJSON_CreateString(line.data))) {
+				cd_buf_free(&line);
+				goto oom;
+			}
+		}
+		cd_buf_free(&line);
+		p += n + (p[n] == '\n');
+	}
+	return 0;
+oom:
+	cd_err_set("out of memory");
+	return -1;
 }
 
 int amend__has_regression(const char *charter_path)

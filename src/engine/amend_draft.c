@@ -476,7 +476,8 @@ int amend__ask_amendment(amend_draft *d, const char *steer)
 	if (reply_edits(a.json, &edits, &nedits) < 0 ||
 	    build_proposal(d, a.json, edits, nedits, a.endpoint_host) < 0)
 		goto out;
-	if (a.transcript[0] && proposal_add_transcript(d->proposal, a.transcript) < 0)
+	if ((a.transcript[0] && proposal_add_transcript(d->proposal, a.transcript) < 0) ||
+	    amend__note_repairs(d->proposal, "amend", &a) < 0)
 		goto out;
 	rc = check_and_apply(d);
 out:

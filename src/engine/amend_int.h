@@ -18,15 +18,19 @@ typedef struct amend_answer {
 	char request_sha256[65], response_sha256[65];
 	long input_tokens, output_tokens, latency_ms;
 	char endpoint_host[256];
+	char *repairs;           /* what was mended, one change a line, or NULL */
 } amend_answer;
 
 /* Ask one question with template pr and wait for the answer.  Fails with
- * "<what>: <the client's error>" when there is none. */
-/* check (may be NULL) mends and validates the reply (llm.h). */
+ * "<what>: <the client's error>" (and where the answer was kept) when there
+ * is none.  check (may be NULL) mends and validates the reply (llm.h). */
 int amend__ask(llm_client *c, const prompt *pr, const prompt_var *vars, size_t nvars,
 	       const char *schema_name, const cJSON *schema, const llm_check *check,
 	       const char *what, amend_answer *out);
 void amend__answer_clear(amend_answer *a);
+/* Add what was mended in the answer to step (e.g. "amend") to the
+ * proposal's provenance.repairs, each line prefixed "step: ". */
+int amend__note_repairs(cJSON *proposal, const char *step, const amend_answer *a);
 
 void amend__progress(const amend_env *e, amend_step step, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -241,7 +241,8 @@ int amend__ask_metacheck(amend_draft *d)
 					  schema, &check, "checking against META.md", &a) < 0)
 			goto out;
 	}
-	if (meta_entries(d, cJSON_GetObjectItemCaseSensitive(a.json, "checks")) < 0)
+	if (meta_entries(d, cJSON_GetObjectItemCaseSensitive(a.json, "checks")) < 0 ||
+	    amend__note_repairs(d->proposal, "metacheck", &a) < 0)
 		goto out;
 	if (a.transcript[0] && proposal_add_transcript(d->proposal, a.transcript) < 0)
 		goto out;

@@ -55,22 +55,6 @@ static cJSON *unit_line(const batch_state *st, const gen_unit *u)
 	return j;
 }
 
-/* "line\nline\n" as a JSON array of its lines. */
-static cJSON *lines_array(const char *text)
-{
-	cJSON *a = cJSON_CreateArray();
-
-	for (const char *p = text; a && p && *p;) {
-		size_t n = strcspn(p, "\n");
-		char *line = strndup(p, n);
-		if (line && n)
-			cJSON_AddItemToArray(a, cJSON_CreateString(line));
-		free(line);
-		p += n + (p[n] == '\n');
-	}
-	return a;
-}
-
 static void add_outcome(cJSON *line, const char *status, const char *error,
 			const llm_call *call, const llm_response *resp, const gen_outcome *out)
 {
@@ -96,7 +80,7 @@ static void add_outcome(cJSON *line, const char *status, const char *error,
 	cJSON_AddNumberToObject(line, "attempts", resp->attempts);
 	cJSON_AddNumberToObject(line, "reasks", resp->reasks);
 	cJSON_AddBoolToObject(line, "cached", resp->cached);
-	cJSON_AddItemToObject(line, "repairs", lines_array(resp->repairs));
+	cJSON_AddItemToObject(line, "repairs", cd_json_lines(resp->repairs));
 	if (strcmp(status, "ok") && resp->text) /* paid for: kept, to be checked again */
 		cJSON_AddStringToObject(line, "raw", resp->text);
 	if (call && call->request_sha256[0])

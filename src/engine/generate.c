@@ -365,6 +365,24 @@ void gen_provenance(const llm_call *call, const llm_response *resp, const prompt
 	out->input_tokens = resp->usage.input_tokens;
 	out->output_tokens = resp->usage.output_tokens;
 	out->latency_ms = resp->latency_ms;
+	out->repairs = resp->repairs;
+	out->reasks = resp->reasks;
+}
+
+/* The repairs that concern reply item i: its own ("$.cases[i]...") and the
+ * reply's as a whole ("$: ..."). */
+static void item_repairs(const char *all, int i, cd_buf *out)
+{
+	char mine[40];
+	size_t n = (size_t)snprintf(mine, sizeof mine, "$.cases[%d]", i);
+
+	cd_buf_reset(out);
+	for (const char *p = all; p && *p;) {
+		size_t len = strcspn(p, "\n");
+		if (!strncmp(p, "$:", 2) || (!strncmp(p, mine, n) && strchr(".:[", p[n])))
+			cd_buf_printf(out, "%.*s\n", (int)len, p);
+		p += len + (p[len] == '\n');
+	}
 }
 
 int gen_collect(gen_ctx *g, const gen_unit *u, const llm_call *call, const llm_response *resp,
@@ -372,8 +390,10 @@ int gen_collect(gen_ctx *g, const gen_unit *u, const llm_call *call, const llm_r
 {
 	const cJSON *items = cJSON_GetObjectItemCaseSensitive(resp->json, "cases"), *item;
 	case_provenance prov = { 0 };
+	cd_buf repairs = CD_BUF_INIT;
 	cJSON **kept;
 	size_t max = (size_t)cJSON_GetArraySize(items);
+	int i = 0, rc = 0;
 
 	memset(o, 0, sizeof *o);
 	if (!cJSON_IsArray(items)) {
@@ -389,10 +409,12 @@ int gen_collect(gen_ctx *g, const gen_unit *u, const llm_call *call, const llm_r
 	gen_provenance(call, resp, &g->prompt, g->head, &prov);
 	cJSON_ArrayForEach(item, items) {
 		cJSON *c;
-		int rc = valid_case(g, u, item, &prov, run, &c);
 
+		item_repairs(resp->repairs, i++, &repairs);
+		prov.repairs = cd_buf_cstr(&repairs);
+		rc = valid_case(g, u, item, &prov, run, &c);
 		if (rc == -2)
-			return -1;
+			goto out;
 		if (rc < 0) {
 			keep_problem(o, cd_err_msg());
 			o->invalid++;
@@ -402,12 +424,16 @@ int gen_collect(gen_ctx *g, const gen_unit *u, const llm_call *call, const llm_r
 		} else if (dedup_add(g->dedup, case_id(c), cd_json_str(c, "scenario")) < 0) {
 			cJSON_Delete(c);
 			cd_err_set("out of memory");
-			return -1;
+			rc = -2;
+			goto out;
 		} else {
 			kept[o->n++] = c;
 		}
 	}
-	return 0;
+	rc = 0;
+out:
+	cd_buf_free(&repairs);
+	return rc < 0 ? -1 : 0;
 }
 
 void gen_outcome_free(gen_outcome *o)

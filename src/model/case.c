@@ -24,7 +24,8 @@ static const char *const case_order[] = {
 };
 static const char *const provenance_order[] = {
 	"provider", "model", "endpoint_host", "prompt", "request_sha256", "response_sha256",
-	"constitution_commit", "usage", "latency_ms", "created", "codicil_version", NULL,
+	"constitution_commit", "usage", "latency_ms", "reasks", "repairs", "created",
+	"codicil_version", NULL,
 };
 static const char *const prompt_order[] = { "name", "sha256", NULL };
 static const char *const usage_order[] = { "input_tokens", "output_tokens", NULL };
@@ -107,6 +108,10 @@ static int add_llm_provenance(cJSON *p, const case_provenance *v)
 	bad |= !cJSON_AddNumberToObject(usage, "input_tokens", (double)v->input_tokens);
 	bad |= !cJSON_AddNumberToObject(usage, "output_tokens", (double)v->output_tokens);
 	bad |= !cJSON_AddNumberToObject(p, "latency_ms", (double)v->latency_ms);
+	if (v->reasks)
+		bad |= !cJSON_AddNumberToObject(p, "reasks", v->reasks);
+	if (v->repairs && *v->repairs)
+		bad |= !cJSON_AddItemToObject(p, "repairs", cd_json_lines(v->repairs));
 	return bad ? -1 : 0;
 }
 

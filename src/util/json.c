@@ -163,3 +163,24 @@ cJSON *cd_json_canonical(const cJSON *j)
 	free(items);
 	return copy;
 }
+
+cJSON *cd_json_lines(const char *text)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (const char *p = text; a && p && *p;) {
+		size_t n = strcspn(p, "\n");
+		char *line = n ? strndup(p, n) : NULL;
+		cJSON *item = line ? cJSON_CreateString(line) : NULL;
+
+		free(line);
+		if (n && !item) {
+			cJSON_Delete(a);
+			return NULL;
+		}
+		if (item)
+			cJSON_AddItemToArray(a, item);
+		p += n + (p[n] == '\n');
+	}
+	return a;
+}

@@ -42,6 +42,7 @@ missing = [k for k, v in kinds.items() if not v]
 assert not missing, missing
 PY
 # what was committed is strict: no repeated ids, every case cites its target
+# and each says in its provenance what was mended in the answer it came from
 codicil cases --json | python3 -c '
 import json, sys
 cs = json.load(sys.stdin)
@@ -49,6 +50,11 @@ assert cs, "no cases"
 for c in cs:
     assert len(c["principles"]) == len(set(c["principles"])), c["principles"]
     assert 1 <= c["severity"] <= 5
+mended = [c for c in cs if c["provenance"].get("repairs")]
+assert mended, "no case records a repair"
+for c in mended:
+    for r in c["provenance"]["repairs"]:
+        assert r.startswith("$:") or r.startswith("$.cases["), r
 ' || fail "committed cases"
 git_clean "$T/r"
 
@@ -82,6 +88,8 @@ p = json.load(open(sys.argv[1]))
 p = p.get("proposal", p)
 ids = [e.get("new_id") for e in p["edits"] if e["op"] == "insert_after"]
 assert ids == ["exceptions"], (ids, p)
+assert any(r.startswith("amend: $.edits[0].new_id: 'A new exception for people at risk' is not a usable id")
+           for r in p["provenance"]["repairs"]), p["provenance"]
 PY
 git_clean "$T/r"
 unset FAKELLM_SLOPPY
