@@ -74,3 +74,13 @@ stop_fake() { kill "$FAKE_PID" 2>/dev/null; wait "$FAKE_PID" 2>/dev/null; }
 
 # fake_requests: how many requests the stopped server answered.
 fake_requests() { sed -n 's/^fakellm-server: \([0-9]*\) requests.*/\1/p' "$FAKE_LOG"; }
+
+# wait_lines FILE N: until FILE has N lines (a run in the background making
+# progress), or fail after 20 s
+wait_lines() {
+	_i=0
+	while [ "$(cat "$1" 2>/dev/null | wc -l)" -lt "$2" ]; do
+		_i=$((_i + 1)); [ "$_i" -lt 400 ] || fail "no progress: $1 has fewer than $2 lines"
+		sleep 0.05
+	done
+}

@@ -85,11 +85,7 @@ stop_fake
 start_fake --codicil --latency-ms 250
 "$CODICIL_BIN" batch --all -n 3 --concurrency 2 --journal "$T/j3.jsonl" >/dev/null 2>&1 &
 pid=$!
-i=0
-while [ "$(cat "$T/j3.jsonl" 2>/dev/null | wc -l)" -lt 4 ]; do
-	i=$((i + 1)); [ "$i" -lt 200 ] || fail "batch made no progress"
-	sleep 0.05
-done
+wait_lines "$T/j3.jsonl" 4
 kill -9 "$pid"; wait "$pid" 2>/dev/null
 before=$(wc -l <"$T/j3.jsonl")
 stop_fake

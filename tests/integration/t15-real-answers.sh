@@ -146,11 +146,7 @@ start_fake --codicil --latency-ms 100
 "$CODICIL_BIN" batch --all -n 2 --samples "$samples" --concurrency 4 --journal "$T/j4.jsonl" \
 	>"$T/out4" 2>"$T/err4" &
 pid=$!
-i=0
-while [ "$(cat "$T/j4.jsonl" 2>/dev/null | wc -l)" -lt 20 ]; do
-	i=$((i + 1)); [ "$i" -lt 400 ] || fail "batch made no progress"
-	sleep 0.05
-done
+wait_lines "$T/j4.jsonl" 20
 stop_fake
 start=$(date +%s)
 wait "$pid"; rc=$?

@@ -603,18 +603,17 @@ static void test_the_breaker_stops_a_run_against_a_dead_endpoint(void **state)
 	seen_clear(&s[0]);
 }
 
-static void test_the_breaker_stops_at_a_rejected_key_and_a_used_up_quota(void **state)
+/* Ten distinct requests, one at a time: how many ended not sent. */
+static size_t ten_requests_not_sent(void)
 {
-	struct fakellm_reply quota = { .status = 429 };
 	struct seen s[10] = { 0 };
 	llm_message m = { "user", "hello" };
 	llm_request req = { .messages = &m, .nmessages = 1, .temperature = -1 };
 	size_t not_sent = 0;
 
-	start_server(&(struct fakellm_opts){ .require_key = "sk-right" });
+	config_free(W.cfg);
 	W.cfg = fresh_config(W.s);
 	set("codicil.concurrency", "1");
-	setenv("OPENAI_API_KEY", "sk-wrong", 1);
 	assert_int_equal(reopen(NULL), 0);
 	for (int i = 0; i < 10; i++) {
 		req.sample = (unsigned)i;
@@ -625,7 +624,16 @@ static void test_the_breaker_stops_at_a_rejected_key_and_a_used_up_quota(void **
 		not_sent += s[i].status == LLM_ERR_NOT_SENT;
 		seen_clear(&s[i]);
 	}
-	assert_int_equal(not_sent, 9);
+	return not_sent;
+}
+
+static void test_the_breaker_stops_at_a_rejected_key_and_a_used_up_quota(void **state)
+{
+	struct fakellm_reply quota = { .status = 429 };
+
+	start_server(&(struct fakellm_opts){ .require_key = "sk-right" });
+	setenv("OPENAI_API_KEY", "sk-wrong", 1);
+	assert_int_equal(ten_requests_not_sent(), 9);
 	assert_int_equal(fakellm_requests(W.f), 1);
 	assert_non_null(strstr(llm_client_stopped(W.c), "refused the API key (HTTP 401)"));
 
@@ -634,22 +642,8 @@ static void test_the_breaker_stops_at_a_rejected_key_and_a_used_up_quota(void **
 	start_server(NULL);
 	quota.content = "You exceeded your current quota, please check your plan.";
 	fakellm_set_reply(W.f, &quota);
-	config_free(W.cfg);
-	W.cfg = fresh_config(W.s);
-	set("codicil.concurrency", "1");
 	unsetenv("OPENAI_API_KEY");
-	assert_int_equal(reopen(NULL), 0);
-	not_sent = 0;
-	for (int i = 0; i < 10; i++) {
-		req.sample = (unsigned)i;
-		assert_int_equal(llm_client_submit(W.c, &req, on_done, &s[i], NULL), 0);
-	}
-	assert_int_equal(llm_client_run(W.c), 0);
-	for (int i = 0; i < 10; i++) {
-		not_sent += s[i].status == LLM_ERR_NOT_SENT;
-		seen_clear(&s[i]);
-	}
-	assert_int_equal(not_sent, 9);
+	assert_int_equal(ten_requests_not_sent(), 9);
 	assert_int_equal(fakellm_requests(W.f), 1);
 	assert_non_null(strstr(llm_client_stopped(W.c), "quota is used up"));
 }
