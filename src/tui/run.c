@@ -99,6 +99,13 @@ int tui_available(void)
 	return (script && *script) || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO));
 }
 
+/* A warning from below (a cache entry not written, ...) goes to the
+ * message line: stderr would draw over the screen. */
+static void warn_on_screen(void *ud, const char *line)
+{
+	tui_message(ud, "warning: %s", line);
+}
+
 int tui_run(store *s, config *cfg)
 {
 	return tui_run_opts(s, cfg, NULL);
@@ -126,6 +133,7 @@ int tui_run_opts(store *s, config *cfg, const tui_opts *o)
 	}
 	if (tui_term_init(&term, app.script != NULL) < 0)
 		goto out;
+	cd_warn_set_handler(warn_on_screen, &app);
 	provider = config_get(cfg, "codicil.provider");
 	if (provider && !strcmp(provider, "replay"))
 		app.tag = "replay: recorded answers";
@@ -141,6 +149,7 @@ int tui_run_opts(store *s, config *cfg, const tui_opts *o)
 	tui_llm_close(&app);
 	tui_close_all(&app);
 	tui_term_end(&term);
+	cd_warn_set_handler(NULL, NULL);
 	if ((sig = tui_term_stop_signal())) {
 		/* die of the signal, as the shell expects, now that the
 		 * terminal is restored */

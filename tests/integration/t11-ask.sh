@@ -134,3 +134,14 @@ wait "$pid" || fail "ask --stream: $(cat "$T/stream.err")"
 [ "$(cat "$T/stream.out")" = "The first words arrive at once; the rest of the reply waits for the stall." ] ||
 	fail "streamed text: $(cat "$T/stream.out")"
 stop_fake
+
+# a cache that cannot be written is a warning on stderr, and the answer is
+# still printed
+rm -rf .git/codicil/cache && echo "not a directory" >.git/codicil/cache
+start_fake --reply "An answer that cannot be cached."
+run codicil ask "Cache this."
+expect_rc 0 "ask with an unwritable cache"
+expect_out "An answer that cannot be cached."
+expect_err "codicil: warning: cannot cache a model answer (it will be asked again next time)"
+stop_fake
+rm -f .git/codicil/cache
