@@ -108,8 +108,15 @@ static int replace_splices(const charter *c, size_t t, const charter_edit *e, co
 		if (title_splice(c, t, e->heading, &s[(*n)++]) < 0)
 			return -1;
 		/* a new title would give an implicit id a new slug: pin the old id */
-		if (!c->p[t].explicit_id && heading_id_splice(c, t, &s[(*n)++]) < 0)
-			return -1;
+		if (!c->p[t].explicit_id) {
+			struct splice *id = &s[*n];
+			if (heading_id_splice(c, t, &s[(*n)++]) < 0)
+				return -1;
+			/* an empty title ("# "): the id's place, at the trimmed end of
+			 * the line, is before the title's; it goes after the new one */
+			if (id->start < id[-1].end)
+				id->start = id->end = id[-1].end;
+		}
 	}
 	if (!e->body)
 		return 0;

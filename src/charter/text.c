@@ -2,6 +2,8 @@
  * endings, blank lines and splicing. */
 #include "internal.h"
 
+#include <assert.h>
+
 #include <stdlib.h>
 
 #include "codicil/error.h"
@@ -90,6 +92,14 @@ int splice_apply(const char *text, size_t len, const struct splice *s, size_t n,
 	size_t at = 0;
 
 	for (size_t i = 0; i < n; i++) {
+		/* in order and inside the text, by construction; never copy a
+		 * negative length if that is ever broken */
+		assert(s[i].start >= at && s[i].end >= s[i].start && s[i].end <= len);
+		if (s[i].start < at || s[i].end < s[i].start || s[i].end > len) {
+			cd_err_set("internal error: edits out of order at byte %zu; the charter is "
+				   "unchanged", s[i].start);
+			return -1;
+		}
 		if (cd_buf_append(out, text + at, s[i].start - at) < 0 ||
 		    cd_buf_append(out, s[i].repl, s[i].repl_len) < 0)
 			return -1;

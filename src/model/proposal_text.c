@@ -2,6 +2,7 @@
  * that comes from the record goes through cd_sanitize. */
 #include "codicil/proposal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "codicil/json.h"
@@ -60,8 +61,12 @@ static void put_header(cd_buf *out, const cJSON *p)
 	put(out, cd_json_str(p, "title"), 1);
 	cd_buf_puts(out, "\ncharter: ");
 	put(out, proposal_charter(p), 1);
-	if (base)
-		cd_buf_printf(out, " at %.10s", base);
+	if (base) {
+		char *b = strndup(base, 10); /* a commit id shown short, made inert */
+		cd_buf_puts(out, " at ");
+		put(out, b ? b : "", 1);
+		free(b);
+	}
 	cd_buf_puts(out, "\ncases:");
 	cJSON_ArrayForEach(it, cases) {
 		cd_buf_putc(out, ' ');

@@ -159,6 +159,29 @@ static void test_replace_heading_of_unusual_headings(void **state)
 	free(r2);
 }
 
+/* "# " with a blank after the marks: the id's place (the trimmed end of the
+ * line) lies before the title's; the splices stay in order (it once copied
+ * (size_t)-1 bytes: ../shared/repro/charter-apply-empty-heading.md). */
+static void test_replace_heading_of_an_empty_title(void **state)
+{
+	charter_edit e = { .kind = CHARTER_EDIT_REPLACE, .id = "section", .heading = "Named" };
+	char *r = apply_ok("# \n\nbody\n", &e, 1, "section"), *r2, *r3;
+
+	(void)state;
+	assert_string_equal(r, "# Named {#section}\n\nbody\n");
+	e.body = "New body.";
+	r2 = apply_ok("# \n\nbody\n", &e, 1, "section");
+	assert_string_equal(r2, "# Named {#section}\n\nNew body.\n");
+	e = (charter_edit){ .kind = CHARTER_EDIT_REPLACE, .id = "section", .heading = "Named" };
+	r3 = apply_ok("# Root {#root}\n\nintro\n\n##   \n\nuntitled\n\n## B {#b}\n\nx\n", &e, 1,
+		      "root section b");
+	assert_string_equal(r3, "# Root {#root}\n\nintro\n\n##   Named {#section}\n\nuntitled\n\n"
+			    "## B {#b}\n\nx\n");
+	free(r);
+	free(r2);
+	free(r3);
+}
+
 static void test_replace_body_where_there_was_none(void **state)
 {
 	charter_edit e = { .kind = CHARTER_EDIT_REPLACE, .id = "a", .body = "text" };
@@ -328,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_replace_heading_pins_implicit_id),
 		cmocka_unit_test(test_replace_setext_and_crlf),
 		cmocka_unit_test(test_replace_heading_of_unusual_headings),
+		cmocka_unit_test(test_replace_heading_of_an_empty_title),
 		cmocka_unit_test(test_replace_body_where_there_was_none),
 		cmocka_unit_test(test_insert_after_whole_span),
 		cmocka_unit_test(test_insert_at_end_and_levels),

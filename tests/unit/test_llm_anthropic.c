@@ -11,7 +11,10 @@
 #include <string.h>
 
 #include "codicil/json.h"
+#include "codicil/file.h"
 #include "codicil/llm.h"
+#include "codicil/sanitize.h"
+#include "codicil/schemas.h"
 
 static const char *KEY = "sk-ant-api03-SECRETSECRETSECRET";
 
@@ -349,6 +352,55 @@ static void test_stream_text_and_errors(void **state)
 	llm_response_clear(&r);
 }
 
+/* A one-line message from a model's reply: no control, DEL or C1 bytes, and
+ * valid UTF-8 (../shared/repro/llm-schema-errpath-*.json once broke it). */
+static void assert_one_safe_line(const char *s)
+{
+	size_t n = strlen(s);
+
+	assert_true(cd_utf8_valid(s, n));
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		assert_false(c < 0x20 || c == 0x7f);
+		assert_false(c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] < 0xa0);
+	}
+}
+
+static void test_hostile_keys_give_safe_errors(void **state)
+{
+	static const char *const files[] = { "tests/repro/llm-schema-errpath-DEL.json",
+					     "tests/repro/llm-schema-errpath-invalid-utf8.json" };
+	static const char *const ids[] = { "truthful", "weigh-risk", "others", "calibrated",
+					   "useful", "creative-work", "fairness", "no-moralizing",
+					   "candor" };
+	llm_request req = plain_request();
+	cJSON *schema = schema_generate(ids, 9, CASE_COUNTEREXAMPLE, 3);
+
+	(void)state;
+	req.schema = schema;
+	req.schema_name = "cases";
+	for (size_t i = 0; i < 2; i++) {
+		cd_buf body = CD_BUF_INIT;
+		llm_response r;
+
+		assert_int_equal(cd_file_read(files[i], &body), 0);
+		parse(&req, 200, body.data, &r);
+		if (r.error)
+			assert_one_safe_line(r.error);
+		for (char *line = r.repairs; line && *line;) {
+			char *nl = strchr(line, '\n');
+			assert_non_null(nl);
+			*nl = '\0';
+			assert_one_safe_line(line);
+			line = nl + 1;
+		}
+		assert_true(r.error || r.repairs);
+		llm_response_clear(&r);
+		cd_buf_free(&body);
+	}
+	cJSON_Delete(schema);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_build_tool_for_schema),
 		cmocka_unit_test(test_parse_text_blocks),
 		cmocka_unit_test(test_parse_tool_use),
+		cmocka_unit_test(test_hostile_keys_give_safe_errors),
 		cmocka_unit_test(test_parse_stop_reasons),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_stream_tool_use_at_every_split),

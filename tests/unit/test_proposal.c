@@ -16,6 +16,7 @@
 #include "codicil/id.h"
 #include "codicil/json.h"
 #include "codicil/proposal.h"
+#include "codicil/sanitize.h"
 #include "codicil/store.h"
 #include "../support/tmpgit.h"
 
@@ -430,6 +431,27 @@ static void test_text_is_inert(void **state)
 	cJSON_Delete(p);
 }
 
+/* ../shared/repro/records-proposal-base-ESC.json: a base with ESC and C1
+ * bytes once reached the terminal through proposal_to_text. */
+static void test_a_hostile_base_is_inert(void **state)
+{
+	cJSON *p = cd_json_read_file("tests/repro/records-proposal-base-ESC.json");
+	cd_buf out = CD_BUF_INIT;
+
+	(void)state;
+	assert_non_null(p);
+	assert_int_equal(proposal_to_text(p, &out), 0);
+	assert_true(cd_utf8_valid(out.data, out.len));
+	for (size_t i = 0; i < out.len; i++) {
+		unsigned char c = (unsigned char)out.data[i];
+		assert_false((c < 0x20 && c != '\n') || c == 0x7f);
+		assert_false(c == 0xc2 && i + 1 < out.len && (unsigned char)out.data[i + 1] < 0xa0);
+	}
+	assert_non_null(strstr(out.data, "charter: CONSTITUTION.md at 6ee06eb"));
+	cd_buf_free(&out);
+	cJSON_Delete(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -446,6 +468,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_commit_message_survives_hostile_text, tg_setup,
 						tg_teardown),
 		cmocka_unit_test(test_text_is_inert),
+		cmocka_unit_test(test_a_hostile_base_is_inert),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

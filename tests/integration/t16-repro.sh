@@ -1,0 +1,35 @@
+# Reproducers from fuzzing and hostile input (tests/repro/README.md), from
+# the command line: each once crashed or leaked bytes to the terminal.
+. ./lib.sh
+R="$ROOT/tests/repro"
+
+# a heading "## " with an empty title, renamed by a proposal: review once
+# corrupted the heap (splices out of order)
+codicil init "$T/r" --from "$R/charter-apply-empty-heading-cli.md" >/dev/null || fail "init"
+cd "$T/r" || fail cd
+mkdir -p proposals
+python3 - "$R/charter-apply-empty-heading-proposal.json" "$(git rev-parse HEAD)" <<'PY' >proposals/p-01m8td63pe4bqw7qn9.json
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["base"] = sys.argv[2]
+print(json.dumps(p, indent=2))
+PY
+git add proposals && git commit -qm "a proposal for the untitled section"
+run codicil review p-01m8td63pe4bqw7qn9
+expect_rc 0 "review of a proposal that renames an untitled heading"
+expect_out "A new title"
+expect_out "^+## A new title {#section}$\|A new title {#section}"
+git_clean "$T/r"
+
+# a proposal whose base carries ESC and C1 bytes: review prints it inert
+cp "$R/records-proposal-base-ESC.json" proposals/p-01m8td63pe4bqw7qn8.json
+git add proposals && git commit -qm "a hostile base"
+codicil review p-01m8td63pe4bqw7qn8 >"$T/out" 2>"$T/err"
+[ -s "$T/out" ] || [ -s "$T/err" ] || fail "review said nothing"
+python3 - "$T/out" "$T/err" <<'PY' || fail "escape bytes reached the terminal"
+import sys
+for f in sys.argv[1:]:
+    b = open(f, "rb").read()
+    assert b"\x1b" not in b and b"\x9a" not in b.replace(b"\xef\xbf\xbd", b""), f
+    b.decode("utf-8")
+PY
