@@ -28,6 +28,12 @@ int workspace_check(const charter *c);
  * "path:line: problem" line each, and a summary in cd_err. */
 int workspace_check_import(const char *path, int allow_empty, cd_buf *problems);
 
+/* The path of a record inside the work tree, appended to out: "cases/<id>.json"
+ * for 'c' ids, "proposals/" for 'p', "theories/" for 't'.  -1 for an id
+ * codicil did not make (cd_id_valid), so no path ever escapes its folder
+ * or is cut short. */
+int workspace_record_path(const char *id, cd_buf *out);
+
 /* The case library of the work tree (cases/); see case_library_load. */
 int workspace_load_cases(store *s, case_library *out);
 

@@ -182,7 +182,7 @@ int cmd_case(cli_ctx *ctx, int argc, char **argv)
 	if (cli_load_cases(s, &lib) < 0)
 		return cli_fail_err();
 	if (!(c = case_library_find(&lib, argv[optind]))) {
-		rc = cli_fail("%s (list them with 'codicil cases')", cd_err_msg());
+		rc = cli_fail_err(); /* the library's error says how to list them */
 	} else if (status) {
 		rc = set_status(s, c, status, note);
 	} else if (json) {
@@ -298,7 +298,7 @@ int cmd_rate(cli_ctx *ctx, int argc, char **argv)
 	}
 	locked = 1;
 	if (cli_load_cases(s, &lib) < 0 || !(c = case_library_find(&lib, a.id))) {
-		cli_fail("%s (list them with 'codicil cases')", cd_err_msg());
+		cli_fail_err();
 		goto out;
 	}
 	r.rater = a.rater;

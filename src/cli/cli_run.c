@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "codicil/json.h"
+#include "codicil/workspace.h"
 #include "codicil/sanitize.h"
 
 void cli_print_new_cases(store *s, const batch_result *r, int json)
@@ -19,7 +20,8 @@ void cli_print_new_cases(store *s, const batch_result *r, int json)
 			printf("%s\n", r->case_ids[i]);
 			continue;
 		}
-		cd_buf_printf(&path, "%scases/%s.json", store_workdir(s), r->case_ids[i]);
+		cd_buf_puts(&path, store_workdir(s));
+		workspace_record_path(r->case_ids[i], &path);
 		if ((c = cd_json_read_file(path.data)))
 			cJSON_AddItemToArray(arr, c);
 		cd_buf_free(&path);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "codicil/error.h"
+#include "codicil/workspace.h"
 #include "codicil/file.h"
 #include "codicil/hash.h"
 #include "codicil/json.h"
@@ -34,10 +35,18 @@ static int keep(changes *c, char *s)
 	return 0;
 }
 
-/* Add path with data; both are taken over (freed with the list). */
-static int add(changes *c, char *path, char *data, size_t len)
+/* Add path with data's text; both are taken over (freed with the list)
+ * and data is left empty. */
+static int add(changes *c, char *path, cd_buf *data)
 {
-	if (keep(c, path) < 0 || keep(c, data) < 0)
+	size_t len = data->len; /* read before the detach */
+	char *text = cd_buf_detach(data);
+
+	if (keep(c, path) < 0) {
+		free(text);
+		return -1;
+	}
+	if (keep(c, text) < 0)
 		return -1;
 	if (c->n == c->cap) {
 		size_t ncap = c->cap ? 2 * c->cap : 16;
@@ -49,7 +58,7 @@ static int add(changes *c, char *path, char *data, size_t len)
 		c->v = v;
 		c->cap = ncap;
 	}
-	c->v[c->n++] = (store_change){ path, data, len };
+	c->v[c->n++] = (store_change){ path, text, len };
 	return 0;
 }
 
@@ -76,13 +85,15 @@ static int add_cases(store *s, const cJSON *p, changes *ch)
 	const cJSON *it;
 
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(p, "cases")) {
-		char *path = dup_printf("cases/", cJSON_GetStringValue(it) ? it->valuestring : "",
-					".json");
-		cd_buf text = CD_BUF_INIT;
+		cd_buf text = CD_BUF_INIT, where = CD_BUF_INIT;
+		char *path = workspace_record_path(cJSON_GetStringValue(it), &where) == 0 ?
+				     cd_buf_detach(&where) : NULL;
 		cJSON *c = NULL;
 		int rc = -1;
 
-		if (store_read(s, "HEAD", path, &text) < 0)
+		if (!path)
+			cd_err_prefix("proposal %s lists a case", proposal_id(p));
+		else if (store_read(s, "HEAD", path, &text) < 0)
 			cd_err_set("case %s of proposal %s is not in the repository at HEAD; restore "
 				   "it or reject the proposal", it->valuestring, proposal_id(p));
 		else if ((c = cd_json_parse(text.data, text.len, path)) &&
@@ -93,7 +104,7 @@ static int add_cases(store *s, const cJSON *p, changes *ch)
 		}
 		cJSON_Delete(c);
 		if (rc == 0)
-			rc = add(ch, path, cd_buf_detach(&text), text.len);
+			rc = add(ch, path, &text);
 		else
 			free(path);
 		cd_buf_free(&text);
@@ -131,7 +142,7 @@ static int add_transcript(store *s, const cJSON *p, const char *sha, changes *ch
 			   local.data);
 		goto out;
 	}
-	rc = add(ch, path, cd_buf_detach(&text), text.len);
+	rc = add(ch, path, &text);
 	path = NULL;
 out:
 	free(path);
@@ -244,7 +255,7 @@ static int amended_charter(store *s, const cJSON *p, changes *ch, int *stale)
 		cd_buf_printf(&why, "principle %s, which its edits change, is different now", changed);
 		refuse_stale(p, why.data, stale);
 	} else if (amend__apply_at(s, p, NULL, &before, &after) == 0) {
-		rc = add(ch, strdup(path), cd_buf_detach(&after), after.len);
+		rc = add(ch, strdup(path), &after);
 	} else if (moved) {
 		cd_buf_printf(&why, "its edits no longer apply (%s)", cd_err_msg());
 		refuse_stale(p, why.data, stale);
@@ -268,7 +279,7 @@ static int check_charter(const cJSON *p, const char *charter_path)
 static int accept(store *s, const char *id, const char *charter_path, const char *note,
 		  amend_outcome *out)
 {
-	cd_buf by = CD_BUF_INIT, msg = CD_BUF_INIT, text = CD_BUF_INIT;
+	cd_buf by = CD_BUF_INIT, msg = CD_BUF_INIT, text = CD_BUF_INIT, path = CD_BUF_INIT;
 	store_trailer *tr = NULL;
 	size_t ntr = 0;
 	changes ch = { 0 };
@@ -285,9 +296,9 @@ static int accept(store *s, const char *id, const char *charter_path, const char
 	    proposal_commit_message(p, by.data, &msg, &tr, &ntr) < 0)
 		goto out;
 	proposal_normalize(p);
-	if (cd_json_print(p, &text) < 0 ||
-	    add(&ch, dup_printf(PROPOSAL_DIR "/", proposal_id(p), ".json"), cd_buf_detach(&text),
-		text.len) < 0)
+	if (cd_json_print(p, &text) < 0 || workspace_record_path(proposal_id(p), &path) < 0)
+		goto out;
+	if (add(&ch, cd_buf_detach(&path), &text) < 0)
 		goto out;
 	rc = store_commit(s, ch.v, ch.n, msg.data, tr, ntr, out->commit);
 out:
@@ -296,6 +307,7 @@ out:
 	cd_buf_free(&by);
 	cd_buf_free(&msg);
 	cd_buf_free(&text);
+	cd_buf_free(&path);
 	return rc;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "codicil/error.h"
+#include "codicil/workspace.h"
 #include "codicil/json.h"
 
 static int has_name(char **names, size_t n, const char *name)
@@ -240,14 +241,14 @@ typedef struct changes {
 static int stage(changes *x, const agg_case *ac, case_status to)
 {
 	cJSON *copy = cJSON_Duplicate(ac->c, 1);
-	char path[64];
+	cd_buf path = CD_BUF_INIT;
 	int rc = -1;
 
-	if (!copy || case_set_status(copy, to, NULL) < 0)
+	if (!copy || case_set_status(copy, to, NULL) < 0 ||
+	    workspace_record_path(case_id(ac->c), &path) < 0)
 		goto out;
-	snprintf(path, sizeof path, "cases/%s.json", case_id(ac->c));
 	memset(&x->text[x->n], 0, sizeof x->text[x->n]);
-	if (cd_json_print(copy, &x->text[x->n]) < 0 || !(x->ch[x->n].path = strdup(path)))
+	if (cd_json_print(copy, &x->text[x->n]) < 0 || !(x->ch[x->n].path = cd_buf_detach(&path)))
 		goto out;
 	x->ch[x->n].data = x->text[x->n].data;
 	x->ch[x->n].len = x->text[x->n].len;
@@ -259,6 +260,7 @@ static int stage(changes *x, const agg_case *ac, case_status to)
 	rc = 0;
 out:
 	cJSON_Delete(copy);
+	cd_buf_free(&path);
 	return rc;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "codicil/error.h"
+#include "codicil/workspace.h"
 #include "codicil/json.h"
 
 static int consequence_count(const amend_env *e, const amend_opts *o, int *n)
@@ -24,14 +25,14 @@ static int consequence_count(const amend_env *e, const amend_opts *o, int *n)
 }
 
 /* The consequence cases as file changes; the texts go to texts[]. */
-static int case_changes(const amend_draft *d, store_change *ch, cd_buf *texts, char (*paths)[64])
+static int case_changes(const amend_draft *d, store_change *ch, cd_buf *texts, cd_buf *paths)
 {
 	for (size_t i = 0; i < d->nconsequences; i++) {
 		case_normalize(d->consequences[i]);
-		if (cd_json_print(d->consequences[i], &texts[i]) < 0)
+		if (cd_json_print(d->consequences[i], &texts[i]) < 0 ||
+		    workspace_record_path(case_id(d->consequences[i]), &paths[i]) < 0)
 			return -1;
-		snprintf(paths[i], 64, "cases/%s.json", case_id(d->consequences[i]));
-		ch[i] = (store_change){ paths[i], texts[i].data, texts[i].len };
+		ch[i] = (store_change){ paths[i].data, texts[i].data, texts[i].len };
 	}
 	return 0;
 }
@@ -41,15 +42,17 @@ static int commit_draft(amend_draft *d, char commit[41])
 	size_t n = d->nconsequences;
 	store_change *ch = calloc(n + 1, sizeof *ch);
 	cd_buf *texts = calloc(n + 1, sizeof *texts);
-	char (*paths)[64] = calloc(n + 1, sizeof *paths);
+	cd_buf *paths = calloc(n + 1, sizeof *paths);
 	int rc = -1;
 
 	if (!ch || !texts || !paths)
 		cd_err_set("out of memory");
 	else if (case_changes(d, ch, texts, paths) == 0)
 		rc = amend__commit_record(d->env->store, d->proposal, "Propose", 1, ch, n, commit);
-	for (size_t i = 0; texts && i < n; i++)
+	for (size_t i = 0; texts && paths && i < n; i++) {
 		cd_buf_free(&texts[i]);
+		cd_buf_free(&paths[i]);
+	}
 	free(ch);
 	free(texts);
 	free(paths);

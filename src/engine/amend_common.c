@@ -352,7 +352,8 @@ int amend__commit_record(store *s, cJSON *p, const char *verb, int with_cases,
 	proposal_normalize(p);
 	if (cd_json_print(p, &text) < 0)
 		goto out;
-	cd_buf_printf(&path, "%s/%s.json", PROPOSAL_DIR, proposal_id(p));
+	if (workspace_record_path(proposal_id(p), &path) < 0)
+		goto out;
 	if (nextra)
 		memcpy(ch, extra, nextra * sizeof *ch);
 	ch[nextra] = (store_change){ path.data, text.data, text.len };

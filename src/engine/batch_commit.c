@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "codicil/error.h"
+#include "codicil/workspace.h"
 #include "codicil/file.h"
 #include "codicil/json.h"
 
@@ -120,7 +121,7 @@ static int case_changes(cJSON *const *cases, size_t n, store_change **changes, c
 		case_normalize(copy);
 		cd_json_print(copy, &(*texts)[i]);
 		cJSON_Delete(copy);
-		cd_buf_printf(&path, "cases/%s.json", case_id(cases[i]));
+		workspace_record_path(case_id(cases[i]), &path);
 		(*changes)[i].path = cd_buf_detach(&path);
 		(*changes)[i].data = (*texts)[i].data;
 		(*changes)[i].len = (*texts)[i].len;
@@ -205,13 +206,14 @@ int batch_commit_cases(gen_ctx *g, const journal *jn, int commit, batch_result *
 	if (existing_load(g, commit, &have) < 0)
 		return -1;
 	FOR_EACH_RECORD(jn, rec) {
-		char path[64];
-		const char *id = case_id(rec);
+		cd_buf path = CD_BUF_INIT;
+		int known;
 
-		if (!id)
-			continue;
-		snprintf(path, sizeof path, "cases/%s.json", id);
-		if (existing_has(&have, path))
+		if (workspace_record_path(case_id(rec), &path) < 0)
+			continue; /* not a case codicil made: never a path */
+		known = existing_has(&have, path.data);
+		cd_buf_free(&path);
+		if (known)
 			continue;
 		if (n == cap) {
 			cJSON **more = realloc(cases, (cap = cap ? 2 * cap : 32) * sizeof *more);

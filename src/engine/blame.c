@@ -10,6 +10,7 @@
  * the parent is blamed on the commit.  The walk stops as soon as every
  * principle is attributed. */
 #include "codicil/blame.h"
+#include "codicil/workspace.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -288,8 +289,8 @@ static int fill_from_proposal(store *s, blame_entry *e)
 	const char *by;
 	int rc = 0;
 
-	cd_buf_printf(&path, "%s/%s.json", PROPOSAL_DIR, e->proposal);
-	if (store_read(s, e->commit, path.data, &text) == 0)
+	if (workspace_record_path(e->proposal, &path) == 0 &&
+	    store_read(s, e->commit, path.data, &text) == 0)
 		p = proposal_parse(cd_buf_cstr(&text), text.len, path.data);
 	cd_err_clear();
 	if (p && !e->ncases)

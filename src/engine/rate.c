@@ -1,5 +1,6 @@
 /* rate.c — a rating into a case file, and the file into a commit. */
 #include "codicil/rate.h"
+#include "codicil/workspace.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,7 @@ static int commit_case(store *s, const cJSON *c, const char *message, char commi
 		return -1;
 	}
 	case_normalize(copy);
-	cd_buf_printf(&path, "cases/%s.json", case_id(c));
+	workspace_record_path(case_id(c), &path);
 	if (cd_json_print(copy, &text) == 0) {
 		change.path = path.data;
 		change.data = text.data;
@@ -65,11 +66,12 @@ static cJSON *read_case(store *s, const char *id)
 	cd_buf path = CD_BUF_INIT;
 	cJSON *c = NULL;
 
-	if (!*id || *id == '.' || strchr(id, '/')) {
-		cd_err_set("'%s' is not a case id", id);
+	cd_buf_puts(&path, store_workdir(s));
+	if (id[0] != 'c' || workspace_record_path(id, &path) < 0) {
+		cd_err_set("'%.40s' is not a case id", id);
+		cd_buf_free(&path);
 		return NULL;
 	}
-	cd_buf_printf(&path, "%scases/%s.json", store_workdir(s), id);
 	if ((c = cd_json_read_file(path.data)) && (!case_id(c) || strcmp(case_id(c), id))) {
 		cd_err_set("cases/%s.json holds another case; fix the file", id);
 		cJSON_Delete(c);

@@ -228,13 +228,15 @@ typedef struct commit_set {
 
 static int stage(commit_set *cs, cJSON *t)
 {
-	char path[64];
+	cd_buf path = CD_BUF_INIT;
 
 	theory_normalize(t);
-	snprintf(path, sizeof path, "theories/%s.json", theory_id(t));
 	memset(&cs->text[cs->n], 0, sizeof cs->text[cs->n]);
-	if (cd_json_print(t, &cs->text[cs->n]) < 0 || !(cs->ch[cs->n].path = strdup(path)))
+	if (workspace_record_path(theory_id(t), &path) < 0 ||
+	    cd_json_print(t, &cs->text[cs->n]) < 0 || !(cs->ch[cs->n].path = cd_buf_detach(&path))) {
+		cd_buf_free(&path);
 		return -1;
+	}
 	cs->ch[cs->n].data = cs->text[cs->n].data;
 	cs->ch[cs->n].len = cs->text[cs->n].len;
 	cs->n++;

@@ -160,7 +160,7 @@ int theorize_retire(store *s, const char *id, const char *reason, char **full_id
 	}
 	if (theory_retire(t, reason) < 0 || cd_json_print(t, &text) < 0)
 		goto out;
-	cd_buf_printf(&path, "theories/%s.json", theory_id(t));
+	workspace_record_path(theory_id(t), &path);
 	cd_buf_printf(&msg, "Retire theory %s\n\n%s\n\nReason: %s\n", theory_id(t),
 		      cd_json_str(t, "statement"), reason ? reason : "retired by hand");
 	ch = (store_change){ .path = path.data, .data = text.data, .len = text.len };

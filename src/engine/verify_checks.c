@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "codicil/charter.h"
+#include "codicil/workspace.h"
 #include "codicil/error.h"
 #include "codicil/hash.h"
 #include "codicil/id.h"
@@ -87,7 +88,10 @@ static void load_proposal(amend_ctx *x)
 	const char *id;
 	int st;
 
-	cd_buf_printf(&path, "%s/%s.json", PROPOSAL_DIR, x->a->proposal);
+	if (workspace_record_path(x->a->proposal, &path) < 0) {
+		PROBLEM(x, "its Codicil-Proposal trailer is not a proposal id");
+		goto out;
+	}
 	if (!read_at(x->s, x->ci->id, path.data, &text)) {
 		PROBLEM(x, "%s is not in the commit", path.data);
 		goto out;
@@ -248,7 +252,7 @@ static void check_cases(amend_ctx *x)
 			continue;
 		}
 		cd_buf_reset(&path);
-		cd_buf_printf(&path, "cases/%s.json", id);
+		workspace_record_path(id, &path); /* a valid id: checked above */
 		if (!read_at(x->s, NULL, path.data, &text))
 			PROBLEM(x, "%s is referenced by this amendment but no longer exists at HEAD",
 				path.data);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "codicil/error.h"
+#include "codicil/id.h"
 #include "codicil/file.h"
 #include "datadir.h"
 
@@ -77,6 +78,18 @@ int workspace_check_import(const char *path, int allow_empty, cd_buf *problems)
 		cd_err_set("%s is not a charter codicil can import (%zu problem%s); nothing was "
 			   "created", path, n, n == 1 ? "" : "s");
 	return n ? -1 : 0;
+}
+
+int workspace_record_path(const char *id, cd_buf *out)
+{
+	const char *dir = !id ? NULL : id[0] == 'c' ? "cases" : id[0] == 'p' ? "proposals" :
+			  id[0] == 't' ? "theories" : NULL;
+
+	if (!dir || !cd_id_valid(id)) {
+		cd_err_set("'%.40s' is not a record id codicil made", id ? id : "");
+		return -1;
+	}
+	return cd_buf_printf(out, "%s/%s.json", dir, id);
 }
 
 int workspace_load(store *s, const char *path, const char *rev, int validate, charter **out)

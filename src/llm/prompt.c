@@ -199,8 +199,10 @@ int prompt_load(const char *repo_workdir, const char *name, prompt *out)
 			     cd_buf_printf(&path, "/%s.txt", name) < 0))
 		goto out;
 	if (repo_workdir && cd_file_exists(path.data)) {
-		if (read_override(path.data, builtin, &text) == 0)
-			rc = fill(out, name, cd_buf_detach(&text), text.len, path.data);
+		if (read_override(path.data, builtin, &text) == 0) {
+			size_t len = text.len; /* before the detach */
+			rc = fill(out, name, cd_buf_detach(&text), len, path.data);
+		}
 	} else {
 		rc = fill(out, name, strndup(cd_builtin_prompts[builtin].text,
 					     cd_builtin_prompts[builtin].len),

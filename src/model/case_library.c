@@ -2,6 +2,7 @@
 #include "codicil/case.h"
 #include "codicil/error.h"
 #include "codicil/file.h"
+#include "codicil/id.h"
 #include "codicil/json.h"
 
 #include <ctype.h>
@@ -88,6 +89,8 @@ static const char *file_problem(const cJSON *j, const char *name)
 		return "no \"id\" string";
 	if (strlen(id) != stem || strncmp(id, name, stem) != 0)
 		return "its \"id\" does not match the file name";
+	if (!cd_id_valid(id)) /* theories load through here too */
+		return "its \"id\" is not an id codicil made (a letter, '-' and 18 base32 digits)";
 	return NULL;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "codicil/batch.h"
+#include "codicil/workspace.h"
 #include "codicil/error.h"
 #include "codicil/id.h"
 
@@ -101,7 +102,8 @@ static void commit_cases(tui_app *app, struct tui_gen *j, cd_buf *msg)
 	cd_buf_printf(msg, "Could not commit the new cases (%s); ", cd_err_msg());
 	for (size_t i = 0; i < j->ncases; i++) {
 		cd_buf path = CD_BUF_INIT;
-		cd_buf_printf(&path, "%scases/%s.json", store_workdir(app->s), case_id(j->cases[i]));
+		cd_buf_puts(&path, store_workdir(app->s));
+		workspace_record_path(case_id(j->cases[i]), &path);
 		rc |= case_write(path.data, j->cases[i]);
 		cd_buf_free(&path);
 	}

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "codicil/amend.h"
+#include "codicil/workspace.h"
 #include "codicil/error.h"
 #include "codicil/json.h"
 #include "codicil/proposal.h"
@@ -185,9 +186,11 @@ static void flip_scenario(tui_app *app, tui_rich *t, const char *id)
 	cJSON *c;
 	const char *s;
 
-	if (strchr(id, '/') || id[0] == '.')
+	cd_buf_puts(&path, store_workdir(tui_store(app)));
+	if (workspace_record_path(id, &path) < 0) {
+		cd_buf_free(&path);
 		return;
-	cd_buf_printf(&path, "%scases/%s.json", store_workdir(tui_store(app)), id);
+	}
 	if ((c = cd_json_read_file(path.data)) && (s = cd_json_str(c, "scenario"))) {
 		size_t len = tui_fit(s, strlen(s), FLIP_SCENARIO_COLS, 1, NULL);
 		tui_rich_add(t, "  ", 2, ST_DIM);

@@ -33,3 +33,25 @@ for f in sys.argv[1:]:
     assert b"\x1b" not in b and b"\x9a" not in b.replace(b"\xef\xbf\xbd", b""), f
     b.decode("utf-8")
 PY
+
+# a case id codicil did not make (80 characters, or a path) is never turned
+# into a path: the file is reported and left alone, commands refuse the id
+long=c-$(printf 'a%.0s' $(seq 1 78))
+mkdir -p cases
+python3 - "$long" <<'PY' >"cases/$long.json"
+import json, sys
+print(json.dumps({"id": sys.argv[1], "kind": "counterexample", "principles": ["root"],
+  "scenario": "A long id that once became a truncated path when its status changed.",
+  "literal_reading": "x", "expected": "y", "rationale": "z", "severity": 2,
+  "status": "open", "ratings": [], "resolved_by": None, "provenance": {}}))
+PY
+run codicil cases
+expect_err "$long.json: its \"id\" is not an id codicil made"
+run codicil rate "$long" --verdict valid
+expect_rc 1 "rating a case whose id codicil did not make"
+rm -f "cases/$long.json"
+run codicil rate "c-../../etc/passwd" --verdict valid
+expect_rc 1 "rating a path"
+expect_one_line_err
+expect_err "no case c-../../etc/passwd (run 'codicil cases' to list them)$"
+git_clean "$T/r"
