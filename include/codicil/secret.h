@@ -18,5 +18,9 @@ int secret_api_key(const char *provider_key_env, const char *api_key_env,
 		   size_t source_size);
 /* Zero, then free. */
 void secret_free(char *key);
+/* Mask every occurrence of key in text with '*', in place (a server or a
+ * model that echoes the key must not get it into a cache, a transcript or
+ * a journal).  Returns how many were masked; key NULL or "": none. */
+size_t secret_mask(char *text, const char *key);
 
 #endif

@@ -327,10 +327,31 @@ static void release_followers(llm_client *c, const struct cjob *leader)
 	}
 }
 
+static void mask_json(cJSON *v, const char *key)
+{
+	for (cJSON *it = v; it; it = it->next) {
+		if (cJSON_IsString(it))
+			secret_mask(it->valuestring, key);
+		mask_json(it->child, key);
+	}
+}
+
+/* A key the server or the model echoed never goes further. */
+static void mask_key(const llm_client *c, llm_response *r)
+{
+	if (!c->key)
+		return;
+	secret_mask(r->text, c->key);
+	secret_mask(r->body, c->key);
+	secret_mask(r->error, c->key);
+	mask_json(r->json, c->key);
+}
+
 /* An answer is in j->resp: ask again with its errors, or keep it and make
  * it ready. */
 static void answered(llm_client *c, struct cjob *j)
 {
+	mask_key(c, &j->resp);
 	if (j->resp.status == LLM_ERR_INVALID && c->o.repair && c->http && !c->stopped &&
 	    j->reasks < c->repair_attempts && j->resp.text) {
 		if (cjob_make_repair(j) == 0) {

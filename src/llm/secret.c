@@ -200,3 +200,12 @@ int secret_api_key(const char *provider_key_env, const char *api_key_env,
 		set_source(source, source_size, "environment %s", provider_key_env);
 	return 0;
 }
+
+size_t secret_mask(char *text, const char *key)
+{
+	size_t n = 0, len = key ? strlen(key) : 0;
+
+	for (char *p = text; len && p && (p = strstr(p, key)); p += len, n++)
+		memset(p, '*', len);
+	return n;
+}

@@ -756,6 +756,32 @@ static void test_transcripts_name_their_sha_and_hold_no_key(void **state)
 	seen_clear(&a);
 }
 
+/* A 2xx answer that echoes the key: the key goes nowhere, not even to the
+ * caller, the cache or the transcript. */
+static void test_a_key_echoed_in_an_answer_is_masked(void **state)
+{
+	struct fakellm_opts fo = { .require_key = KEY,
+				   .reply = { .content = "{\"verdict\":\"handled\",\"note\":\"you sent "
+						 KEY "\"}" } };
+	cJSON *schema = cJSON_Parse("{\"type\":\"object\",\"properties\":{\"verdict\":"
+				    "{\"type\":\"string\"},\"note\":{\"type\":\"string\"}}}");
+	struct seen a = { 0 };
+
+	setenv("OPENAI_API_KEY", KEY, 1);
+	start_server(&fo);
+	open_client(NULL);
+	ask("Echo it.", schema, &a);
+	assert_int_equal(a.status, LLM_OK);
+	assert_null(strstr(a.text, KEY));
+	assert_null(strstr(cd_json_str(a.json, "note"), KEY));
+	assert_non_null(strstr(cd_json_str(a.json, "note"), "you sent ****"));
+	assert_int_equal(strlen(a.transcript), 64);
+	assert_int_equal(cache_entries(), 1);
+	assert_int_not_equal(tg_sh("grep -r -q '%s' '%s'", KEY, tg_path("repo/.git")), 0);
+	cJSON_Delete(schema);
+	seen_clear(&a);
+}
+
 static void test_a_rejected_key_says_where_it_came_from(void **state)
 {
 	struct fakellm_opts fo = { .require_key = KEY };
@@ -938,6 +964,7 @@ int main(void)
 		T(test_identical_requests_in_flight_are_sent_once),
 		T(test_a_request_that_is_not_utf8_is_not_sent),
 		T(test_transcripts_name_their_sha_and_hold_no_key),
+		T(test_a_key_echoed_in_an_answer_is_masked),
 		T(test_a_rejected_key_says_where_it_came_from),
 		T(test_many_requests_with_bounded_concurrency),
 		T(test_cancel_all),
