@@ -2,8 +2,8 @@
  *
  * Many requests, at most `concurrency` in flight, each finished request
  * delivered by callback as it completes, in any order.  Retries with
- * Retry-After or exponential backoff with jitter; a connect timeout and a
- * stall timeout (not a total one: streams may be long); a response-size
+ * Retry-After or exponential backoff with jitter; a connect timeout, a
+ * stall timeout, a minimum transfer rate and a deadline per attempt; a response-size
  * cap enforced in the write callback; cancellation of one job or all.
  * One event loop, xport_step(), serves the CLI and the TUI alike: it can
  * also wait on an extra file descriptor (the keyboard).
@@ -21,7 +21,11 @@ typedef struct xport_opts {
 	int concurrency;        /* default 8 */
 	int retries;            /* retries after the first attempt, default 4 */
 	long connect_timeout_s; /* default 10 */
-	long stall_timeout_s;   /* abort when < 1 byte/s for this long, default 60 */
+	long stall_timeout_s;   /* abort when nothing arrives for this long, or
+	                           less than min_rate bytes/s arrive on average
+	                           over this long; default 60 */
+	long min_rate;          /* bytes/s, default 16 */
+	long attempt_timeout_s; /* one attempt, start to end, default 600 */
 	size_t max_body;        /* default 8 MiB */
 	double backoff_base_s;  /* default 1.0 (tests use less) */
 	double backoff_cap_s;   /* default 60 */

@@ -129,13 +129,15 @@ static int get_seconds(llm_client *c, const char *key, double def, double *out)
 
 static int resolve_transport(llm_client *c)
 {
-	long conc, retries, connect, stall, max_body, reasks;
+	long conc, retries, connect, stall, max_body, reasks, min_rate, deadline;
 
 	xport_opts_default(&c->xo);
 	if (get_int(c, "codicil.concurrency", 8, 1, 1024, &conc) < 0 ||
 	    get_int(c, "codicil.retries", 4, 0, 100, &retries) < 0 ||
 	    get_int(c, "codicil.connectTimeout", 10, 1, 3600, &connect) < 0 ||
 	    get_int(c, "codicil.stallTimeout", 60, 1, 86400, &stall) < 0 ||
+	    get_int(c, "codicil.minTransferRate", 16, 1, 1 << 30, &min_rate) < 0 ||
+	    get_int(c, "codicil.requestTimeout", 600, 1, 86400, &deadline) < 0 ||
 	    get_int(c, "codicil.maxResponseBytes", 8 << 20, 1024, LONG_MAX, &max_body) < 0 ||
 	    get_seconds(c, "codicil.backoffBase", 1.0, &c->xo.backoff_base_s) < 0 ||
 	    get_int(c, "codicil.repairAttempts", 1, 0, 5, &reasks) < 0 ||
@@ -146,6 +148,8 @@ static int resolve_transport(llm_client *c)
 	c->xo.retries = (int)retries;
 	c->xo.connect_timeout_s = connect;
 	c->xo.stall_timeout_s = stall;
+	c->xo.min_rate = min_rate;
+	c->xo.attempt_timeout_s = deadline;
 	c->xo.max_body = (size_t)max_body;
 	return 0;
 }

@@ -29,6 +29,8 @@ void xport_opts_default(xport_opts *o)
 	o->retries = 4;
 	o->connect_timeout_s = 10;
 	o->stall_timeout_s = 60;
+	o->min_rate = 16;
+	o->attempt_timeout_s = 600;
 	o->max_body = (size_t)8 << 20;
 	o->backoff_base_s = 1.0;
 	o->backoff_cap_s = 60;
@@ -49,6 +51,10 @@ static void normalise(xport_opts *o)
 		o->connect_timeout_s = d.connect_timeout_s;
 	if (o->stall_timeout_s <= 0)
 		o->stall_timeout_s = d.stall_timeout_s;
+	if (o->min_rate <= 0)
+		o->min_rate = d.min_rate;
+	if (o->attempt_timeout_s <= 0)
+		o->attempt_timeout_s = d.attempt_timeout_s;
 	if (o->max_body == 0)
 		o->max_body = d.max_body;
 	if (!(o->backoff_base_s >= 0))

@@ -17,6 +17,8 @@ enum job_state {
 struct xjob {
 	struct xjob *prev, *next; /* in the pool's queue or active list */
 	size_t streamed;          /* stream text handed to req.on_text so far */
+	double attempt_start_ms;  /* this attempt's; for the deadline's message */
+	long deadline_s, min_rate;
 	unsigned id;
 	enum job_state state;
 	const llm_provider *p;

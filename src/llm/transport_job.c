@@ -211,6 +211,9 @@ int job_start_attempt(struct xjob *j, const xport_opts *o)
 	}
 	reset_attempt_state(j, o->max_body);
 	j->stall_ms = (double)o->stall_timeout_s * 1e3;
+	j->attempt_start_ms = xport_now_ms();
+	j->deadline_s = o->attempt_timeout_s;
+	j->min_rate = o->min_rate;
 	j->easy = e;
 	curl_easy_setopt(e, CURLOPT_PRIVATE, j);
 	curl_easy_setopt(e, CURLOPT_URL, j->url);
@@ -219,8 +222,9 @@ int job_start_attempt(struct xjob *j, const xport_opts *o)
 	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)j->body_len);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, o->connect_timeout_s);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, o->min_rate);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, o->stall_timeout_s);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, o->attempt_timeout_s);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, j);
@@ -282,8 +286,14 @@ static void describe_curl_error(struct xjob *j, CURLcode rc, char *out, size_t n
 
 	if (rc == CURLE_OPERATION_TIMEDOUT) {
 		curl_easy_getinfo(j->easy, CURLINFO_CONNECT_TIME_T, &connected);
-		if (connected || j->stalled)
+		if (xport_now_ms() - j->attempt_start_ms >= (double)j->deadline_s * 1e3 - 50)
+			snprintf(out, n, "no complete answer within %ld s (codicil.requestTimeout)",
+				 j->deadline_s);
+		else if (j->stalled || (connected && !j->moved))
 			snprintf(out, n, "the server sent nothing for %.0f s", j->stall_ms / 1e3);
+		else if (connected)
+			snprintf(out, n, "the answer came slower than %ld bytes/s for %.0f s "
+				 "(codicil.minTransferRate)", j->min_rate, j->stall_ms / 1e3);
 		else
 			snprintf(out, n, "no connection within the connect timeout");
 		return;

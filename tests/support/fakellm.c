@@ -25,6 +25,7 @@ struct sender {
 	size_t stall_at;
 	int stall_ms;
 	int stalled;
+	int trickle_ms;  /* > 0: one byte per trickle_ms */
 };
 
 /* Sleeps in small steps so that fakellm_stop never waits long. */
@@ -145,6 +146,10 @@ static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
 	if (s->stall_ms && !s->stalled && s->stall_at > pos)
 		end = s->stall_at < end ? s->stall_at : end;
 	n = end - pos < max ? end - pos : max;
+	if (s->trickle_ms) {
+		nap(s->st, s->trickle_ms);
+		n = 1;
+	}
 	memcpy(buf, s->data.data + pos, n);
 	return (ssize_t)n;
 }
@@ -185,6 +190,10 @@ static struct MHD_Response *make_response(struct fakellm_state *st, struct fake_
 	case FAKELLM_STALL:
 		s->stall_at = a->first_event;
 		s->stall_ms = f->stall_ms > 0 ? f->stall_ms : 5000;
+		break;
+	case FAKELLM_TRICKLE:
+		s->trickle_ms = f->stall_ms > 0 ? f->stall_ms : 500;
+		size = MHD_SIZE_UNKNOWN;
 		break;
 	default:
 		break;

@@ -37,6 +37,7 @@ enum fakellm_fault_kind {
 	FAKELLM_HOSTILE,   /* 200 whose content is FAKELLM_HOSTILE_TEXT */
 	FAKELLM_STREAM_ERROR, /* streams: the first event, then the API's error
 	                         event ("Overloaded"), then the end */
+	FAKELLM_TRICKLE,   /* the body one byte every stall_ms (default 500) */
 };
 
 struct fakellm_fault {

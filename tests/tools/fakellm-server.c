@@ -23,7 +23,7 @@ static const char usage[] =
 	"  --finish-reason R     as the API says it (\"length\", \"max_tokens\", ...)\n"
 	"  --fault KIND          an HTTP status (429, 500, 503, 401, ...) or reset,\n"
 	"                        truncated, no-end, not-json, stall, oversized, hostile,\n"
-	"                        stream-error\n"
+	"                        stream-error, trickle (a byte every --stall-ms)\n"
 	"  --fault-first K       apply the fault to the first K attempts of each request\n"
 	"  --fault-every N       apply it to every N-th request\n"
 	"                        (neither: to every request)\n"
@@ -47,6 +47,7 @@ static const struct {
 	{ "no-end", FAKELLM_NO_END },     { "not-json", FAKELLM_NOT_JSON },
 	{ "stall", FAKELLM_STALL },       { "oversized", FAKELLM_OVERSIZED },
 	{ "hostile", FAKELLM_HOSTILE },   { "stream-error", FAKELLM_STREAM_ERROR },
+	{ "trickle", FAKELLM_TRICKLE },
 };
 
 static int parse_fault(const char *s, struct fakellm_fault *f)

@@ -255,6 +255,47 @@ static void test_stall_timeout(void **state)
 	xt_env_stop(&e);
 }
 
+/* A server that sends a byte every 200 ms never stalls, but is slower than
+ * the minimum rate; and an attempt has a deadline however fast it trickles. */
+static void test_a_trickle_is_cut_by_the_rate_and_the_deadline(void **state)
+{
+	struct fakellm_opts fo = {
+		.fault = { .kind = FAKELLM_TRICKLE, .every = 1, .stall_ms = 200 },
+	};
+	struct xt_env e = { 0 };
+	struct xt_outcome o = { 0 };
+
+	xport_opts_default(&e.o);
+	e.o.retries = 0;
+	e.o.stall_timeout_s = 1;
+	e.o.min_rate = 100;
+	xt_env_start(&e, &fo);
+	xt_submit(&e, "hello", &o);
+	xt_run(&e);
+	assert_int_equal(o.status, LLM_ERR_TRANSPORT);
+	assert_true(o.latency_ms < 5000);
+	if (!strstr(o.error, "slower than 100 bytes/s for 1 s"))
+		fail_msg("%s", o.error);
+	xt_outcome_clear(&o);
+	xt_env_stop(&e);
+
+	memset(&e, 0, sizeof e);
+	xport_opts_default(&e.o);
+	e.o.retries = 0;
+	e.o.stall_timeout_s = 5;
+	e.o.min_rate = 1;
+	e.o.attempt_timeout_s = 1;
+	xt_env_start(&e, &fo);
+	xt_submit(&e, "hello", &o);
+	xt_run(&e);
+	assert_int_equal(o.status, LLM_ERR_TRANSPORT);
+	assert_true(o.latency_ms >= 900 && o.latency_ms < 4000);
+	if (!strstr(o.error, "no complete answer within 1 s"))
+		fail_msg("%s", o.error);
+	xt_outcome_clear(&o);
+	xt_env_stop(&e);
+}
+
 static void test_oversized_not_retried(void **state)
 {
 	struct fakellm_opts fo = {
@@ -351,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_body),
 		cmocka_unit_test(test_not_json_is_parse_error),
 		cmocka_unit_test(test_stall_timeout),
+		cmocka_unit_test(test_a_trickle_is_cut_by_the_rate_and_the_deadline),
 		cmocka_unit_test(test_oversized_not_retried),
 		cmocka_unit_test(test_escape_sequences_verbatim),
 		cmocka_unit_test(test_connection_refused),
