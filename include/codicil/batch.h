@@ -70,6 +70,12 @@ typedef struct batch_result {
 
 int batch_run(gen_ctx *g, const batch_opts *o, batch_result *r);
 
+/* The newest journal under .git/codicil/runs/ that belongs to these units:
+ * every request it holds is one of them (a generate's or another batch's
+ * journal is passed over).  Appends its path to out; -1 naming the newest
+ * candidates when there is none. */
+int batch_find_journal(store *s, const gen_unit *units, size_t n, cd_buf *out);
+
 /* Commit cases (new ones, from gen_collect) as cases/<id>.json in one
  * commit, as a run does: "Add 3 counterexamples for privacy", with the
  * Codicil-Run, Codicil-Model and Codicil-Prompt trailers.  The caller holds

@@ -3,7 +3,6 @@
 #include "cli_llm.h"
 #include "cli_run.h"
 
-#include <dirent.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,32 +151,6 @@ static void show_progress(void *ud, const batch_progress *p)
 		fputc('\n', stderr);
 }
 
-/* The newest journal under .git/codicil/runs/ (ids sort by time). */
-static int latest_journal(store *s, cd_buf *out)
-{
-	cd_buf dir = CD_BUF_INIT;
-	struct dirent *e;
-	char best[256] = "";
-	DIR *d;
-
-	if (store_local_path(s, "runs", &dir) < 0)
-		return -1;
-	d = opendir(dir.data);
-	while (d && (e = readdir(d)))
-		if (strstr(e->d_name, ".jsonl") && strcmp(e->d_name, best) > 0)
-			snprintf(best, sizeof best, "%s", e->d_name);
-	if (d)
-		closedir(d);
-	if (!best[0]) {
-		cd_err_set("no earlier run to resume in %s; give --journal FILE", dir.data);
-		cd_buf_free(&dir);
-		return -1;
-	}
-	cd_path_join(out, dir.data, best);
-	cd_buf_free(&dir);
-	return 0;
-}
-
 /* The theory's id and the steering text: its statement and predictions,
  * then --steer if given. */
 static int theory_steering(store *s, const run_args *a, char **id, cd_buf *steer)
@@ -291,7 +264,7 @@ static int run(cli_ctx *ctx, run_args *a, int per_principle)
 	if (a->journal) {
 		cd_buf_puts(&journal, a->journal);
 	} else if (a->resume || a->retry_errors) {
-		if (latest_journal(s, &journal) < 0) {
+		if (batch_find_journal(s, units, nunits, &journal) < 0) {
 			cli_fail_err();
 			goto out;
 		}

@@ -114,3 +114,19 @@ assert len(ids) == len(set(ids)) and len(sc) == len(set(sc)), "duplicate cases"
 
 run codicil batch
 expect_rc 2 "batch without principles"
+
+# --resume without --journal takes the newest run of the same requests, not
+# the newest journal (a generate after the batch wrote a newer one)
+start_fake --codicil
+run codicil batch -p truthful -n 1
+expect_rc 0 "a batch with its journal in runs/"
+run codicil generate -p calibrated -n 1
+expect_rc 0 "a generate after it"
+run codicil batch -p truthful -n 1 --resume
+expect_rc 0 "resume of the batch"
+expect_err "0 requests ok, 0 failed, 1 done earlier"
+run codicil batch -p autonomy -n 1 --resume
+expect_rc 1 "resume of a run that never was"
+expect_err "no earlier run of these requests in"
+expect_one_line_err
+stop_fake
