@@ -9,7 +9,8 @@
 
 #include "codicil/buf.h"
 
-/* Append the whole file to out.  Errors name the path. */
+/* Append the whole file to out; only a regular file, and no more than
+ * out->max bytes when out has a cap.  Errors name the path. */
 int cd_file_read(const char *path, cd_buf *out);
 /* Atomically replace path with data; creates missing parent directories. */
 int cd_file_write_atomic(const char *path, const void *data, size_t len);

@@ -155,9 +155,11 @@ static int load(cassette *c, const char *data, size_t len)
 	return 0;
 }
 
+#define CASSETTE_MAX ((size_t)256 << 20)
+
 int cassette_open(const char *path, cassette **out)
 {
-	cd_buf data = CD_BUF_INIT;
+	cd_buf data = { .max = CASSETTE_MAX };
 	cassette *c = calloc(1, sizeof *c);
 
 	*out = NULL;

@@ -40,6 +40,10 @@ static const char *const untrusted_in_team_file[] = {
 	"codicil.apiKeyCommand",
 	"codicil.apiKeyEnv",
 	"codicil.endpoint",
+	/* which provider answers, and which file it reads or writes */
+	"codicil.provider",
+	"codicil.recordProvider",
+	"codicil.cassette",
 };
 
 static const char SRC_FLAG[] = "command line";

@@ -15,10 +15,18 @@ int cd_file_read(const char *path, cd_buf *out)
 {
 	char chunk[65536];
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0) {
 		cd_err_set("cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* a device or a pipe named in a file or a setting would be read
+	 * without end (/dev/zero) or hang (a FIFO) */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		cd_err_set("cannot read %s: not a regular file", path);
+		close(fd);
 		return -1;
 	}
 	for (;;) {
@@ -33,6 +41,8 @@ int cd_file_read(const char *path, cd_buf *out)
 		if (n == 0)
 			break;
 		if (cd_buf_append(out, chunk, (size_t)n) < 0) {
+			if (out->max)
+				cd_err_set("cannot read %s: larger than %zu bytes", path, out->max);
 			close(fd);
 			return -1;
 		}

@@ -193,9 +193,26 @@ static void test_journal_cuts_a_half_written_line(void **state)
 	cd_buf_free(&got);
 }
 
+/* Only regular files, and no more than a capped buffer holds: a cassette
+ * named /dev/zero once read until memory ran out. */
+static void test_file_read_refuses_devices_and_caps(void **state)
+{
+	cd_buf b = CD_BUF_INIT, small = { .max = 4 };
+
+	(void)state;
+	assert_int_equal(cd_file_read("/dev/zero", &b), -1);
+	assert_non_null(strstr(cd_err_msg(), "/dev/zero: not a regular file"));
+	assert_int_equal(b.len, 0);
+	assert_int_equal(cd_file_read("Makefile", &small), -1);
+	assert_non_null(strstr(cd_err_msg(), "Makefile: larger than 4 bytes"));
+	cd_buf_free(&b);
+	cd_buf_free(&small);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_file_read_refuses_devices_and_caps),
 		cmocka_unit_test(test_sanitize_escape_sequences),
 		cmocka_unit_test(test_sanitize_controls_and_utf8),
 		cmocka_unit_test(test_utf8_decode),
