@@ -101,10 +101,19 @@ static void test_failing_command(void **state)
 	assert_null(key);
 }
 
-static void test_secret_free_null(void **state)
+/* What keeps an echoed key out of caches and transcripts: every whole
+ * occurrence masked, nothing else touched. */
+static void test_secret_mask(void **state)
 {
-	secret_free(NULL);
-	secret_free(strdup("sk-x"));
+	char text[] = "key sk-abc123 and sk-abc123, not sk-abc12 or sk-abc1234";
+
+	(void)state;
+	assert_int_equal(secret_mask(text, "sk-abc123"), 3);
+	assert_string_equal(text, "key ********* and *********, not sk-abc12 or *********4");
+	assert_int_equal(secret_mask(text, NULL), 0);
+	assert_int_equal(secret_mask(text, ""), 0);
+	assert_int_equal(secret_mask(NULL, "sk-abc123"), 0);
+	secret_free(NULL); /* freeing no key is allowed */
 }
 
 int main(void)
@@ -115,7 +124,7 @@ int main(void)
 		cmocka_unit_test_setup(test_command_beats_provider_variable, setup),
 		cmocka_unit_test_setup(test_api_key_env_beats_command, setup),
 		cmocka_unit_test_setup(test_failing_command, setup),
-		cmocka_unit_test_setup(test_secret_free_null, setup),
+		cmocka_unit_test_setup(test_secret_mask, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

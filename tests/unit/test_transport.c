@@ -16,7 +16,7 @@
 static void test_plain_reply(void **state)
 {
 	struct fakellm_opts fo = { .reply = { .content = "Principle 3 fails here." },
-				   .require_key = XT_KEY };
+				   .require_key = XT_KEY, .latency_ms = 120 };
 	struct xt_env e = { 0 };
 	struct xt_outcome o = { 0 };
 	char *auth, *body;
@@ -29,7 +29,7 @@ static void test_plain_reply(void **state)
 	assert_string_equal(o.text, "Principle 3 fails here.");
 	assert_int_equal(o.http, 200);
 	assert_int_equal(o.attempts, 1);
-	assert_true(o.latency_ms >= 0);
+	assert_true(o.latency_ms >= 120 && o.latency_ms < 5000); /* the server's wait is in it */
 	assert_non_null(strstr(o.body, "\"chat.completion\""));
 	auth = fakellm_last_header(e.f, "authorization");
 	body = fakellm_last_body(e.f);
