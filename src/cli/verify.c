@@ -9,7 +9,7 @@
 #include "codicil/workspace.h"
 
 const char cmd_verify_usage[] =
-	"usage: codicil verify [--json]\n"
+	"usage: codicil verify [--strict] [--json]\n"
 	"\n"
 	"Check every amendment commit in the history (one with a Codicil-Proposal\n"
 	"trailer): its trailers, the proposal file it commits (accepted, same\n"
@@ -19,6 +19,8 @@ const char cmd_verify_usage[] =
 	"the parent.  Other changes to the charter (initial import, codicil edit,\n"
 	"codicil fmt --commit, plain git) are listed.  Exit 1 when anything fails.\n"
 	"\n"
+	"      --strict    for CI: a charter change made with plain git, outside any\n"
+	"                  amendment, codicil edit or fmt, is a problem too\n"
 	"      --json      {ok, amendments: [{commit, subject, proposal, problems}],\n"
 	"                  other_changes: [{commit, subject, author, email, kind}]}\n"
 	"  -h, --help      this text\n";
@@ -96,17 +98,19 @@ int cmd_verify(cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "strict", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	verify_report r;
-	int json = 0, c, rc;
-	size_t bad = 0;
+	int json = 0, strict = 0, c, rc;
+	size_t bad = 0, plain = 0;
 	store *s;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = 1; break;
+		case 's': strict = 1; break;
 		default: return cli_usage_error("verify ", "bad option");
 		}
 	}
@@ -124,9 +128,18 @@ int cmd_verify(cli_ctx *ctx, int argc, char **argv)
 	}
 	for (size_t i = 0; i < r.namendments; i++)
 		bad += r.amendments[i].nproblems > 0;
+	for (size_t i = 0; i < r.nothers; i++)
+		plain += r.others[i].kind == VERIFY_GIT;
 	if (rc == CLI_OK && r.nproblems)
 		rc = cli_fail("verify found %zu problem%s in %zu of %zu amendment commits", r.nproblems,
 			      r.nproblems == 1 ? "" : "s", bad, r.namendments);
+	else if (rc == CLI_OK && strict && plain)
+		rc = cli_fail("verify --strict: %zu charter change%s made with plain git, outside any "
+			      "amendment (listed as 'other ... plain git')", plain, plain == 1 ? "" : "s");
+	else if (rc == CLI_OK && !json)
+		printf("verify: %zu amendment%s ok, %zu other charter change%s (%zu with plain git)\n",
+		       r.namendments, r.namendments == 1 ? "" : "s", r.nothers,
+		       r.nothers == 1 ? "" : "s", plain);
 	verify_report_free(&r);
 	return rc;
 }

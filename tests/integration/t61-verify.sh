@@ -42,6 +42,11 @@ run codicil verify
 expect_rc 0 "verify (text)"
 expect_out "^ok  *$(echo "$a2" | cut -c1-10) Amend crisis-lines, no-harmful-deception: crisis resources"
 expect_out "^other .*(plain git, Test Reviewer)"
+expect_out "^verify: 2 amendments ok, .* other charter changes (1 with plain git)$"
+# --strict (for CI): a charter change made with plain git is a problem
+run codicil verify --strict
+expect_rc 1 "verify --strict with a plain-git charter change"
+expect_err "verify --strict: 1 charter change made with plain git"
 
 # expect_problem TEXT: verify fails, names the amendment commit and TEXT
 expect_problem() {
