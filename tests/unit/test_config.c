@@ -423,9 +423,10 @@ static void test_team_file_cannot_set_trusted_keys(void **state)
 	assert_null(config_get(c, "codicil.apiKeyEnv"));
 	assert_null(config_get(c, "codicil.endpoint"));
 	/* which provider answers and which file it writes: the user's choice */
-	assert_null(config_get(c, "codicil.provider"));
-	assert_null(config_get(c, "codicil.recordProvider"));
+	assert_string_not_equal(config_source(c, "codicil.provider"), ".codicil");
+	assert_string_not_equal(config_source(c, "codicil.recordProvider"), ".codicil");
 	assert_null(config_get(c, "codicil.cassette"));
+	assert_string_equal(config_source(c, "codicil.cassette"), "unset");
 	assert_string_equal(config_source(c, "codicil.endpoint"), "unset");
 	assert_int_equal(config_get_all(c, "codicil.apiKeyCommand", &v, &n), 0);
 	assert_int_equal(n, 0);

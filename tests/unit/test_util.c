@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "codicil/buf.h"
+#include "codicil/error.h"
 #include "codicil/file.h"
 #include "codicil/id.h"
 #include "codicil/journal.h"
