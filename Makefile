@@ -3,6 +3,7 @@
 #   make              build ./codicil
 #   make check        build and run every test (unit, then integration)
 #   make check SANITIZE=1   the same under ASan + UBSan
+#   make fuzz FUZZ_SECONDS=N   each libFuzzer target for N seconds (clang)
 #   make bench        print performance figures
 #   make demo         the offline demo
 #   make install      PREFIX=/usr/local DESTDIR=
@@ -19,12 +20,21 @@ PKGS     := libgit2 libcjson libcurl libcmark openssl ncursesw
 TESTPKGS := cmocka libmicrohttpd
 DEB_PKGS := build-essential pkg-config git tmux libgit2-dev libcjson-dev \
             libcurl4-openssl-dev libcmark-dev libssl-dev libncurses-dev \
-            libcmocka-dev libmicrohttpd-dev python3 valgrind time xxd
+            libcmocka-dev libmicrohttpd-dev python3 valgrind time xxd \
+            clang libclang-rt-dev
 
 BUILD := build
 ifeq ($(SANITIZE),1)
 BUILD := build-san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+# The library as libFuzzer's targets link it (make fuzz): clang, coverage
+# instrumentation, ASan and UBSan.
+ifeq ($(FUZZ),1)
+BUILD := build-fuzz
+CC := clang
+SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+            -fno-sanitize-recover=all -Wno-unknown-warning-option
 endif
 
 CFLAGS  ?= -O2 -g
@@ -50,7 +60,7 @@ UNIT_BIN  := $(UNIT_SRC:%.c=$(BUILD)/%)
 TOOL_SRC  := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all check unit integration memcheck bench demo install uninstall deps clean
+.PHONY: all check unit integration memcheck bench demo install uninstall deps clean fuzz
 all: codicil
 
 $(BUILD)/%.o: %.c
@@ -117,6 +127,26 @@ check: codicil
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
 
+# libFuzzer targets (tests/fuzz/), each run FUZZ_SECONDS; the corpus grows
+# in build-fuzz/corpus/NAME, seeded from the templates and tests/repro/.
+FUZZ_SECONDS ?= 30
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/fuzz/%)
+fuzz:
+	@$(MAKE) --no-print-directory FUZZ=1 build-fuzz/libcodicil.a
+	@$(MAKE) --no-print-directory FUZZ=1 $(FUZZ_BIN)
+	@fail=0; for t in $(FUZZ_BIN); do n=$$(basename $$t); \
+	  mkdir -p build-fuzz/corpus/$$n; echo "== $$n ($(FUZZ_SECONDS) s)"; \
+	  $$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix=build-fuzz/$$n- \
+	    build-fuzz/corpus/$$n constitutions/assistant constitutions/newsroom tests/repro \
+	    2>build-fuzz/$$n.log || { tail -40 build-fuzz/$$n.log; fail=1; }; \
+	  grep -E 'stat::number_of_executed_units|Done [0-9]+ runs' build-fuzz/$$n.log | tail -1; \
+	done; exit $$fail
+build-fuzz/fuzz/%: tests/fuzz/%.c build-fuzz/libcodicil.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< build-fuzz/libcodicil.a $(LDLIBS)
+
 bench: codicil $(TOOL_BIN)
 	@CODICIL_BIN=$(CURDIR)/$(BUILD)/codicil TOOLS=$(CURDIR)/$(BUILD)/tools bench/run
 
@@ -142,6 +172,6 @@ deps:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(DEB_PKGS)
 
 clean:
-	rm -rf build build-san codicil
+	rm -rf build build-san build-fuzz codicil
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
