@@ -77,8 +77,10 @@ static int add_error(case_library *lib, const char *label, const char *problem)
 	return 0;
 }
 
-/* The problem with a parsed file, or NULL when it is a usable case. */
-static const char *file_problem(const cJSON *j, const char *name)
+/* The problem with a parsed file, or NULL when it is a usable record: a
+ * case (a c- id) must also be a valid one, so that no command acts on a
+ * hand-edited case with severity 9 or a number as its scenario. */
+static const char *file_problem(const cJSON *j, const char *name, cd_buf *why)
 {
 	const char *id = case_id(j);
 	size_t stem = strlen(name) - 5;
@@ -91,6 +93,12 @@ static const char *file_problem(const cJSON *j, const char *name)
 		return "its \"id\" does not match the file name";
 	if (!cd_id_valid(id)) /* theories load through here too */
 		return "its \"id\" is not an id codicil made (a letter, '-' and 18 base32 digits)";
+	if (id[0] == 'c' && case_validate(j, NULL, 0, why) < 0) {
+		char *nl = strchr(why->data, '\n');
+		if (nl)
+			*nl = '\0';
+		return why->data;
+	}
 	return NULL;
 }
 
@@ -98,7 +106,7 @@ static const char *file_problem(const cJSON *j, const char *name)
 static int load_one(case_library *lib, const char *dir, const char *label_dir,
 		    const char *name)
 {
-	cd_buf path = CD_BUF_INIT, label = CD_BUF_INIT, text = CD_BUF_INIT;
+	cd_buf path = CD_BUF_INIT, label = CD_BUF_INIT, text = CD_BUF_INIT, why = CD_BUF_INIT;
 	const char *problem = NULL;
 	cJSON *j = NULL;
 	int rc = -1;
@@ -110,7 +118,7 @@ static int load_one(case_library *lib, const char *dir, const char *label_dir,
 	else if (!(j = cd_json_parse(cd_buf_cstr(&text), text.len, label.data)))
 		problem = cd_err_msg() + label.len + 2; /* drop "label: " */
 	else
-		problem = file_problem(j, name);
+		problem = file_problem(j, name, &why);
 	if (problem) {
 		rc = add_error(lib, label.data, problem);
 		goto out;
@@ -123,6 +131,7 @@ out:
 	cd_buf_free(&path);
 	cd_buf_free(&label);
 	cd_buf_free(&text);
+	cd_buf_free(&why);
 	return rc;
 }
 

@@ -55,3 +55,26 @@ expect_rc 1 "rating a path"
 expect_one_line_err
 expect_err "no case c-../../etc/passwd (run 'codicil cases' to list them)$"
 git_clean "$T/r"
+
+# a hand-edited case that is not valid (severity 9, a number as scenario) is
+# not acted on: the file and the field are named, nothing is committed
+codicil init "$T/v" >/dev/null || fail init
+cd "$T/v" || fail cd
+mkdir -p cases
+python3 - <<'PY'
+import json
+base = {"kind": "counterexample", "principles": ["privacy"], "literal_reading": "l",
+        "expected": "e", "rationale": "r", "status": "open", "ratings": [], "resolved_by": None}
+a = dict(base, id="c-01aaaaaaaaaaaaaaaa", severity=9, scenario="A scenario long enough to be a case.")
+b = dict(base, id="c-01bbbbbbbbbbbbbbbb", severity=2, scenario=42)
+for c in (a, b):
+    json.dump(c, open("cases/%s.json" % c["id"], "w"))
+PY
+git add cases && git commit -qm "hand-edited cases"
+head=$(git rev-parse HEAD)
+run codicil rate c-01aaaaaaaaaaaaaaaa --verdict valid
+expect_rc 1 "rating a case with severity 9"
+expect_err "cases/c-01aaaaaaaaaaaaaaaa.json: severity: must be an integer from 1 to 5, got 9"
+run codicil cases
+expect_err "cases/c-01bbbbbbbbbbbbbbbb.json: scenario: must be a string"
+[ "$(git rev-parse HEAD)" = "$head" ] || fail "something was committed"

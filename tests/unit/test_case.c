@@ -292,13 +292,17 @@ static void test_status_changes(void **state)
 	cJSON_Delete(c);
 }
 
+/* A valid case: the library loads only valid ones. */
 static const char case_fmt[] =
-	"{\"id\": \"%s\", \"kind\": \"%s\", \"principles\": [\"%s\"], \"status\": \"%s\"}";
+	"{\"id\": \"%s\", \"kind\": \"%s\", \"principles\": [\"%s\", \"other\"],"
+	" \"scenario\": \"A scenario long enough to be a case.\", \"literal_reading\": \"l\","
+	" \"expected\": \"e\", \"rationale\": \"r\", \"severity\": 2, \"status\": \"%s\","
+	" \"ratings\": [], \"resolved_by\": null}";
 
 static void put_case(const char *dir, const char *id, const char *kind, const char *pr,
 		     const char *status)
 {
-	char name[64], text[512];
+	char name[64], text[1024];
 
 	snprintf(name, sizeof name, "cases/%s.json", id);
 	snprintf(text, sizeof text, case_fmt, id, kind, pr, status);
@@ -325,18 +329,33 @@ static void test_library_reports_corrupt_files(void **state)
 	write_text(dir, "cases/c-01dddddddddddddddd.json", "{\"id\": \"c-01eeeeeeeeeeeeeeee\"}");
 	write_text(dir, "cases/README.md", "not a case");
 	write_text(dir, "cases/.c-01ffffffffffffffff.json", "{}");
+	/* hand-edited: severity 9 */
+	put_case(dir, "c-01gggggggggggggggg", "probe", "harm", "open");
+	{
+		char *path = NULL;
+		cd_buf t = CD_BUF_INIT, p = CD_BUF_INIT;
+		cd_buf_printf(&p, "%s/cases/c-01gggggggggggggggg.json", dir);
+		path = p.data;
+		assert_int_equal(cd_file_read(path, &t), 0);
+		strstr(t.data, "\"severity\": 2")[12] = '9';
+		write_text(dir, "cases/c-01gggggggggggggggg.json", t.data);
+		cd_buf_free(&t);
+		cd_buf_free(&p);
+	}
 	load(dir, &lib);
 
 	assert_int_equal(lib.n, 2);
 	assert_string_equal(case_id(lib.cases[0]), "c-01aaaaaaaaaaaaaaaa");
 	assert_string_equal(case_id(lib.cases[1]), "c-01jd3k5w9r7qz4x2mb");
-	assert_int_equal(lib.nerrors, 3);
+	assert_int_equal(lib.nerrors, 4);
 	assert_string_equal(lib.errors[0], "cases/c-01bbbbbbbbbbbbbbbb.json: invalid JSON "
 					   "near line 2");
 	assert_string_equal(lib.errors[1], "cases/c-01cccccccccccccccc.json: not a JSON object "
 					   "(a case file holds one object)");
 	assert_string_equal(lib.errors[2], "cases/c-01dddddddddddddddd.json: its \"id\" does "
 					   "not match the file name");
+	assert_string_equal(lib.errors[3], "cases/c-01gggggggggggggggg.json: severity: must be an "
+					   "integer from 1 to 5, got 9");
 	case_library_free(&lib);
 
 	/* a missing directory is an empty library */

@@ -142,7 +142,7 @@ static void test_bad_threshold(void **state)
 
 static void test_add_library(void **state)
 {
-	char dir[] = "/tmp/codicil-test-dedup.XXXXXX", path[128], text[1024];
+	char dir[] = "/tmp/codicil-test-dedup.XXXXXX", path[128], text[2048];
 	case_library lib;
 	dedup_index *ix = dedup_new(DEDUP_THRESHOLD);
 	const char *id;
@@ -150,8 +150,11 @@ static void test_add_library(void **state)
 	assert_non_null(mkdtemp(dir));
 	for (size_t i = 0; i < NEXISTING; i++) {
 		snprintf(path, sizeof path, "%s/cases/%s.json", dir, existing[i][0]);
-		snprintf(text, sizeof text, "{\"id\": \"%s\", \"scenario\": \"%s\"}", existing[i][0],
-			 existing[i][1]);
+		snprintf(text, sizeof text, "{\"id\": \"%s\", \"kind\": \"counterexample\", "
+			 "\"principles\": [\"p\"], \"scenario\": \"%s\", \"literal_reading\": \"l\", "
+			 "\"expected\": \"e\", \"rationale\": \"r\", \"severity\": 1, "
+			 "\"status\": \"open\", \"ratings\": [], \"resolved_by\": null}",
+			 existing[i][0], existing[i][1]);
 		assert_int_equal(cd_file_write_atomic(path, text, strlen(text)), 0);
 	}
 	snprintf(path, sizeof path, "%s/cases", dir);
