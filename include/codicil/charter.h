@@ -75,6 +75,14 @@ int charter_principle_text(const charter *c, const principle *p, cd_buf *out);
 /* The principle's own body: after the heading, up to the next heading. */
 int charter_principle_body(const charter *c, const principle *p, cd_buf *out);
 
+/* What a model needs of the charter for the principles ids: the whole text
+ * when it is at most max_bytes long (or ids is empty, or names none of its
+ * principles); else its table of contents (every heading with its id), then
+ * each principle at stake in full (heading, body, sub-principles) and, for
+ * each of its ancestors, the heading and its own text.  Appends to out. */
+int charter_excerpt(const charter *c, const char *const *ids, size_t nids, size_t max_bytes,
+		    cd_buf *out);
+
 /* The GitHub-style slug of a heading title (lowercase, punctuation dropped,
  * spaces to '-'); the caller de-duplicates with -1, -2, ... */
 char *charter_slug(const char *title);

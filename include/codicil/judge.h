@@ -5,7 +5,10 @@
  * Judgments are kept under .git/codicil/judgments/, keyed by the case's
  * content (principles, scenario, expected), the charter's blob id, the
  * judge model and the prompt's sha256, so judging again costs nothing.
- * The judge model is codicil.judgeModel, else codicil.model.
+ * The judge model is codicil.judgeModel, else codicil.model.  A charter
+ * longer than codicil.maxCharterBytes is sent as an excerpt: its table of
+ * contents and the principles the case cites, with their ancestors' own
+ * text (charter_excerpt).
  */
 #ifndef CODICIL_JUDGE_H
 #define CODICIL_JUDGE_H
@@ -36,6 +39,7 @@ typedef struct judge_ctx {
 	prompt prompt;
 	const char *model;   /* the judge model */
 	size_t calls;        /* judgments asked of the model (not cached) */
+	size_t max_charter_bytes; /* above it, a case is judged on an excerpt */
 } judge_ctx;
 
 int judge_open(store *s, config *cfg, llm_client *client, judge_ctx *out);

@@ -12,6 +12,9 @@
 
 /* The charter's path in the work tree: codicil.charter, or CONSTITUTION.md. */
 const char *workspace_charter_path(config *cfg);
+/* codicil.maxCharterBytes (48000): above it, requests carry an excerpt of
+ * the charter (charter_excerpt) instead of all of it. */
+int workspace_max_charter_bytes(config *cfg, size_t *out);
 
 /* Load and parse path at rev (NULL: the work tree).  When validate is set,
  * a charter with problems fails with the first "path:line: problem" and a

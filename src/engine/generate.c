@@ -16,7 +16,6 @@
 
 int gen_open(store *s, config *cfg, llm_client *client, gen_ctx *g)
 {
-	long max_bytes = 48000;
 	double threshold = DEDUP_THRESHOLD;
 	const char *t;
 
@@ -25,9 +24,8 @@ int gen_open(store *s, config *cfg, llm_client *client, gen_ctx *g)
 	g->cfg = cfg;
 	g->client = client;
 	g->charter_path = workspace_charter_path(cfg);
-	if (config_get_int(cfg, "codicil.maxCharterBytes", 48000, &max_bytes) < 0)
+	if (workspace_max_charter_bytes(cfg, &g->max_charter_bytes) < 0)
 		return -1;
-	g->max_charter_bytes = max_bytes > 0 ? (size_t)max_bytes : 48000;
 	if ((t = config_get(cfg, "codicil.dedupThreshold")))
 		threshold = atof(t) > 0 && atof(t) <= 1 ? atof(t) : DEDUP_THRESHOLD;
 	if (store_resolve(s, "HEAD", g->head) < 0 ||
@@ -106,34 +104,6 @@ void gen_unit_key(gen_unit *u)
 	if (u->theory)
 		cd_sha256_part_str(h, u->theory);
 	cd_sha256_finish(h, u->key);
-}
-
-static int is_target(const gen_unit *u, const char *id)
-{
-	for (size_t i = 0; i < u->nprinciples; i++)
-		if (!strcmp(u->principles[i], id))
-			return 1;
-	return 0;
-}
-
-/* The whole charter, or for a large one its table of contents plus the
- * targeted principles in full. */
-static int charter_block(const gen_ctx *g, const gen_unit *u, cd_buf *out)
-{
-	const charter *c = g->charter;
-
-	if (c->len <= g->max_charter_bytes || u->nprinciples == 0)
-		return cd_buf_append(out, c->text, c->len);
-	cd_buf_puts(out, "(This charter is long: its table of contents, then the targeted "
-			 "principles in full.)\n\n");
-	for (size_t i = 0; i < c->n; i++)
-		cd_buf_printf(out, "%*s- %s {#%s}\n", 2 * (c->p[i].level - 1), "", c->p[i].title,
-			      c->p[i].id);
-	cd_buf_putc(out, '\n');
-	for (size_t i = 0; i < c->n; i++)
-		if (is_target(u, c->p[i].id) && charter_principle_text(c, &c->p[i], out) < 0)
-			return -1;
-	return 0;
 }
 
 static int principles_block(const gen_ctx *g, const gen_unit *u, cd_buf *out)
@@ -223,7 +193,9 @@ int gen_build(gen_ctx *g, gen_unit *u, gen_request *r)
 
 	memset(r, 0, sizeof *r);
 	snprintf(n, sizeof n, "%d", u->n);
-	if (charter_block(g, u, &text) < 0 || principles_block(g, u, &targets) < 0 ||
+	if (charter_excerpt(g->charter, u->principles, u->nprinciples, g->max_charter_bytes,
+			    &text) < 0 ||
+	    principles_block(g, u, &targets) < 0 ||
 	    existing_block(g, u, &existing) < 0)
 		goto out;
 	{

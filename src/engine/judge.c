@@ -1,5 +1,7 @@
 /* judge.c — judgments of cases under a charter text, cached on disk. */
+#include "codicil/charter.h"
 #include "codicil/judge.h"
+#include "codicil/workspace.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +44,8 @@ int judge_open(store *s, config *cfg, llm_client *client, judge_ctx *j)
 	j->model = config_get(cfg, "codicil.judgeModel");
 	if (!j->model || !*j->model)
 		j->model = llm_client_model(client);
+	if (workspace_max_charter_bytes(cfg, &j->max_charter_bytes) < 0)
+		return -1;
 	return prompt_load(store_workdir(s), "judge", &j->prompt);
 }
 
@@ -132,20 +136,43 @@ static int principle_list(const cJSON *c, cd_buf *out)
 	return cd_buf_puts(out, "");
 }
 
-static int ask(judge_ctx *j, const char *charter_text, const cJSON *c, const char *path,
+/* The charter as this case needs it: all of it, or for a long one the
+ * excerpt of the principles it cites. */
+static int charter_for(const judge_ctx *j, const charter *ch, const cJSON *c, cd_buf *out)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(c, "principles"), *p;
+	const char **ids = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *ids);
+	size_t n = 0;
+	int rc;
+
+	if (!ids) {
+		cd_err_set("out of memory");
+		return -1;
+	}
+	cJSON_ArrayForEach(p, arr)
+		if (cJSON_IsString(p))
+			ids[n++] = p->valuestring;
+	rc = charter_excerpt(ch, ids, n, j->max_charter_bytes, out);
+	free(ids);
+	return rc;
+}
+
+static int ask(judge_ctx *j, const charter *ch, const cJSON *c, const char *path,
 	       judgment *out, const cJSON *schema)
 {
-	cd_buf user = CD_BUF_INIT, principles = CD_BUF_INIT;
+	cd_buf user = CD_BUF_INIT, principles = CD_BUF_INIT, text = CD_BUF_INIT;
 	llm_message msg[2] = { { "system", "You judge AI constitutions. Reply with JSON only." },
 			       { "user", NULL } };
 	llm_request req = { 0 };
 	pending *p;
 	int rc;
 
+	if (charter_for(j, ch, c, &text) < 0)
+		return -1;
 	principle_list(c, &principles);
 	{
 		const prompt_var vars[] = {
-			{ "charter", charter_text },
+			{ "charter", cd_buf_cstr(&text) },
 			{ "principles", principles.data },
 			{ "scenario", cd_json_str(c, "scenario") ? cd_json_str(c, "scenario") : "" },
 			{ "expected", cd_json_str(c, "expected") ? cd_json_str(c, "expected") : "" },
@@ -153,6 +180,7 @@ static int ask(judge_ctx *j, const char *charter_text, const cJSON *c, const cha
 		rc = prompt_render(&j->prompt, vars, 4, &user);
 	}
 	cd_buf_free(&principles);
+	cd_buf_free(&text);
 	if (rc < 0 || !(p = calloc(1, sizeof *p))) {
 		cd_buf_free(&user);
 		return -1;
@@ -183,13 +211,13 @@ int judge_cases(judge_ctx *j, const char *charter_text, size_t len, cJSON *const
 {
 	cJSON *schema = schema_judge();
 	char blob[41];
-	char *text = strndup(charter_text, len);
+	charter *ch = NULL;
 	int rc = 0;
 
-	if (!schema || !text) {
+	if (!schema || charter_parse("charter", charter_text, len, &ch) < 0) {
 		cJSON_Delete(schema);
-		free(text);
-		cd_err_set("out of memory");
+		if (!*cd_err_msg())
+			cd_err_set("out of memory");
 		return -1;
 	}
 	store_hash_blob(charter_text, len, blob);
@@ -200,13 +228,13 @@ int judge_cases(judge_ctx *j, const char *charter_text, size_t len, cJSON *const
 		judgment_path(j, cases[i], blob, &path);
 		if (!load_cached(path.data, &out[i])) {
 			judgment_clear(&out[i]);
-			rc = ask(j, text, cases[i], path.data, &out[i], schema);
+			rc = ask(j, ch, cases[i], path.data, &out[i], schema);
 		}
 		cd_buf_free(&path);
 	}
 	if (rc == 0)
 		rc = llm_client_run(j->client);
 	cJSON_Delete(schema);
-	free(text);
+	charter_free(ch);
 	return rc;
 }

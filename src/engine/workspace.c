@@ -80,6 +80,16 @@ int workspace_check_import(const char *path, int allow_empty, cd_buf *problems)
 	return n ? -1 : 0;
 }
 
+int workspace_max_charter_bytes(config *cfg, size_t *out)
+{
+	long v = 48000;
+
+	if (config_get_int(cfg, "codicil.maxCharterBytes", 48000, &v) < 0)
+		return -1;
+	*out = v > 0 ? (size_t)v : 48000;
+	return 0;
+}
+
 int workspace_record_path(const char *id, cd_buf *out)
 {
 	const char *dir = !id ? NULL : id[0] == 'c' ? "cases" : id[0] == 'p' ? "proposals" :

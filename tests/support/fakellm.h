@@ -57,7 +57,7 @@ struct fakellm_reply {
 	const char *content;       /* text, or JSON text; NULL: "ok" */
 	const char *refusal;       /* non-NULL: the model refuses with this text */
 	const char *finish_reason; /* NULL: "stop" / "end_turn" ("tool_use") */
-	long input_tokens;         /* 0: 10 */
+	long input_tokens;         /* 0: about a token per 4 bytes of the request */
 	long output_tokens;        /* 0: about a token per 4 bytes */
 	int latency_ms;            /* extra wait before answering */
 	int status;                /* 0: 200; else the API's error JSON, with

@@ -289,7 +289,8 @@ int fake_build_reply(const struct fakellm_request *rq, const cJSON *req,
 	};
 	int rc;
 
-	c.in_tokens = r->input_tokens ? r->input_tokens : 10;
+	/* about a token per 4 bytes of what was sent, as real models count */
+	c.in_tokens = r->input_tokens ? r->input_tokens : (long)rq->body_len / 4 + 1;
 	c.out_tokens = r->output_tokens ? r->output_tokens : (long)strlen(c.content) / 4 + 1;
 	if (rq->anthropic && !r->refusal && (c.tool = forced_tool(req)))
 		c.tool_input = cJSON_Parse(c.content);
