@@ -15,6 +15,9 @@ const char *workspace_charter_path(config *cfg);
 /* codicil.maxCharterBytes (48000): above it, requests carry an excerpt of
  * the charter (charter_excerpt) instead of all of it. */
 int workspace_max_charter_bytes(config *cfg, size_t *out);
+/* The charter as a question about case c needs it: charter_excerpt of the
+ * principles c cites. */
+int workspace_case_excerpt(const charter *ch, const cJSON *c, size_t max_bytes, cd_buf *out);
 
 /* Load and parse path at rev (NULL: the work tree).  When validate is set,
  * a charter with problems fails with the first "path:line: problem" and a

@@ -96,6 +96,7 @@ int amend__draft_open(amend_draft *d, const amend_env *e, const amend_opts *o)
 	d->env = e;
 	d->charter_path = o->charter ? o->charter : workspace_charter_path(e->cfg);
 	if (path_inside(d->charter_path) < 0 || store_resolve(e->store, "HEAD", d->base) < 0 ||
+	    workspace_max_charter_bytes(e->cfg, &d->max_charter_bytes) < 0 ||
 	    workspace_load(e->store, d->charter_path, "HEAD", 1, &d->charter) < 0 ||
 	    amend__ids(d->charter, 0, &d->ids, &d->nids) < 0 || load_meta(d) < 0 ||
 	    load_cases(d, o) < 0 || load_prompts(d) < 0)
@@ -129,6 +130,40 @@ void amend__draft_close(amend_draft *d)
 		cJSON_Delete(d->consequences[i]);
 	free(d->consequences);
 	memset(d, 0, sizeof *d);
+}
+
+static void add_ids(const cJSON *arr, const char *key, const char **ids, size_t *n, size_t max)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, arr) {
+		const char *id = key ? cd_json_str(it, key) : cJSON_GetStringValue(it);
+		if (id && *n < max)
+			ids[(*n)++] = id;
+	}
+}
+
+int amend__excerpt(const amend_draft *d, int of_edits, cd_buf *out)
+{
+	const cJSON *edits = cJSON_GetObjectItemCaseSensitive(d->proposal, "edits");
+	size_t max = of_edits ? (size_t)cJSON_GetArraySize(edits) : 0, n = 0;
+	const char **ids;
+	int rc;
+
+	for (size_t i = 0; !of_edits && i < d->ncases; i++)
+		max += (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(d->cases[i],
+										    "principles"));
+	if (!(ids = calloc(max + 1, sizeof *ids))) {
+		cd_err_set("out of memory");
+		return -1;
+	}
+	if (of_edits)
+		add_ids(edits, "id", ids, &n, max);
+	for (size_t i = 0; !of_edits && i < d->ncases; i++)
+		add_ids(cJSON_GetObjectItemCaseSensitive(d->cases[i], "principles"), NULL, ids, &n, max);
+	rc = charter_excerpt(d->charter, ids, n, d->max_charter_bytes, out);
+	free(ids);
+	return rc;
 }
 
 static void put_field(cd_buf *out, const char *label, const char *value)
@@ -453,7 +488,7 @@ static int amend_validate(void *ud, const cJSON *reply, cd_buf *errors)
 
 int amend__ask_amendment(amend_draft *d, const char *steer)
 {
-	cd_buf cases = CD_BUF_INIT;
+	cd_buf cases = CD_BUF_INIT, text = CD_BUF_INIT;
 	cJSON *schema = schema_amend(d->ids, d->nids);
 	charter_edit *edits = NULL;
 	size_t nedits = 0;
@@ -462,9 +497,11 @@ int amend__ask_amendment(amend_draft *d, const char *steer)
 	int rc = -1;
 
 	cases_block(d, &cases);
+	if (amend__excerpt(d, 0, &text) < 0)
+		goto out;
 	{
 		const prompt_var vars[] = {
-			{ "charter", d->charter->text },
+			{ "charter", cd_buf_cstr(&text) },
 			{ "meta", d->meta_text ? d->meta_text : "(there is no meta-constitution)" },
 			{ "cases", cases.data },
 			{ "steering", steer ? steer : "" },
@@ -485,5 +522,6 @@ out:
 	amend__answer_clear(&a);
 	cJSON_Delete(schema);
 	cd_buf_free(&cases);
+	cd_buf_free(&text);
 	return rc;
 }

@@ -57,12 +57,16 @@ typedef struct amend_draft {
 	size_t nallowed;
 	cJSON **consequences;      /* new consequence cases (owned) */
 	size_t nconsequences;
+	size_t max_charter_bytes;  /* above it, questions carry an excerpt */
 } amend_draft;
 
 /* amend_draft.c */
 int amend__draft_open(amend_draft *d, const amend_env *e, const amend_opts *o);
 void amend__draft_close(amend_draft *d);
 int amend__ask_amendment(amend_draft *d, const char *steer);
+/* The charter as a question needs it (charter_excerpt): of the principles
+ * the cases cite, or (of_edits) of those the proposal's edits touch. */
+int amend__excerpt(const amend_draft *d, int of_edits, cd_buf *out);
 /* "title, rationale, cases and edits" as text for the later prompts. */
 int amend__proposal_block(const cJSON *p, cd_buf *out);
 

@@ -92,16 +92,18 @@ int amend__ask_consequences(amend_draft *d, int n)
 					    d->nallowed - d->nids, n);
 	cJSON *list = cJSON_GetObjectItemCaseSensitive(d->proposal, "consequences");
 	const cJSON *items, *it;
-	cd_buf block = CD_BUF_INIT;
+	cd_buf block = CD_BUF_INIT, text = CD_BUF_INIT;
 	amend_answer a = { 0 };
 	char num[16];
 	int rc = -1;
 
 	snprintf(num, sizeof num, "%d", n);
 	amend__proposal_block(d->proposal, &block);
+	if (amend__excerpt(d, 1, &text) < 0)
+		goto out;
 	{
 		const prompt_var vars[] = {
-			{ "charter", d->charter->text }, { "proposal", block.data }, { "n", num },
+			{ "charter", cd_buf_cstr(&text) }, { "proposal", block.data }, { "n", num },
 		};
 		if (!schema || amend__ask(d->env->client, &d->pr_consequences, vars, 3,
 					  "consequences", schema, NULL, "predicting consequences", &a) < 0)
@@ -123,6 +125,7 @@ out:
 	amend__answer_clear(&a);
 	cJSON_Delete(schema);
 	cd_buf_free(&block);
+	cd_buf_free(&text);
 	return rc;
 }
 
@@ -223,7 +226,7 @@ int amend__ask_metacheck(amend_draft *d)
 {
 	llm_check check = { metacheck_repair, NULL, d };
 	cJSON *schema;
-	cd_buf block = CD_BUF_INIT, rules = CD_BUF_INIT;
+	cd_buf block = CD_BUF_INIT, rules = CD_BUF_INIT, text = CD_BUF_INIT;
 	amend_answer a = { 0 };
 	int rc = -1;
 
@@ -232,10 +235,12 @@ int amend__ask_metacheck(amend_draft *d)
 	schema = schema_metacheck(d->rules, d->nrules);
 	amend__proposal_block(d->proposal, &block);
 	rules_block(d, &rules);
+	if (amend__excerpt(d, 1, &text) < 0)
+		goto out;
 	{
 		const prompt_var vars[] = {
 			{ "meta", d->meta_text }, { "rules", rules.data },
-			{ "charter", d->charter->text }, { "proposal", block.data },
+			{ "charter", cd_buf_cstr(&text) }, { "proposal", block.data },
 		};
 		if (!schema || amend__ask(d->env->client, &d->pr_metacheck, vars, 4, "metacheck",
 					  schema, &check, "checking against META.md", &a) < 0)
@@ -251,6 +256,7 @@ out:
 	amend__answer_clear(&a);
 	cJSON_Delete(schema);
 	cd_buf_free(&block);
+	cd_buf_free(&text);
 	cd_buf_free(&rules);
 	return rc;
 }

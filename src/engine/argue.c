@@ -37,10 +37,14 @@ int argue_case_text(const cJSON *c, cd_buf *out)
 int argue_build(store *s, config *cfg, const cJSON *c, argue_request *r)
 {
 	cd_buf chtext = CD_BUF_INIT, text = CD_BUF_INIT;
+	charter *ch = NULL;
+	size_t max_bytes;
 	int rc = -1;
 
 	memset(r, 0, sizeof *r);
-	if (store_read(s, "HEAD", workspace_charter_path(cfg), &chtext) < 0 ||
+	if (workspace_load(s, workspace_charter_path(cfg), "HEAD", 0, &ch) < 0 ||
+	    workspace_max_charter_bytes(cfg, &max_bytes) < 0 ||
+	    workspace_case_excerpt(ch, c, max_bytes, &chtext) < 0 ||
 	    prompt_load(store_workdir(s), "argue", &r->prompt) < 0 ||
 	    argue_case_text(c, &text) < 0)
 		goto out;
@@ -66,6 +70,7 @@ int argue_build(store *s, config *cfg, const cJSON *c, argue_request *r)
 	r->req.temperature = 0;
 	rc = 0;
 out:
+	charter_free(ch);
 	cd_buf_free(&chtext);
 	cd_buf_free(&text);
 	if (rc < 0)

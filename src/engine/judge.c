@@ -136,27 +136,6 @@ static int principle_list(const cJSON *c, cd_buf *out)
 	return cd_buf_puts(out, "");
 }
 
-/* The charter as this case needs it: all of it, or for a long one the
- * excerpt of the principles it cites. */
-static int charter_for(const judge_ctx *j, const charter *ch, const cJSON *c, cd_buf *out)
-{
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(c, "principles"), *p;
-	const char **ids = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *ids);
-	size_t n = 0;
-	int rc;
-
-	if (!ids) {
-		cd_err_set("out of memory");
-		return -1;
-	}
-	cJSON_ArrayForEach(p, arr)
-		if (cJSON_IsString(p))
-			ids[n++] = p->valuestring;
-	rc = charter_excerpt(ch, ids, n, j->max_charter_bytes, out);
-	free(ids);
-	return rc;
-}
-
 static int ask(judge_ctx *j, const charter *ch, const cJSON *c, const char *path,
 	       judgment *out, const cJSON *schema)
 {
@@ -167,7 +146,7 @@ static int ask(judge_ctx *j, const charter *ch, const cJSON *c, const char *path
 	pending *p;
 	int rc;
 
-	if (charter_for(j, ch, c, &text) < 0)
+	if (workspace_case_excerpt(ch, c, j->max_charter_bytes, &text) < 0)
 		return -1;
 	principle_list(c, &principles);
 	{

@@ -84,10 +84,29 @@ int workspace_max_charter_bytes(config *cfg, size_t *out)
 {
 	long v = 48000;
 
-	if (config_get_int(cfg, "codicil.maxCharterBytes", 48000, &v) < 0)
+	if (cfg && config_get_int(cfg, "codicil.maxCharterBytes", 48000, &v) < 0)
 		return -1;
 	*out = v > 0 ? (size_t)v : 48000;
 	return 0;
+}
+
+int workspace_case_excerpt(const charter *ch, const cJSON *c, size_t max_bytes, cd_buf *out)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(c, "principles"), *p;
+	const char **ids = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *ids);
+	size_t n = 0;
+	int rc;
+
+	if (!ids) {
+		cd_err_set("out of memory");
+		return -1;
+	}
+	cJSON_ArrayForEach(p, arr)
+		if (cJSON_IsString(p))
+			ids[n++] = p->valuestring;
+	rc = charter_excerpt(ch, ids, n, max_bytes, out);
+	free(ids);
+	return rc;
 }
 
 int workspace_record_path(const char *id, cd_buf *out)

@@ -460,6 +460,42 @@ static void test_large_charter(void **state)
 	cd_buf_free(&t);
 }
 
+/* A long charter is sent as its table of contents, the principles at stake
+ * in full, and the own text of their ancestors. */
+static void test_excerpt(void **state)
+{
+	const char *t = "# Top {#top}\n\nTop text.\n\n## A {#a}\n\nA text.\n\n### A1 {#a1}\n\n"
+			"A1 text.\n\n### A2 {#a2}\n\nA2 text.\n\n## B {#b}\n\nB text.\n\n"
+			"### B1 {#b1}\n\nB1 text.\n";
+	charter *c = parse(t);
+	const char *ids[] = { "a1", "a", "nope" }, *b1[] = { "b1" }, *none[] = { "nope" };
+	cd_buf out = CD_BUF_INIT;
+
+	(void)state;
+	/* short enough, or nothing named: the whole text */
+	assert_int_equal(charter_excerpt(c, ids, 3, 10000, &out), 0);
+	assert_string_equal(out.data, t);
+	cd_buf_reset(&out);
+	assert_int_equal(charter_excerpt(c, none, 1, 10, &out), 0);
+	assert_string_equal(out.data, t);
+	cd_buf_reset(&out);
+	/* b1: the contents, top's and b's own text, b1 in full; not a */
+	assert_int_equal(charter_excerpt(c, b1, 1, 10, &out), 0);
+	assert_non_null(strstr(out.data, "- Top {#top}\n  - A {#a}\n    - A1 {#a1}\n"));
+	assert_non_null(strstr(out.data, "\n# Top {#top}\n\nTop text.\n\n## B {#b}\n\nB text.\n\n"
+				   "### B1 {#b1}\n\nB1 text.\n"));
+	assert_null(strstr(out.data, "A1 text."));
+	cd_buf_reset(&out);
+	/* a and a1: a's span holds a1 once */
+	assert_int_equal(charter_excerpt(c, ids, 3, 10, &out), 0);
+	assert_non_null(strstr(out.data, "## A {#a}\n\nA text.\n\n### A1 {#a1}\n\nA1 text.\n\n"
+				   "### A2 {#a2}\n\nA2 text.\n\n"));
+	assert_null(strstr(strstr(out.data, "A1 text.") + 1, "A1 text."));
+	assert_null(strstr(out.data, "B1 text."));
+	cd_buf_free(&out);
+	charter_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -479,6 +515,7 @@ int main(void)
 		cmocka_unit_test(test_fmt),
 		cmocka_unit_test(test_fmt_refuses_malformed),
 		cmocka_unit_test(test_large_charter),
+		cmocka_unit_test(test_excerpt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

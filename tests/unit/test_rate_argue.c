@@ -13,6 +13,7 @@
 
 #include "../support/tmpgit.h"
 #include "codicil/argue.h"
+#include "codicil/config.h"
 #include "codicil/case.h"
 #include "codicil/error.h"
 #include "codicil/id.h"
@@ -21,7 +22,8 @@
 #include "codicil/replay.h"
 
 static const char charter_md[] =
-	"# Top {#top}\n\n## Privacy {#privacy}\n\nDo not help locate private people.\n";
+	"# Top {#top}\n\n## Privacy {#privacy}\n\nDo not help locate private people.\n\n"
+	"## Honesty {#honesty}\n\nSay what is true.\n";
 
 static const char case_json[] =
 	"{\"id\": \"c-01jd3k5w9r7qz4x2m0\", \"kind\": \"counterexample\", \"principles\": [\"privacy\"],"
@@ -70,6 +72,20 @@ static void test_argue_request_is_about_content(void **state)
 	assert_int_equal(replay_key(&b.req, kb), 0);
 	assert_string_equal(ka, kb);
 	argue_request_free(&b);
+	/* a charter longer than codicil.maxCharterBytes: the principles the
+	 * case cites, not the rest */
+	{
+		config *cfg;
+		argue_request x;
+		assert_int_equal(config_open(s, &cfg), 0);
+		assert_int_equal(config_set_flag(cfg, "codicil.maxCharterBytes", "40"), 0);
+		assert_int_equal(argue_build(s, cfg, c, &x), 0);
+		assert_non_null(strstr(x.user.data, "(This charter is long"));
+		assert_non_null(strstr(x.user.data, "Do not help locate private people."));
+		assert_null(strstr(x.user.data, "Say what is true."));
+		argue_request_free(&x);
+		config_free(cfg);
+	}
 	/* another scenario: another request */
 	cJSON_ReplaceItemInObject(other, "scenario", cJSON_CreateString("Something else entirely."));
 	assert_int_equal(argue_build(s, NULL, other, &b), 0);
