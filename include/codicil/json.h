@@ -22,6 +22,9 @@ int cd_json_write_file(const char *path, const cJSON *j);
 /* Getters: NULL / def when the key is absent or of another type. */
 const char *cd_json_str(const cJSON *obj, const char *key);
 double cd_json_num(const cJSON *obj, const char *key, double def);
+/* The number as an int or a long, clamped to the type's range (NaN: 0). */
+int cd_json_int(const cJSON *obj, const char *key, int def);
+long cd_json_long(const cJSON *obj, const char *key, long def);
 int cd_json_bool(const cJSON *obj, const char *key, int def);
 
 /* Key order of every object sorted recursively: a canonical form for

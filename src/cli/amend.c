@@ -89,8 +89,8 @@ static void print_summary(const cJSON *p, const char *commit, const char *verb)
 	fputc('\n', stderr);
 	if (cJSON_IsObject(r))
 		fprintf(stderr, "  regression: fixed=%d broken=%d changed=%d unchanged=%d\n",
-			(int)cd_json_num(r, "fixed", 0), (int)cd_json_num(r, "broken", 0),
-			(int)cd_json_num(r, "changed", 0), (int)cd_json_num(r, "unchanged", 0));
+			cd_json_int(r, "fixed", 0), cd_json_int(r, "broken", 0),
+			cd_json_int(r, "changed", 0), cd_json_int(r, "unchanged", 0));
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(p, "meta_check")) {
 		const char *v = cd_json_str(it, "verdict");
 		pass += v && !strcmp(v, "pass");

@@ -63,7 +63,7 @@ static void print_case_line(const cJSON *c)
 	cd_buf_printf(&line, "%s  %-9s %-14s sev %d  [", case_id(c),
 		      cd_json_str(c, "status") ? cd_json_str(c, "status") : "?",
 		      cd_json_str(c, "kind") ? cd_json_str(c, "kind") : "?",
-		      (int)cd_json_num(c, "severity", 0));
+		      cd_json_int(c, "severity", 0));
 	cJSON_ArrayForEach(p, ps)
 		if (cJSON_IsString(p))
 			cd_buf_printf(&line, "%s%s", p == ps->child ? "" : ",", p->valuestring);

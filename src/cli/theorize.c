@@ -90,8 +90,8 @@ static void print_theory_line(const cJSON *t)
 
 	cd_buf_printf(&line, "%s  %-7s  hits %d/%d/%d", theory_id(t),
 		      cd_json_str(t, "status") ? cd_json_str(t, "status") : "?",
-		      (int)cd_json_num(h, "confirmed", 0), (int)cd_json_num(h, "rated", 0),
-		      (int)cd_json_num(h, "generated", 0));
+		      cd_json_int(h, "confirmed", 0), cd_json_int(h, "rated", 0),
+		      cd_json_int(h, "generated", 0));
 	if (rate >= 0)
 		cd_buf_printf(&line, " (%3.0f%%)", 100 * rate);
 	else

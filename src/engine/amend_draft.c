@@ -183,7 +183,7 @@ static int cases_block(const amend_draft *d, cd_buf *out)
 
 		cd_buf_printf(out, "%scase %zu (%s, severity %d)\nprinciples: ", i ? "\n" : "",
 			      i + 1, cd_json_str(c, "kind") ? cd_json_str(c, "kind") : "case",
-			      (int)cd_json_num(c, "severity", 0));
+			      cd_json_int(c, "severity", 0));
 		cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "principles"))
 			if (cJSON_IsString(p))
 				cd_buf_printf(out, "%s%s", k++ ? ", " : "", p->valuestring);

@@ -33,7 +33,7 @@ static cJSON *consequence_case(const amend_draft *d, const cJSON *item, const am
 		.literal_reading = cd_json_str(item, "literal_reading"),
 		.expected = cd_json_str(item, "expected"),
 		.rationale = cd_json_str(item, "rationale"),
-		.severity = (int)cd_json_num(item, "severity", 0),
+		.severity = cd_json_int(item, "severity", 0),
 		.proposal = proposal_id(d->proposal),
 	};
 	case_provenance prov = {

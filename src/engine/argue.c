@@ -26,7 +26,7 @@ int argue_case_text(const cJSON *c, cd_buf *out)
 			cd_buf_printf(out, "%s%s", sep, p->valuestring);
 		sep = ", ";
 	}
-	cd_buf_printf(out, "\nseverity: %d (1 minor .. 5 serious)\n", (int)cd_json_num(c, "severity", 0));
+	cd_buf_printf(out, "\nseverity: %d (1 minor .. 5 serious)\n", cd_json_int(c, "severity", 0));
 	field(out, "scenario", cd_json_str(c, "scenario"));
 	field(out, "literal reading (what the text as written demands)", cd_json_str(c, "literal_reading"));
 	field(out, "expected (what a good outcome would be)", cd_json_str(c, "expected"));

@@ -275,7 +275,7 @@ static cJSON *case_from_item(const gen_unit *u, const cJSON *item,
 	f.literal_reading = cd_json_str(item, "literal_reading");
 	f.expected = cd_json_str(item, "expected");
 	f.rationale = cd_json_str(item, "rationale");
-	f.severity = (int)cd_json_num(item, "severity", 0);
+	f.severity = cd_json_int(item, "severity", 0);
 	f.run = run;
 	f.theory = u->theory;
 	if (k && case_kind_parse(k, &stated) == 0)

@@ -125,8 +125,8 @@ static void read_usage(const cJSON *usage, llm_usage *u)
 {
 	if (!cJSON_IsObject(usage))
 		return;
-	u->input_tokens = (long)cd_json_num(usage, "input_tokens", (double)u->input_tokens);
-	u->output_tokens = (long)cd_json_num(usage, "output_tokens", (double)u->output_tokens);
+	u->input_tokens = cd_json_long(usage, "input_tokens", u->input_tokens);
+	u->output_tokens = cd_json_long(usage, "output_tokens", u->output_tokens);
 }
 
 /* The tool_use block's input as JSON text, else the text blocks joined. */

@@ -125,8 +125,8 @@ static void read_usage(const cJSON *usage, llm_usage *u)
 {
 	if (!cJSON_IsObject(usage))
 		return;
-	u->input_tokens = (long)cd_json_num(usage, "prompt_tokens", (double)u->input_tokens);
-	u->output_tokens = (long)cd_json_num(usage, "completion_tokens", (double)u->output_tokens);
+	u->input_tokens = cd_json_long(usage, "prompt_tokens", u->input_tokens);
+	u->output_tokens = cd_json_long(usage, "completion_tokens", u->output_tokens);
 }
 
 static int refused(llm_response *out, const char *why)

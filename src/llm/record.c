@@ -31,8 +31,8 @@ int llm_reply_from_json(const cJSON *j, llm_response *out)
 		return -1;
 	out->text = llm_strdup(text);
 	out->finish_reason = llm_strdup(fr);
-	out->usage.input_tokens = (long)cd_json_num(usage, "input_tokens", 0);
-	out->usage.output_tokens = (long)cd_json_num(usage, "output_tokens", 0);
+	out->usage.input_tokens = cd_json_long(usage, "input_tokens", 0);
+	out->usage.output_tokens = cd_json_long(usage, "output_tokens", 0);
 	out->status = LLM_OK;
 	return 0;
 }

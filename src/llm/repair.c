@@ -257,7 +257,7 @@ static void mend_array(mender *m, const cJSON *schema, cJSON *v)
 			cJSON_Delete(cJSON_DetachItemViaPointer(v, it));
 		}
 	}
-	if (cJSON_IsNumber(max) && max->valuedouble >= 1) {
+	if (cJSON_IsNumber(max) && max->valuedouble >= 1 && max->valuedouble < 1e9) {
 		int keep = (int)max->valuedouble, n = cJSON_GetArraySize(v);
 		if (n > keep) {
 			char what[64];

@@ -251,7 +251,7 @@ static int edit_from_json(const cJSON *o, size_t i, charter_edit *e)
 	e->kind = (charter_edit_kind)kind;
 	e->id = cd_json_str(o, "id");
 	e->new_id = cd_json_str(o, "new_id");
-	e->level = (int)cd_json_num(o, "level", 0);
+	e->level = cd_json_int(o, "level", 0);
 	e->heading = cd_json_str(o, "heading");
 	e->body = cd_json_str(o, "body");
 	if (!e->id) {

@@ -145,16 +145,16 @@ static void add_prompts(trailers *t, const cJSON *prov)
 
 static void add_regression(trailers *t, const cJSON *r)
 {
-	int changed = (int)cd_json_num(r, "changed", 0);
+	int changed = cd_json_int(r, "changed", 0);
 	cd_buf b = CD_BUF_INIT;
 
 	if (!cJSON_IsObject(r))
 		return;
-	cd_buf_printf(&b, "fixed=%d broken=%d ", (int)cd_json_num(r, "fixed", 0),
-		      (int)cd_json_num(r, "broken", 0));
+	cd_buf_printf(&b, "fixed=%d broken=%d ", cd_json_int(r, "fixed", 0),
+		      cd_json_int(r, "broken", 0));
 	if (changed)
 		cd_buf_printf(&b, "changed=%d ", changed);
-	cd_buf_printf(&b, "unchanged=%d", (int)cd_json_num(r, "unchanged", 0));
+	cd_buf_printf(&b, "unchanged=%d", cd_json_int(r, "unchanged", 0));
 	add(t, "Codicil-Regression", b.data);
 	cd_buf_free(&b);
 }

@@ -110,7 +110,7 @@ static void put_consequences(cd_buf *out, const cJSON *p)
 	cJSON_ArrayForEach(it, arr) {
 		cd_buf_puts(out, "  - [");
 		put(out, cd_json_str(it, "likelihood"), 1);
-		cd_buf_printf(out, ", severity %d] ", (int)cd_json_num(it, "severity", 0));
+		cd_buf_printf(out, ", severity %d] ", cd_json_int(it, "severity", 0));
 		put(out, cd_json_str(it, "scenario"), 1);
 		cd_buf_puts(out, "\n    effect: ");
 		put(out, cd_json_str(it, "effect"), 1);
@@ -148,8 +148,8 @@ static void put_regression(cd_buf *out, const cJSON *p)
 	if (!cJSON_IsObject(r))
 		return;
 	cd_buf_printf(out, "\nRegression: fixed=%d broken=%d changed=%d unchanged=%d\n",
-		      (int)cd_json_num(r, "fixed", 0), (int)cd_json_num(r, "broken", 0),
-		      (int)cd_json_num(r, "changed", 0), (int)cd_json_num(r, "unchanged", 0));
+		      cd_json_int(r, "fixed", 0), cd_json_int(r, "broken", 0),
+		      cd_json_int(r, "changed", 0), cd_json_int(r, "unchanged", 0));
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r, "flips")) {
 		cd_buf_puts(out, "  ");
 		put(out, cd_json_str(it, "case"), 1);

@@ -124,7 +124,7 @@ void cases_fill_text(tui_app *app, struct cases *cs, const cJSON *c)
 		rate_panel(app, cs, t);
 	cd_buf_printf(&head, "%s on ", kind >= 0 ? case_kind_name(kind) : "case");
 	add_principles(&head, c);
-	cd_buf_printf(&head, ", severity %d", (int)cd_json_num(c, "severity", 0));
+	cd_buf_printf(&head, ", severity %d", cd_json_int(c, "severity", 0));
 	tui_pager_add(t, head.data, head.len, ST_TITLE);
 	cd_buf_reset(&head);
 	cd_buf_printf(&head, "%s  %s", cases_str(c, "id", "?"),

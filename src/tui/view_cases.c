@@ -237,7 +237,7 @@ static void row_text(tui_app *app, struct cases *cs, const cJSON *c, cd_buf *b)
 		cd_buf_putc(b, case_id(c) && tui_under_appeal(app, case_id(c)) ? 'A' : ' ');
 	cd_buf_printf(b, " %-9s %-9s %d %-16.16s ",
 		      cases_is_pending(cs, c) ? "new" : cases_str(c, "status", "?"),
-		      kind >= 0 ? kind_short[kind] : "?", (int)cd_json_num(c, "severity", 0), first_id);
+		      kind >= 0 ? kind_short[kind] : "?", cd_json_int(c, "severity", 0), first_id);
 	cd_sanitize(cases_str(c, "scenario", ""), strlen(cases_str(c, "scenario", "")), CD_SAN_ONE_LINE, b);
 }
 

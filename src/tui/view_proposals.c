@@ -127,8 +127,8 @@ static void regression_cell(const cJSON *pr, char *buf, size_t n)
 	if (!cJSON_IsObject(r))
 		snprintf(buf, n, "-");
 	else
-		snprintf(buf, n, "%d/%d", (int)cd_json_num(r, "fixed", 0),
-			 (int)cd_json_num(r, "broken", 0));
+		snprintf(buf, n, "%d/%d", cd_json_int(r, "fixed", 0),
+			 cd_json_int(r, "broken", 0));
 }
 
 static int status_style(int st)

@@ -131,7 +131,7 @@ static void consequences(tui_rich *t, const cJSON *p)
 	section(t, "Predicted consequences");
 	cJSON_ArrayForEach(it, arr) {
 		tui_rich_addf(t, ST_META, "- [%s likelihood, severity %d] ",
-			      str(it, "likelihood"), (int)cd_json_num(it, "severity", 0));
+			      str(it, "likelihood"), cd_json_int(it, "severity", 0));
 		tui_rich_add(t, str(it, "scenario"), strlen(str(it, "scenario")), ST_NORMAL);
 		tui_rich_end(t, 2);
 		tui_rich_add(t, "  effect: ", 10, ST_DIM);
@@ -214,8 +214,8 @@ static void regression(tui_app *app, tui_rich *t, const cJSON *p)
 	}
 	section_open(t, "Regression:");
 	tui_rich_addf(t, ST_NORMAL, " fixed %d, broken %d, changed %d, unchanged %d",
-		      (int)cd_json_num(r, "fixed", 0), (int)cd_json_num(r, "broken", 0),
-		      (int)cd_json_num(r, "changed", 0), (int)cd_json_num(r, "unchanged", 0));
+		      cd_json_int(r, "fixed", 0), cd_json_int(r, "broken", 0),
+		      cd_json_int(r, "changed", 0), cd_json_int(r, "unchanged", 0));
 	tui_rich_end(t, 0);
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r, "flips")) {
 		const char *before = str(it, "before"), *after = str(it, "after");

@@ -86,7 +86,7 @@ static void hits_cell(const cJSON *th, char *buf, size_t n)
 {
 	const cJSON *h = cJSON_GetObjectItemCaseSensitive(th, "hits");
 	double rate = theory_hit_rate(th);
-	int confirmed = (int)cd_json_num(h, "confirmed", 0), rated = (int)cd_json_num(h, "rated", 0);
+	int confirmed = cd_json_int(h, "confirmed", 0), rated = cd_json_int(h, "rated", 0);
 
 	if (rate < 0)
 		snprintf(buf, n, "-  %d/%d", confirmed, rated);
@@ -117,8 +117,8 @@ static void fill_text(struct theories *t, size_t i)
 	tui_pager_addf(&t->text, ST_META, "%s  %s  generated %d, rated %d, confirmed %d",
 		       theory_id(th) ? theory_id(th) : "?",
 		       theory_is_active(th) ? "active" : "retired",
-		       (int)cd_json_num(h, "generated", 0), (int)cd_json_num(h, "rated", 0),
-		       (int)cd_json_num(h, "confirmed", 0));
+		       cd_json_int(h, "generated", 0), cd_json_int(h, "rated", 0),
+		       cd_json_int(h, "confirmed", 0));
 	if (cJSON_IsObject(ret))
 		tui_pager_addf(&t->text, ST_DIM, "retired %s: %s",
 			       cd_json_str(ret, "at") ? cd_json_str(ret, "at") : "",

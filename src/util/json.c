@@ -2,6 +2,7 @@
 #include "codicil/error.h"
 #include "codicil/file.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,6 +117,26 @@ double cd_json_num(const cJSON *obj, const char *key, double def)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 	return cJSON_IsNumber(v) ? v->valuedouble : def;
+}
+
+/* A number from a file or a model may be anything a double holds: clamp
+ * it, converting out of range is undefined behaviour. */
+static double clamp(double v, double lo, double hi)
+{
+	return v != v ? 0 : v < lo ? lo : v > hi ? hi : v;
+}
+
+int cd_json_int(const cJSON *obj, const char *key, int def)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsNumber(v) ? (int)clamp(v->valuedouble, INT_MIN, INT_MAX) : def;
+}
+
+long cd_json_long(const cJSON *obj, const char *key, long def)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	/* LONG_MAX is not a double: stay a little below it */
+	return cJSON_IsNumber(v) ? (long)clamp(v->valuedouble, -9.2e18, 9.2e18) : def;
 }
 
 int cd_json_bool(const cJSON *obj, const char *key, int def)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,10 +211,29 @@ static void test_file_read_refuses_devices_and_caps(void **state)
 	cd_buf_free(&small);
 }
 
+/* Numbers from files and models, converted without undefined behaviour
+ * (the fuzzers found 8.9e13 as a severity and 2.7e29 as a token count). */
+static void test_json_numbers_are_clamped(void **state)
+{
+	cJSON *o = cJSON_Parse("{\"big\": 8.9e13, \"huge\": 2.7e29, \"neg\": -1e300, \"n\": 3.7,"
+			       " \"s\": \"7\"}");
+
+	(void)state;
+	assert_int_equal(cd_json_int(o, "big", 0), INT_MAX);
+	assert_int_equal(cd_json_int(o, "neg", 0), INT_MIN);
+	assert_int_equal(cd_json_int(o, "n", 0), 3);
+	assert_int_equal(cd_json_int(o, "s", -1), -1);
+	assert_int_equal(cd_json_int(o, "missing", 5), 5);
+	assert_true(cd_json_long(o, "huge", 0) > 9000000000000000000L);
+	assert_true(cd_json_long(o, "neg", 0) < -9000000000000000000L);
+	cJSON_Delete(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_file_read_refuses_devices_and_caps),
+		cmocka_unit_test(test_json_numbers_are_clamped),
 		cmocka_unit_test(test_sanitize_escape_sequences),
 		cmocka_unit_test(test_sanitize_controls_and_utf8),
 		cmocka_unit_test(test_utf8_decode),
