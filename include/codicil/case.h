@@ -66,6 +66,7 @@ typedef struct case_provenance {
 	const char *request_sha256, *response_sha256;
 	const char *constitution_commit;
 	long input_tokens, output_tokens;
+	long cached_input_tokens; /* of input_tokens; 0: no key written */
 	long latency_ms;
 	const char *created; /* ISO 8601 UTC */
 	const char *repairs; /* what was mended in the answer, one change a line;

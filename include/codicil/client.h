@@ -91,7 +91,7 @@ void llm_client_set_retry_cb(llm_client *c, xport_retry_fn fn, void *ud);
  * network. */
 typedef struct llm_client_stats {
 	size_t done, failed, cached, in_flight, queued;
-	long input_tokens, output_tokens;
+	long input_tokens, output_tokens, cached_input_tokens;
 } llm_client_stats;
 void llm_client_stats_get(const llm_client *c, llm_client_stats *out);
 

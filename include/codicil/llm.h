@@ -69,8 +69,10 @@ typedef enum llm_status {
 } llm_status;
 
 typedef struct llm_usage {
-	long input_tokens;
+	long input_tokens;        /* all of it, read from a prompt cache or not */
 	long output_tokens;
+	long cached_input_tokens; /* of input_tokens, read from the provider's
+	                             prompt cache (billed lower) */
 } llm_usage;
 
 typedef struct llm_response {

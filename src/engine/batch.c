@@ -78,6 +78,7 @@ static void add_outcome(cJSON *line, const char *status, const char *error,
 	usage = cJSON_AddObjectToObject(line, "usage");
 	cJSON_AddNumberToObject(usage, "input_tokens", (double)resp->usage.input_tokens);
 	cJSON_AddNumberToObject(usage, "output_tokens", (double)resp->usage.output_tokens);
+	cJSON_AddNumberToObject(usage, "cached_input_tokens", (double)resp->usage.cached_input_tokens);
 	cJSON_AddNumberToObject(line, "latency_ms", (double)resp->latency_ms);
 	cJSON_AddNumberToObject(line, "attempts", resp->attempts);
 	cJSON_AddNumberToObject(line, "reasks", resp->reasks);

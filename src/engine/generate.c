@@ -336,6 +336,7 @@ void gen_provenance(const llm_call *call, const llm_response *resp, const prompt
 	out->constitution_commit = head;
 	out->input_tokens = resp->usage.input_tokens;
 	out->output_tokens = resp->usage.output_tokens;
+	out->cached_input_tokens = resp->usage.cached_input_tokens;
 	out->latency_ms = resp->latency_ms;
 	out->repairs = resp->repairs;
 	out->reasks = resp->reasks;

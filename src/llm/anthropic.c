@@ -125,7 +125,13 @@ static void read_usage(const cJSON *usage, llm_usage *u)
 {
 	if (!cJSON_IsObject(usage))
 		return;
-	u->input_tokens = cd_json_long(usage, "input_tokens", u->input_tokens);
+	/* input_tokens leaves out what was read from or written to the prompt
+	 * cache: count all of it, and what was read as cached */
+	if (cJSON_GetObjectItemCaseSensitive(usage, "input_tokens")) {
+		u->cached_input_tokens = cd_json_long(usage, "cache_read_input_tokens", 0);
+		u->input_tokens = cd_json_long(usage, "input_tokens", 0) + u->cached_input_tokens +
+				  cd_json_long(usage, "cache_creation_input_tokens", 0);
+	}
 	u->output_tokens = cd_json_long(usage, "output_tokens", u->output_tokens);
 }
 

@@ -365,6 +365,7 @@ static void answered(llm_client *c, struct cjob *j)
 		j->resp.latency_ms += j->prior_latency_ms;
 		j->resp.usage.input_tokens += j->prior_usage.input_tokens;
 		j->resp.usage.output_tokens += j->prior_usage.output_tokens;
+		j->resp.usage.cached_input_tokens += j->prior_usage.cached_input_tokens;
 		j->resp.reasks = j->reasks;
 		note_reasks(j);
 	}
@@ -535,6 +536,7 @@ static void count(llm_client *c, const struct cjob *j)
 	else if (!j->replayed) {
 		c->st.input_tokens += j->resp.usage.input_tokens;
 		c->st.output_tokens += j->resp.usage.output_tokens;
+		c->st.cached_input_tokens += j->resp.usage.cached_input_tokens;
 	}
 }
 

@@ -99,6 +99,7 @@ int cjob_make_repair(struct cjob *j)
 	j->prior_latency_ms += j->resp.latency_ms;
 	j->prior_usage.input_tokens += j->resp.usage.input_tokens;
 	j->prior_usage.output_tokens += j->resp.usage.output_tokens;
+	j->prior_usage.cached_input_tokens += j->resp.usage.cached_input_tokens;
 	j->repairing = 1;
 	j->reasks++;
 	llm_response_clear(&j->resp);
@@ -195,6 +196,8 @@ static cJSON *transcript_json(const llm_client *c, const struct cjob *j)
 	     (usage = cJSON_AddObjectToObject(o, "usage")) &&
 	     cJSON_AddNumberToObject(usage, "input_tokens", (double)j->resp.usage.input_tokens) &&
 	     cJSON_AddNumberToObject(usage, "output_tokens", (double)j->resp.usage.output_tokens) &&
+	     cJSON_AddNumberToObject(usage, "cached_input_tokens",
+				     (double)j->resp.usage.cached_input_tokens) &&
 	     cJSON_AddNumberToObject(o, "latency_ms", (double)j->resp.latency_ms) &&
 	     cJSON_AddStringToObject(o, "created", created);
 	if (!ok) {

@@ -127,6 +127,9 @@ static void read_usage(const cJSON *usage, llm_usage *u)
 		return;
 	u->input_tokens = cd_json_long(usage, "prompt_tokens", u->input_tokens);
 	u->output_tokens = cd_json_long(usage, "completion_tokens", u->output_tokens);
+	u->cached_input_tokens = cd_json_long(cJSON_GetObjectItemCaseSensitive(usage,
+						"prompt_tokens_details"), "cached_tokens",
+					      u->cached_input_tokens);
 }
 
 static int refused(llm_response *out, const char *why)

@@ -14,7 +14,10 @@ cJSON *llm_reply_to_json(const llm_response *r)
 		ok = cJSON_AddStringToObject(j, "finish_reason", r->finish_reason) != NULL;
 	ok = ok && (usage = cJSON_AddObjectToObject(j, "usage")) &&
 	     cJSON_AddNumberToObject(usage, "input_tokens", (double)r->usage.input_tokens) &&
-	     cJSON_AddNumberToObject(usage, "output_tokens", (double)r->usage.output_tokens);
+	     cJSON_AddNumberToObject(usage, "output_tokens", (double)r->usage.output_tokens) &&
+	     (!r->usage.cached_input_tokens ||
+	      cJSON_AddNumberToObject(usage, "cached_input_tokens",
+				      (double)r->usage.cached_input_tokens));
 	if (!ok) {
 		cJSON_Delete(j);
 		return NULL;
@@ -33,6 +36,7 @@ int llm_reply_from_json(const cJSON *j, llm_response *out)
 	out->finish_reason = llm_strdup(fr);
 	out->usage.input_tokens = cd_json_long(usage, "input_tokens", 0);
 	out->usage.output_tokens = cd_json_long(usage, "output_tokens", 0);
+	out->usage.cached_input_tokens = cd_json_long(usage, "cached_input_tokens", 0);
 	out->status = LLM_OK;
 	return 0;
 }

@@ -28,7 +28,8 @@ static const char *const provenance_order[] = {
 	"codicil_version", NULL,
 };
 static const char *const prompt_order[] = { "name", "sha256", NULL };
-static const char *const usage_order[] = { "input_tokens", "output_tokens", NULL };
+static const char *const usage_order[] = { "input_tokens", "output_tokens",
+					    "cached_input_tokens", NULL };
 
 const char *case_kind_name(case_kind k)
 {
@@ -107,6 +108,9 @@ static int add_llm_provenance(cJSON *p, const case_provenance *v)
 		return -1;
 	bad |= !cJSON_AddNumberToObject(usage, "input_tokens", (double)v->input_tokens);
 	bad |= !cJSON_AddNumberToObject(usage, "output_tokens", (double)v->output_tokens);
+	if (v->cached_input_tokens)
+		bad |= !cJSON_AddNumberToObject(usage, "cached_input_tokens",
+						(double)v->cached_input_tokens);
 	bad |= !cJSON_AddNumberToObject(p, "latency_ms", (double)v->latency_ms);
 	if (v->reasks)
 		bad |= !cJSON_AddNumberToObject(p, "reasks", v->reasks);

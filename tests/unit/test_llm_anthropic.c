@@ -152,6 +152,16 @@ static void test_parse_text_blocks(void **state)
 	assert_int_equal(r.usage.input_tokens, 9);
 	assert_int_equal(r.usage.output_tokens, 4);
 	llm_response_clear(&r);
+
+	/* input_tokens leaves out the prompt cache: all input is counted, and
+	 * what was read from the cache apart */
+	assert_int_equal(parse(&req, 200, "{\"content\":[{\"type\":\"text\",\"text\":\"x\"}],"
+			       "\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":50,"
+			       "\"cache_creation_input_tokens\":200,\"cache_read_input_tokens\":3000,"
+			       "\"output_tokens\":4}}", &r), 0);
+	assert_int_equal(r.usage.input_tokens, 3250);
+	assert_int_equal(r.usage.cached_input_tokens, 3000);
+	llm_response_clear(&r);
 }
 
 static void test_parse_tool_use(void **state)

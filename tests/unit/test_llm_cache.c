@@ -70,7 +70,7 @@ static void test_key_covers_what_decides_the_answer(void **state)
 static void test_put_then_get(void **state)
 {
 	char key[CD_SHA256_HEX];
-	llm_response r = { .status = LLM_OK, .usage = { 11, 22 } }, got = { 0 };
+	llm_response r = { .status = LLM_OK, .usage = { 11, 22, 8 } }, got = { 0 };
 	cd_buf path = CD_BUF_INIT, data = CD_BUF_INIT;
 
 	key_for("openai", NULL, "m", 0, 0, key);
@@ -89,6 +89,7 @@ static void test_put_then_get(void **state)
 	assert_string_equal(got.body, "{\"raw\":true}");
 	assert_int_equal(got.usage.input_tokens, 11);
 	assert_int_equal(got.usage.output_tokens, 22);
+	assert_int_equal(got.usage.cached_input_tokens, 8);
 
 	/* laid out as <2 hex>/<62 hex>.json, and never holding the key */
 	cd_buf_printf(&path, "%s/%.2s/%s.json", dir, key, key + 2);

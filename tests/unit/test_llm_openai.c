@@ -169,10 +169,20 @@ static void test_parse_good_reply(void **state)
 	assert_string_equal(r.finish_reason, "stop");
 	assert_int_equal(r.usage.input_tokens, 12);
 	assert_int_equal(r.usage.output_tokens, 3);
+	assert_int_equal(r.usage.cached_input_tokens, 0);
 	assert_string_equal(r.body, body);
 	assert_null(r.json);
 	llm_response_clear(&r);
 	assert_null(r.text);
+
+	/* what OpenAI's prompt cache served is counted apart */
+	assert_int_equal(parse(&req, 200, "{\"choices\":[{\"message\":{\"content\":\"x\"},"
+			       "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":2048,"
+			       "\"completion_tokens\":3,\"prompt_tokens_details\":{\"cached_tokens\":1920}}}",
+			       &r), 0);
+	assert_int_equal(r.usage.input_tokens, 2048);
+	assert_int_equal(r.usage.cached_input_tokens, 1920);
+	llm_response_clear(&r);
 }
 
 static void test_parse_content_parts(void **state)
