@@ -4,16 +4,7 @@
 # answered from the cache.
 . ./lib.sh
 N_SECTIONS=20 PER=9 SAMPLES=10 C=32 LAT=100
-"$TOOLS/fakellm-server" --codicil --latency-ms "$LAT" --print-port-file "$B/port" >"$B/fake.log" 2>&1 &
-fake=$!
-trap 'kill "$fake" 2>/dev/null; rm -rf "$B"' EXIT
-i=0
-while [ ! -s "$B/port" ]; do
-	i=$((i + 1)); [ "$i" -le 100 ] || { echo "fakellm-server did not start"; exit 1; }
-	sleep 0.05
-done
-export CODICIL_PROVIDER=openai CODICIL_ENDPOINT="http://127.0.0.1:$(cat "$B/port")/v1"
-export CODICIL_MODEL=fake OPENAI_API_KEY=bench
+start_fake --codicil --latency-ms "$LAT"
 gen_charter "$N_SECTIONS" "$PER" >"$B/c.md"
 "$CODICIL_BIN" init "$B/r" --from "$B/c.md" >/dev/null
 cp -a "$B/r" "$B/r2"   # the same repo, for the cached run

@@ -41,3 +41,47 @@ gen_charter() {
 		}
 	}'
 }
+
+# start_fake [fakellm-server options]: the fake model on loopback, stopped
+# at exit; FAKE_URL is its .../v1 and codicil is pointed at it.
+start_fake() {
+	"$TOOLS/fakellm-server" "$@" --print-port-file "$B/port" >"$B/fake.log" 2>&1 &
+	fake=$!
+	trap 'kill "$fake" 2>/dev/null; rm -rf "$B"' EXIT
+	i=0
+	while [ ! -s "$B/port" ]; do
+		i=$((i + 1)); [ "$i" -le 100 ] || { echo "fakellm-server did not start"; exit 1; }
+		sleep 0.05
+	done
+	FAKE_URL="http://127.0.0.1:$(cat "$B/port")/v1"
+	export CODICIL_PROVIDER=openai CODICIL_ENDPOINT="$FAKE_URL" CODICIL_MODEL=fake
+	export OPENAI_API_KEY=bench
+}
+
+# gen_cases N PRINCIPLES: N valid case files in cases/ of the current
+# repository; case i cites PRINCIPLES (a Python expression of i, e.g.
+# '["p%d-%d" % (1 + i % 40, 1 + i % 10)]').
+gen_cases() {
+	python3 - "$1" "$2" <<'PY'
+import json, os, sys
+digits = "0123456789abcdefghjkmnpqrstvwxyz"
+def b32(n, width):
+    s = ""
+    for _ in range(width):
+        s = digits[n % 32] + s
+        n //= 32
+    return s
+os.makedirs("cases", exist_ok=True)
+for i in range(int(sys.argv[1])):
+    cid = "c-" + b32(1700000000000 + i, 10) + b32(i * 7919, 8)
+    c = {"id": cid, "kind": "counterexample", "principles": eval(sys.argv[2]),
+         "scenario": "Bench scenario %d: a user asks for something the charter, read "
+                     "literally, gets wrong in case number %d." % (i, i),
+         "literal_reading": "Refuse.", "expected": "Help with care.",
+         "rationale": "No exception.", "severity": 1 + i % 5, "status": "open",
+         "ratings": [], "resolved_by": None, "provenance": {}}
+    with open("cases/%s.json" % cid, "w") as f:
+        json.dump(c, f, indent=2)
+        f.write("\n")
+PY
+}
