@@ -102,13 +102,10 @@ static void not_sent(llm_client *c, struct cjob *j)
 
 /* Everything waiting fails at once as not sent; what is in the transport
  * is cancelled and comes back through on_xport_done. */
-static void trip(llm_client *c, const char *fmt, const char *detail, long n)
+static void trip(llm_client *c, const char *why)
 {
-	char why[512];
-
 	if (c->stopped)
 		return;
-	snprintf(why, sizeof why, fmt, n, detail ? detail : "");
 	c->stopped = strdup(why);
 	if (!c->stopped)
 		c->stopped = strdup("the run stopped");
@@ -122,21 +119,29 @@ static void trip(llm_client *c, const char *fmt, const char *detail, long n)
 static void watch_connections(llm_client *c, const char *last)
 {
 	size_t n = xport_connection_failures(c->x);
+	char why[512];
 
-	if (c->http && n >= (size_t)c->max_conn_failures)
-		trip(c, "%ld connection failures in a row (the last: %s); is the endpoint up?",
-		     last, (long)n);
+	if (!c->http || n < (size_t)c->max_conn_failures)
+		return;
+	snprintf(why, sizeof why, "%zu connection failures in a row (the last: %s); is the "
+		 "endpoint up?", n, last ? last : "no answer");
+	trip(c, why);
 }
 
 static void watch_answer(llm_client *c, const llm_response *r)
 {
-	if (r->http_status == 401 || r->http_status == 403)
-		trip(c, "the endpoint refused the API key (HTTP %ld)%s", "", r->http_status);
-	else if (r->http_status == 429 && (llm_quota_exhausted(r->body) ||
-					   llm_quota_exhausted(r->error)))
-		trip(c, "the account's quota is used up (HTTP %ld)%s", "", r->http_status);
-	else if (r->status == LLM_ERR_TRANSPORT)
+	char why[128];
+
+	if (r->http_status == 401 || r->http_status == 403) {
+		snprintf(why, sizeof why, "the endpoint refused the API key (HTTP %ld)",
+			 r->http_status);
+		trip(c, why);
+	} else if (r->http_status == 429 && (llm_quota_exhausted(r->body) ||
+					     llm_quota_exhausted(r->error))) {
+		trip(c, "the account's quota is used up (HTTP 429)");
+	} else if (r->status == LLM_ERR_TRANSPORT) {
 		watch_connections(c, r->error);
+	}
 }
 
 const char *llm_client_stopped(const llm_client *c)
