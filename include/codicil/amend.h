@@ -84,9 +84,12 @@ int amend_rebase(const amend_env *e, const char *id, amend_outcome *out);
  * change are as they were at the base (a change elsewhere is fine);
  * otherwise, or when the edits no longer apply, it fails with stale set
  * and an error that says to run 'codicil amend --rebase ID'.  charter_path
- * (may be NULL) must name the proposal's charter. */
+ * (may be NULL) must name the proposal's charter.  A proposal with
+ * objections (proposal_objections: a failed meta-check rule, broken cases)
+ * is refused unless force, which records them in decision.override and a
+ * Codicil-Override trailer. */
 int amend_accept(store *s, const char *id, const char *charter_path, const char *note,
-		 amend_outcome *out);
+		 int force, amend_outcome *out);
 
 /* Reject a pending proposal with a reason. */
 int amend_reject(store *s, const char *id, const char *reason, amend_outcome *out);

@@ -185,6 +185,12 @@ int proposal_to_text(const cJSON *p, cd_buf *out);
 int proposal_commit_message(const cJSON *p, const char *reviewer, cd_buf *msg,
 			    store_trailer **tr, size_t *n);
 
+/* What speaks against accepting p: the META.md rules its meta-check fails
+ * and the cases its regression breaks, as "fails the meta-check (rules
+ * minimal, scope) and breaks 3 cases" appended to why.  Returns how many
+ * objections there are (0: none). */
+size_t proposal_objections(const cJSON *p, cd_buf *why);
+
 /* "Amend ..." subject line alone, for messages. */
 int proposal_commit_subject(const cJSON *p, cd_buf *out);
 

@@ -39,7 +39,7 @@ const char cmd_amend_usage[] =
 	"Progress goes to stderr when it is a terminal.\n";
 
 const char cmd_accept_usage[] =
-	"usage: codicil accept P [-m NOTE] [--charter FILE] [--json]\n"
+	"usage: codicil accept P [-m NOTE] [--force] [--charter FILE] [--json]\n"
 	"\n"
 	"Accept pending proposal P in one commit (\"Amend IDS: title\"): the charter\n"
 	"change, the proposal with the decision (your git identity), the cases it\n"
@@ -47,9 +47,13 @@ const char cmd_accept_usage[] =
 	"trailers (Codicil-Proposal, Codicil-Case, Codicil-Model, Codicil-Prompt,\n"
 	"Codicil-Regression, Reviewed-by) are what 'codicil verify' checks.  When the\n"
 	"charter has changed since the proposal was drafted and its edits no longer\n"
-	"apply, accept refuses: run 'codicil amend --rebase P' first.\n"
+	"apply, accept refuses: run 'codicil amend --rebase P' first.  It refuses\n"
+	"too when the proposal fails a rule of its meta-check or its regression\n"
+	"breaks cases, unless --force (the override is recorded in a\n"
+	"Codicil-Override trailer).  The note goes into the commit message.\n"
 	"\n"
 	"  -m, --message NOTE  a note for the decision\n"
+	"      --force         accept despite a failed meta-check or broken cases\n"
 	"      --charter FILE  check that P amends FILE\n"
 	"      --json          print the accepted proposal\n"
 	"  -h, --help          this text\n";
@@ -207,11 +211,11 @@ int cmd_accept(cli_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "message", required_argument, NULL, 'm' },
 		{ "charter", required_argument, NULL, 'c' }, { "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
+		{ "force", no_argument, NULL, 'f' }, { NULL, 0, NULL, 0 },
 	};
 	const char *note = NULL, *charter_path = NULL, *id;
 	amend_outcome o = { 0 };
-	int json = 0, c;
+	int json = 0, force = 0, c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
@@ -219,6 +223,7 @@ int cmd_accept(cli_ctx *ctx, int argc, char **argv)
 		case 'm': note = optarg; break;
 		case 'c': charter_path = optarg; break;
 		case 'j': json = 1; break;
+		case 'f': force = 1; break;
 		default: return cli_usage_error("accept ", "bad option");
 		}
 	}
@@ -226,7 +231,7 @@ int cmd_accept(cli_ctx *ctx, int argc, char **argv)
 		return CLI_USAGE;
 	if (!cli_store(ctx))
 		return CLI_FAIL;
-	if (amend_accept(ctx->store, id, charter_path, note, &o) < 0)
+	if (amend_accept(ctx->store, id, charter_path, note, force, &o) < 0)
 		return fail_clean();
 	return finish(&o, json, "Accepted");
 }

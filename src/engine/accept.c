@@ -276,8 +276,31 @@ static int check_charter(const cJSON *p, const char *charter_path)
 	return -1;
 }
 
+/* Refused unless forced; forced, the objections go into the decision. */
+static int gate(cJSON *p, int force)
+{
+	cd_buf why = CD_BUF_INIT;
+	int rc = 0;
+
+	if (!proposal_objections(p, &why))
+		goto out;
+	if (!force) {
+		cd_err_set("proposal %s %s; read 'codicil review %s', then accept with --force to "
+			   "override (recorded in the commit)", proposal_id(p), why.data,
+			   proposal_id(p));
+		rc = -1;
+	} else if (!cJSON_AddStringToObject(cJSON_GetObjectItemCaseSensitive(p, "decision"),
+					    "override", why.data)) {
+		cd_err_set("out of memory");
+		rc = -1;
+	}
+out:
+	cd_buf_free(&why);
+	return rc;
+}
+
 static int accept(store *s, const char *id, const char *charter_path, const char *note,
-		  amend_outcome *out)
+		  int force, amend_outcome *out)
 {
 	cd_buf by = CD_BUF_INIT, msg = CD_BUF_INIT, text = CD_BUF_INIT, path = CD_BUF_INIT;
 	store_trailer *tr = NULL;
@@ -292,7 +315,7 @@ static int accept(store *s, const char *id, const char *charter_path, const char
 	if (check_charter(p, charter_path) < 0 || amend__reviewer(s, &by) < 0 ||
 	    amended_charter(s, p, &ch, &out->stale) < 0 || add_cases(s, p, &ch) < 0 ||
 	    add_transcripts(s, p, &ch) < 0 || proposal_accept(p, by.data, note) < 0 ||
-	    proposal_validate(p, NULL, 0, NULL) < 0 ||
+	    gate(p, force) < 0 || proposal_validate(p, NULL, 0, NULL) < 0 ||
 	    proposal_commit_message(p, by.data, &msg, &tr, &ntr) < 0)
 		goto out;
 	proposal_normalize(p);
@@ -312,14 +335,14 @@ out:
 }
 
 int amend_accept(store *s, const char *id, const char *charter_path, const char *note,
-		 amend_outcome *out)
+		 int force, amend_outcome *out)
 {
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	if (store_lock(s) < 0)
 		return -1;
-	rc = accept(s, id, charter_path, note && *note ? note : NULL, out);
+	rc = accept(s, id, charter_path, note && *note ? note : NULL, force, out);
 	store_unlock(s);
 	if (rc < 0) {
 		cJSON_Delete(out->proposal);

@@ -226,6 +226,42 @@ static int build_body(const cJSON *p, cd_buf *msg)
 	return rc;
 }
 
+size_t proposal_objections(const cJSON *p, cd_buf *why)
+{
+	const cJSON *it;
+	size_t failed = 0, broken = (size_t)cd_json_int(
+		cJSON_GetObjectItemCaseSensitive(p, "regression"), "broken", 0);
+
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(p, "meta_check")) {
+		const char *v = cd_json_str(it, "verdict");
+		if (!v || strcmp(v, "fail"))
+			continue;
+		cd_buf_printf(why, "%s%s", failed++ ? ", " : "fails the meta-check (rules ",
+			      cd_json_str(it, "rule") ? cd_json_str(it, "rule") : "?");
+	}
+	if (failed)
+		cd_buf_putc(why, ')');
+	if (broken)
+		cd_buf_printf(why, "%sbreaks %zu case%s", failed ? " and " : "", broken,
+			      broken == 1 ? "" : "s");
+	return failed + (broken > 0);
+}
+
+/* The reviewer's words, after the rationale: git log shows them. */
+static int add_decision_note(const cJSON *p, cd_buf *msg)
+{
+	const char *note = cd_json_str(cJSON_GetObjectItemCaseSensitive(p, "decision"), "note");
+	char *clean;
+
+	if (!note || !*note)
+		return 0;
+	if (!(clean = cd_sanitize_dup(note, 0)))
+		return -1;
+	cd_buf_printf(msg, "\nReviewer's note: %s\n", clean);
+	free(clean);
+	return 0;
+}
+
 int proposal_commit_message(const cJSON *p, const char *reviewer, cd_buf *msg,
 			    store_trailer **tr, size_t *n)
 {
@@ -241,11 +277,13 @@ int proposal_commit_message(const cJSON *p, const char *reviewer, cd_buf *msg,
 	add_prompts(&t, prov);
 	add_regression(&t, cJSON_GetObjectItemCaseSensitive(p, "regression"));
 	add(&t, "Reviewed-by", reviewer);
+	add(&t, "Codicil-Override", cd_json_str(cJSON_GetObjectItemCaseSensitive(p, "decision"),
+						 "override"));
 	if (t.failed) {
 		cd_err_set("out of memory");
 		goto fail;
 	}
-	if (check_recordable(p, &t) < 0 || build_body(p, msg) < 0)
+	if (check_recordable(p, &t) < 0 || build_body(p, msg) < 0 || add_decision_note(p, msg) < 0)
 		goto fail;
 	*tr = t.v;
 	*n = t.n;

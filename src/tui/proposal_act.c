@@ -83,15 +83,23 @@ static void decided(tui_app *app, const char *verb, const char *id, amend_outcom
 	cd_buf_free(&subject);
 }
 
+/* What a decision's question carries: the proposal, and (accept) whether
+ * the reviewer has chosen to override its objections. */
+struct deciding {
+	int force;
+	char id[];
+};
+
 static void accept_answered(tui_app *app, void *ud, const char *note)
 {
-	const char *id = ud;
+	struct deciding *a = ud;
+	const char *id = a->id;
 	amend_outcome o = { 0 };
 	char key[32];
 
 	if (!note) {
 		tui_message(app, "Not accepted");
-	} else if (amend_accept(tui_store(app), id, NULL, *note ? note : NULL, &o) == 0) {
+	} else if (amend_accept(tui_store(app), id, NULL, *note ? note : NULL, a->force, &o) == 0) {
 		tui_proposal_refused(app, id, NULL);
 		decided(app, "Accepted", id, &o);
 	} else if (o.stale) {
@@ -110,7 +118,8 @@ static void accept_answered(tui_app *app, void *ud, const char *note)
 
 static void reject_answered(tui_app *app, void *ud, const char *reason)
 {
-	const char *id = ud;
+	struct deciding *d = ud;
+	const char *id = d->id;
 	amend_outcome o = { 0 };
 
 	if (!reason)
@@ -126,7 +135,7 @@ static void reject_answered(tui_app *app, void *ud, const char *reason)
 static void decide(tui_app *app, const char *id, const char *label, int required,
 		   tui_ask_fn done)
 {
-	char *copy;
+	struct deciding *copy;
 
 	if (tui_job_running(app)) {
 		tui_message(app, "Wait for the running job to finish (Esc cancels it)");
@@ -134,17 +143,54 @@ static void decide(tui_app *app, const char *id, const char *label, int required
 	}
 	if (!pending(app, id))
 		return;
-	if (!(copy = strdup(id))) {
+	if (!(copy = calloc(1, sizeof *copy + strlen(id) + 1))) {
 		tui_error(app, "out of memory");
 		return;
 	}
+	strcpy(copy->id, id);
 	tui_ask(app, label, required, done, copy);
+}
+
+#define ACCEPT_NOTE "Accept. Note (optional, Enter accepts, Esc cancels): "
+
+/* The reviewer typed "yes" to accept despite the objections. */
+static void override_answered(tui_app *app, void *ud, const char *answer)
+{
+	struct deciding *a = ud;
+
+	if (!answer || strcmp(answer, "yes")) {
+		tui_message(app, "Not accepted");
+		free(a);
+		return;
+	}
+	a->force = 1;
+	tui_ask(app, ACCEPT_NOTE, 0, accept_answered, a);
+}
+
+/* A proposal that fails its meta-check or breaks cases: the same question
+ * the CLI's --force answers, asked explicitly. */
+static int objections(tui_app *app, const char *id, cd_buf *why)
+{
+	cJSON *p = NULL;
+	size_t n = amend_load(tui_store(app), id, &p) == 0 ? proposal_objections(p, why) : 0;
+
+	cJSON_Delete(p);
+	return n > 0;
 }
 
 void tui_proposal_accept(tui_app *app, const char *id)
 {
-	decide(app, id, "Accept. Note (optional, Enter accepts, Esc cancels): ", 0,
-	       accept_answered);
+	cd_buf why = CD_BUF_INIT, label = CD_BUF_INIT;
+
+	if (objections(app, id, &why)) {
+		cd_buf_printf(&label, "It %s. Accept anyway? Type yes (recorded in the commit; Esc "
+			      "cancels): ", why.data);
+		decide(app, id, label.data, 1, override_answered);
+	} else {
+		decide(app, id, ACCEPT_NOTE, 0, accept_answered);
+	}
+	cd_buf_free(&why);
+	cd_buf_free(&label);
 }
 
 void tui_proposal_reject(tui_app *app, const char *id)

@@ -194,3 +194,28 @@ expect_err "is rejected, not pending"
 run codicil verify
 expect_rc 0 "verify after reject"
 git_clean "$T/r"
+
+# the safety gate: a proposal that fails a rule of its meta-check is not
+# accepted without --force; forced, the override and the reviewer's note
+# are in git, and verify still passes
+stop_fake
+FAKELLM_META_FAIL=minimal start_fake_server --codicil
+export CODICIL_ENDPOINT="$FAKE_URL"
+run codicil amend "$c3"
+expect_rc 0 "amend with a failing meta-check"
+p3=$(cat "$T/out")
+head=$(git rev-parse HEAD)
+run codicil accept "$p3"
+expect_rc 1 "accept of a proposal that fails its meta-check"
+expect_err "proposal $p3 fails the meta-check (rules minimal); read 'codicil review $p3', then accept with --force"
+expect_one_line_err
+[ "$(git rev-parse HEAD)" = "$head" ] || fail "a refused accept committed"
+run codicil accept "$p3" --force -m "Narrow enough for now; revisit in the spring."
+expect_rc 0 "accept --force"
+git log -1 --format=%B | git interpret-trailers --parse >"$T/tr"
+grep -qx "Codicil-Override: fails the meta-check (rules minimal)" "$T/tr" || { cat "$T/tr"; fail "no override trailer"; }
+git log -1 --format=%B | grep -q "^Reviewer's note: Narrow enough for now; revisit in the spring.$" ||
+	fail "the reviewer's note is not in the commit message"
+run codicil verify
+expect_rc 0 "verify after a forced accept"
+git_clean "$T/r"

@@ -269,3 +269,39 @@ expect_norm stale-accepted
 git_clean "$T/r"
 run codicil verify
 expect_rc 0 "verify after rebase and accept"
+
+# the safety gate: a proposal that fails its meta-check is accepted only
+# after an explicit "yes" (recorded in a Codicil-Override trailer)
+stop_fake
+FAKELLM_META_FAIL=minimal start_fake_server --codicil
+export CODICIL_ENDPOINT="$FAKE_URL"
+run codicil amend "$c2"
+expect_rc 0 "amend with a failing meta-check"
+p4=$(cat "$T/out")
+h=$(git rev-parse HEAD)
+tui_script "$T/r" <<'EOF'
+3
+Enter
+y
+:dump gate-ask
+"no"
+Enter
+:dump gate-refused
+y
+"yes"
+Enter
+:dump gate-note
+"forced on purpose"
+Enter
+:dump gate-accepted
+EOF
+expect_rc 0 "tui accept through the gate"
+grep -q "It fails the meta-check (rules minimal). Accept anyway? Type yes" "$T/screens/gate-ask.screen" ||
+	{ cat "$T/screens/gate-ask.screen" >&2; fail "no explicit question"; }
+grep -q "Not accepted" "$T/screens/gate-refused.screen" || fail "'no' did not refuse"
+grep -q "Accept. Note" "$T/screens/gate-note.screen" || fail "no note asked after yes"
+[ "$(git rev-parse HEAD~1)" = "$h" ] || fail "the gate's accept is not one commit on top"
+git log -1 --format=%B | git interpret-trailers --parse | grep -qx "Codicil-Override: fails the meta-check (rules minimal)" ||
+	fail "no override trailer"
+git log -1 --format=%B | grep -q "^Reviewer's note: forced on purpose$" || fail "no reviewer's note"
+git_clean "$T/r"

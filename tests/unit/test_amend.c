@@ -369,13 +369,13 @@ static void test_stale_accept_and_reject(void **state)
 	amend_outcome_clear(&out);
 	assert_int_equal(tg_sh("cd '%s' && sed -i 's/to yourself/to yourself, always/' "
 			       "CONSTITUTION.md && git commit -qam privacy", tg_path("r")), 0);
-	assert_int_equal(amend_accept(W.s, pid, NULL, NULL, &acc), -1);
+	assert_int_equal(amend_accept(W.s, pid, NULL, NULL, 0, &acc), -1);
 	assert_true(acc.stale);
 	assert_null(acc.proposal);
 	assert_non_null(strstr(cd_err_msg(), "codicil amend --rebase"));
 	amend_outcome_clear(&acc);
 	/* a wrong charter is not stale */
-	assert_int_equal(amend_accept(W.s, pid, "META.md", NULL, &acc), -1);
+	assert_int_equal(amend_accept(W.s, pid, "META.md", NULL, 0, &acc), -1);
 	assert_false(acc.stale);
 	assert_int_equal(amend_reject(W.s, pid, "", &acc), -1);
 	assert_non_null(strstr(cd_err_msg(), "--reason"));
