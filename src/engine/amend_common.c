@@ -340,8 +340,9 @@ int amend__commit_record(store *s, cJSON *p, const char *verb, int with_cases,
 {
 	const cJSON *cases = cJSON_GetObjectItemCaseSensitive(p, "cases"), *it;
 	size_t ncases = with_cases ? (size_t)cJSON_GetArraySize(cases) : 0, ntr = 0;
-	store_trailer *tr = calloc(ncases + 1, sizeof *tr);
+	store_trailer *tr = calloc(ncases + 2, sizeof *tr);
 	store_change *ch = calloc(nextra + 1, sizeof *ch);
+	const cJSON *rejection = cJSON_GetObjectItemCaseSensitive(p, "rejection");
 	cd_buf text = CD_BUF_INIT, path = CD_BUF_INIT, subject = CD_BUF_INIT, msg = CD_BUF_INIT;
 	int rc = -1;
 
@@ -361,9 +362,18 @@ int amend__commit_record(store *s, cJSON *p, const char *verb, int with_cases,
 		      cd_json_str(p, "title") ? cd_json_str(p, "title") : "");
 	cd_sanitize(subject.data, subject.len, CD_SAN_ONE_LINE, &msg);
 	cd_buf_putc(&msg, '\n');
+	/* a rejection's reason belongs in git, as an accept's note does */
+	if (cd_json_str(rejection, "reason")) {
+		cd_buf_puts(&msg, "\nReason: ");
+		cd_sanitize(cd_json_str(rejection, "reason"), strlen(cd_json_str(rejection, "reason")),
+			    0, &msg);
+		cd_buf_putc(&msg, '\n');
+	}
 	tr[ntr++] = (store_trailer){ "Codicil-Proposal", (char *)proposal_id(p) };
+	if (cd_json_str(rejection, "by"))
+		tr[ntr++] = (store_trailer){ "Reviewed-by", (char *)cd_json_str(rejection, "by") };
 	cJSON_ArrayForEach(it, cases)
-		if (with_cases && cJSON_IsString(it) && ntr <= ncases)
+		if (with_cases && cJSON_IsString(it) && ntr <= ncases + 1)
 			tr[ntr++] = (store_trailer){ "Codicil-Case", it->valuestring };
 	rc = store_commit(s, ch, nextra + 1, msg.data, tr, ntr, commit);
 out:

@@ -180,6 +180,10 @@ run codicil reject "$p2" --reason "too broad"
 expect_rc 0 "reject"
 git_clean "$T/r"
 [ "$(git log -1 --format=%s)" = "Reject $p2: Add an exception to privacy" ] || fail "reject subject: $(git log -1 --format=%s)"
+# the reviewer's words are in git, not only in the record
+git log -1 --format=%B | grep -qx "Reason: too broad" || fail "the reason is not in the commit message"
+git log -1 --format=%B | git interpret-trailers --parse | grep -qx "Reviewed-by: Test Reviewer <reviewer@example.org>" ||
+	fail "no Reviewed-by on the rejection"
 python3 - "proposals/$p2.json" <<'PY' || fail "rejected record"
 import json, sys
 p = json.load(open(sys.argv[1]))
