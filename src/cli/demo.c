@@ -3,6 +3,8 @@
  * recorded answers that ship with codicil (constitutions/demo.cassette.jsonl,
  * made by tests/tools/make-demo-cassette.sh). */
 #include "cli.h"
+#include <unistd.h>
+#include <limits.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +93,34 @@ static int demo_repo(const char *dir, store **s, int *made)
 	return rc;
 }
 
+/* How to run this codicil again: "codicil" when that is what PATH finds,
+ * else the binary's absolute path (after `make demo` it is not on PATH). */
+static void this_command(cd_buf *out)
+{
+	char self[PATH_MAX], found[PATH_MAX];
+	const char *path = getenv("PATH");
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+
+	if (n <= 0) {
+		cd_buf_puts(out, "codicil");
+		return;
+	}
+	self[n] = '\0';
+	for (const char *p = path; p && *p;) {
+		size_t len = strcspn(p, ":");
+		cd_buf cand = CD_BUF_INIT;
+		cd_buf_printf(&cand, "%.*s/codicil", (int)len, p);
+		if (realpath(cand.data, found) && !strcmp(found, self)) {
+			cd_buf_free(&cand);
+			cd_buf_puts(out, "codicil");
+			return;
+		}
+		cd_buf_free(&cand);
+		p += len + (p[len] == ':');
+	}
+	cd_buf_puts(out, self);
+}
+
 int cmd_demo(cli_ctx *ctx, int argc, char **argv)
 {
 	const char *dir = ctx->dir ? ctx->dir : DEMO_DIR;
@@ -117,9 +147,12 @@ int cmd_demo(cli_ctx *ctx, int argc, char **argv)
 	printf("%s the demo constitution in %s (template %s).\n", made ? "Created" : "Opening",
 	       store_workdir(ctx->store), DEMO_TEMPLATE);
 	if (!tui_available()) {
+		cd_buf self = CD_BUF_INIT;
+		this_command(&self);
 		printf("Recorded model answers: %s\n"
 		       "No terminal here, so the workbench does not open.  On a terminal:\n"
-		       "    codicil demo %s\n", cassette.data, dir);
+		       "    %s demo %s\n", cassette.data, self.data, store_workdir(ctx->store));
+		cd_buf_free(&self);
 		rc = CLI_OK;
 		goto out;
 	}

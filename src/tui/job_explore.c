@@ -152,7 +152,7 @@ static void theorized(tui_app *app, void *ud, enum tui_job_end end, const char *
 		return;
 	}
 	if (end != TUI_JOB_OK) {
-		tui_error(app, "theorize: %s", error);
+		tui_error(app, "%s", error); /* the engine's error names theorize */
 		return;
 	}
 	sscanf(result, "%zu %zu %40s", &added, &retired, commit);

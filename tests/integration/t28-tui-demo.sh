@@ -13,7 +13,11 @@ run codicil demo </dev/null
 expect_rc 0 "demo without a terminal"
 expect_out "Created the demo constitution in $T/codicil-demo/"
 expect_out "No terminal here"
-expect_out "codicil demo codicil-demo"
+# the command printed works as printed: codicil is not on PATH here
+expect_out "^    $CODICIL_BIN demo $T/codicil-demo/$"
+cmd=$(sed -n 's/^    //p' "$T/out")
+$cmd </dev/null >"$T/again" 2>&1 || fail "the printed command failed: $cmd"
+grep -q "Opening the demo constitution in $T/codicil-demo/" "$T/again" || fail "the printed command: $(cat "$T/again")"
 [ "$(git -C codicil-demo log --format=%s)" = "Initial constitution from template assistant" ] ||
 	fail "the demo repository"
 git_clean "$T/codicil-demo"
