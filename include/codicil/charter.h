@@ -83,6 +83,10 @@ int charter_principle_body(const charter *c, const principle *p, cd_buf *out);
 int charter_excerpt(const charter *c, const char *const *ids, size_t nids, size_t max_bytes,
 		    cd_buf *out);
 
+/* Up to three ids of c close to id (a typo, a part of it), closest first,
+ * appended to out as "a, b, c".  Returns how many. */
+int charter_suggest(const charter *c, const char *id, cd_buf *out);
+
 /* The GitHub-style slug of a heading title (lowercase, punctuation dropped,
  * spaces to '-'); the caller de-duplicates with -1, -2, ... */
 char *charter_slug(const char *title);

@@ -40,6 +40,10 @@ int workspace_check_import(const char *path, int allow_empty, cd_buf *problems);
  * or is cut short. */
 int workspace_record_path(const char *id, cd_buf *out);
 
+/* cd_err for an id c does not have: "no principle with id 'x' (did you
+ * mean a, b?  list them with 'codicil principles')".  Returns -1. */
+int workspace_no_principle(const charter *c, const char *id);
+
 /* The case library of the work tree (cases/); see case_library_load. */
 int workspace_load_cases(store *s, case_library *out);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "codicil/case.h"
+#include "codicil/workspace.h"
 #include "codicil/error.h"
 #include "codicil/json.h"
 #include "codicil/rate.h"
@@ -74,6 +75,21 @@ static void print_case_line(const cJSON *c)
 	cd_buf_free(&line);
 }
 
+/* -p names no principle of the charter (and no case cites it): a typo. */
+static int unknown_principle(cli_ctx *ctx, const char *id)
+{
+	charter *ch = NULL;
+	int unknown = 0;
+
+	if (workspace_load(ctx->store, workspace_charter_path(ctx->cfg), NULL, 0, &ch) == 0 &&
+	    !charter_find(ch, id)) {
+		workspace_no_principle(ch, id);
+		unknown = 1;
+	}
+	charter_free(ch);
+	return unknown;
+}
+
 int cmd_cases(cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -112,10 +128,14 @@ int cmd_cases(cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("cases ", "unexpected argument '%s'", argv[optind]);
-	if (!(s = cli_store(ctx)))
+	if (!(s = cli_store(ctx)) || !cli_config(ctx))
 		return CLI_FAIL;
 	if (cli_load_cases(s, &lib) < 0 || case_library_filter(&lib, &f, &sel, &n) < 0)
 		return cli_fail_err();
+	if (f.principle && !n && unknown_principle(ctx, f.principle)) {
+		case_library_free(&lib);
+		return cli_usage_error("cases ", "%s", cd_err_msg());
+	}
 	if (json) {
 		cJSON *arr = cJSON_CreateArray();
 		for (size_t i = 0; i < n; i++)

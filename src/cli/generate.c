@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "codicil/batch.h"
+#include "codicil/workspace.h"
 #include "codicil/error.h"
 #include "codicil/file.h"
 #include "codicil/id.h"
@@ -191,11 +192,8 @@ static int build_units(const run_args *a, gen_ctx *g, int per_principle, gen_uni
 	gen_unit *u;
 
 	for (size_t i = 0; i < a->nprinciples; i++)
-		if (!charter_find(g->charter, a->principles[i])) {
-			cd_err_set("no principle with id '%s' (list them with 'codicil principles')",
-				   a->principles[i]);
-			return -1;
-		}
+		if (!charter_find(g->charter, a->principles[i]))
+			return workspace_no_principle(g->charter, a->principles[i]);
 	u = calloc(groups * (size_t)a->samples + 1, sizeof *u);
 	if (!u) {
 		cd_err_set("out of memory");

@@ -45,8 +45,8 @@ int cmd_show(cli_ctx *ctx, int argc, char **argv)
 		return cli_fail_err();
 	p = charter_find(ch, argv[optind]);
 	if (!p) {
-		rc = cli_fail("no principle with id '%s' (list them with 'codicil principles')",
-			      argv[optind]);
+		workspace_no_principle(ch, argv[optind]);
+		rc = cli_fail_err();
 		goto out;
 	}
 	charter_principle_text(ch, p, &text);

@@ -1,6 +1,7 @@
 /* explore.c — tensions, vagueness and probes: a generation run of one
  * kind, with the kind's template (explore.h). */
 #include "codicil/explore.h"
+#include "codicil/workspace.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,9 +13,7 @@ static int check_targets(const gen_ctx *g, const explore_opts *o)
 {
 	for (size_t i = 0; i < o->nprinciples; i++)
 		if (!charter_find(g->charter, o->principles[i])) {
-			cd_err_set("no principle with id '%s' (list them with 'codicil principles')",
-				   o->principles[i]);
-			return -1;
+			return workspace_no_principle(g->charter, o->principles[i]);
 		}
 	if (o->kind == CASE_TENSION && g->nids < 2) {
 		cd_err_set("a tension needs two principles, and the charter has %zu", g->nids);

@@ -112,11 +112,8 @@ static int principles_block(const gen_ctx *g, const gen_unit *u, cd_buf *out)
 		return cd_buf_puts(out, "(no single target: consider every principle of the charter)");
 	for (size_t i = 0; i < u->nprinciples; i++) {
 		const principle *p = charter_find(g->charter, u->principles[i]);
-		if (!p) {
-			cd_err_set("no principle with id '%s' (list them with 'codicil principles')",
-				   u->principles[i]);
-			return -1;
-		}
+		if (!p)
+			return workspace_no_principle(g->charter, u->principles[i]);
 		if (charter_principle_text(g->charter, p, out) < 0)
 			return -1;
 		cd_buf_putc(out, '\n');

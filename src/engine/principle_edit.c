@@ -82,7 +82,7 @@ int principle_edit_begin(store *s, config *cfg, const char *id, principle_edit *
 	    workspace_load(s, pe->file, NULL, 1, &pe->ch) < 0)
 		return -1;
 	if (!(p = charter_find(pe->ch, id))) {
-		cd_err_set("no principle with id '%s' (list them with 'codicil principles')", id);
+		workspace_no_principle(pe->ch, id);
 		goto fail;
 	}
 	if (!(pe->id = strdup(id)))

@@ -109,6 +109,19 @@ int workspace_case_excerpt(const charter *ch, const cJSON *c, size_t max_bytes, 
 	return rc;
 }
 
+int workspace_no_principle(const charter *c, const char *id)
+{
+	cd_buf near = CD_BUF_INIT;
+
+	if (charter_suggest(c, id, &near) > 0)
+		cd_err_set("no principle with id '%.80s' (did you mean %s?  list them with 'codicil "
+			   "principles')", id, near.data);
+	else
+		cd_err_set("no principle with id '%.80s' (list them with 'codicil principles')", id);
+	cd_buf_free(&near);
+	return -1;
+}
+
 int workspace_record_path(const char *id, cd_buf *out)
 {
 	const char *dir = !id ? NULL : id[0] == 'c' ? "cases" : id[0] == 'p' ? "proposals" :

@@ -37,6 +37,14 @@ expect_rc 1 "show of an unknown id"
 expect_err "no principle with id"
 expect_one_line_err
 
+# a mistyped id: the closest ids are named; cases -p is a usage error (2)
+run codicil show "${id}x"
+expect_rc 1 "show of a mistyped id"
+expect_err "did you mean $id"
+run codicil cases -p "${id}x"
+expect_rc 2 "cases -p with an unknown principle"
+expect_err "no principle with id '${id}x' (did you mean $id"
+
 # on an invalid charter, show says what is wrong with it, as principles does
 cp CONSTITUTION.md "$T/charter.bak"
 printf '\n## Again {#%s}\n\nA second principle with the same id.\n' "$id" >>CONSTITUTION.md

@@ -496,6 +496,24 @@ static void test_excerpt(void **state)
 	charter_free(c);
 }
 
+static void test_suggest(void **state)
+{
+	charter *c = parse("# Privacy {#privacy}\n\n# Honesty {#honesty}\n\n# Autonomy {#autonomy}\n\n"
+			   "# Priv {#priv}\n");
+	cd_buf out = CD_BUF_INIT;
+
+	(void)state;
+	assert_int_equal(charter_suggest(c, "privcy", &out), 2);
+	assert_string_equal(out.data, "privacy, priv");
+	cd_buf_reset(&out);
+	assert_int_equal(charter_suggest(c, "honest", &out), 1);
+	assert_string_equal(out.data, "honesty");
+	cd_buf_reset(&out);
+	assert_int_equal(charter_suggest(c, "zzzzzzzz", &out), 0);
+	cd_buf_free(&out);
+	charter_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -516,6 +534,7 @@ int main(void)
 		cmocka_unit_test(test_fmt_refuses_malformed),
 		cmocka_unit_test(test_large_charter),
 		cmocka_unit_test(test_excerpt),
+		cmocka_unit_test(test_suggest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
