@@ -2,14 +2,12 @@
  * attempt, commit the cases the journal holds. */
 #include "batch_int.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "codicil/error.h"
-#include "codicil/file.h"
 #include "codicil/id.h"
 #include "codicil/json.h"
 
@@ -401,84 +399,4 @@ void batch_result_free(batch_result *r)
 	free(r->failures);
 	free(r->stopped);
 	memset(r, 0, sizeof *r);
-}
-
-static int by_name_desc(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)b, *(char *const *)a);
-}
-
-/* Every request of the journal is one of the units, and there is one. */
-static int journal_of(const char *path, const gen_unit *units, size_t n)
-{
-	journal jn;
-	int mine = 0;
-
-	if (journal_open(path, &jn) < 0) {
-		cd_err_clear();
-		return 0;
-	}
-	for (size_t i = 0; i < jn.n; i++) {
-		const char *key = cd_json_str(jn.lines[i], "request");
-		int found = 0;
-
-		for (size_t k = 0; key && k < n && !found; k++)
-			found = !strcmp(units[k].key, key);
-		mine = found;
-		if (!found)
-			break;
-	}
-	journal_free(&jn);
-	return mine;
-}
-
-int batch_find_journal(store *s, const gen_unit *units, size_t n, cd_buf *out)
-{
-	cd_buf dir = CD_BUF_INIT, path = CD_BUF_INIT, others = CD_BUF_INIT;
-	char **names = NULL;
-	size_t count = 0, cap = 0;
-	struct dirent *e;
-	DIR *d;
-	int rc = -1;
-
-	if (store_local_path(s, "runs", &dir) < 0)
-		return -1;
-	if ((d = opendir(dir.data))) {
-		while ((e = readdir(d))) {
-			if (!strstr(e->d_name, ".jsonl"))
-				continue;
-			if (count == cap) {
-				char **more = realloc(names, (cap = cap ? 2 * cap : 16) * sizeof *more);
-				if (!more)
-					break;
-				names = more;
-			}
-			if (!(names[count] = strdup(e->d_name)))
-				break;
-			count++;
-		}
-		closedir(d);
-	}
-	if (count)
-		qsort(names, count, sizeof *names, by_name_desc);
-	for (size_t i = 0; i < count && rc < 0; i++) {
-		cd_buf_reset(&path);
-		cd_path_join(&path, dir.data, names[i]);
-		if (journal_of(path.data, units, n))
-			rc = cd_buf_puts(out, path.data);
-		else if (i < 3)
-			cd_buf_printf(&others, "%s%s", others.len ? ", " : "", names[i]);
-	}
-	if (rc < 0 && others.len)
-		cd_err_set("no earlier run of these requests in %s (the newest there are other runs: "
-			   "%s); give --journal FILE", dir.data, others.data);
-	else if (rc < 0)
-		cd_err_set("no earlier run to resume in %s; give --journal FILE", dir.data);
-	for (size_t i = 0; i < count; i++)
-		free(names[i]);
-	free(names);
-	cd_buf_free(&dir);
-	cd_buf_free(&path);
-	cd_buf_free(&others);
-	return rc;
 }
