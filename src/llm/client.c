@@ -67,7 +67,7 @@ static struct cjob_list *list_of(llm_client *c, const struct cjob *j)
 	}
 }
 
-static void move_to(llm_client *c, struct cjob *j, enum cjob_state to)
+void client_move(llm_client *c, struct cjob *j, enum cjob_state to)
 {
 	list_remove(list_of(c, j), j);
 	j->state = to;
@@ -91,64 +91,6 @@ static void cjob_free(struct cjob *j)
 	free(j);
 }
 
-/* ---- the breaker: stop sending when more requests cannot help ---- */
-
-static void not_sent(llm_client *c, struct cjob *j)
-{
-	llm_response_clear(&j->resp);
-	llm_response_fail(&j->resp, LLM_ERR_NOT_SENT, "not sent: %s", c->stopped);
-	move_to(c, j, CJ_READY);
-}
-
-/* Everything waiting fails at once as not sent; what is in the transport
- * is cancelled and comes back through on_xport_done. */
-static void trip(llm_client *c, const char *why)
-{
-	if (c->stopped)
-		return;
-	c->stopped = strdup(why);
-	if (!c->stopped)
-		c->stopped = strdup("the run stopped");
-	while (c->waiting.head)
-		not_sent(c, c->waiting.head);
-	while (c->following.head)
-		not_sent(c, c->following.head);
-	xport_cancel_all(c->x);
-}
-
-static void watch_connections(llm_client *c, const char *last)
-{
-	size_t n = xport_connection_failures(c->x);
-	char why[512];
-
-	if (!c->http || n < (size_t)c->max_conn_failures)
-		return;
-	snprintf(why, sizeof why, "%zu connection failures in a row (the last: %s); is the "
-		 "endpoint up?", n, last ? last : "no answer");
-	trip(c, why);
-}
-
-static void watch_answer(llm_client *c, const llm_response *r)
-{
-	char why[128];
-
-	if (r->http_status == 401 || r->http_status == 403) {
-		snprintf(why, sizeof why, "the endpoint refused the API key (HTTP %ld)",
-			 r->http_status);
-		trip(c, why);
-	} else if (r->http_status == 429 && (llm_quota_exhausted(r->body) ||
-					     llm_quota_exhausted(r->error))) {
-		trip(c, "the account's quota is used up (HTTP 429)");
-	} else if (r->status == LLM_ERR_TRANSPORT) {
-		watch_connections(c, r->error);
-	}
-}
-
-const char *llm_client_stopped(const llm_client *c)
-{
-	return c->stopped;
-}
-
 static void on_retry(void *ud, unsigned xjob, int attempt, double delay_s, const char *why)
 {
 	llm_client *c = ud;
@@ -160,7 +102,7 @@ static void on_retry(void *ud, unsigned xjob, int attempt, double delay_s, const
 			break;
 		}
 	}
-	watch_connections(c, why); /* last: it cancels this very job */
+	client_watch_connections(c, why); /* last: it cancels this very job */
 }
 
 int llm_client_open(config *cfg, store *s, const llm_client_opts *o, llm_client **out)
@@ -328,7 +270,7 @@ static void release_followers(llm_client *c, const struct cjob *leader)
 	for (f = c->following.head; f; f = next) {
 		next = f->next;
 		if (!strcmp(f->cache_key, leader->cache_key))
-			move_to(c, f, CJ_WAITING);
+			client_move(c, f, CJ_WAITING);
 	}
 }
 
@@ -360,7 +302,7 @@ static void answered(llm_client *c, struct cjob *j)
 	if (j->resp.status == LLM_ERR_INVALID && c->o.repair && c->http && !c->stopped &&
 	    j->reasks < c->repair_attempts && j->resp.text) {
 		if (cjob_make_repair(j) == 0) {
-			move_to(c, j, CJ_WAITING);
+			client_move(c, j, CJ_WAITING);
 			return;
 		}
 		llm_response_fail(&j->resp, LLM_ERR_INVALID, "%s", cd_err_msg());
@@ -383,8 +325,8 @@ static void answered(llm_client *c, struct cjob *j)
 	else if (j->resp.http_status == 401 || j->resp.http_status == 403)
 		say_where_the_key_came_from(c, &j->resp);
 	if (c->http)
-		watch_answer(c, &j->resp);
-	move_to(c, j, CJ_READY);
+		client_watch_answer(c, &j->resp);
+	client_move(c, j, CJ_READY);
 	if (j->has_cache_key)
 		release_followers(c, j);
 }
@@ -405,7 +347,7 @@ static void fail_now(llm_client *c, struct cjob *j, llm_status st, const char *w
 {
 	llm_response_clear(&j->resp);
 	llm_response_fail(&j->resp, st, "%s: %s", what, cd_err_msg());
-	move_to(c, j, CJ_READY);
+	client_move(c, j, CJ_READY);
 }
 
 static void answer_from_cassette(llm_client *c, struct cjob *j)
@@ -500,7 +442,7 @@ static void ask_over_http(llm_client *c, struct cjob *j)
 	}
 	if (twin_in_flight(c, j)) {
 		llm_http_clear(&http);
-		move_to(c, j, CJ_FOLLOWING);
+		client_move(c, j, CJ_FOLLOWING);
 		return;
 	}
 	if (xport_submit(c->x, c->http, req, &http, on_xport_done, j, &j->xjob) < 0) {
@@ -509,7 +451,7 @@ static void ask_over_http(llm_client *c, struct cjob *j)
 		return;
 	}
 	llm_http_clear(&http);
-	move_to(c, j, CJ_XPORT);
+	client_move(c, j, CJ_XPORT);
 }
 
 /* Hand waiting calls on while fewer than 2 x concurrency are in the
@@ -521,7 +463,7 @@ static void feed(llm_client *c)
 
 	while ((j = c->waiting.head) && xport_pending(c->x) + c->ready.n < room) {
 		if (c->stopped)
-			not_sent(c, j);
+			client_not_sent(c, j);
 		else if (c->http)
 			ask_over_http(c, j);
 		else
@@ -601,7 +543,7 @@ static void cancel_job(llm_client *c, struct cjob *j)
 	if (j->state == CJ_WAITING || j->state == CJ_FOLLOWING) {
 		llm_response_clear(&j->resp);
 		llm_response_fail(&j->resp, LLM_ERR_CANCELLED, "cancelled");
-		move_to(c, j, CJ_READY);
+		client_move(c, j, CJ_READY);
 	}
 }
 

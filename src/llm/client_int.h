@@ -76,6 +76,17 @@ struct llm_client {
 	void *retry_ud;
 };
 
+/* client.c: move j to the list of state to. */
+void client_move(llm_client *c, struct cjob *j, enum cjob_state to);
+
+/* client_breaker.c: end j at once, not sent (the client has stopped). */
+void client_not_sent(llm_client *c, struct cjob *j);
+/* After an attempt without an HTTP answer (last: why); trips the breaker
+ * at codicil.maxConsecutiveFailures in a row. */
+void client_watch_connections(llm_client *c, const char *last);
+/* After an answer: a 401/403 or a used-up quota trips the breaker. */
+void client_watch_answer(llm_client *c, const llm_response *r);
+
 /* client_resolve.c: fill provider .. cassette and xo from c->cfg and c->s. */
 int client_resolve(llm_client *c);
 
