@@ -10,18 +10,22 @@
 #include <cJSON.h>
 #include <stddef.h>
 
+#include "codicil/strmap.h"
+
 typedef struct journal {
 	char *path;
 	cJSON **lines;   /* the complete lines, in order */
 	size_t n, cap;
 	size_t skipped;  /* lines that were not JSON objects (reported, ignored) */
+	struct strmap last; /* "request" -> index of its last line */
 } journal;
 
 /* Open path, reading what it holds (a missing file is an empty journal). */
 int journal_open(const char *path, journal *out);
 /* Append one line (compact JSON) and fsync; the journal keeps j. */
 int journal_append(journal *jn, cJSON *j);
-/* The last line whose "request" is key, or NULL. */
+/* The last line whose "request" is key, or NULL (a hash lookup: a run of
+ * a million requests resumes without quadratic work). */
 const cJSON *journal_last(const journal *jn, const char *key);
 /* The "run" of the first line that has one, or NULL. */
 const char *journal_run(const journal *jn);

@@ -6,6 +6,7 @@
 
 #include "codicil/buf.h"
 #include "codicil/charter.h"
+#include "codicil/strmap.h"
 
 /* Start offset of every line: line L (1-based) is [start[L-1], start[L]),
  * line ending included; start[n] is the text length.  Lines end at "\n",
@@ -46,21 +47,6 @@ struct heading_src {
 int heading_analyse(const char *text, const struct lines *lt, size_t first_line,
 		    size_t text_last_line, int setext, principle *p, struct heading_src *src);
 
-/* A string -> size_t hash map that owns copies of its keys. */
-struct strmap_entry {
-	char *key;
-	size_t value;
-};
-
-struct strmap {
-	struct strmap_entry *e;
-	size_t cap, n;
-};
-
-/* 1: inserted, 0: key already present (value untouched), -1: out of memory. */
-int strmap_put(struct strmap *m, const char *key, size_t value);
-struct strmap_entry *strmap_get(const struct strmap *m, const char *key);
-void strmap_free(struct strmap *m);
 
 /* What charter_parse allocates; the public struct comes first. */
 struct charter_impl {

@@ -10,6 +10,20 @@
 #include "codicil/file.h"
 #include "codicil/json.h"
 
+static int index_line(journal *jn, size_t i)
+{
+	const char *key = cd_json_str(jn->lines[i], "request");
+	struct strmap_entry *e;
+
+	if (!key)
+		return 0;
+	if ((e = strmap_get(&jn->last, key))) {
+		e->value = i;
+		return 0;
+	}
+	return strmap_put(&jn->last, key, i) < 0 ? -1 : 0;
+}
+
 static int keep(journal *jn, cJSON *j)
 {
 	if (jn->n == jn->cap) {
@@ -23,6 +37,10 @@ static int keep(journal *jn, cJSON *j)
 		jn->cap = cap;
 	}
 	jn->lines[jn->n++] = j;
+	if (index_line(jn, jn->n - 1) < 0) {
+		jn->n--;
+		return -1;
+	}
 	return 0;
 }
 
@@ -102,12 +120,9 @@ int journal_append(journal *jn, cJSON *j)
 
 const cJSON *journal_last(const journal *jn, const char *key)
 {
-	for (size_t i = jn->n; i-- > 0;) {
-		const char *r = cd_json_str(jn->lines[i], "request");
-		if (r && !strcmp(r, key))
-			return jn->lines[i];
-	}
-	return NULL;
+	const struct strmap_entry *e = key ? strmap_get(&jn->last, key) : NULL;
+
+	return e ? jn->lines[e->value] : NULL;
 }
 
 const char *journal_run(const journal *jn)
@@ -124,5 +139,6 @@ void journal_free(journal *jn)
 		cJSON_Delete(jn->lines[i]);
 	free(jn->lines);
 	free(jn->path);
+	strmap_free(&jn->last);
 	memset(jn, 0, sizeof *jn);
 }

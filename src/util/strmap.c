@@ -1,6 +1,6 @@
 /* strmap.c — a small open-addressing hash map from strings to size_t, used
- * for slug de-duplication and id lookup (so neither is quadratic). */
-#include "internal.h"
+ * for slug de-duplication, id lookup and journal keys (strmap.h). */
+#include "codicil/strmap.h"
 
 #include <stdint.h>
 #include <stdlib.h>
