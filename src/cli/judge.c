@@ -157,6 +157,8 @@ int cmd_judge(cli_ctx *ctx, int argc, char **argv)
 		}
 		rc = cli_print_json(arr);
 	} else {
+		if (e.n) /* the last column is the judge's reasoning, not the scenario */
+			printf("%-20s  %-10s %-4s  %s\n", "CASE", "VERDICT", "CONF", "REASONING");
 		for (size_t i = 0; i < e.n; i++)
 			print_judgment(case_id(e.cases[i]), &out[i]);
 	}

@@ -126,6 +126,9 @@ PY
 run codicil judge --json
 expect_rc 0 "judge again"
 python3 -c 'import json,sys; assert all(j["cached"] for j in json.load(open(sys.argv[1])))' "$T/out" || fail "second judge run not cached"
+run codicil judge
+expect_rc 0 "judge as text"
+expect_out "^CASE  *VERDICT  *CONF  REASONING$"
 sed -i 's/^\(Say what is true.*\)$/\1 With an exception for kindness./' CONSTITUTION.md
 grep -q "exception for kindness" CONSTITUTION.md || sed -i '0,/^### Say what is true/{n;n;s/$/ With an exception for kindness./}' CONSTITUTION.md
 grep -q "exception" CONSTITUTION.md || fail "could not edit the charter for the regression test"
