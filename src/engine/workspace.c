@@ -134,6 +134,19 @@ int workspace_record_path(const char *id, cd_buf *out)
 	return cd_buf_printf(out, "%s/%s.json", dir, id);
 }
 
+/* No charter file in the work tree: say how to point codicil at one (a
+ * repository whose charter has another name). */
+static void say_missing_charter(store *s, const char *path)
+{
+	cd_buf full = CD_BUF_INIT;
+
+	cd_buf_printf(&full, "%s%s", store_workdir(s), path);
+	if (!cd_file_exists(full.data))
+		cd_err_set("there is no %s here; if the charter has another name, tell codicil with "
+			   "'git config codicil.charter FILE'", path);
+	cd_buf_free(&full);
+}
+
 int workspace_load(store *s, const char *path, const char *rev, int validate, charter **out)
 {
 	cd_buf text = CD_BUF_INIT;
@@ -143,6 +156,8 @@ int workspace_load(store *s, const char *path, const char *rev, int validate, ch
 	rc = rev ? store_read(s, rev, path, &text) : store_read_worktree(s, path, &text);
 	if (rc < 0) {
 		cd_buf_free(&text);
+		if (!rev)
+			say_missing_charter(s, path);
 		return -1;
 	}
 	rc = charter_parse(path, text.data, text.len, out);

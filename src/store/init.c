@@ -93,8 +93,9 @@ static int prepare_target(const char *dir, int *created)
 	is_repo = access(dotgit.data, F_OK) == 0;
 	cd_buf_free(&dotgit);
 	if (is_repo) {
-		cd_err_set("%s is already a git repository; use it as it is, or choose a new directory",
-			   dir);
+		cd_err_set("%s is already a git repository: codicil works in it as it is (if its "
+			   "charter is not CONSTITUTION.md, 'git config codicil.charter FILE'), or "
+			   "choose a new directory", dir);
 		return -1;
 	}
 	if (!dir_is_empty(dir)) {

@@ -64,3 +64,18 @@ expect_err "no principles (no markdown headings)"
 [ ! -e "$T/imp-latin" ] && [ ! -e "$T/imp-nul" ] && [ ! -e "$T/imp-prose" ] || fail "a refused import created its directory"
 run codicil init "$T/imp-prose" --from "$T/prose.md" --allow-empty
 expect_rc 0 "--allow-empty"
+
+# an existing repository whose charter has another name: both init and the
+# first command say how to point codicil at it
+mkdir "$T/other" && cd "$T/other" && git init -q &&
+	printf '# Spec {#spec}\n\nText.\n' >SPEC.md && git add SPEC.md && git commit -qm spec || fail "other repo"
+run codicil init .
+expect_rc 1 "init in an existing repository"
+expect_err "git config codicil.charter FILE"
+run codicil principles
+expect_rc 1 "principles without CONSTITUTION.md"
+expect_err "there is no CONSTITUTION.md here; if the charter has another name, tell codicil with 'git config codicil.charter FILE'"
+git config codicil.charter SPEC.md
+run codicil principles
+expect_rc 0 "principles with codicil.charter"
+expect_out "^spec "
