@@ -22,6 +22,7 @@ typedef struct principle_edit {
 	cd_buf draft;      /* absolute path of the draft file */
 	cd_buf span;       /* the principle's text before the edit */
 	int resumed;       /* the draft existed already: tell the user */
+	const char *reason;/* why, for the commit message's body; may be NULL */
 	int changed;       /* set by principle_edit_finish(): 1 when committed */
 } principle_edit;
 

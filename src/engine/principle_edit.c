@@ -1,5 +1,6 @@
 /* principle_edit.c — one principle through the user's editor, committed. */
 #include "codicil/principle_edit.h"
+#include "codicil/sanitize.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -137,13 +138,18 @@ static int check_result(const char *file, const char *id, const cd_buf *text, ch
 }
 
 static int commit_edit(store *s, const char *file, const charter *after, const char *id,
-		       const cd_buf *text)
+		       const char *reason, const cd_buf *text)
 {
 	store_change change = { file, text->data, text->len };
 	cd_buf msg = CD_BUF_INIT;
 	int rc;
 
 	cd_buf_printf(&msg, "Edit %s: %s\n", id, charter_find(after, id)->title);
+	if (reason && *reason) { /* the why, for git log and verify --strict readers */
+		cd_buf_putc(&msg, '\n');
+		cd_sanitize(reason, strlen(reason), 0, &msg);
+		cd_buf_putc(&msg, '\n');
+	}
 	if (store_lock(s) < 0) {
 		cd_buf_free(&msg);
 		return -1;
@@ -170,7 +176,7 @@ int principle_edit_finish(store *s, principle_edit *pe)
 	}
 	splice(pe->ch, charter_find(pe->ch, pe->id), &edited, &text);
 	if (check_result(pe->file, pe->id, &text, &after) < 0 ||
-	    commit_edit(s, pe->file, after, pe->id, &text) < 0)
+	    commit_edit(s, pe->file, after, pe->id, pe->reason, &text) < 0)
 		goto out;
 	unlink(pe->draft.data);
 	pe->changed = 1;

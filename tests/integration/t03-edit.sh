@@ -32,10 +32,12 @@ expect_rc 0 "edit without change"
 expect_out "nothing committed"
 [ "$(git rev-list --count HEAD)" -eq 1 ] || fail "a no-op edit committed"
 
-VISUAL="$T/ed-change" run codicil edit honesty
+VISUAL="$T/ed-change" run codicil edit honesty -m "Deception was not named; the cases show it matters."
 expect_rc 0 "edit with a change"
 [ "$(git rev-list --count HEAD)" -eq 2 ] || fail "edit did not commit"
 [ "$(git log -1 --format=%s)" = "Edit honesty: Honesty" ] || fail "subject: $(git log -1 --format=%s)"
+[ "$(git log -1 --format=%b)" = "Deception was not named; the cases show it matters." ] ||
+	fail "the reason is not the commit body: $(git log -1 --format=%b)"
 grep -q "Do not deceive the user" CONSTITUTION.md || fail "change not in the work tree"
 git show HEAD:CONSTITUTION.md | grep -q "Do not deceive" || fail "change not committed"
 grep -q "^Be kind.$" CONSTITUTION.md || fail "the other principle was touched"
