@@ -69,26 +69,29 @@ static void put_failure(const batch_failure *f, size_t count)
 	fputc('\n', stderr);
 }
 
-/* The failures by cause: how many, and one example of each. */
+/* The failures by cause: how many, and the first of each as an example.
+ * Causes are few (a handful of classes) and failures may be a million
+ * (a run the breaker stopped): one pass, counting into a short table. */
 static void put_causes(const batch_result *r)
 {
-	size_t shown = 0;
+	struct cause { const batch_failure *first; size_t n; } seen[EXAMPLE_CAUSES];
+	size_t nseen = 0, other = 0;
 
 	for (size_t i = 0; i < r->nfailures; i++) {
-		size_t n = 0, first = 1;
-		for (size_t k = 0; k < r->nfailures; k++) {
-			int same = !strcmp(r->failures[k].cause, r->failures[i].cause);
-			n += same;
-			first &= !(same && k < i);
-		}
-		if (!first)
-			continue;
-		if (shown++ == EXAMPLE_CAUSES) {
-			fputs("  ... and other causes\n", stderr);
-			break;
-		}
-		put_failure(&r->failures[i], n);
+		size_t k = 0;
+		while (k < nseen && strcmp(seen[k].first->cause, r->failures[i].cause))
+			k++;
+		if (k < nseen)
+			seen[k].n++;
+		else if (nseen < EXAMPLE_CAUSES)
+			seen[nseen++] = (struct cause){ &r->failures[i], 1 };
+		else
+			other++;
 	}
+	for (size_t k = 0; k < nseen; k++)
+		put_failure(seen[k].first, seen[k].n);
+	if (other)
+		fputs("  ... and other causes\n", stderr);
 }
 
 void cli_print_run_summary(const batch_result *r, const char *resume, int verbose)
