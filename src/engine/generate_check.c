@@ -73,16 +73,6 @@ static void trim_texts(cJSON *item, int i, cd_buf *notes)
 			note(notes, i, "%s: trimmed the whitespace around it%s", text_keys[k], NULL);
 }
 
-static int lists(const cJSON *arr, const char *id)
-{
-	const cJSON *p;
-
-	cJSON_ArrayForEach(p, arr)
-		if (cJSON_IsString(p) && !strcmp(p->valuestring, id))
-			return 1;
-	return 0;
-}
-
 static void mend_principles(const gen_ctx *g, const gen_unit *u, cJSON *item, int i,
 			    cd_buf *notes)
 {
@@ -128,7 +118,7 @@ static void mend_entries(const gen_ctx *g, const gen_unit *u, cJSON *item, int i
 		if (!pr || seen || !known(g, pr)) {
 			note(notes, i, "%s: dropped an entry for '%s'", list, pr ? pr : "(none)");
 			cJSON_Delete(cJSON_DetachItemViaPointer(arr, e));
-		} else if (!lists(ps, pr)) {
+		} else if (!case_has_principle(item, pr)) {
 			cJSON_AddItemToArray(ps, cJSON_CreateString(pr));
 			note(notes, i, "principles: added '%s', which its %s names", pr, list);
 		}
