@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cli_llm.h"
 
 static const char main_usage[] =
 	"usage: codicil [-C DIR] [--version] [--help] COMMAND [ARGS]\n"
@@ -52,6 +53,7 @@ int main(int argc, char **argv)
 	int i, rc;
 
 	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C"); /* JSON and prices: a decimal point, always */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-C")) {
 			if (i + 1 >= argc)
@@ -86,7 +88,11 @@ int main(int argc, char **argv)
 	ctx.color_err = use_color(STDERR_FILENO);
 	git_libgit2_init();
 	honour_git_environment();
+	ctx.command = cmd->name;
+	ctx.argc = argc - i - 1;
+	ctx.argv = argv + i + 1;
 	rc = cmd->run(&ctx, argc - i, argv + i);
+	cli_llm_finish(&ctx, rc);
 	if (ctx.cfg)
 		config_free(ctx.cfg);
 	if (ctx.store)

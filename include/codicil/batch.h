@@ -36,7 +36,8 @@ typedef struct batch_opts {
 	const char *journal_path;
 	const char *run;     /* id of a new run; NULL: from the journal, or a fresh one */
 	batch_select select;
-	int dry_run;         /* print the requests (JSONL) to dry_run_out, send nothing */
+	int dry_run;         /* print the requests (JSONL) to dry_run_out, send nothing;
+	                        a client opened with dry_run estimates them */
 	FILE *dry_run_out;
 	int commit;          /* 0: write case files to the work tree only */
 	size_t commit_every; /* commit after this many ok requests; 0: at the end */

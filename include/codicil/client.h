@@ -22,6 +22,7 @@
 
 #include "codicil/config.h"
 #include "codicil/llm.h"
+#include "codicil/price.h"
 #include "codicil/store.h"
 #include "codicil/transport.h"
 
@@ -33,6 +34,9 @@ typedef struct llm_client_opts {
 	                        errors, up to codicil.repairAttempts times (1) */
 	int no_transcripts;  /* keep no transcripts (bulk generation: the cases
 	                        record the request and response hashes) */
+	int dry_run;         /* send nothing: a call the cache cannot answer is
+	                        estimated (llm_client_estimate_get) and ends
+	                        LLM_ERR_NOT_SENT */
 } llm_client_opts;
 
 /* What the caller learns about a finished call, besides the response. */
@@ -45,6 +49,7 @@ typedef struct llm_call {
 	const char *provider;         /* "openai", ... */
 	const char *model;
 	const char *endpoint_host;    /* "api.openai.com", "127.0.0.1:8080" */
+	size_t request_bytes;         /* of the body last sent; 0 if none */
 } llm_call;
 
 /* Runs from llm_client_step()/llm_client_run(), never from submit or
@@ -94,5 +99,48 @@ typedef struct llm_client_stats {
 	long input_tokens, output_tokens, cached_input_tokens;
 } llm_client_stats;
 void llm_client_stats_get(const llm_client *c, llm_client_stats *out);
+
+/* Every finished call, after its callback: what it cost.  For the run
+ * record (runlog.h); resp is read-only. */
+typedef void (*llm_meter_fn)(void *ud, const llm_call *call, const llm_response *resp);
+void llm_client_set_meter(llm_client *c, llm_meter_fn fn, void *ud);
+
+/* What earlier answers teach about the size of the next ones: bytes of
+ * request body per input token, and the mean output tokens of a reply to
+ * a schema (NULL or <= 0: unknown).  Without it: 4 bytes a token, and
+ * max_tokens for the output. */
+typedef struct llm_estimator {
+	double bytes_per_token;
+	double (*mean_output)(void *ud, const char *schema_name);
+	void *ud;
+} llm_estimator;
+void llm_client_set_estimator(llm_client *c, const llm_estimator *e);
+
+/* The budget (codicil.budget, or --budget through it) holds every call
+ * that would pass it, counting calls in flight at their maximum (input
+ * estimated from the body, output at max_tokens); when one cannot fit
+ * even with nothing in flight, sending stops (llm_client_stopped says
+ * why) and the rest end LLM_ERR_NOT_SENT.  Spent so far, in tokens and
+ * (when the models have prices) dollars: */
+typedef struct llm_spend {
+	long input_tokens, output_tokens, cached_input_tokens;
+	double usd;          /* 0 when no model asked has a price */
+	int priced;          /* every paid call had a price */
+	size_t paid;         /* calls that were paid for (answered over HTTP) */
+} llm_spend;
+void llm_client_spend_get(const llm_client *c, llm_spend *out);
+const llm_budget *llm_client_budget(const llm_client *c);
+
+/* With opts.dry_run: what the calls would have cost. */
+typedef struct llm_estimate {
+	size_t requests;     /* would be sent */
+	size_t cached;       /* the cache would answer */
+	long input_tokens;   /* estimated from the bodies */
+	long output_tokens;  /* expected (mean of earlier answers, else max) */
+	long output_max;     /* at max_tokens */
+	double usd, usd_max; /* 0 when a model has no price */
+	int priced;
+} llm_estimate;
+void llm_client_estimate_get(const llm_client *c, llm_estimate *out);
 
 #endif

@@ -74,6 +74,7 @@ typedef struct gen_request {
 	llm_request req;
 	llm_message msg[2];
 	cd_buf user;
+	cd_buf about;   /* the unit's principles, for the cost report */
 	cJSON *schema;
 } gen_request;
 int gen_build(gen_ctx *g, gen_unit *u, gen_request *out);

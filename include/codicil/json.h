@@ -27,6 +27,12 @@ int cd_json_int(const cJSON *obj, const char *key, int def);
 long cd_json_long(const cJSON *obj, const char *key, long def);
 int cd_json_bool(const cJSON *obj, const char *key, int def);
 
+/* obj[key] += delta; the number is added when absent.  Sums in records
+ * (tokens, counts). */
+void cd_json_add_to(cJSON *obj, const char *key, double delta);
+/* obj[key], an object, added when absent (NULL when out of memory). */
+cJSON *cd_json_child(cJSON *obj, const char *key);
+
 /* Key order of every object sorted recursively: a canonical form for
  * hashing requests. */
 cJSON *cd_json_canonical(const cJSON *j);

@@ -52,6 +52,10 @@ typedef struct llm_request {
 	 * starts again from its first byte. */
 	void (*on_text)(void *ud, const char *text, size_t len);
 	void *text_ud;
+	/* What the request is about, for the cost report: principle ids
+	 * separated by spaces ("honesty harm.privacy"); may be NULL.  Copied;
+	 * not part of the request body or the cache key. */
+	const char *about;
 } llm_request;
 
 typedef enum llm_status {

@@ -16,7 +16,7 @@
 
 const char cmd_amend_usage[] =
 	"usage: codicil amend CASE... [--steer TEXT] [--charter FILE] [--consequences N]\n"
-	"                     [--no-cache] [--json]\n"
+	"                     [--no-cache] [--json] [--budget N] [--dry-run]\n"
 	"   or: codicil amend --rebase P [--json]\n"
 	"\n"
 	"Ask the model for an amendment that resolves the cases while respecting\n"
@@ -34,6 +34,7 @@ const char cmd_amend_usage[] =
 	"                        HEAD, make HEAD its base, run the regression again\n"
 	"      --no-cache        ask the model even for a question answered before\n"
 	"      --json            print the proposal\n"
+	CLI_LLM_USAGE
 	"  -h, --help            this text\n"
 	"\n"
 	"Progress goes to stderr when it is a terminal.\n";
@@ -139,15 +140,27 @@ static int run_amend(cli_ctx *ctx, const amend_opts *ao, const char *rebase, int
 	amend_outcome o = { 0 };
 	int rc;
 
-	if (!cli_store(ctx) || !cli_config(ctx) || !(e.client = cli_llm_client_with_key(ctx, &copts)))
+	if (!cli_store(ctx) || !cli_config(ctx) ||
+	    !(e.client = ctx->dry_run ? cli_llm_client(ctx, &copts)
+				      : cli_llm_client_with_key(ctx, &copts)))
 		return CLI_FAIL;
 	e.store = ctx->store;
 	e.cfg = ctx->cfg;
 	if (isatty(STDERR_FILENO))
 		e.progress = show_progress;
 	rc = rebase ? amend_rebase(&e, rebase, &o) : amend_propose(&e, ao, &o);
+	if (ctx->dry_run) {
+		cli_llm_print_estimate(stdout, e.client, "only the draft is estimated: the "
+				       "consequences, the meta-check and the regression run "
+				       "follow from its answer");
+		llm_client_free(e.client);
+		amend_outcome_clear(&o);
+		return CLI_OK;
+	}
 	if (rc < 0)
 		fail_clean();
+	else
+		cli_llm_print_spend(ctx, e.client);
 	llm_client_free(e.client);
 	if (rc < 0)
 		return CLI_FAIL;
@@ -163,7 +176,7 @@ int cmd_amend(cli_ctx *ctx, int argc, char **argv)
 		{ "steer", required_argument, NULL, 's' }, { "charter", required_argument, NULL, 'c' },
 		{ "consequences", required_argument, NULL, 'n' },
 		{ "rebase", required_argument, NULL, 'R' }, { "no-cache", no_argument, NULL, 'C' },
-		{ "json", no_argument, NULL, 'j' }, { NULL, 0, NULL, 0 },
+		{ "json", no_argument, NULL, 'j' }, CLI_LLM_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	amend_opts ao = { 0 };
 	const char *rebase = NULL;
@@ -183,7 +196,10 @@ int cmd_amend(cli_ctx *ctx, int argc, char **argv)
 		case 'R': rebase = optarg; break;
 		case 'C': no_cache = 1; break;
 		case 'j': json = 1; break;
-		default: return cli_usage_error("amend ", "bad option");
+		default:
+			if (cli_llm_option(ctx, c, optarg))
+				break;
+			return cli_usage_error("amend ", "bad option");
 		}
 	}
 	if (rebase && (optind < argc || ao.steer || ao.charter))

@@ -19,6 +19,14 @@ typedef struct cli_ctx {
 	config *cfg;       /* opened on first use by cli_config() */
 	int color_out;     /* stdout is a terminal and NO_COLOR is unset */
 	int color_err;
+	/* for the commands that ask a model (cli_llm.h) */
+	const char *command;  /* as typed: "judge" */
+	int argc;             /* its arguments, after the command */
+	char **argv;
+	const char *budget;   /* --budget */
+	int dry_run;          /* --dry-run: estimate, send nothing */
+	struct runlog *run;   /* the run's record, from the first client on */
+	struct runlog_history *hist;
 } cli_ctx;
 
 typedef struct cli_command {

@@ -11,8 +11,32 @@
  * directory; outside a repository ctx->store stays NULL.  Then the config.
  * Returns -1 after printing an error. */
 int cli_llm_context(cli_ctx *ctx);
-/* cli_llm_context, then llm_client_open; NULL after printing an error. */
+/* cli_llm_context, then llm_client_open with ctx->budget and
+ * ctx->dry_run; in a repository the client learns from earlier runs
+ * (estimates) and, unless it is a dry run, is metered into the run's
+ * record (runlog.h).  NULL after printing an error. */
 llm_client *cli_llm_client(cli_ctx *ctx, const llm_client_opts *o);
+/* After the command: end the run's record (rc: its exit code). */
+void cli_llm_finish(cli_ctx *ctx, int rc);
+
+/* A dry run's estimate, to f: requests, tokens, cost.  note (may be
+ * NULL) says what the estimate leaves out. */
+void cli_llm_print_estimate(FILE *f, const llm_client *c, const char *note);
+/* After a run: one line of what it spent, to stderr, when anything was
+ * paid for ("spent 12,345 tokens ($0.04) in 10 requests; run r-..."). */
+void cli_llm_print_spend(const cli_ctx *ctx, const llm_client *c);
+
+/* The options every command that asks a model takes, for its getopt
+ * table and its usage text. */
+#define CLI_LLM_OPTIONS \
+	{ "budget", required_argument, NULL, 0x100 }, { "dry-run", no_argument, NULL, 0x101 }
+#define CLI_LLM_USAGE \
+	"      --budget N      stop before spending more than N tokens (250k, 2M) or\n" \
+	"                      '$N' dollars (needs codicil.price.<model>.*)\n" \
+	"      --dry-run       send nothing: print how many requests, tokens and\n" \
+	"                      dollars the command would spend\n"
+/* 1 when getopt's c was one of CLI_LLM_OPTIONS (and is now in ctx). */
+int cli_llm_option(cli_ctx *ctx, int c, const char *arg);
 
 /* A hosted API (the provider's default endpoint) without a key can only
  * answer 401: say so, before anything is sent, and return -1.  Local

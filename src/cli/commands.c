@@ -31,6 +31,8 @@
 	X(ask,        "ask the configured model one question") \
 	X(doctor,     "check the LLM setup with one small request") \
 	X(cache,      "response cache: stats or clear") \
+	X(runs,       "the runs that asked a model: requests, tokens, cost, state") \
+	X(cost,       "what the runs cost, by command, model, principle or rater") \
 	X(tui,        "the interactive workbench (also: codicil alone on a terminal)") \
 	X(demo,       "the offline demo: a sample constitution and recorded answers") \
 	X(version,    "print version information")

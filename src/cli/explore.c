@@ -21,6 +21,8 @@
 	"      --no-commit     write the case files, do not commit them\n" \
 	"      --no-cache      ask the model even for a request answered before\n" \
 	"      --json          print the new cases as a JSON array\n" \
+	"      --budget N      stop before spending more than N tokens (250k, 2M) or\n" \
+	"                      '$N' dollars (needs codicil.price.<model>.*)\n" \
 	"  -v, --verbose       list every failed request, not only their causes\n" \
 	"  -h, --help          this text\n" \
 	"\n" \
@@ -68,7 +70,7 @@ typedef struct explore_args {
 	const char *steer;
 } explore_args;
 
-static int parse(const char *cmd, int argc, char **argv, explore_args *a)
+static int parse(cli_ctx *ctx, const char *cmd, int argc, char **argv, explore_args *a)
 {
 	static const struct option opts[] = {
 		{ "principle", required_argument, NULL, 'p' }, { "count", required_argument, NULL, 'n' },
@@ -94,11 +96,17 @@ static int parse(const char *cmd, int argc, char **argv, explore_args *a)
 		case 'C': a->no_cache = 1; break;
 		case 'J': a->json = 1; break;
 		case 'v': a->verbose = 1; break;
-		default: return cli_usage_error(cmd, "bad option");
+		default:
+			if (cli_llm_option(ctx, c, optarg))
+				break;
+			return cli_usage_error(cmd, "bad option");
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	if (ctx->dry_run)
+		return cli_usage_error(cmd, "for an estimate, run 'codicil batch --kind %.*s -p ID... "
+				       "--dry-run'", (int)strcspn(cmd, " "), cmd);
 	return 0;
 }
 
@@ -109,7 +117,7 @@ static int run(cli_ctx *ctx, const char *cmd, case_kind kind, int argc, char **a
 	llm_client_opts copts = { .repair = 1 };
 	batch_result r = { 0 };
 	llm_client *client = NULL;
-	int rc = parse(cmd, argc, argv, &a);
+	int rc = parse(ctx, cmd, argc, argv, &a);
 	store *s;
 
 	if (rc)
@@ -138,6 +146,7 @@ static int run(cli_ctx *ctx, const char *cmd, case_kind kind, int argc, char **a
 	} else {
 		cli_print_new_cases(s, &r, a.json);
 		cli_print_run_summary(&r, NULL, a.verbose);
+		cli_llm_print_spend(ctx, client);
 		rc = r.remaining ? CLI_FAIL : CLI_OK;
 	}
 	store_unlock(s);

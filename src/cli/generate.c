@@ -4,6 +4,7 @@
 #include "cli_run.h"
 
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,12 +15,14 @@
 #include "codicil/file.h"
 #include "codicil/id.h"
 #include "codicil/json.h"
+#include "codicil/runlog.h"
 #include "codicil/sanitize.h"
 #include "codicil/theory.h"
 
 const char cmd_generate_usage[] =
 	"usage: codicil generate [-p ID]... [-n N] [--kind K] [--steer TEXT] [--theory T]\n"
 	"                        [--samples S] [--no-commit] [--no-cache] [--json]\n"
+	"                        [--budget N] [--dry-run]\n"
 	"\n"
 	"Ask the model for cases where the constitution fails, keep the new and valid\n"
 	"ones as cases/<id>.json and commit them (\"Add N counterexamples for ID\").\n"
@@ -35,13 +38,18 @@ const char cmd_generate_usage[] =
 	"      --no-commit     write the case files, do not commit them\n"
 	"      --no-cache      ask the model even for a request answered before\n"
 	"      --json          print the new cases as a JSON array\n"
+	"      --budget N      stop before spending more than N tokens (250k, 2M) or\n"
+	"                      '$N' dollars (needs codicil.price.<model>.*)\n"
+	"      --dry-run       print the request as JSONL and, on stderr, what it would\n"
+	"                      cost; send nothing\n"
 	"  -v, --verbose       list every failed request, not only their causes\n"
 	"  -h, --help          this text\n";
 
 const char cmd_batch_usage[] =
 	"usage: codicil batch [-p ID]... [--all] [-n N] [--samples S] [--kind K]\n"
 	"                     [--concurrency C] [--journal FILE] [--resume] [--retry-errors]\n"
-	"                     [--dry-run] [--no-commit] [--commit-every N] [--no-cache]\n"
+	"                     [--dry-run] [--budget N] [--no-commit] [--commit-every N]\n"
+	"                     [--no-cache]\n"
 	"\n"
 	"A scripted generation run: for each selected principle, S independent\n"
 	"requests for N cases each.  Every attempt is one line of an append-only\n"
@@ -60,7 +68,10 @@ const char cmd_batch_usage[] =
 	"                      from a failed check is first checked again, for free\n"
 	"      --retry-errors  only the requests whose last attempt failed, not those\n"
 	"                      the run never reached\n"
-	"      --dry-run       print the requests as JSONL, send nothing\n"
+	"      --dry-run       print the requests as JSONL and, on stderr, how many\n"
+	"                      tokens and dollars they would cost; send nothing\n"
+	"      --budget N      stop before spending more than N tokens (250k, 2M) or\n"
+	"                      '$N' dollars; --resume continues later\n"
 	"      --no-commit     write the case files, do not commit them\n"
 	"      --commit-every N  commit after every N successful requests\n"
 	"      --no-cache      ask the model even for a request answered before\n"
@@ -81,7 +92,7 @@ typedef struct run_args {
 	int all, count, samples, json, no_commit, no_cache, dry_run, resume, retry_errors, verbose;
 	size_t commit_every;
 	case_kind kind;
-	const char *steer, *theory, *journal, *concurrency;
+	const char *steer, *theory, *journal, *concurrency, *budget;
 } run_args;
 
 static int parse_args(const char *cmd, int argc, char **argv, run_args *a)
@@ -96,7 +107,7 @@ static int parse_args(const char *cmd, int argc, char **argv, run_args *a)
 		{ "retry-errors", no_argument, NULL, 'E' }, { "dry-run", no_argument, NULL, 'D' },
 		{ "no-commit", no_argument, NULL, 'N' }, { "no-cache", no_argument, NULL, 'C' },
 		{ "commit-every", required_argument, NULL, 'e' }, { "json", no_argument, NULL, 'J' },
-		{ "verbose", no_argument, NULL, 'v' },
+		{ "verbose", no_argument, NULL, 'v' }, { "budget", required_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, v = 0;
@@ -126,6 +137,7 @@ static int parse_args(const char *cmd, int argc, char **argv, run_args *a)
 		case 'R': a->resume = 1; break;
 		case 'E': a->retry_errors = 1; break;
 		case 'D': a->dry_run = 1; break;
+		case 'B': a->budget = optarg; break;
 		case 'N': a->no_commit = 1; break;
 		case 'C': a->no_cache = 1; break;
 		case 'J': a->json = 1; break;
@@ -216,6 +228,57 @@ static int build_units(const run_args *a, gen_ctx *g, int per_principle, gen_uni
 	return 0;
 }
 
+/* word, quoted for a POSIX shell when it needs to be. */
+static void shell_word(cd_buf *out, const char *word)
+{
+	if (*word && strspn(word, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "0123456789-_./=:,+@%") == strlen(word)) {
+		cd_buf_puts(out, word);
+		return;
+	}
+	cd_buf_putc(out, '\'');
+	for (; *word; word++)
+		if (*word == '\'')
+			cd_buf_puts(out, "'\\''");
+		else
+			cd_buf_putc(out, *word);
+	cd_buf_putc(out, '\'');
+}
+
+/* The command that continues this run: its own selection of principles
+ * and options, with --resume and its journal (and without the budget it
+ * ran under: the next run chooses its own). */
+static void resume_command(const cli_ctx *ctx, const char *journal, cd_buf *out)
+{
+	static const char *const drop_with_value[] = { "--journal", "-j", "--budget" };
+	static const char *const drop[] = { "--resume", "--retry-errors", "--dry-run" };
+
+	cd_buf_puts(out, "codicil batch");
+	for (int i = 0; i < ctx->argc; i++) {
+		const char *w = ctx->argv[i];
+		int skip = 0;
+
+		for (size_t k = 0; k < sizeof drop_with_value / sizeof *drop_with_value; k++) {
+			size_t n = strlen(drop_with_value[k]);
+			if (!strcmp(w, drop_with_value[k]))
+				skip = 2;
+			else if (!strncmp(w, drop_with_value[k], n) && w[n] == '=')
+				skip = 1;
+		}
+		for (size_t k = 0; k < sizeof drop / sizeof *drop; k++)
+			if (!strcmp(w, drop[k]))
+				skip = 1;
+		if (skip) {
+			i += skip - 1;
+			continue;
+		}
+		cd_buf_putc(out, ' ');
+		shell_word(out, w);
+	}
+	cd_buf_puts(out, " --resume --journal ");
+	shell_word(out, journal);
+}
+
 static int run(cli_ctx *ctx, run_args *a, int per_principle)
 {
 	/* bulk generation keeps no per-call transcripts: only amendments
@@ -234,6 +297,8 @@ static int run(cli_ctx *ctx, run_args *a, int per_principle)
 
 	if (!(s = cli_store(ctx)) || !cli_config(ctx))
 		return CLI_FAIL;
+	ctx->budget = a->budget;
+	ctx->dry_run = a->dry_run;
 	if (a->concurrency)
 		config_set_flag(ctx->cfg, "codicil.concurrency", a->concurrency);
 	if (!a->dry_run) {
@@ -258,7 +323,10 @@ static int run(cli_ctx *ctx, run_args *a, int per_principle)
 		cli_fail_err();
 		goto out;
 	}
-	cd_id_new('r', run_id);
+	if (ctx->run) /* one id: the run's record and its journal */
+		snprintf(run_id, sizeof run_id, "%s", runlog_id(ctx->run));
+	else
+		cd_id_new('r', run_id);
 	if (a->journal) {
 		cd_buf_puts(&journal, a->journal);
 	} else if (a->resume || a->retry_errors) {
@@ -283,16 +351,19 @@ static int run(cli_ctx *ctx, run_args *a, int per_principle)
 	if (isatty(STDERR_FILENO) && !a->dry_run)
 		bo.progress = show_progress;
 	if (per_principle)
-		cd_buf_printf(&resume, "codicil batch --resume --journal %s", journal.data);
+		resume_command(ctx, journal.data, &resume);
 	if (batch_run(&g, &bo, &r) < 0) {
 		cli_fail("%s (journal: %s)", cd_err_msg(), journal.data);
 		if (!a->dry_run)
 			cli_print_run_summary(&r, resume.data, a->verbose);
 		goto out;
 	}
-	if (!a->dry_run) {
+	if (a->dry_run) {
+		cli_llm_print_estimate(stderr, client, NULL);
+	} else {
 		cli_print_new_cases(s, &r, a->json);
 		cli_print_run_summary(&r, resume.data, a->verbose);
+		cli_llm_print_spend(ctx, client);
 	}
 	rc = r.remaining && !a->dry_run ? CLI_FAIL : CLI_OK;
 out:
@@ -316,8 +387,8 @@ int cmd_generate(cli_ctx *ctx, int argc, char **argv)
 	run_args a = { 0 };
 	int rc = parse_args("generate ", argc, argv, &a);
 
-	if (rc == 0 && (a.all || a.journal || a.resume || a.retry_errors || a.dry_run ||
-			a.commit_every || a.concurrency))
+	if (rc == 0 && (a.all || a.journal || a.resume || a.retry_errors || a.commit_every ||
+			a.concurrency))
 		rc = cli_usage_error("generate ", "that option belongs to 'codicil batch'");
 	if (rc == 0)
 		rc = run(ctx, &a, 0);

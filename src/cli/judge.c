@@ -15,7 +15,8 @@
 #include "codicil/workspace.h"
 
 const char cmd_judge_usage[] =
-	"usage: codicil judge [--rev REV] [CASE...] [--no-cache] [--json]\n"
+	"usage: codicil judge [--rev REV] [CASE...] [--no-cache] [--json] [--budget N]\n"
+	"                     [--dry-run]\n"
 	"\n"
 	"Ask the judge model whether an AI that follows the charter would reach each\n"
 	"case's expected outcome: handled, mishandled or unclear, with a confidence\n"
@@ -25,10 +26,12 @@ const char cmd_judge_usage[] =
 	"\n"
 	"      --rev REV   judge under the charter at a revision\n"
 	"      --json      [{case, verdict, confidence, reasoning, cached}]\n"
+	CLI_LLM_USAGE
 	"  -h, --help      this text\n";
 
 const char cmd_regress_usage[] =
-	"usage: codicil regress [--against REV | --proposal P] [--json]\n"
+	"usage: codicil regress [--against REV | --proposal P] [--json] [--budget N]\n"
+	"                       [--dry-run]\n"
 	"\n"
 	"Judge every case that is not dismissed under a base charter (REV, default\n"
 	"HEAD) and under the charter in the work tree, and report what flipped:\n"
@@ -40,6 +43,7 @@ const char cmd_regress_usage[] =
 	"      --proposal P   the charter at proposal P's base against the same with\n"
 	"                     P's edits applied\n"
 	"      --json         {fixed, broken, changed, unchanged, errors, flips: [...]}\n"
+	CLI_LLM_USAGE
 	"  -h, --help         this text\n";
 
 typedef struct judge_env {
@@ -89,13 +93,14 @@ static int env_open(cli_ctx *ctx, judge_env *e, int no_cache, char **ids, size_t
 	rc = cli_load_cases(s, &e->lib);
 	if (rc == 0)
 		rc = select_cases(e, ids, nids);
-	if (rc == 0)
-		rc = llm_client_open(ctx->cfg, s, &o, &e->client);
-	if (rc == 0)
-		rc = llm_client_check_key(e->client);
-	if (rc == 0)
-		rc = judge_open(s, ctx->cfg, e->client, &e->judge);
-	return rc;
+	if (rc < 0)
+		return cli_fail_err();
+	if (!(e->client = cli_llm_client(ctx, &o)) ||
+	    (!ctx->dry_run && cli_llm_require_key(e->client) < 0))
+		return -1; /* printed */
+	if (judge_open(s, ctx->cfg, e->client, &e->judge) < 0)
+		return cli_fail_err();
+	return 0;
 }
 
 static int read_charter(cli_ctx *ctx, const char *rev, cd_buf *out)
@@ -116,7 +121,7 @@ int cmd_judge(cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "rev", required_argument, NULL, 'r' }, { "json", no_argument, NULL, 'j' },
-		{ "no-cache", no_argument, NULL, 'C' }, { NULL, 0, NULL, 0 },
+		{ "no-cache", no_argument, NULL, 'C' }, CLI_LLM_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	const char *rev = NULL;
 	int json = 0, no_cache = 0, c, rc = CLI_FAIL;
@@ -130,19 +135,25 @@ int cmd_judge(cli_ctx *ctx, int argc, char **argv)
 		case 'r': rev = optarg; break;
 		case 'j': json = 1; break;
 		case 'C': no_cache = 1; break;
-		default: return cli_usage_error("judge ", "bad option");
+		default:
+			if (cli_llm_option(ctx, c, optarg))
+				break;
+			return cli_usage_error("judge ", "bad option");
 		}
 	}
 	if (!cli_store(ctx) || !cli_config(ctx))
 		return CLI_FAIL;
-	if (env_open(ctx, &e, no_cache, argv + optind, (size_t)(argc - optind)) < 0 ||
-	    read_charter(ctx, rev, &text) < 0 || !(out = calloc(e.n + 1, sizeof *out)) ||
+	if (env_open(ctx, &e, no_cache, argv + optind, (size_t)(argc - optind)) < 0)
+		goto done;
+	if (read_charter(ctx, rev, &text) < 0 || !(out = calloc(e.n + 1, sizeof *out)) ||
 	    judge_cases(&e.judge, text.data, text.len, e.cases, e.n, out) < 0) {
 		cli_fail_err();
 		goto done;
 	}
 	rc = CLI_OK;
-	if (json) {
+	if (ctx->dry_run) {
+		cli_llm_print_estimate(stdout, e.client, NULL);
+	} else if (json) {
 		cJSON *arr = cJSON_CreateArray();
 		for (size_t i = 0; i < e.n; i++) {
 			cJSON *o = cJSON_CreateObject();
@@ -163,10 +174,12 @@ int cmd_judge(cli_ctx *ctx, int argc, char **argv)
 			print_judgment(case_id(e.cases[i]), &out[i]);
 	}
 	for (size_t i = 0; i < e.n; i++) {
-		if (out[i].verdict == VERDICT_ERROR)
+		if (out[i].verdict == VERDICT_ERROR && !ctx->dry_run)
 			rc = CLI_FAIL;
 		judgment_clear(&out[i]);
 	}
+	if (!ctx->dry_run)
+		cli_llm_print_spend(ctx, e.client);
 done:
 	free(out);
 	cd_buf_free(&text);
@@ -203,7 +216,7 @@ int cmd_regress(cli_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "against", required_argument, NULL, 'a' }, { "json", no_argument, NULL, 'j' },
 		{ "no-cache", no_argument, NULL, 'C' }, { "proposal", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 },
+		CLI_LLM_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	const char *against = NULL, *proposal = NULL;
 	int json = 0, no_cache = 0, c, rc = CLI_FAIL;
@@ -218,7 +231,10 @@ int cmd_regress(cli_ctx *ctx, int argc, char **argv)
 		case 'p': proposal = optarg; break;
 		case 'j': json = 1; break;
 		case 'C': no_cache = 1; break;
-		default: return cli_usage_error("regress ", "bad option");
+		default:
+			if (cli_llm_option(ctx, c, optarg))
+				break;
+			return cli_usage_error("regress ", "bad option");
 		}
 	}
 	if (optind < argc)
@@ -227,12 +243,19 @@ int cmd_regress(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("regress ", "--against and --proposal do not go together");
 	if (!cli_store(ctx) || !cli_config(ctx))
 		return CLI_FAIL;
-	if (env_open(ctx, &e, no_cache, NULL, 0) < 0 ||
-	    regress_texts(ctx, against, proposal, &base, &cand) < 0 ||
+	if (env_open(ctx, &e, no_cache, NULL, 0) < 0)
+		goto done;
+	if (regress_texts(ctx, against, proposal, &base, &cand) < 0 ||
 	    regress_run(&e.judge, base.data, base.len, cand.data, cand.len, e.cases, e.n, &r) < 0) {
 		cli_fail_err();
 		goto done;
 	}
+	if (ctx->dry_run) {
+		cli_llm_print_estimate(stdout, e.client, NULL);
+		rc = CLI_OK;
+		goto done;
+	}
+	cli_llm_print_spend(ctx, e.client);
 	if (json) {
 		rc = cli_print_json(regress_to_json(&r));
 	} else {

@@ -38,6 +38,7 @@ const char cmd_theorize_usage[] =
 	"      --reason TEXT why (with --retire)\n"
 	"      --no-cache    ask the model even for a request answered before\n"
 	"      --json        new theories (or with --list, all) as a JSON array\n"
+	CLI_LLM_USAGE
 	"  -h, --help        this text\n";
 
 typedef struct theorize_args {
@@ -45,13 +46,13 @@ typedef struct theorize_args {
 	const char *retire, *reason;
 } theorize_args;
 
-static int parse(int argc, char **argv, theorize_args *a)
+static int parse(cli_ctx *ctx, int argc, char **argv, theorize_args *a)
 {
 	static const struct option opts[] = {
 		{ "count", required_argument, NULL, 'n' }, { "update", no_argument, NULL, 'u' },
 		{ "list", no_argument, NULL, 'l' }, { "retire", required_argument, NULL, 'r' },
 		{ "reason", required_argument, NULL, 'R' }, { "no-cache", no_argument, NULL, 'C' },
-		{ "json", no_argument, NULL, 'j' }, { NULL, 0, NULL, 0 },
+		{ "json", no_argument, NULL, 'j' }, CLI_LLM_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	char *end;
 	int c;
@@ -70,7 +71,10 @@ static int parse(int argc, char **argv, theorize_args *a)
 		case 'R': a->reason = optarg; break;
 		case 'C': a->no_cache = 1; break;
 		case 'j': a->json = 1; break;
-		default: return cli_usage_error("theorize ", "bad option");
+		default:
+			if (cli_llm_option(ctx, c, optarg))
+				break;
+			return cli_usage_error("theorize ", "bad option");
 		}
 	}
 	if (optind < argc)
@@ -170,16 +174,24 @@ static int theorize(cli_ctx *ctx, const theorize_args *a)
 	llm_client *client = NULL;
 	int rc = CLI_FAIL;
 
-	if (o.ask && !(client = cli_llm_client_with_key(ctx, &copts)))
+	if (ctx->dry_run && !o.ask)
+		return cli_usage_error("theorize ", "--update asks no model: nothing to estimate");
+	if (o.ask && !(client = ctx->dry_run ? cli_llm_client(ctx, &copts)
+					     : cli_llm_client_with_key(ctx, &copts)))
 		return CLI_FAIL;
 	if (store_lock(ctx->store) < 0) {
 		cli_fail_err();
 		goto out;
 	}
-	if (theorize_run(ctx->store, ctx->cfg, client, &o, &r) < 0) {
+	if (theorize_run(ctx->store, ctx->cfg, client, &o, &r) < 0 && !ctx->dry_run) {
 		cli_fail_err();
+	} else if (ctx->dry_run) {
+		cli_llm_print_estimate(stdout, client, NULL);
+		rc = CLI_OK;
 	} else {
 		report(&r, a->json);
+		if (client)
+			cli_llm_print_spend(ctx, client);
 		rc = CLI_OK;
 	}
 	store_unlock(ctx->store);
@@ -193,7 +205,7 @@ out:
 int cmd_theorize(cli_ctx *ctx, int argc, char **argv)
 {
 	theorize_args a = { 0 };
-	int rc = parse(argc, argv, &a);
+	int rc = parse(ctx, argc, argv, &a);
 
 	if (rc)
 		return rc;

@@ -263,9 +263,15 @@ static int dry_run(batch_state *st, gen_unit **todo, size_t n)
 		fprintf(st->o->dry_run_out, "%s\n", line.data);
 		cd_buf_free(&line);
 		cJSON_Delete(j);
+		/* the client, in its dry run, estimates it and sends nothing */
+		if (llm_client_submit(st->g->client, &req.req, NULL, NULL, NULL) < 0 ||
+		    (llm_client_pending(st->g->client) >= 256 && llm_client_run(st->g->client) < 0)) {
+			gen_request_free(&req);
+			return -1;
+		}
 		gen_request_free(&req);
 	}
-	return 0;
+	return llm_client_run(st->g->client);
 }
 
 static int submit(batch_state *st, gen_unit *u)

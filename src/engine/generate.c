@@ -226,6 +226,9 @@ int gen_build(gen_ctx *g, gen_unit *u, gen_request *r)
 	r->req.schema = r->schema;
 	r->req.temperature = -1;
 	r->req.sample = u->sample;
+	for (size_t i = 0; i < u->nprinciples; i++)
+		cd_buf_printf(&r->about, "%s%s", i ? " " : "", u->principles[i]);
+	r->req.about = r->about.data;
 	gen_unit_check(g, u);
 	r->req.check = &u->check;
 	rc = 0;
@@ -241,6 +244,7 @@ out:
 void gen_request_free(gen_request *r)
 {
 	cd_buf_free(&r->user);
+	cd_buf_free(&r->about);
 	cJSON_Delete(r->schema);
 	memset(r, 0, sizeof *r);
 }

@@ -139,7 +139,8 @@ static int principle_list(const cJSON *c, cd_buf *out)
 static int ask(judge_ctx *j, const charter *ch, const cJSON *c, const char *path,
 	       judgment *out, const cJSON *schema)
 {
-	cd_buf user = CD_BUF_INIT, principles = CD_BUF_INIT, text = CD_BUF_INIT;
+	cd_buf user = CD_BUF_INIT, principles = CD_BUF_INIT, text = CD_BUF_INIT, about = CD_BUF_INIT;
+	const cJSON *id;
 	llm_message msg[2] = { { "system", "You judge AI constitutions. Reply with JSON only." },
 			       { "user", NULL } };
 	llm_request req = { 0 };
@@ -174,8 +175,13 @@ static int ask(judge_ctx *j, const charter *ch, const cJSON *c, const char *path
 	req.schema_name = "judge";
 	req.schema = schema;
 	req.temperature = 0;
+	cJSON_ArrayForEach(id, cJSON_GetObjectItemCaseSensitive(c, "principles"))
+		if (cJSON_IsString(id))
+			cd_buf_printf(&about, "%s%s", about.len ? " " : "", id->valuestring);
+	req.about = about.data;
 	rc = llm_client_submit(j->client, &req, on_judged, p, NULL);
 	cd_buf_free(&user);
+	cd_buf_free(&about);
 	if (rc < 0) {
 		free(p->path);
 		free(p);

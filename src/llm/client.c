@@ -340,6 +340,7 @@ static void on_xport_done(void *ud, unsigned xjob, llm_response *resp)
 	llm_response_clear(&j->resp);
 	j->resp = *resp;
 	memset(resp, 0, sizeof *resp); /* stolen: the transport clears nothing */
+	client_budget_settle(c, j);
 	answered(c, j);
 }
 
@@ -415,43 +416,71 @@ static int twin_in_flight(llm_client *c, struct cjob *j)
 	return 0;
 }
 
-static void ask_over_http(llm_client *c, struct cjob *j)
+/* A dry run ends every call here, sent or not: nothing is answered. */
+static void dry_run_end(llm_client *c, struct cjob *j, int cached, size_t body_len)
+{
+	if (cached)
+		c->est.cached++;
+	else
+		client_estimate_add(c, j, body_len);
+	llm_response_clear(&j->resp);
+	llm_response_fail(&j->resp, LLM_ERR_NOT_SENT, "dry run: %s",
+			  cached ? "the cache would answer" : "not sent");
+	if (j->state != CJ_READY)
+		client_move(c, j, CJ_READY);
+}
+
+/* 1 when j must wait for calls in flight (the budget), else 0. */
+static int ask_over_http(llm_client *c, struct cjob *j)
 {
 	const llm_request *req = cjob_asked(j);
 	llm_endpoint ep = { .provider = c->http->name, .base_url = c->endpoint,
 			    .api_key = c->key };
 	llm_http http = { 0 };
 	int hit = 0;
+	enum cm_verdict v;
 
 	if (c->http->build(&ep, req, &http) < 0) {
 		llm_http_clear(&http);
 		fail_now(c, j, LLM_ERR_PARSE, "cannot build the request");
-		return;
+		return 0;
 	}
 	free(j->body);
 	j->body = strndup(http.body ? http.body : "", http.body_len);
 	if (!j->body || (!j->repairing && (hit = first_ask(c, j, &ep, &http)) < 0)) {
 		llm_http_clear(&http);
 		fail_now(c, j, LLM_ERR_PARSE, "cannot hash the request");
-		return;
+		return 0;
+	}
+	if (c->o.dry_run) {
+		dry_run_end(c, j, hit, http.body_len);
+		llm_http_clear(&http);
+		return 0;
 	}
 	if (hit) {
 		llm_http_clear(&http);
 		answered(c, j);
-		return;
+		return 0;
 	}
 	if (twin_in_flight(c, j)) {
 		llm_http_clear(&http);
 		client_move(c, j, CJ_FOLLOWING);
-		return;
+		return 0;
+	}
+	v = client_budget_admit(c, j, http.body_len);
+	if (v != CM_SEND) {
+		llm_http_clear(&http);
+		return v == CM_WAIT;
 	}
 	if (xport_submit(c->x, c->http, req, &http, on_xport_done, j, &j->xjob) < 0) {
 		llm_http_clear(&http); /* wipes the key */
+		client_budget_settle(c, j);
 		fail_now(c, j, LLM_ERR_TRANSPORT, "cannot queue the request");
-		return;
+		return 0;
 	}
 	llm_http_clear(&http);
 	client_move(c, j, CJ_XPORT);
+	return 0;
 }
 
 /* Hand waiting calls on while fewer than 2 x concurrency are in the
@@ -464,23 +493,25 @@ static void feed(llm_client *c)
 	while ((j = c->waiting.head) && xport_pending(c->x) + c->ready.n < room) {
 		if (c->stopped)
 			client_not_sent(c, j);
-		else if (c->http)
-			ask_over_http(c, j);
-		else
+		else if (!c->http && c->o.dry_run)
+			dry_run_end(c, j, 1, 0);
+		else if (!c->http)
 			answer_from_cassette(c, j);
+		else if (ask_over_http(c, j))
+			break; /* the budget: wait for what is in flight */
 	}
 }
 
+/* Tokens count whenever they were paid for, valid answer or not. */
 static void count(llm_client *c, const struct cjob *j)
 {
-	if (j->resp.status != LLM_OK) {
+	if (j->resp.status != LLM_OK)
 		c->st.failed++;
-		return;
-	}
-	c->st.done++;
-	if (j->resp.cached)
+	else
+		c->st.done++;
+	if (j->resp.cached) {
 		c->st.cached++;
-	else if (!j->replayed) {
+	} else if (!j->replayed) {
 		c->st.input_tokens += j->resp.usage.input_tokens;
 		c->st.output_tokens += j->resp.usage.output_tokens;
 		c->st.cached_input_tokens += j->resp.usage.cached_input_tokens;
@@ -499,6 +530,7 @@ static void deliver_ready(llm_client *c)
 			.provider = c->http ? c->http->name : c->provider,
 			.model = j->req.model,
 			.endpoint_host = c->endpoint_host,
+			.request_bytes = j->body ? strlen(j->body) : 0,
 		};
 
 		list_remove(&c->ready, j);
@@ -506,6 +538,8 @@ static void deliver_ready(llm_client *c)
 		memcpy(call.request_sha256, j->request_sha, sizeof call.request_sha256);
 		memcpy(call.response_sha256, j->response_sha, sizeof call.response_sha256);
 		memcpy(call.transcript, j->transcript, sizeof call.transcript);
+		if (c->meter)
+			c->meter(c->meter_ud, &call, &j->resp);
 		if (j->done)
 			j->done(j->ud, &call, &j->resp);
 		cjob_free(j);

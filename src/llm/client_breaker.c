@@ -15,9 +15,7 @@ void client_not_sent(llm_client *c, struct cjob *j)
 	client_move(c, j, CJ_READY);
 }
 
-/* Everything waiting fails at once as not sent; what is in the transport
- * is cancelled and comes back through on_xport_done. */
-static void trip(llm_client *c, const char *why)
+void client_stop_sending(llm_client *c, const char *why)
 {
 	if (c->stopped)
 		return;
@@ -28,6 +26,15 @@ static void trip(llm_client *c, const char *why)
 		client_not_sent(c, c->waiting.head);
 	while (c->following.head)
 		client_not_sent(c, c->following.head);
+}
+
+/* Everything waiting fails at once as not sent; what is in the transport
+ * is cancelled and comes back through on_xport_done. */
+static void trip(llm_client *c, const char *why)
+{
+	if (c->stopped)
+		return;
+	client_stop_sending(c, why);
 	xport_cancel_all(c->x);
 }
 

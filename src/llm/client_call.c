@@ -39,6 +39,7 @@ int cjob_copy_request(llm_request *dst, const llm_request *src, const char *mode
 	dst->messages = msgs;
 	dst->model = dup_or_null(src->model ? src->model : model, &ok);
 	dst->schema_name = dup_or_null(src->schema_name, &ok);
+	dst->about = dup_or_null(src->about, &ok);
 	dst->schema = src->schema ? cJSON_Duplicate(src->schema, 1) : NULL;
 	ok = ok && (!src->schema || dst->schema);
 	for (size_t i = 0; ok && i < src->nmessages; i++) {
@@ -65,6 +66,7 @@ void cjob_free_request(llm_request *r)
 	free(msgs);
 	free((char *)r->model);
 	free((char *)r->schema_name);
+	free((char *)r->about);
 	cJSON_Delete((cJSON *)r->schema);
 	memset(r, 0, sizeof *r);
 }

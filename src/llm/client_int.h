@@ -42,6 +42,8 @@ struct cjob {
 	char response_sha[CD_SHA256_HEX];
 	char transcript[CD_SHA256_HEX];
 	int replayed;
+	long reserved_tokens;       /* held against the budget while in flight */
+	double reserved_usd;
 	llm_response resp;
 };
 
@@ -74,11 +76,22 @@ struct llm_client {
 	llm_client_stats st;
 	xport_retry_fn retry_fn;
 	void *retry_ud;
+	llm_meter_fn meter;
+	void *meter_ud;
+	llm_estimator est_from;     /* history for estimates */
+	llm_budget budget;          /* codicil.budget */
+	llm_spend spent;            /* every paid answer, valid or not */
+	long reserved_tokens;       /* calls in flight, at their maximum */
+	double reserved_usd;
+	llm_estimate est;           /* dry run */
 };
 
 /* client.c: move j to the list of state to. */
 void client_move(llm_client *c, struct cjob *j, enum cjob_state to);
 
+/* client_breaker.c: stop sending (why), without cancelling what is in
+ * flight; everything waiting ends not sent. */
+void client_stop_sending(llm_client *c, const char *why);
 /* client_breaker.c: end j at once, not sent (the client has stopped). */
 void client_not_sent(llm_client *c, struct cjob *j);
 /* After an attempt without an HTTP answer (last: why); trips the breaker
@@ -86,6 +99,18 @@ void client_not_sent(llm_client *c, struct cjob *j);
 void client_watch_connections(llm_client *c, const char *last);
 /* After an answer: a 401/403 or a used-up quota trips the breaker. */
 void client_watch_answer(llm_client *c, const llm_response *r);
+
+/* client_meter.c: budget, spend and estimates.  CM_SEND: send j now;
+ * CM_WAIT: not while others are in flight; CM_STOP: it cannot fit (the
+ * client has stopped sending). */
+enum cm_verdict { CM_SEND, CM_WAIT, CM_STOP };
+enum cm_verdict client_budget_admit(llm_client *c, struct cjob *j, size_t body_len);
+/* j came back from the transport: release what it held, count its usage. */
+void client_budget_settle(llm_client *c, struct cjob *j);
+/* Dry run: count what j would cost. */
+void client_estimate_add(llm_client *c, const struct cjob *j, size_t body_len);
+/* codicil.budget; -1 when it is bad or in dollars without a price. */
+int client_resolve_budget(llm_client *c);
 
 /* client_resolve.c: fill provider .. cassette and xo from c->cfg and c->s. */
 int client_resolve(llm_client *c);

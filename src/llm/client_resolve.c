@@ -204,7 +204,7 @@ int client_resolve(llm_client *c)
 	if ((!c->http || !strcmp(c->provider, "record")) && resolve_cassette(c) < 0)
 		return -1;
 	if (resolve_endpoint(c) < 0 || resolve_transport(c) < 0 || resolve_cache(c) < 0 ||
-	    resolve_key(c) < 0)
+	    resolve_key(c) < 0 || client_resolve_budget(c) < 0)
 		return -1;
 	return 0;
 }

@@ -39,6 +39,7 @@ struct tui_app {
 	tui_script *script;
 	const char *tag;     /* "replay: recorded answers", or NULL */
 	llm_client *client;  /* opened on first use (llm.c) */
+	struct runlog *run;  /* the record of the session's calls (llm.c) */
 	struct tui_gen *gen; /* the running generation (gen.c) */
 	unsigned cases_serial, cases_disk_serial;
 	/* proposals, jobs, questions (tui_int.h) */

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "codicil/error.h"
+#include "codicil/runlog.h"
 #include "codicil/sanitize.h"
 
 #define JOB_EXIT_CANCELLED 3
@@ -45,6 +46,8 @@ struct tui_job_ctx {
 	store *s;
 	config *cfg;
 	llm_client *client;
+	const char *what;   /* the job's name: the command of its run record */
+	runlog *run;
 };
 
 /* ---- the child ---- */
@@ -112,6 +115,11 @@ llm_client *tui_job_client(tui_job_ctx *jc)
 		llm_client_free(jc->client);
 		jc->client = NULL;
 	}
+	if (jc->client && !jc->run &&
+	    runlog_begin(jc->s, jc->cfg, jc->client, jc->what, 0, NULL, &jc->run) < 0) {
+		llm_client_free(jc->client); /* a run whose cost nobody would see: not sent */
+		jc->client = NULL;
+	}
 	return jc->client;
 }
 
@@ -143,7 +151,7 @@ void tui_job_committing(tui_job_ctx *jc)
 
 static void child(tui_app *app, int fd, tui_job_run_fn run, void *ud)
 {
-	tui_job_ctx jc = { .fd = fd, .cfg = app->cfg };
+	tui_job_ctx jc = { .fd = fd, .cfg = app->cfg, .what = app->job->what };
 	int null = open("/dev/null", O_RDWR), rc = -1;
 
 	child_signals();
@@ -158,6 +166,9 @@ static void child(tui_app *app, int fd, tui_job_run_fn run, void *ud)
 		rc = run(&jc, ud);
 	if (rc < 0)
 		put_line(fd, 'E', "", cd_err_msg()[0] ? cd_err_msg() : "failed");
+	if (jc.client)
+		llm_client_run(jc.client); /* every answer metered */
+	runlog_end(jc.run, rc == 0);
 	if (jc.client)
 		llm_client_free(jc.client);
 	if (jc.s)
@@ -204,6 +215,7 @@ int tui_job_start(tui_app *app, const char *what, tui_job_run_fn run, tui_job_do
 		goto fail;
 	}
 	app->job = j; /* before the fork: reachable in the child too */
+	snprintf(j->what, sizeof j->what, "%s", what);
 	if (pipe(fds) < 0 || (j->pid = fork()) < 0) {
 		tui_error(app, "cannot start the %s: %s", what, strerror(errno));
 		if (j->pid < 0) {
@@ -222,7 +234,6 @@ int tui_job_start(tui_app *app, const char *what, tui_job_run_fn run, tui_job_do
 	fcntl(fds[0], F_SETFL, O_NONBLOCK);
 	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
 	j->fd = fds[0];
-	snprintf(j->what, sizeof j->what, "%s", what);
 	snprintf(j->progress, sizeof j->progress, "starting");
 	j->done = done;
 	j->ud = ud;

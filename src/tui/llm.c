@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "codicil/error.h"
+#include "codicil/runlog.h"
 
 static int client_wait(void *ud, int fd, int timeout_ms)
 {
@@ -29,6 +30,12 @@ llm_client *tui_llm(tui_app *app)
 	}
 	if (llm_client_check_key(app->client) < 0) { /* as the CLI says it, before sending */
 		tui_error(app, "%s", cd_err_msg());
+		llm_client_free(app->client);
+		app->client = NULL;
+		return NULL;
+	}
+	if (runlog_begin(app->s, app->cfg, app->client, "tui", 0, NULL, &app->run) < 0) {
+		tui_error(app, "cannot write the record of this session's runs: %s", cd_err_msg());
 		llm_client_free(app->client);
 		app->client = NULL;
 		return NULL;
@@ -55,6 +62,8 @@ void tui_llm_close(tui_app *app)
 		return;
 	llm_client_cancel_all(app->client);
 	llm_client_run(app->client);
+	runlog_end(app->run, 1);
+	app->run = NULL;
 	tui_gen_free(app);
 	llm_client_free(app->client);
 	app->client = NULL;

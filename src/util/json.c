@@ -205,3 +205,20 @@ cJSON *cd_json_lines(const char *text)
 	}
 	return a;
 }
+
+void cd_json_add_to(cJSON *obj, const char *key, double delta)
+{
+	cJSON *n = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (cJSON_IsNumber(n))
+		cJSON_SetNumberValue(n, n->valuedouble + delta);
+	else if (!n)
+		cJSON_AddNumberToObject(obj, key, delta);
+}
+
+cJSON *cd_json_child(cJSON *obj, const char *key)
+{
+	cJSON *c = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return cJSON_IsObject(c) ? c : c ? NULL : cJSON_AddObjectToObject(obj, key);
+}

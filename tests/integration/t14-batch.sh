@@ -53,7 +53,7 @@ export CODICIL_RETRIES=0
 run codicil batch -p crisis -p weigh-risk -p autonomy --samples 2 --journal "$T/j2.jsonl"
 expect_rc 1 "batch with failures"
 expect_err "2 x HTTP 500, e.g. "
-expect_err "2 of the run's 6 requests still without an answer; when the cause is fixed, continue with: codicil batch --resume --journal $T/j2.jsonl"
+expect_err "2 of the run's 6 requests still without an answer; when the cause is fixed, continue with: codicil batch -p crisis -p weigh-risk -p autonomy --samples 2 --resume --journal $T/j2.jsonl"
 python3 - "$T/j2.jsonl" <<'PY' || fail "failures journalled"
 import json, sys
 ls = [json.loads(l) for l in open(sys.argv[1])]

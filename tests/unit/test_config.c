@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <git2.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "codicil/config.h"
 #include "codicil/error.h"
 #include "codicil/file.h"
+#include "codicil/price.h"
 #include "codicil/store.h"
 
 static store *open_store(const char *dir)
@@ -235,6 +237,71 @@ static void test_subsection_keys(void **state)
 	assert_string_equal(config_get(c, "codicil.key.judge"), "j");
 	assert_string_equal(config_source(c, "codicil.key.judge"), "environment CODICIL_KEY_JUDGE");
 	config_free(c);
+}
+
+/* Prices are settings per model (a name may hold dots), dollars per
+ * million tokens; cached input defaults to the input price. */
+static void test_prices(void **state)
+{
+	llm_usage u = { .input_tokens = 1000000, .output_tokens = 200000,
+			.cached_input_tokens = 400000 };
+	llm_price p;
+	config *c;
+
+	sh("git -C '%s' config codicil.price.gpt-4.1.input 2", repo);
+	sh("git -C '%s' config codicil.price.gpt-4.1.output 8", repo);
+	sh("git -C '%s' config codicil.price.gpt-4.1.cachedInput 0.5", repo);
+	sh("git -C '%s' config codicil.price.half.input 3", repo);
+	sh("git -C '%s' config codicil.price.cheap.input 1", repo);
+	sh("git -C '%s' config codicil.price.cheap.output 4", repo);
+	sh("git -C '%s' config codicil.price.bad.input 2,50", repo);
+	c = open_cfg(*state);
+	assert_int_equal(llm_price_for(c, "gpt-4.1", &p), 0);
+	assert_true(p.known);
+	/* 600k fresh at $2, 400k cached at $0.50, 200k out at $8 */
+	assert_true(fabs(llm_price_cost(&p, &u) - (1.2 + 0.2 + 1.6)) < 1e-9);
+	assert_int_equal(llm_price_for(c, "cheap", &p), 0);
+	assert_true(p.known);
+	assert_true(fabs(llm_price_cost(&p, &u) - (1.0 + 0.8)) < 1e-9); /* cached at input */
+	assert_int_equal(llm_price_for(c, "half", &p), 0);
+	assert_false(p.known); /* no output price: no price at all */
+	assert_true(llm_price_cost(&p, &u) == 0);
+	assert_int_equal(llm_price_for(c, "nobody", &p), 0);
+	assert_false(p.known);
+	assert_int_equal(llm_price_for(c, "bad", &p), -1);
+	assert_non_null(strstr(cd_err_msg(), "codicil.price.bad.input"));
+	config_free(c);
+}
+
+static void test_budgets(void **state)
+{
+	static const struct { const char *text; long tokens; double usd; } good[] = {
+		{ "250000", 250000, 0 }, { "250k", 250000, 0 }, { "2M", 2000000, 0 },
+		{ "1.5k", 1500, 0 }, { "$5", 0, 5 }, { "$0.50", 0, 0.5 }, { "", 0, 0 },
+		{ "none", 0, 0 }, { "0", 0, 0 },
+	};
+	static const char *const bad[] = { "x5", "$", "$-1", "5 tokens", "-5", "1e6", "$0",
+					   "0.1", "5kk" };
+	llm_budget b;
+	char text[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+		assert_int_equal(llm_budget_parse(good[i].text, &b), 0);
+		assert_int_equal(b.tokens, good[i].tokens);
+		assert_true(fabs(b.usd - good[i].usd) < 1e-12);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		if (llm_budget_parse(bad[i], &b) == 0)
+			fail_msg("budget '%s' was accepted", bad[i]);
+		assert_non_null(strstr(cd_err_msg(), "neither a number of tokens"));
+	}
+	assert_int_equal(llm_budget_parse("1234567", &b), 0);
+	llm_budget_describe(&b, text, sizeof text);
+	assert_string_equal(text, "1,234,567 tokens");
+	assert_int_equal(llm_budget_parse("$2.5", &b), 0);
+	llm_budget_describe(&b, text, sizeof text);
+	assert_string_equal(text, "$2.50");
 }
 
 static void test_env_name_derivation(void **state)
@@ -507,6 +574,8 @@ int main(void)
 		T(test_xdg_config_is_read),
 		T(test_keys_are_case_insensitive_like_git),
 		T(test_subsection_keys),
+		T(test_prices),
+		T(test_budgets),
 		T(test_env_name_derivation),
 		T(test_int_parsing),
 		T(test_bool_parsing),

@@ -1,0 +1,45 @@
+/* price.h — what tokens cost, and what a run may spend.
+ *
+ * Prices are settings, never built in: codicil.price.<model>.input,
+ * .output and .cachedInput, in US dollars per million tokens (a committed
+ * .codicil may set them for a team).  A model without an input and an
+ * output price has no price: codicil then shows tokens only.  Cached input
+ * without its own price is counted at the input price (an upper bound).
+ *
+ * A budget caps one run: "N" tokens (input plus output; k and M multiply
+ * by a thousand and a million) or "$N" dollars, which needs a price.
+ */
+#ifndef CODICIL_PRICE_H
+#define CODICIL_PRICE_H
+
+#include "codicil/config.h"
+#include "codicil/llm.h"
+
+typedef struct llm_price {
+	int known;           /* input and output are set */
+	double input, output, cached_input; /* USD per million tokens */
+} llm_price;
+
+/* The price of model: 0 (out->known says whether there is one), or -1
+ * when a value is set but is not a number. */
+int llm_price_for(config *cfg, const char *model, llm_price *out);
+/* Dollars for usage at price p (0 when p is not known). */
+double llm_price_cost(const llm_price *p, const llm_usage *u);
+
+typedef struct llm_budget {
+	long tokens;         /* 0: no cap in tokens */
+	double usd;          /* 0: no cap in dollars */
+} llm_budget;
+
+/* "250000", "250k", "2M", "$5", "$0.50"; "" or "0" or "none": no cap.
+ * -1 with cd_err set when text is none of these. */
+int llm_budget_parse(const char *text, llm_budget *out);
+/* "250,000 tokens" or "$5.00", for messages. */
+void llm_budget_describe(const llm_budget *b, char *out, size_t size);
+/* 1,234,567 */
+void llm_format_count(long n, char *out, size_t size);
+
+/* A decimal number without a locale ("2.5", "0.15", "3"); -1 if not. */
+int llm_parse_decimal(const char *text, double *out);
+
+#endif

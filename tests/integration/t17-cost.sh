@@ -1,0 +1,139 @@
+# cost: every run recorded with what it spent, prices from settings,
+# budgets that stop a run within one request and --resume that finishes it,
+# dry-run estimates close to what the run then uses.
+. ./lib.sh
+
+codicil init "$T/r" >/dev/null || fail init
+cd "$T/r" || fail cd
+start_fake --codicil
+
+# no runs yet: a plain message, and an empty JSON list
+run codicil runs
+expect_rc 0 "runs on a new repository"
+expect_out "no runs yet"
+[ "$(codicil runs --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 0 ] ||
+	fail "runs --json is not an empty list"
+
+# a run without prices: tokens only, never a made-up price
+run codicil batch -p truthful -p calibrated -n 2
+expect_rc 0 "batch"
+expect_err "codicil: spent [0-9,]* tokens in 2 requests; run r-"
+run codicil cost --json
+python3 - "$T/out" <<'PY' || fail "cost without prices"
+import json, sys
+c = json.load(open(sys.argv[1]))
+t = c["total"]
+assert t["runs"] == 1 and t["requests"] == 2, t
+assert t["input"] > 0 and t["output"] > 0, t
+assert "usd" not in t and t["unpriced"] == 2, t
+assert c["groups"][0]["key"] == "batch", c
+PY
+run codicil cost
+expect_out "requests went to models without a price"
+
+# the ledger's tokens are the usage the server reported, request by request
+journal=$(ls .git/codicil/runs/*.jsonl)
+python3 - "$journal" .git/codicil/ledger <<'PY' || fail "ledger totals against the journal"
+import json, os, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+rec = [json.load(open(os.path.join(sys.argv[2], f))) for f in os.listdir(sys.argv[2])]
+assert len(rec) == 1, rec
+r = rec[0]
+assert r["run"] == lines[0]["run"], "the record and the journal share the run id"
+assert r["state"] == "done" and r["command"] == "batch", r
+assert r["args"] == ["-p", "truthful", "-p", "calibrated", "-n", "2"], r["args"]
+inp = sum(l["usage"]["input_tokens"] for l in lines)
+out = sum(l["usage"]["output_tokens"] for l in lines)
+assert r["tokens"]["input"] == inp and r["tokens"]["output"] == out, (r["tokens"], inp, out)
+assert set(r["by_principle"]) == {"truthful", "calibrated"}, r["by_principle"]
+PY
+
+# prices: from git config or a committed .codicil, dollars per million
+printf '[codicil "price.fake-model"]\n\tinput = 2.50\n\toutput = 10\n' >.codicil
+git add .codicil && git commit -qm "team prices"
+run codicil judge
+expect_rc 0 "judge"
+expect_err "spent [0-9,]* tokens (\$[0-9.]*) in [0-9]* requests"
+run codicil runs --json -n 1
+python3 - "$T/out" <<'PY' || fail "priced run"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert len(r) == 1
+r = r[0]
+t = r["tokens"]
+want = (t["input"] * 2.5 + t["output"] * 10) / 1e6
+assert abs(t["usd"] - want) < 1e-9, (t, want)
+assert r["command"] == "judge" and r["state"] == "done"
+PY
+run codicil cost --by principle
+expect_rc 0 "cost by principle"
+expect_out "^truthful "
+run codicil cost --by nothing
+expect_rc 2 "a bad --by"
+run codicil cost --since yesterday
+expect_rc 2 "a bad --since"
+run codicil cost --since 2999-01-01 --json
+python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["total"]; assert t["runs"]==0, t' "$T/out" ||
+	fail "--since in the future still counts runs"
+
+# a budget in dollars needs a price; a budget that does not parse is refused
+run env CODICIL_MODEL=unpriced-model "$CODICIL_BIN" judge --budget '$1'
+expect_rc 1 "a dollar budget without a price"
+expect_err "codicil.price.unpriced-model.input"
+run codicil judge --budget lots
+expect_rc 1 "a bad budget"
+expect_err "neither a number of tokens"
+
+# a dry-run estimate, learnt from the earlier judge run, is within 25% of
+# what the same run then uses (the charter changed: nothing is cached)
+printf '\nOne more sentence for a new charter.\n' >>CONSTITUTION.md
+run codicil judge --dry-run
+expect_rc 0 "judge --dry-run"
+expect_out "nothing was sent"
+est=$(sed -n 's/^  total   ~\([0-9,]*\) tokens$/\1/p' "$T/out" | tr -d ,)
+[ -n "$est" ] || fail "no total in the estimate: $(cat "$T/out")"
+before=$(codicil runs --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+[ "$before" = 2 ] || fail "a dry run left a record of a run"
+run codicil judge
+expect_rc 0 "judge after the dry run"
+used=$(codicil runs --json -n 1 | python3 -c 'import json,sys; t=json.load(sys.stdin)[0]["tokens"]; print(int(t["input"]+t["output"]))')
+python3 -c "import sys; e,u=$est,$used; sys.exit(0 if abs(e-u) <= 0.25*u else 1)" ||
+	fail "estimate $est is not within 25% of the $used tokens used"
+
+# --budget stops a batch within one request of the cap; the record says
+# stopped; --resume (the command the summary gives) finishes the run
+stop_fake
+start_fake --codicil
+git checkout -q CONSTITUTION.md
+run codicil batch --all -n 2 --no-cache --budget 20k
+expect_rc 1 "batch over its budget"
+expect_err "the budget of 20,000 tokens is spent"
+python3 - <<'PY' || fail "budget stop"
+import json, subprocess
+r = json.loads(subprocess.check_output(["sh", "-c", '"$CODICIL_BIN" runs --json -n 1']))[0]
+t = r["tokens"]
+spent = t["input"] + t["output"]
+assert r["state"] == "stopped", r["state"]
+assert spent <= 20000, spent
+# one request here is at most ~3,200 input + 4,096 output tokens
+assert spent > 20000 - 2 * 7300, spent
+assert r["requests"]["not_sent"] > 0, r["requests"]
+PY
+again=$(sed -n 's/.*continue with: codicil \(.*\) (-v lists.*/\1/p' "$T/err")
+[ -n "$again" ] || fail "no resume command: $(cat "$T/err")"
+eval "run codicil $again"
+expect_rc 0 "the resumed run"
+expect_err "requests ok, 0 failed"
+[ "$(ls cases | wc -l)" -ge 50 ] || fail "the resumed run did not finish: $(ls cases | wc -l) cases"
+git_clean "$T/r"
+
+# a run killed on the way reads "killed"
+stop_fake
+start_fake --codicil --latency-ms 3000
+"$CODICIL_BIN" batch --all -n 1 --no-cache >/dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -9 "$pid"; wait "$pid" 2>/dev/null
+codicil runs --json -n 1 | python3 -c 'import json,sys; r=json.load(sys.stdin)[0]; assert r["state"]=="killed", r["state"]' ||
+	fail "a killed run does not read killed"
+echo ok
