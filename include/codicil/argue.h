@@ -21,6 +21,7 @@ typedef struct argue_request {
 	llm_request req;  /* submit this (llm_client_submit copies it) */
 	llm_message msg[2];
 	cd_buf user;
+	cd_buf about;     /* the case's principles (cost report) */
 	cJSON *schema;
 	prompt prompt;    /* its sha256 names the template in provenance */
 } argue_request;

@@ -133,6 +133,13 @@ void cli_llm_print_estimate(FILE *f, const llm_client *c, const char *note)
 	char a[32], b[32], m[32], t[32];
 
 	llm_client_estimate_get(c, &e);
+	if (!e.requests) {
+		fprintf(f, "dry run: nothing to send to %s (%zu answered from the cache)\n",
+			llm_client_model(c), e.cached);
+		if (note)
+			fprintf(f, "  %s\n", note);
+		return;
+	}
 	fprintf(f, "dry run: %zu request%s would be sent to %s", e.requests,
 		e.requests == 1 ? "" : "s", llm_client_model(c));
 	if (e.cached)

@@ -211,6 +211,21 @@ static int regress_texts(cli_ctx *ctx, const char *against, const char *proposal
 	return rc;
 }
 
+/* How many of the run's judgments (before and after, errors left out)
+ * the judgment cache answered. */
+static void count_cached(const regress_result *r, size_t *hits, size_t *judged)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const judgment *both[] = { &r->rows[i].before, &r->rows[i].after };
+		for (size_t k = 0; k < 2; k++) {
+			if (both[k]->verdict == VERDICT_ERROR)
+				continue;
+			(*judged)++;
+			*hits += both[k]->cached != 0;
+		}
+	}
+}
+
 int cmd_regress(cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -222,6 +237,7 @@ int cmd_regress(cli_ctx *ctx, int argc, char **argv)
 	int json = 0, no_cache = 0, c, rc = CLI_FAIL;
 	cd_buf base = CD_BUF_INIT, cand = CD_BUF_INIT, summary = CD_BUF_INIT;
 	regress_result r = { 0 };
+	size_t hits = 0, judged = 0;
 	judge_env e;
 
 	optind = 1;
@@ -256,11 +272,19 @@ int cmd_regress(cli_ctx *ctx, int argc, char **argv)
 		goto done;
 	}
 	cli_llm_print_spend(ctx, e.client);
+	count_cached(&r, &hits, &judged);
 	if (json) {
-		rc = cli_print_json(regress_to_json(&r));
+		cJSON *o = regress_to_json(&r), *cache = cJSON_CreateObject();
+		cJSON_AddNumberToObject(cache, "judgments", (double)judged);
+		cJSON_AddNumberToObject(cache, "cached", (double)hits);
+		cJSON_AddItemToObject(o, "cache", cache);
+		rc = cli_print_json(o);
 	} else {
 		regress_summary(&r, &summary);
 		printf("%s\n", summary.data);
+		if (judged)
+			printf("judgments: %zu of %zu from the cache (%.0f%%)\n", hits, judged,
+			       100.0 * (double)hits / (double)judged);
 		for (size_t i = 0; i < r.n; i++) {
 			const regress_row *row = &r.rows[i];
 			if (row->flip == FLIP_NONE && row->before.verdict != VERDICT_ERROR &&

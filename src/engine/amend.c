@@ -61,8 +61,10 @@ static int commit_draft(amend_draft *d, char commit[41])
 
 static int draft(amend_draft *d, const amend_env *e, const amend_opts *o)
 {
+	llm_spend before, after;
 	int n;
 
+	llm_client_spend_get(e->client, &before);
 	if (consequence_count(e, o, &n) < 0 || amend__draft_open(d, e, o) < 0)
 		return -1;
 	amend__progress(e, AMEND_STEP_DRAFT, "asking %s for an amendment of %s that resolves "
@@ -82,7 +84,9 @@ static int draft(amend_draft *d, const amend_env *e, const amend_opts *o)
 			      cd_buf_cstr(&d->amended), d->amended.len, d->consequences,
 			      d->nconsequences) < 0)
 		return -1;
-	if (proposal_validate(d->proposal, NULL, 0, NULL) < 0)
+	llm_client_spend_get(e->client, &after);
+	if (amend__note_usage(d->proposal, &before, &after) < 0 ||
+	    proposal_validate(d->proposal, NULL, 0, NULL) < 0)
 		return -1;
 	amend__progress(e, AMEND_STEP_COMMIT, "committing %s", proposal_id(d->proposal));
 	return 0;

@@ -74,7 +74,7 @@ static void on_answer(void *ud, const llm_call *call, llm_response *resp)
 
 int amend__ask(llm_client *c, const prompt *pr, const prompt_var *vars, size_t nvars,
 	       const char *schema_name, const cJSON *schema, const llm_check *check,
-	       const char *what, amend_answer *out)
+	       const char *what, const char *about, amend_answer *out)
 {
 	llm_message msg[2] = {
 		{ "system", "You help people amend AI constitutions with care. Reply with JSON only." },
@@ -95,6 +95,7 @@ int amend__ask(llm_client *c, const prompt *pr, const prompt_var *vars, size_t n
 	req.schema = schema;
 	req.check = check;
 	req.temperature = -1;
+	req.about = about;
 	if (llm_client_submit(c, &req, on_answer, &w, NULL) < 0 || llm_client_run(c) < 0)
 		goto out;
 	if (!w.done) {
@@ -384,4 +385,26 @@ out:
 	cd_buf_free(&subject);
 	cd_buf_free(&msg);
 	return rc;
+}
+
+int amend__note_usage(cJSON *proposal, const llm_spend *before, const llm_spend *after)
+{
+	cJSON *prov = cJSON_GetObjectItemCaseSensitive(proposal, "provenance"), *u;
+
+	cJSON_DeleteItemFromObjectCaseSensitive(prov, "usage");
+	if (!(u = cJSON_AddObjectToObject(prov, "usage")))
+		goto oom;
+	cJSON_AddNumberToObject(u, "requests", (double)(after->paid - before->paid));
+	cJSON_AddNumberToObject(u, "input_tokens",
+				(double)(after->input_tokens - before->input_tokens));
+	cJSON_AddNumberToObject(u, "output_tokens",
+				(double)(after->output_tokens - before->output_tokens));
+	cJSON_AddNumberToObject(u, "cached_input_tokens",
+				(double)(after->cached_input_tokens - before->cached_input_tokens));
+	if (after->paid > before->paid && after->priced)
+		cJSON_AddNumberToObject(u, "usd", after->usd - before->usd);
+	return 0;
+oom:
+	cd_err_set("out of memory");
+	return -1;
 }

@@ -26,11 +26,15 @@ typedef struct amend_answer {
  * is none.  check (may be NULL) mends and validates the reply (llm.h). */
 int amend__ask(llm_client *c, const prompt *pr, const prompt_var *vars, size_t nvars,
 	       const char *schema_name, const cJSON *schema, const llm_check *check,
-	       const char *what, amend_answer *out);
+	       const char *what, const char *about, amend_answer *out);
 void amend__answer_clear(amend_answer *a);
 /* Add what was mended in the answer to step (e.g. "amend") to the
  * proposal's provenance.repairs, each line prefixed "step: ". */
 int amend__note_repairs(cJSON *proposal, const char *step, const amend_answer *a);
+/* provenance.usage: what drafting cost, the client's spend after less
+ * before (requests paid for, tokens, and dollars when every one had a
+ * price); answers from the cache cost nothing. */
+int amend__note_usage(cJSON *proposal, const llm_spend *before, const llm_spend *after);
 
 void amend__progress(const amend_env *e, amend_step step, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -58,6 +62,7 @@ typedef struct amend_draft {
 	cJSON **consequences;      /* new consequence cases (owned) */
 	size_t nconsequences;
 	size_t max_charter_bytes;  /* above it, questions carry an excerpt */
+	cd_buf about;              /* the principles the cases cite (cost report) */
 } amend_draft;
 
 /* amend_draft.c */

@@ -106,7 +106,8 @@ int amend__ask_consequences(amend_draft *d, int n)
 			{ "charter", cd_buf_cstr(&text) }, { "proposal", block.data }, { "n", num },
 		};
 		if (!schema || amend__ask(d->env->client, &d->pr_consequences, vars, 3,
-					  "consequences", schema, NULL, "predicting consequences", &a) < 0)
+					  "consequences", schema, NULL, "predicting consequences",
+					  d->about.data, &a) < 0)
 			goto out;
 	}
 	items = cJSON_GetObjectItemCaseSensitive(a.json, "consequences");
@@ -243,7 +244,7 @@ int amend__ask_metacheck(amend_draft *d)
 			{ "charter", cd_buf_cstr(&text) }, { "proposal", block.data },
 		};
 		if (!schema || amend__ask(d->env->client, &d->pr_metacheck, vars, 4, "metacheck",
-					  schema, &check, "checking against META.md", &a) < 0)
+					  schema, &check, "checking against META.md", d->about.data, &a) < 0)
 			goto out;
 	}
 	if (meta_entries(d, cJSON_GetObjectItemCaseSensitive(a.json, "checks")) < 0 ||

@@ -38,6 +38,7 @@ int argue_build(store *s, config *cfg, const cJSON *c, argue_request *r)
 {
 	cd_buf chtext = CD_BUF_INIT, text = CD_BUF_INIT;
 	charter *ch = NULL;
+	const cJSON *id;
 	size_t max_bytes;
 	int rc = -1;
 
@@ -68,6 +69,10 @@ int argue_build(store *s, config *cfg, const cJSON *c, argue_request *r)
 	r->req.schema_name = "argue";
 	r->req.schema = r->schema;
 	r->req.temperature = 0;
+	cJSON_ArrayForEach(id, cJSON_GetObjectItemCaseSensitive(c, "principles"))
+		if (cJSON_IsString(id))
+			cd_buf_printf(&r->about, "%s%s", r->about.len ? " " : "", id->valuestring);
+	r->req.about = r->about.data;
 	rc = 0;
 out:
 	charter_free(ch);
@@ -81,6 +86,7 @@ out:
 void argue_request_free(argue_request *r)
 {
 	cd_buf_free(&r->user);
+	cd_buf_free(&r->about);
 	cJSON_Delete(r->schema);
 	if (r->prompt.name)
 		prompt_free(&r->prompt);

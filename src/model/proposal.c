@@ -31,7 +31,8 @@ static const char *const regression_order[] = {
 };
 static const char *const flip_order[] = { "case", "before", "after", NULL };
 static const char *const provenance_order[] = {
-	"provider", "model", "endpoint_host", "prompts", "created", "codicil_version", NULL,
+	"provider", "model", "endpoint_host", "prompts", "created", "codicil_version", "usage",
+	"repairs", NULL,
 };
 static const char *const prompt_order[] = { "name", "sha256", NULL };
 static const char *const decision_order[] = { "by", "at", "note", "override", NULL };

@@ -161,6 +161,24 @@ static void put_regression(cd_buf *out, const cJSON *p)
 	}
 }
 
+/* What drafting cost: "  cost: 12 requests, 48,210 tokens in, 3,120 out ($0.15)". */
+static void put_usage(cd_buf *out, const cJSON *u)
+{
+	const cJSON *usd = cJSON_GetObjectItemCaseSensitive(u, "usd");
+
+	if (!cJSON_IsObject(u))
+		return;
+	cd_buf_printf(out, "\n  cost: %ld request%s, %ld tokens in, %ld out",
+		      cd_json_long(u, "requests", 0), cd_json_long(u, "requests", 0) == 1 ? "" : "s",
+		      cd_json_long(u, "input_tokens", 0), cd_json_long(u, "output_tokens", 0));
+	if (cd_json_long(u, "cached_input_tokens", 0))
+		cd_buf_printf(out, " (%ld of them cached)", cd_json_long(u, "cached_input_tokens", 0));
+	if (cJSON_IsNumber(usd))
+		cd_buf_printf(out, ", $%.4f", usd->valuedouble);
+	else if (cd_json_long(u, "requests", 0))
+		cd_buf_puts(out, ", no price set");
+}
+
 static void put_provenance(cd_buf *out, const cJSON *p)
 {
 	const cJSON *prov = cJSON_GetObjectItemCaseSensitive(p, "provenance"), *it;
@@ -185,6 +203,7 @@ static void put_provenance(cd_buf *out, const cJSON *p)
 		cd_buf_puts(out, " sha256:");
 		put(out, cd_json_str(it, "sha256"), 1);
 	}
+	put_usage(out, cJSON_GetObjectItemCaseSensitive(prov, "usage"));
 	cd_buf_printf(out, "\n  transcripts: %d\n",
 		      cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(p, "transcripts")));
 }

@@ -68,6 +68,29 @@ PY
 run codicil cost --by principle
 expect_rc 0 "cost by principle"
 expect_out "^truthful "
+# a proposal records what drafting it cost, and review shows it
+c=$(ls cases | head -1 | sed 's/\.json$//')
+run codicil amend "$c"
+expect_rc 0 "amend"
+p=$(sed -n 1p "$T/out")
+run codicil review "$p"
+expect_out "cost: [0-9]* requests, [0-9]* tokens in, [0-9]* out, \$[0-9.]*"
+python3 - "proposals/$p.json" <<'PY' || fail "usage in the proposal's provenance"
+import json, sys
+u = json.load(open(sys.argv[1]))["provenance"]["usage"]
+assert u["requests"] >= 3 and u["input_tokens"] > 0 and u["usd"] > 0, u
+PY
+run codicil cost --by principle --json
+python3 - "$T/out" "$c" <<'PY' || fail "amend's requests are not attributed to the case's principles"
+import json, sys
+c = json.load(open("cases/%s.json" % sys.argv[2]))
+keys = {g["key"] for g in json.load(open(sys.argv[1]))["groups"]}
+assert set(c["principles"]) <= keys, (c["principles"], keys)
+PY
+# regress says how much of it the judgment cache answered
+run codicil regress
+expect_rc 0 "regress"
+expect_out "^judgments: [0-9]* of [0-9]* from the cache"
 run codicil cost --by nothing
 expect_rc 2 "a bad --by"
 run codicil cost --since yesterday
@@ -87,13 +110,14 @@ expect_err "neither a number of tokens"
 # a dry-run estimate, learnt from the earlier judge run, is within 25% of
 # what the same run then uses (the charter changed: nothing is cached)
 printf '\nOne more sentence for a new charter.\n' >>CONSTITUTION.md
+nruns() { codicil runs -n 0 --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+before=$(nruns)
 run codicil judge --dry-run
 expect_rc 0 "judge --dry-run"
 expect_out "nothing was sent"
 est=$(sed -n 's/^  total   ~\([0-9,]*\) tokens$/\1/p' "$T/out" | tr -d ,)
 [ -n "$est" ] || fail "no total in the estimate: $(cat "$T/out")"
-before=$(codicil runs --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-[ "$before" = 2 ] || fail "a dry run left a record of a run"
+[ "$(nruns)" = "$before" ] || fail "a dry run left a record of a run"
 run codicil judge
 expect_rc 0 "judge after the dry run"
 used=$(codicil runs --json -n 1 | python3 -c 'import json,sys; t=json.load(sys.stdin)[0]["tokens"]; print(int(t["input"]+t["output"]))')
