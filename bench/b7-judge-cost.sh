@@ -29,3 +29,18 @@ awk -v n="$N" -v w="$whole" -v e="$excerpt" 'BEGIN {
 	printf "%-44s %8d input tokens per case\n", "whole charter in every request", w / n
 	printf "%-44s %8d input tokens per case\n", "table of contents + cited principles", e / n
 	printf "%-44s %8.1fx fewer\n", "ratio", w / e }'
+
+# The same cases judged again after the last principle was renamed: its
+# heading is in every request's table of contents, so no request is the
+# same and the judgment and response caches miss every case; the
+# provider's prompt cache (the fake plays OpenAI's: prefixes of 1,024
+# tokens and more, in steps of 128) reads what comes before the change.
+"$CODICIL_BIN" judge >/dev/null 2>"$B/err" || { cat "$B/err"; exit 1; }
+sed -i 's/^### Principle 40\.10 {/### Principle 40.10, renamed {/' CONSTITUTION.md
+"$CODICIL_BIN" judge >/dev/null 2>"$B/err" || { cat "$B/err"; exit 1; }
+"$CODICIL_BIN" runs --json -n 1 | python3 -c '
+import json, sys
+r = json.load(sys.stdin)[0]
+t, q = r["tokens"], r["requests"]
+print("%-44s %8d requests sent, %d from the response cache" % ("after renaming the last principle", q.get("ok", 0), q.get("cached", 0)))
+print("%-44s %8.0f%% of their input tokens" % ("read from the provider prompt cache", 100.0 * t["cached_input"] / max(t["input"], 1)))'

@@ -56,6 +56,11 @@ typedef struct llm_request {
 	 * separated by spaces ("honesty harm.privacy"); may be NULL.  Copied;
 	 * not part of the request body or the cache key. */
 	const char *about;
+	/* The first stable_len bytes of the first user message are shared by
+	 * many requests (the charter, prompt_stable_len): a provider whose
+	 * prompt cache must be asked for (Anthropic's cache_control) marks
+	 * them; 0: nothing to mark. */
+	size_t stable_len;
 } llm_request;
 
 typedef enum llm_status {

@@ -58,6 +58,13 @@ typedef struct prompt_var {
  * leave a block out).  On error nothing is appended. */
 int prompt_render(const prompt *p, const prompt_var *vars, size_t n, cd_buf *out);
 
+/* The bytes of a rendered prompt up to and including its charter block
+ * ("\n</charter>\n"): the part many requests share, which providers can
+ * read from their prompt caches (llm_message.stable_len).  0 when there
+ * is none.  Values cannot close a block early (see prompt_render), so the
+ * first such line is the block's end. */
+size_t prompt_stable_len(const char *rendered);
+
 /* The distinct placeholder names of text, in order of first use, appended
  * to out one per line.  -1 on a malformed placeholder. */
 int prompt_placeholders(const char *what, const char *text, size_t len, cd_buf *out);

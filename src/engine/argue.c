@@ -73,6 +73,8 @@ int argue_build(store *s, config *cfg, const cJSON *c, argue_request *r)
 		if (cJSON_IsString(id))
 			cd_buf_printf(&r->about, "%s%s", r->about.len ? " " : "", id->valuestring);
 	r->req.about = r->about.data;
+	if (ch->len <= max_bytes) /* the whole charter: the same for every case */
+		r->req.stable_len = prompt_stable_len(r->user.data);
 	rc = 0;
 out:
 	charter_free(ch);

@@ -229,6 +229,8 @@ int gen_build(gen_ctx *g, gen_unit *u, gen_request *r)
 	for (size_t i = 0; i < u->nprinciples; i++)
 		cd_buf_printf(&r->about, "%s%s", i ? " " : "", u->principles[i]);
 	r->req.about = r->about.data;
+	if (g->charter->len <= g->max_charter_bytes) /* the same in every request */
+		r->req.stable_len = prompt_stable_len(r->user.data);
 	gen_unit_check(g, u);
 	r->req.check = &u->check;
 	rc = 0;

@@ -179,6 +179,9 @@ static int ask(judge_ctx *j, const charter *ch, const cJSON *c, const char *path
 		if (cJSON_IsString(id))
 			cd_buf_printf(&about, "%s%s", about.len ? " " : "", id->valuestring);
 	req.about = about.data;
+	/* the whole charter is the same in every judgment: worth caching */
+	if (ch->len <= j->max_charter_bytes)
+		req.stable_len = prompt_stable_len(user.data);
 	rc = llm_client_submit(j->client, &req, on_judged, p, NULL);
 	cd_buf_free(&user);
 	cd_buf_free(&about);

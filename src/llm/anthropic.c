@@ -12,13 +12,41 @@ static const char *tool_name(const llm_request *req)
 	return req->schema_name ? req->schema_name : "reply";
 }
 
+/* Anthropic caches a prompt's prefix only when asked: a message whose
+ * stable part is long enough to be cached (1,024 tokens at least; about 4
+ * bytes a token) becomes two text blocks, the first marked cache_control
+ * (ephemeral: five minutes, renewed on every read). */
+#define CACHE_MIN_BYTES 4096
+
+static int add_content(cJSON *o, const char *content, size_t stable)
+{
+	size_t len = strlen(content);
+	cJSON *blocks, *a, *b, *cc;
+
+	if (stable < CACHE_MIN_BYTES || stable >= len)
+		return cJSON_AddStringToObject(o, "content", content) ? 0 : -1;
+	if (!(blocks = cJSON_AddArrayToObject(o, "content")) || !(a = cJSON_CreateObject()) ||
+	    !cJSON_AddItemToArray(blocks, a) || !(b = cJSON_CreateObject()) ||
+	    !cJSON_AddItemToArray(blocks, b))
+		return -1;
+	char *first = strndup(content, stable);
+	int ok = first && cJSON_AddStringToObject(a, "type", "text") &&
+		 cJSON_AddStringToObject(a, "text", first) &&
+		 (cc = cJSON_AddObjectToObject(a, "cache_control")) &&
+		 cJSON_AddStringToObject(cc, "type", "ephemeral") &&
+		 cJSON_AddStringToObject(b, "type", "text") &&
+		 cJSON_AddStringToObject(b, "text", content + stable);
+	free(first);
+	return ok ? 0 : -1;
+}
+
 /* System messages go to the top-level "system" field, joined by a blank
  * line; the others stay in order. */
 static int add_messages(cJSON *body, const llm_request *req)
 {
 	cd_buf system = CD_BUF_INIT;
 	cJSON *arr = cJSON_AddArrayToObject(body, "messages");
-	int rc = arr ? 0 : -1;
+	int rc = arr ? 0 : -1, first_user = 1;
 
 	for (size_t i = 0; rc == 0 && i < req->nmessages; i++) {
 		const llm_message *m = &req->messages[i];
@@ -34,8 +62,9 @@ static int add_messages(cJSON *body, const llm_request *req)
 		o = cJSON_CreateObject();
 		if (!o || !cJSON_AddItemToArray(arr, o) ||
 		    !cJSON_AddStringToObject(o, "role", m->role ? m->role : "user") ||
-		    !cJSON_AddStringToObject(o, "content", content))
+		    add_content(o, content, first_user ? req->stable_len : 0) < 0)
 			rc = -1;
+		first_user = 0;
 	}
 	if (rc == 0 && system.len && !cJSON_AddStringToObject(body, "system", system.data))
 		rc = -1;

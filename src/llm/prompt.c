@@ -280,3 +280,11 @@ int prompt_render(const prompt *p, const prompt_var *vars, size_t n, cd_buf *out
 	cd_buf_free(&tmp);
 	return rc;
 }
+
+size_t prompt_stable_len(const char *rendered)
+{
+	static const char end[] = "\n</charter>\n";
+	const char *at = rendered ? strstr(rendered, end) : NULL;
+
+	return at ? (size_t)(at - rendered) + sizeof end - 1 : 0;
+}

@@ -161,18 +161,20 @@ static void put_regression(cd_buf *out, const cJSON *p)
 	}
 }
 
-/* What drafting cost: "  cost: 12 requests, 48,210 tokens in, 3,120 out ($0.15)". */
+/* What drafting cost: "  cost: 12 requests, 48210 tokens in (9000 of them
+ * cached), 3120 out, $0.1500". */
 static void put_usage(cd_buf *out, const cJSON *u)
 {
 	const cJSON *usd = cJSON_GetObjectItemCaseSensitive(u, "usd");
 
 	if (!cJSON_IsObject(u))
 		return;
-	cd_buf_printf(out, "\n  cost: %ld request%s, %ld tokens in, %ld out",
+	cd_buf_printf(out, "\n  cost: %ld request%s, %ld tokens in",
 		      cd_json_long(u, "requests", 0), cd_json_long(u, "requests", 0) == 1 ? "" : "s",
-		      cd_json_long(u, "input_tokens", 0), cd_json_long(u, "output_tokens", 0));
+		      cd_json_long(u, "input_tokens", 0));
 	if (cd_json_long(u, "cached_input_tokens", 0))
 		cd_buf_printf(out, " (%ld of them cached)", cd_json_long(u, "cached_input_tokens", 0));
+	cd_buf_printf(out, ", %ld out", cd_json_long(u, "output_tokens", 0));
 	if (cJSON_IsNumber(usd))
 		cd_buf_printf(out, ", $%.4f", usd->valuedouble);
 	else if (cd_json_long(u, "requests", 0))

@@ -74,7 +74,7 @@ run codicil amend "$c"
 expect_rc 0 "amend"
 p=$(sed -n 1p "$T/out")
 run codicil review "$p"
-expect_out "cost: [0-9]* requests, [0-9]* tokens in, [0-9]* out, \$[0-9.]*"
+expect_out "cost: [0-9]* requests, [0-9]* tokens in.*, [0-9]* out, \$[0-9.]*"
 python3 - "proposals/$p.json" <<'PY' || fail "usage in the proposal's provenance"
 import json, sys
 u = json.load(open(sys.argv[1]))["provenance"]["usage"]

@@ -321,6 +321,8 @@ static enum MHD_Result answer(struct fakellm_state *st, struct MHD_Connection *m
 	req = cJSON_ParseWithLength(rq.body, rq.body_len);
 	rq.stream = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(req, "stream"));
 	script(st, mc, &rq, &r, &f, &q);
+	if (req)
+		fake_prompt_cache(st, req, rq.anthropic, &r);
 	nap(st, atomic_load(&st->latency_ms) + r.latency_ms);
 	if (f.kind == FAKELLM_RESET)
 		goto out;

@@ -60,6 +60,8 @@ struct fakellm_reply {
 	long input_tokens;         /* 0: about a token per 4 bytes of the request */
 	long output_tokens;        /* 0: about a token per 4 bytes */
 	int latency_ms;            /* extra wait before answering */
+	long cache_read_tokens;    /* of the input, read from the prompt cache */
+	long cache_write_tokens;   /* Anthropic: of the input, written to it */
 	int status;                /* 0: 200; else the API's error JSON, with
 	                              content as its message when given */
 };

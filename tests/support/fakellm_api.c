@@ -61,6 +61,12 @@ static cJSON *openai_usage(const struct reply_ctx *c)
 	cJSON_AddNumberToObject(u, "prompt_tokens", (double)c->in_tokens);
 	cJSON_AddNumberToObject(u, "completion_tokens", (double)c->out_tokens);
 	cJSON_AddNumberToObject(u, "total_tokens", (double)(c->in_tokens + c->out_tokens));
+	if (c->r->cache_read_tokens) {
+		cJSON *d = cJSON_AddObjectToObject(u, "prompt_tokens_details");
+		long cached = c->r->cache_read_tokens;
+		cJSON_AddNumberToObject(d, "cached_tokens",
+					(double)(cached < c->in_tokens ? cached : c->in_tokens));
+	}
 	return u;
 }
 
@@ -142,12 +148,23 @@ static int openai_stream(const struct reply_ctx *c, struct fake_answer *out)
 
 /* ---- Anthropic ---- */
 
-static cJSON *anthropic_usage(long in, long out)
+/* Anthropic's input_tokens leaves out what was read from or written to
+ * the prompt cache; in < 0: none (a stream's closing event). */
+static cJSON *anthropic_usage(const struct fakellm_reply *r, long in, long out)
 {
 	cJSON *u = cJSON_CreateObject();
+	long cached = in >= 0 ? r->cache_read_tokens + r->cache_write_tokens : 0;
 
+	if (cached > in)
+		cached = in;
 	if (in >= 0)
-		cJSON_AddNumberToObject(u, "input_tokens", (double)in);
+		cJSON_AddNumberToObject(u, "input_tokens", (double)(in - cached));
+	if (in >= 0 && r->cache_read_tokens)
+		cJSON_AddNumberToObject(u, "cache_read_input_tokens",
+					(double)(r->cache_read_tokens < in ? r->cache_read_tokens : in));
+	if (in >= 0 && r->cache_write_tokens)
+		cJSON_AddNumberToObject(u, "cache_creation_input_tokens",
+					(double)(cached - (r->cache_read_tokens < in ? r->cache_read_tokens : in)));
 	cJSON_AddNumberToObject(u, "output_tokens", (double)out);
 	return u;
 }
@@ -180,7 +197,7 @@ static cJSON *anthropic_message(const struct reply_ctx *c, int with_content)
 	else
 		cJSON_AddNullToObject(j, "stop_reason");
 	cJSON_AddNullToObject(j, "stop_sequence");
-	cJSON_AddItemToObject(j, "usage", anthropic_usage(c->in_tokens,
+	cJSON_AddItemToObject(j, "usage", anthropic_usage(c->r, c->in_tokens,
 							  with_content ? c->out_tokens : 1));
 	return j;
 }
@@ -254,7 +271,7 @@ static int anthropic_stream(const struct reply_ctx *c, struct fake_answer *out)
 	delta = cJSON_AddObjectToObject(j, "delta");
 	cJSON_AddStringToObject(delta, "stop_reason", c->finish);
 	cJSON_AddNullToObject(delta, "stop_sequence");
-	cJSON_AddItemToObject(j, "usage", anthropic_usage(-1, c->out_tokens));
+	cJSON_AddItemToObject(j, "usage", anthropic_usage(c->r, -1, c->out_tokens));
 	out->end_marker = b->len;
 	if (put_event(b, "message_delta", j) < 0)
 		goto out;

@@ -39,6 +39,7 @@ static void free_state(struct fakellm_state *st)
 	free(st->bodies);
 	free(st->require_key);
 	free(st->last_body);
+	free(st->prefixes);
 	cd_buf_free(&st->last_headers);
 	pthread_mutex_destroy(&st->lock);
 	free(st);

@@ -48,6 +48,8 @@ struct fakellm_state {
 	fakellm_handler handler;
 	void *ud;
 	char *require_key;
+	uint64_t *prefixes;   /* prompt prefixes seen (fakellm_prefix.c) */
+	size_t nprefixes, cap_prefixes;
 };
 
 struct fake_answer {
@@ -58,6 +60,11 @@ struct fake_answer {
 	size_t end_marker;  /* where the finishing events start (finish
 	                       reason, [DONE] / message_delta, message_stop) */
 };
+
+/* What the provider's prompt cache would give this request: sets
+ * r->cache_read_tokens / cache_write_tokens (fakellm_prefix.c). */
+void fake_prompt_cache(struct fakellm_state *st, const cJSON *req, int anthropic,
+		       struct fakellm_reply *r);
 
 /* A successful (or refused) reply in the request's API, streamed or not. */
 int fake_build_reply(const struct fakellm_request *rq, const cJSON *req,

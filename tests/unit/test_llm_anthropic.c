@@ -12,7 +12,9 @@
 
 #include "codicil/json.h"
 #include "codicil/file.h"
+#include "codicil/buf.h"
 #include "codicil/llm.h"
+#include "codicil/prompt.h"
 #include "codicil/sanitize.h"
 #include "codicil/schemas.h"
 
@@ -99,6 +101,54 @@ static void test_build_plain(void **state)
 	assert_null(cJSON_GetObjectItem(body, "stream"));
 	cJSON_Delete(body);
 	llm_http_clear(&h);
+}
+
+/* The stable part of the first user message (the charter) is its own
+ * block, marked for Anthropic's prompt cache; too short a part is not
+ * (the cache would not take it), and the text sent is the same. */
+static void test_build_marks_the_stable_prefix(void **state)
+{
+	llm_endpoint ep = { "anthropic", NULL, KEY };
+	cd_buf text = CD_BUF_INIT;
+	llm_message m[2] = { { "system", "Judge." }, { "user", NULL } };
+	llm_request req = { .model = "claude-x", .messages = m, .nmessages = 2,
+			    .temperature = -1 };
+	llm_http h;
+	cJSON *body, *content, *first;
+
+	(void)state;
+	cd_buf_puts(&text, "Read this.\n<charter>\n");
+	for (int i = 0; i < 400; i++)
+		cd_buf_puts(&text, "# Principle\nBe careful and kind.\n");
+	cd_buf_puts(&text, "\n</charter>\n");
+	req.stable_len = text.len;
+	cd_buf_puts(&text, "<scenario>\nA case.\n</scenario>\n");
+	m[1].content = text.data;
+	assert_int_equal(prompt_stable_len(text.data), req.stable_len);
+
+	assert_int_equal(anthropic()->build(&ep, &req, &h), 0);
+	body = cJSON_Parse(h.body);
+	content = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(body, "messages"), 0),
+				      "content");
+	assert_int_equal(cJSON_GetArraySize(content), 2);
+	first = cJSON_GetArrayItem(content, 0);
+	assert_string_equal(cd_json_str(cJSON_GetObjectItem(first, "cache_control"), "type"),
+			    "ephemeral");
+	assert_int_equal(strlen(cd_json_str(first, "text")), req.stable_len);
+	assert_null(cJSON_GetObjectItem(cJSON_GetArrayItem(content, 1), "cache_control"));
+	assert_string_equal(cd_json_str(cJSON_GetArrayItem(content, 1), "text"),
+			    text.data + req.stable_len);
+	cJSON_Delete(body);
+	llm_http_clear(&h);
+
+	req.stable_len = 100; /* under 1,024 tokens: not worth a cache write */
+	assert_int_equal(anthropic()->build(&ep, &req, &h), 0);
+	body = cJSON_Parse(h.body);
+	assert_string_equal(cd_json_str(cJSON_GetArrayItem(cJSON_GetObjectItem(body, "messages"), 0),
+					"content"), text.data);
+	cJSON_Delete(body);
+	llm_http_clear(&h);
+	cd_buf_free(&text);
 }
 
 static void test_build_tool_for_schema(void **state)
@@ -416,6 +466,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_build_plain),
+		cmocka_unit_test(test_build_marks_the_stable_prefix),
 		cmocka_unit_test(test_build_tool_for_schema),
 		cmocka_unit_test(test_parse_text_blocks),
 		cmocka_unit_test(test_parse_tool_use),
