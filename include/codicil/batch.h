@@ -9,7 +9,9 @@
  * committed from the journal, so a run killed midway loses no completed
  * answer.  Resuming asks again for every request without an ok line; a
  * kept invalid answer is first checked again, for free, and used when it
- * passes now.  The caller holds the repository lock.
+ * passes now.  With provider_batch, the first lines may be the ids of the
+ * provider batches the run made ({run, provider_batch, provider, state}).
+ * The caller holds the repository lock.
  */
 #ifndef CODICIL_BATCH_H
 #define CODICIL_BATCH_H
@@ -43,6 +45,14 @@ typedef struct batch_opts {
 	size_t commit_every; /* commit after this many ok requests; 0: at the end */
 	void (*progress)(void *ud, const batch_progress *p);
 	void *ud;
+	/* The client sends through the provider's batch API (opened with
+	 * provider_batch): every unit is submitted at once, each batch's id is
+	 * journalled ({run, provider_batch, provider, state "created", at})
+	 * before it is polled, and a resumed run polls the batches its journal
+	 * names before it makes a new one. */
+	int provider_batch;
+	void (*batch_progress)(void *ud, const char *batch_id, const char *state, long done,
+			       long failed, long total);
 } batch_opts;
 
 /* A unit that ended without an ok answer in this invocation. */

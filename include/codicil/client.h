@@ -37,6 +37,8 @@ typedef struct llm_client_opts {
 	int dry_run;         /* send nothing: a call the cache cannot answer is
 	                        estimated (llm_client_estimate_get) and ends
 	                        LLM_ERR_NOT_SENT */
+	int provider_batch;  /* send through the provider's batch API (about half
+	                        the price, answers within 24 h): see below */
 } llm_client_opts;
 
 /* What the caller learns about a finished call, besides the response. */
@@ -130,6 +132,24 @@ typedef struct llm_spend {
 } llm_spend;
 void llm_client_spend_get(const llm_client *c, llm_spend *out);
 const llm_budget *llm_client_budget(const llm_client *c);
+
+/* Provider batches (opts.provider_batch).  Calls the cache cannot answer
+ * are held until nothing else is waiting; then llm_client_step() sends
+ * them as one batch per provider limit (OpenAI: /v1/files + /v1/batches;
+ * Anthropic: /v1/messages/batches), polls every codicil.batchPollSeconds
+ * (30) until the batch has ended, and answers each call from its result,
+ * matched by the sha256 of its request body (custom_id), through the same
+ * checks, cache and callbacks as any answer.  A re-ask goes over HTTP at
+ * once.  step blocks while it waits: this is for runs, not the TUI.
+ * The callback hears of each batch as it is created (state "created":
+ * journal its id before anything else) and at every poll. */
+typedef void (*llm_batch_fn)(void *ud, const char *batch_id, const char *state, long done,
+			     long failed, long total);
+void llm_client_set_batch_cb(llm_client *c, llm_batch_fn fn, void *ud);
+/* Before anything is sent: a batch created earlier (a run killed while
+ * it waited) is polled and its results used before any new batch is
+ * made; what it does not answer goes into a new one. */
+int llm_client_resume_batch(llm_client *c, const char *batch_id);
 
 /* With opts.dry_run: what the calls would have cost. */
 typedef struct llm_estimate {

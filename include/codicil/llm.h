@@ -100,6 +100,7 @@ typedef struct llm_response {
 	char *repairs;        /* what was mended in a structured reply, one change
 	                         per line; NULL when nothing was */
 	int reasks;           /* times the reply was sent back with its errors */
+	int from_batch;       /* answered through a provider's batch API */
 } llm_response;
 
 void llm_response_clear(llm_response *r); /* frees members, zeroes */

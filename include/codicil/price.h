@@ -18,13 +18,18 @@
 typedef struct llm_price {
 	int known;           /* input and output are set */
 	double input, output, cached_input; /* USD per million tokens */
+	double batch_factor; /* answers from a provider batch cost this share of
+	                        the price: codicil.batchPriceFactor (0.5, as
+	                        OpenAI and Anthropic charge today) */
 } llm_price;
 
 /* The price of model: 0 (out->known says whether there is one), or -1
  * when a value is set but is not a number. */
 int llm_price_for(config *cfg, const char *model, llm_price *out);
-/* Dollars for usage at price p (0 when p is not known). */
+/* Dollars for usage at price p (0 when p is not known); from_batch: an
+ * answer from a provider batch (batch_factor). */
 double llm_price_cost(const llm_price *p, const llm_usage *u);
+double llm_price_cost_of(const llm_price *p, const llm_response *r);
 
 typedef struct llm_budget {
 	long tokens;         /* 0: no cap in tokens */

@@ -306,6 +306,8 @@ static int pump(batch_state *st, gen_unit **todo, size_t n)
 
 	config_get_int(st->g->cfg, "codicil.concurrency", 8, &concurrency);
 	window = (size_t)(concurrency > 0 ? concurrency : 1) * 2;
+	if (st->o->provider_batch)
+		window = (size_t)-1; /* a provider batch holds the whole run */
 	while (!st->fatal && (next < n || llm_client_pending(st->g->client) > 0)) {
 		while (next < n && llm_client_pending(st->g->client) < window) {
 			gen_unit *u = todo[next++];
@@ -320,6 +322,50 @@ static int pump(batch_state *st, gen_unit **todo, size_t n)
 	if (st->fatal) {
 		llm_client_cancel_all(st->g->client);
 		return -1;
+	}
+	return 0;
+}
+
+/* A provider batch: journal its id the moment it exists (a kill while it
+ * is polled must not lose it: the batch is paid for), then pass on its
+ * progress. */
+static void on_batch(void *ud, const char *id, const char *state, long done, long failed,
+		     long total)
+{
+	batch_state *st = ud;
+	char at[CASE_TIME_SIZE];
+
+	if (!strcmp(state, "created")) {
+		cJSON *line = cJSON_CreateObject();
+		case_time_now(at);
+		cJSON_AddStringToObject(line, "run", st->r->run);
+		cJSON_AddStringToObject(line, "provider_batch", id);
+		cJSON_AddStringToObject(line, "provider", llm_client_provider(st->g->client));
+		cJSON_AddStringToObject(line, "state", state);
+		cJSON_AddStringToObject(line, "at", at);
+		if (journal_append(&st->jn, line) < 0)
+			st->fatal = 1;
+	}
+	if (st->o->batch_progress)
+		st->o->batch_progress(st->o->ud, id, state, done, failed, total);
+}
+
+/* A resumed run first asks about the provider batches it made before;
+ * resumed without --provider-batch, it would pay for them twice. */
+static int resume_batches(batch_state *st)
+{
+	for (size_t i = 0; i < st->jn.n; i++) {
+		const char *id = cd_json_str(st->jn.lines[i], "provider_batch");
+		if (!id)
+			continue;
+		if (!st->o->provider_batch) {
+			cd_err_set("this run sent requests in the provider's batch %s: resume it "
+				   "with --provider-batch, which asks that batch for its answers "
+				   "(without, they would be asked for and paid for again)", id);
+			return -1;
+		}
+		if (llm_client_resume_batch(st->g->client, id) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -380,6 +426,10 @@ int batch_run(gen_ctx *g, const batch_opts *o, batch_result *r)
 	}
 	st.prog.total = ntodo;
 	clock_gettime(CLOCK_MONOTONIC, &st.t0);
+	if (o->provider_batch)
+		llm_client_set_batch_cb(g->client, on_batch, &st);
+	if (o->select != BATCH_NEW && resume_batches(&st) < 0)
+		goto out;
 	rc = pump(&st, todo, ntodo);
 	if (commit_pending(&st) < 0)
 		rc = -1;

@@ -28,6 +28,8 @@ static int journal_of(const char *path, const gen_unit *units, size_t n)
 		const char *key = cd_json_str(jn.lines[i], "request");
 		int found = 0;
 
+		if (!key && cd_json_str(jn.lines[i], "provider_batch"))
+			continue; /* a provider batch's id, not a request */
 		for (size_t k = 0; key && k < n && !found; k++)
 			found = !strcmp(units[k].key, key);
 		mine = found;

@@ -135,7 +135,7 @@ static void count_paid(runlog *r, const llm_call *call, const llm_response *resp
 		cd_err_clear();
 		p.known = 0;
 	}
-	usd = llm_price_cost(&p, u);
+	usd = llm_price_cost_of(&p, resp);
 	add_usage(cd_json_child(r->rec, "tokens"), u, 1, usd, p.known);
 	add_usage(cd_json_child(cd_json_child(r->rec, "by_model"), call->model ? call->model : "-"), u, 1, usd,
 		  p.known);

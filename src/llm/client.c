@@ -63,6 +63,7 @@ static struct cjob_list *list_of(llm_client *c, const struct cjob *j)
 	case CJ_WAITING: return &c->waiting;
 	case CJ_XPORT: return &c->inflight;
 	case CJ_FOLLOWING: return &c->following;
+	case CJ_BATCHED: return &c->batched;
 	default: return &c->ready;
 	}
 }
@@ -135,7 +136,8 @@ void llm_client_free(llm_client *c)
 	if (!c)
 		return;
 	xport_free(c->x); /* no callbacks */
-	struct cjob_list *lists[] = { &c->waiting, &c->inflight, &c->following, &c->ready };
+	struct cjob_list *lists[] = { &c->waiting, &c->inflight, &c->following, &c->ready,
+				      &c->batched };
 	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
 		struct cjob *j;
 		while ((j = lists[i]->head)) {
@@ -143,6 +145,7 @@ void llm_client_free(llm_client *c)
 			cjob_free(j);
 		}
 	}
+	client_batches_free(c);
 	secret_free(c->key);
 	cassette_free(c->cas);
 	free(c->provider);
@@ -234,7 +237,7 @@ int llm_client_submit(llm_client *c, const llm_request *req, llm_done_fn done, v
 
 size_t llm_client_pending(const llm_client *c)
 {
-	return c->waiting.n + c->inflight.n + c->following.n + c->ready.n;
+	return c->waiting.n + c->inflight.n + c->following.n + c->ready.n + c->batched.n;
 }
 
 /* The provider's hint names its own variable; the key may have come from
@@ -296,7 +299,7 @@ static void mask_key(const llm_client *c, llm_response *r)
 
 /* An answer is in j->resp: ask again with its errors, or keep it and make
  * it ready. */
-static void answered(llm_client *c, struct cjob *j)
+void client_answered(llm_client *c, struct cjob *j)
 {
 	mask_key(c, &j->resp);
 	if (j->resp.status == LLM_ERR_INVALID && c->o.repair && c->http && !c->stopped &&
@@ -341,7 +344,7 @@ static void on_xport_done(void *ud, unsigned xjob, llm_response *resp)
 	j->resp = *resp;
 	memset(resp, 0, sizeof *resp); /* stolen: the transport clears nothing */
 	client_budget_settle(c, j);
-	answered(c, j);
+	client_answered(c, j);
 }
 
 static void fail_now(llm_client *c, struct cjob *j, llm_status st, const char *what)
@@ -367,7 +370,7 @@ static void answer_from_cassette(llm_client *c, struct cjob *j)
 				  "no recorded answer for this request in the cassette %s; set "
 				  "codicil.provider=record and codicil.recordProvider=openai to "
 				  "record answers", c->cassette_path);
-	answered(c, j);
+	client_answered(c, j);
 }
 
 /* 1: j->resp holds a valid cached answer. */
@@ -459,12 +462,17 @@ static int ask_over_http(llm_client *c, struct cjob *j)
 	}
 	if (hit) {
 		llm_http_clear(&http);
-		answered(c, j);
+		client_answered(c, j);
 		return 0;
 	}
 	if (twin_in_flight(c, j)) {
 		llm_http_clear(&http);
 		client_move(c, j, CJ_FOLLOWING);
+		return 0;
+	}
+	if (c->o.provider_batch && !j->repairing) {
+		llm_http_clear(&http);
+		client_move(c, j, CJ_BATCHED);
 		return 0;
 	}
 	v = client_budget_admit(c, j, http.body_len);
@@ -551,6 +559,8 @@ int llm_client_step(llm_client *c, int extra_fd, int timeout_ms)
 	int rc = 0;
 
 	feed(c);
+	if (c->batched.n && !c->waiting.n && !xport_pending(c->x) && !c->ready.n)
+		client_run_batches(c); /* blocks until the provider's batches end */
 	if (c->ready.n)
 		timeout_ms = 0;
 	if (xport_pending(c->x) || extra_fd >= 0)
@@ -574,7 +584,7 @@ static void cancel_job(llm_client *c, struct cjob *j)
 		xport_cancel(c->x, j->xjob); /* its callback makes it ready */
 		return;
 	}
-	if (j->state == CJ_WAITING || j->state == CJ_FOLLOWING) {
+	if (j->state == CJ_WAITING || j->state == CJ_FOLLOWING || j->state == CJ_BATCHED) {
 		llm_response_clear(&j->resp);
 		llm_response_fail(&j->resp, LLM_ERR_CANCELLED, "cancelled");
 		client_move(c, j, CJ_READY);
@@ -583,7 +593,7 @@ static void cancel_job(llm_client *c, struct cjob *j)
 
 void llm_client_cancel(llm_client *c, unsigned id)
 {
-	struct cjob_list *lists[] = { &c->waiting, &c->inflight, &c->following };
+	struct cjob_list *lists[] = { &c->waiting, &c->inflight, &c->following, &c->batched };
 
 	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
 		for (struct cjob *j = lists[i]->head; j; j = j->next) {
@@ -597,6 +607,8 @@ void llm_client_cancel(llm_client *c, unsigned id)
 
 void llm_client_cancel_all(llm_client *c)
 {
+	while (c->batched.head)
+		cancel_job(c, c->batched.head);
 	while (c->waiting.head)
 		cancel_job(c, c->waiting.head);
 	while (c->following.head)
@@ -607,6 +619,6 @@ void llm_client_cancel_all(llm_client *c)
 void llm_client_stats_get(const llm_client *c, llm_client_stats *out)
 {
 	*out = c->st;
-	out->in_flight = c->inflight.n;
+	out->in_flight = c->inflight.n + c->batched.n;
 	out->queued = c->waiting.n;
 }

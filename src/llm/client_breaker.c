@@ -26,6 +26,8 @@ void client_stop_sending(llm_client *c, const char *why)
 		client_not_sent(c, c->waiting.head);
 	while (c->following.head)
 		client_not_sent(c, c->following.head);
+	while (c->batched.head)
+		client_not_sent(c, c->batched.head);
 }
 
 /* Everything waiting fails at once as not sent; what is in the transport

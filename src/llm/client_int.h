@@ -11,8 +11,9 @@
 
 /* WAITING: for room in the transport; XPORT: inside it; FOLLOWING: for
  * an identical call in flight (single flight), then WAITING again to read
- * its answer from the cache; READY: answered, for its callback. */
-enum cjob_state { CJ_WAITING, CJ_XPORT, CJ_FOLLOWING, CJ_READY };
+ * its answer from the cache; READY: answered, for its callback; BATCHED:
+ * held for the provider's batch API (client_batch.c). */
+enum cjob_state { CJ_WAITING, CJ_XPORT, CJ_FOLLOWING, CJ_READY, CJ_BATCHED };
 
 /* One call, from submit until its callback has run. */
 struct cjob {
@@ -44,6 +45,7 @@ struct cjob {
 	int replayed;
 	long reserved_tokens;       /* held against the budget while in flight */
 	double reserved_usd;
+	unsigned batch_round;       /* the provider batch it went into; 0: none yet */
 	llm_response resp;
 };
 
@@ -68,7 +70,7 @@ struct llm_client {
 	cassette *cas;              /* replay */
 	xport_opts xo;
 	xport *x;
-	struct cjob_list waiting, inflight, following, ready;
+	struct cjob_list waiting, inflight, following, ready, batched;
 	int repair_attempts;        /* codicil.repairAttempts */
 	long max_conn_failures;     /* codicil.maxConsecutiveFailures */
 	char *stopped;              /* why the breaker stopped sending; NULL: it did not */
@@ -84,10 +86,24 @@ struct llm_client {
 	long reserved_tokens;       /* calls in flight, at their maximum */
 	double reserved_usd;
 	llm_estimate est;           /* dry run */
+	llm_batch_fn batch_cb;      /* provider batches (client_batch.c) */
+	void *batch_ud;
+	char **resume_batches;
+	size_t nresume_batches;
+	unsigned batch_rounds;
+	double batch_poll_s;        /* codicil.batchPollSeconds */
 };
 
 /* client.c: move j to the list of state to. */
 void client_move(llm_client *c, struct cjob *j, enum cjob_state to);
+/* client.c: an answer is in j->resp: ask again with its errors, or keep
+ * it and make j ready. */
+void client_answered(llm_client *c, struct cjob *j);
+
+/* client_batch.c: send what is batched through the provider's batch API
+ * and answer every batched call (blocks until the batches have ended). */
+void client_run_batches(llm_client *c);
+void client_batches_free(llm_client *c);
 
 /* client_breaker.c: stop sending (why), without cancelling what is in
  * flight; everything waiting ends not sent. */

@@ -166,7 +166,7 @@ void client_budget_settle(llm_client *c, struct cjob *j)
 	c->spent.input_tokens += u->input_tokens;
 	c->spent.output_tokens += u->output_tokens;
 	c->spent.cached_input_tokens += u->cached_input_tokens;
-	c->spent.usd += llm_price_cost(&p, u);
+	c->spent.usd += llm_price_cost_of(&p, &j->resp);
 	c->spent.priced = (c->spent.paid == 0 || c->spent.priced) && p.known;
 	c->spent.paid++;
 }

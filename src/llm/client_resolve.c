@@ -3,6 +3,7 @@
 #include "client_int.h"
 
 #include "codicil/cache.h"
+#include "codicil/price.h"
 #include "codicil/error.h"
 #include "codicil/file.h"
 #include "codicil/sanitize.h"
@@ -197,6 +198,21 @@ static int resolve_cassette(llm_client *c)
 	return rc;
 }
 
+/* codicil.batchPollSeconds: how often a provider batch is asked about. */
+static int resolve_batch_poll(llm_client *c)
+{
+	const char *v = get(c, "codicil.batchPollSeconds", NULL);
+
+	c->batch_poll_s = 30;
+	if (!v)
+		return 0;
+	if (llm_parse_decimal(v, &c->batch_poll_s) < 0 || c->batch_poll_s < 0.01 ||
+	    c->batch_poll_s > 3600)
+		return bad_value(c, "codicil.batchPollSeconds",
+				 "is not a number of seconds from 0.01 to 3600");
+	return 0;
+}
+
 int client_resolve(llm_client *c)
 {
 	if (resolve_provider(c) < 0)
@@ -204,7 +220,7 @@ int client_resolve(llm_client *c)
 	if ((!c->http || !strcmp(c->provider, "record")) && resolve_cassette(c) < 0)
 		return -1;
 	if (resolve_endpoint(c) < 0 || resolve_transport(c) < 0 || resolve_cache(c) < 0 ||
-	    resolve_key(c) < 0 || client_resolve_budget(c) < 0)
+	    resolve_key(c) < 0 || client_resolve_budget(c) < 0 || resolve_batch_poll(c) < 0)
 		return -1;
 	return 0;
 }

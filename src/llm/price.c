@@ -63,6 +63,7 @@ static int price_setting(config *cfg, const char *model, const char *which, doub
 int llm_price_for(config *cfg, const char *model, llm_price *out)
 {
 	int in_set, out_set, cached_set;
+	const char *text;
 
 	memset(out, 0, sizeof *out);
 	if (!model || !*model)
@@ -74,6 +75,13 @@ int llm_price_for(config *cfg, const char *model, llm_price *out)
 	out->known = in_set && out_set;
 	if (!cached_set)
 		out->cached_input = out->input;
+	out->batch_factor = 0.5;
+	text = config_get(cfg, "codicil.batchPriceFactor");
+	if (text && (llm_parse_decimal(text, &out->batch_factor) < 0 || out->batch_factor > 1)) {
+		cd_err_set("codicil.batchPriceFactor = '%.40s' is not a share from 0 to 1 (0.5: "
+			   "half the price)", text);
+		return -1;
+	}
 	return 0;
 }
 
@@ -86,6 +94,13 @@ double llm_price_cost(const llm_price *p, const llm_usage *u)
 	if (fresh < 0)
 		fresh = 0;
 	return (fresh * p->input + cached * p->cached_input + u->output_tokens * p->output) / 1e6;
+}
+
+double llm_price_cost_of(const llm_price *p, const llm_response *r)
+{
+	double usd = llm_price_cost(p, &r->usage);
+
+	return r->from_batch ? usd * p->batch_factor : usd;
 }
 
 int llm_budget_parse(const char *text, llm_budget *out)

@@ -305,8 +305,32 @@ static void script(struct fakellm_state *st, struct MHD_Connection *mc, struct f
 		st->handler(st->ud, rq, r, f);
 }
 
+int fake_compute(struct fakellm_state *st, struct MHD_Connection *mc, const char *path,
+		 const char *body, size_t len, struct fake_answer *a)
+{
+	struct fakellm_request rq = { .path = path, .body = body, .body_len = len };
+	struct fakellm_reply r;
+	struct fakellm_fault f;
+	struct queued *q = NULL;
+	cJSON *req = cJSON_ParseWithLength(body, len);
+	int rc;
+
+	rq.anthropic = is_suffix(path, "/messages");
+	script(st, mc, &rq, &r, &f, &q);
+	if (req)
+		fake_prompt_cache(st, req, rq.anthropic, &r);
+	if (f.kind == FAKELLM_RESET || f.kind == FAKELLM_STALL || f.kind == FAKELLM_TRICKLE) {
+		f.kind = FAKELLM_STATUS; /* inside a batch, a broken answer is a failed one */
+		f.status = 500;
+	}
+	rc = build_answer(&rq, req, &r, &f, a);
+	cJSON_Delete(req);
+	fake_free_queued(q);
+	return rc;
+}
+
 static enum MHD_Result answer(struct fakellm_state *st, struct MHD_Connection *mc,
-			      const char *path, struct conn *c)
+			      const char *method, const char *path, struct conn *c)
 {
 	struct fakellm_request rq = { .path = path, .body = cd_buf_cstr(&c->body),
 				      .body_len = c->body.len };
@@ -317,6 +341,13 @@ static enum MHD_Result answer(struct fakellm_state *st, struct MHD_Connection *m
 	cJSON *req;
 	enum MHD_Result ret = MHD_NO;
 
+	if (fake_batch_route(st, mc, method, path, rq.body, rq.body_len, &a)) {
+		f = (struct fakellm_fault){ 0 };
+		ret = send_answer(st, mc, &a, &f, 0);
+		leave_flight(st, c);
+		cd_buf_free(&a.data);
+		return ret;
+	}
 	rq.anthropic = is_suffix(path, "/messages");
 	req = cJSON_ParseWithLength(rq.body, rq.body_len);
 	rq.stream = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(req, "stream"));
@@ -366,7 +397,7 @@ enum MHD_Result fake_on_request(void *cls, struct MHD_Connection *mc, const char
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	return answer(st, mc, url, c);
+	return answer(st, mc, method, url, c);
 }
 
 void fake_on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,

@@ -95,6 +95,9 @@ struct fakellm_opts {
 	/* Non-NULL: answer 401 unless the request carries this key, as
 	 * "Authorization: Bearer KEY" (OpenAI) or "x-api-key: KEY" (Anthropic). */
 	const char *require_key;
+	/* Provider batches (fakellm_batch.c) end this many ms after they were
+	 * created; 0: at the second poll. */
+	int batch_ms;
 };
 
 struct fakellm_state;
@@ -117,6 +120,9 @@ void fakellm_set_fault(struct fakellm *f, const struct fakellm_fault *fault);
 void fakellm_set_latency(struct fakellm *f, int ms);
 
 unsigned long fakellm_requests(struct fakellm *f);
+/* Provider batches created (OpenAI /v1/batches, Anthropic
+ * /v1/messages/batches) and files uploaded. */
+unsigned long fakellm_batches(struct fakellm *f);
 unsigned long fakellm_path_requests(struct fakellm *f, const char *path);
 int fakellm_inflight(struct fakellm *f);     /* requests being answered */
 int fakellm_max_inflight(struct fakellm *f); /* the most at any one time */

@@ -40,6 +40,7 @@ static void free_state(struct fakellm_state *st)
 	free(st->require_key);
 	free(st->last_body);
 	free(st->prefixes);
+	fake_batch_free(st);
 	cd_buf_free(&st->last_headers);
 	pthread_mutex_destroy(&st->lock);
 	free(st);
@@ -82,6 +83,7 @@ struct fakellm *fakellm_start(const struct fakellm_opts *o)
 	st->handler = o->handler;
 	st->ud = o->ud;
 	st->require_key = dup_or_null(o->require_key);
+	st->batch_ms = o->batch_ms;
 	atomic_store(&st->latency_ms, o->latency_ms);
 	st->d = start_daemon(st, o->port);
 	info = st->d ? MHD_get_daemon_info(st->d, MHD_DAEMON_INFO_BIND_PORT) : NULL;
@@ -153,6 +155,16 @@ void fakellm_set_latency(struct fakellm *f, int ms)
 unsigned long fakellm_requests(struct fakellm *f)
 {
 	return atomic_load(&f->st->requests);
+}
+
+unsigned long fakellm_batches(struct fakellm *f)
+{
+	unsigned long n;
+
+	pthread_mutex_lock(&f->st->lock);
+	n = f->st->batches;
+	pthread_mutex_unlock(&f->st->lock);
+	return n;
 }
 
 unsigned long fakellm_path_requests(struct fakellm *f, const char *path)

@@ -50,6 +50,10 @@ struct fakellm_state {
 	char *require_key;
 	uint64_t *prefixes;   /* prompt prefixes seen (fakellm_prefix.c) */
 	size_t nprefixes, cap_prefixes;
+	struct fake_store *files; /* provider batches and files (fakellm_batch.c) */
+	size_t nfiles;
+	unsigned long batches;
+	int batch_ms;
 };
 
 struct fake_answer {
@@ -60,6 +64,16 @@ struct fake_answer {
 	size_t end_marker;  /* where the finishing events start (finish
 	                       reason, [DONE] / message_delta, message_stop) */
 };
+
+/* The answer to one model request, as answer() would send it unstreamed:
+ * the script, faults, handler and prompt cache all apply (fakellm.c). */
+int fake_compute(struct fakellm_state *st, struct MHD_Connection *mc, const char *path,
+		 const char *body, size_t len, struct fake_answer *a);
+/* A provider batch API request (files, batches): 1 when path is one and a
+ * holds its answer, 0 when it is not (fakellm_batch.c). */
+int fake_batch_route(struct fakellm_state *st, struct MHD_Connection *mc, const char *method,
+		     const char *path, const char *body, size_t len, struct fake_answer *a);
+void fake_batch_free(struct fakellm_state *st);
 
 /* What the provider's prompt cache would give this request: sets
  * r->cache_read_tokens / cache_write_tokens (fakellm_prefix.c). */

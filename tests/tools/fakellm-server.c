@@ -18,6 +18,8 @@ static const char usage[] =
 	"  --port N              listen on 127.0.0.1:N (default: an ephemeral port)\n"
 	"  --print-port-file F   also write the port to F (atomically)\n"
 	"  --latency-ms N        wait N ms before every answer\n"
+	"  --batch-ms N          provider batches end N ms after they are made\n"
+	"                        (default: at the second poll)\n"
 	"  --reply TEXT          the reply content (default \"ok\")\n"
 	"  --reply-file F        the reply content from a file (e.g. JSON)\n"
 	"  --finish-reason R     as the API says it (\"length\", \"max_tokens\", ...)\n"
@@ -127,6 +129,8 @@ int main(int argc, char **argv)
 			port_file = v;
 		else if (!strcmp(a, "--latency-ms"))
 			o.latency_ms = int_arg(v);
+		else if (!strcmp(a, "--batch-ms"))
+			o.batch_ms = int_arg(v);
 		else if (!strcmp(a, "--reply"))
 			o.reply.content = v;
 		else if (!strcmp(a, "--reply-file"))
@@ -189,8 +193,8 @@ int main(int argc, char **argv)
 	printf("listening on %d\n", f->port);
 	fflush(stdout);
 	sigwait(&sigs, &sig);
-	fprintf(stderr, "fakellm-server: %lu requests, at most %d at once\n",
-		fakellm_requests(f), fakellm_max_inflight(f));
+	fprintf(stderr, "fakellm-server: %lu requests, at most %d at once, %lu batches\n",
+		fakellm_requests(f), fakellm_max_inflight(f), fakellm_batches(f));
 	fakellm_sloppy_report(stderr);
 	fakellm_stop(f);
 	fakellm_answers_free(answers);

@@ -1,0 +1,65 @@
+# batch --provider-batch: the providers' batch APIs (OpenAI files +
+# batches, Anthropic message batches) against the fake: the same cases as
+# a normal run, the batch id journalled before polling, and kill -9 while
+# polling then --resume asks the same batch (the fake sees one batch).
+. ./lib.sh
+
+export CODICIL_BATCH_POLL_SECONDS=0.05
+fake_batches() { sed -n 's/^fakellm-server: .*, \([0-9]*\) batches$/\1/p' "$FAKE_LOG"; }
+# per principle: how many cases (the fake's texts differ from run to run)
+shape() {
+	python3 - "$1" <<'PY'
+import collections, glob, json, sys
+n = collections.Counter()
+for f in glob.glob(sys.argv[1] + "/cases/*.json"):
+    c = json.load(open(f))
+    n[(tuple(c["principles"][:1]), c["kind"])] += 1
+print(sorted(n.items()))
+PY
+}
+
+for provider in openai anthropic; do
+	start_fake --codicil
+	export CODICIL_PROVIDER=$provider ANTHROPIC_API_KEY=sk-ant-test
+	codicil init "$T/$provider-normal" >/dev/null || fail init
+	codicil init "$T/$provider-batch" >/dev/null || fail init
+	(cd "$T/$provider-normal" && codicil batch --all -n 2 --samples 35 >/dev/null 2>"$T/err") ||
+		fail "$provider: normal run: $(cat "$T/err")"
+	cd "$T/$provider-batch" || fail cd
+	run codicil batch --all -n 2 --samples 35 --provider-batch
+	expect_rc 0 "$provider: batch --provider-batch"
+	expect_err "provider batch [a-z_0-9]* created"
+	expect_err "1015 requests ok, 0 failed; 2030 new cases"
+	[ "$(shape .)" = "$(shape "$T/$provider-normal")" ] ||
+		fail "$provider: the provider batch committed other cases than a normal run"
+	git_clean .
+	journal=$(ls .git/codicil/runs/*.jsonl)
+	head -1 "$journal" | grep -q '"provider_batch":' ||
+		fail "$provider: the batch id is not the journal's first line"
+	stop_fake
+	[ "$(fake_batches)" = 1 ] || fail "$provider: $(fake_batches) batches for one run"
+	cd "$T" || fail cd
+done
+
+# kill -9 while the batch is being polled; --resume polls the same batch
+export CODICIL_PROVIDER=openai
+start_fake --codicil --batch-ms 3000
+codicil init "$T/killed" >/dev/null || fail init
+cd "$T/killed" || fail cd
+"$CODICIL_BIN" batch -p privacy -p crisis --samples 5 --provider-batch --journal "$T/k.jsonl" \
+	>/dev/null 2>"$T/err-k" &
+pid=$!
+wait_lines "$T/k.jsonl" 1
+kill -9 "$pid"; wait "$pid" 2>/dev/null
+grep -q '"provider_batch":"batch_' "$T/k.jsonl" || fail "no batch id in the journal: $(cat "$T/k.jsonl")"
+run codicil batch -p privacy -p crisis --samples 5 --resume --journal "$T/k.jsonl"
+expect_rc 1 "a resume without --provider-batch would pay twice"
+expect_err "resume it with --provider-batch"
+run codicil batch -p privacy -p crisis --samples 5 --provider-batch --resume --journal "$T/k.jsonl"
+expect_rc 0 "the resumed provider batch"
+expect_err "10 requests ok, 0 failed"
+[ "$(ls cases | wc -l)" -eq 30 ] || fail "expected 30 cases, got $(ls cases | wc -l)"
+git_clean .
+stop_fake
+[ "$(fake_batches)" = 1 ] || fail "the resumed run made another batch: $(fake_batches)"
+echo ok
