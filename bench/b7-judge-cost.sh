@@ -29,6 +29,14 @@ awk -v n="$N" -v w="$whole" -v e="$excerpt" 'BEGIN {
 	printf "%-44s %8d input tokens per case\n", "whole charter in every request", w / n
 	printf "%-44s %8d input tokens per case\n", "table of contents + cited principles", e / n
 	printf "%-44s %8.1fx fewer\n", "ratio", w / e }'
+# several cases to a request (codicil.judgeBatch): they share the
+# instructions and the table of contents
+for b in 4 8 16; do
+	CODICIL_JUDGE_BATCH=$b "$CODICIL_BIN" judge >/dev/null 2>"$B/err" || { cat "$B/err"; exit 1; }
+	t=$(tokens)
+	awk -v n="$N" -v t="$t" -v e="$excerpt" -v b="$b" 'BEGIN {
+		printf "%-44s %8d input tokens per case (%.1fx fewer)\n", "codicil.judgeBatch=" b, t / n, e / t }'
+done
 
 # The same cases judged again after the last principle was renamed: its
 # heading is in every request's table of contents, so no request is the

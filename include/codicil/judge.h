@@ -40,6 +40,8 @@ typedef struct judge_ctx {
 	const char *model;   /* the judge model */
 	size_t calls;        /* judgments asked of the model (not cached) */
 	size_t max_charter_bytes; /* above it, a case is judged on an excerpt */
+	size_t batch;        /* codicil.judgeBatch: cases per request (1: one each) */
+	prompt batch_prompt; /* judge_batch, when batch > 1 */
 } judge_ctx;
 
 int judge_open(store *s, config *cfg, llm_client *client, judge_ctx *out);
@@ -47,7 +49,11 @@ void judge_close(judge_ctx *j);
 
 /* Judge n cases under one charter text; out[i] is the judgment of
  * cases[i].  Fails only when nothing could be asked (a bad prompt);
- * per-case failures are VERDICT_ERROR with an error. */
+ * per-case failures are VERDICT_ERROR with an error.  With
+ * codicil.judgeBatch B > 1, the cases not cached go B to a request (cases
+ * citing the same principles together, so they share the excerpt), one
+ * verdict per case id; a case the answer leaves out, or an answer that
+ * stays invalid, is asked again on its own. */
 int judge_cases(judge_ctx *j, const char *charter_text, size_t len, cJSON *const *cases,
 		size_t n, judgment *out);
 

@@ -32,6 +32,9 @@ cJSON *schema_generate(const char *const *ids, size_t nids, case_kind kind, int 
 /* judge: {"verdict": handled|mishandled|unclear, "confidence": 0..1,
  * "reasoning": string} */
 cJSON *schema_judge(void);
+/* {"verdicts": [{case, verdict, confidence, reasoning}]}: exactly one per
+ * case of case_ids (the ids are an enum; n of them, no more, no fewer). */
+cJSON *schema_judge_batch(const char *const *case_ids, size_t n);
 
 /* amend: {"title", "rationale", "edits": [{"op": replace|insert_after|delete,
  * "id": <enum>, "new_id": string|null, "heading": string|null,

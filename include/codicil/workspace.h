@@ -18,6 +18,9 @@ int workspace_max_charter_bytes(config *cfg, size_t *out);
 /* The charter as a question about case c needs it: charter_excerpt of the
  * principles c cites. */
 int workspace_case_excerpt(const charter *ch, const cJSON *c, size_t max_bytes, cd_buf *out);
+/* The same for several cases at once: every principle any of them cites. */
+int workspace_cases_excerpt(const charter *ch, const cJSON *const *cases, size_t ncases,
+			    size_t max_bytes, cd_buf *out);
 
 /* Load and parse path at rev (NULL: the work tree).  When validate is set,
  * a charter with problems fails with the first "path:line: problem" and a

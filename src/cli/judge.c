@@ -93,13 +93,17 @@ static int env_open(cli_ctx *ctx, judge_env *e, int no_cache, char **ids, size_t
 	rc = cli_load_cases(s, &e->lib);
 	if (rc == 0)
 		rc = select_cases(e, ids, nids);
-	if (rc < 0)
-		return cli_fail_err();
+	if (rc < 0) {
+		cli_fail_err();
+		return -1;
+	}
 	if (!(e->client = cli_llm_client(ctx, &o)) ||
 	    (!ctx->dry_run && cli_llm_require_key(e->client) < 0))
 		return -1; /* printed */
-	if (judge_open(s, ctx->cfg, e->client, &e->judge) < 0)
-		return cli_fail_err();
+	if (judge_open(s, ctx->cfg, e->client, &e->judge) < 0) {
+		cli_fail_err();
+		return -1;
+	}
 	return 0;
 }
 

@@ -1,6 +1,5 @@
 /* judge.c — judgments of cases under a charter text, cached on disk. */
-#include "codicil/charter.h"
-#include "codicil/judge.h"
+#include "judge_int.h"
 #include "codicil/workspace.h"
 
 #include <stdio.h>
@@ -37,6 +36,8 @@ void judgment_clear(judgment *j)
 
 int judge_open(store *s, config *cfg, llm_client *client, judge_ctx *j)
 {
+	long batch;
+
 	memset(j, 0, sizeof *j);
 	j->store = s;
 	j->cfg = cfg;
@@ -44,7 +45,15 @@ int judge_open(store *s, config *cfg, llm_client *client, judge_ctx *j)
 	j->model = config_get(cfg, "codicil.judgeModel");
 	if (!j->model || !*j->model)
 		j->model = llm_client_model(client);
-	if (workspace_max_charter_bytes(cfg, &j->max_charter_bytes) < 0)
+	if (workspace_max_charter_bytes(cfg, &j->max_charter_bytes) < 0 ||
+	    config_get_int(cfg, "codicil.judgeBatch", 1, &batch) < 0)
+		return -1;
+	if (batch < 1 || batch > 50) {
+		cd_err_set("codicil.judgeBatch = %ld: cases per judge request go from 1 to 50", batch);
+		return -1;
+	}
+	j->batch = (size_t)batch;
+	if (j->batch > 1 && prompt_load(store_workdir(s), "judge_batch", &j->batch_prompt) < 0)
 		return -1;
 	return prompt_load(store_workdir(s), "judge", &j->prompt);
 }
@@ -53,6 +62,8 @@ void judge_close(judge_ctx *j)
 {
 	if (j->prompt.name)
 		prompt_free(&j->prompt);
+	if (j->batch_prompt.name)
+		prompt_free(&j->batch_prompt);
 	memset(j, 0, sizeof *j);
 }
 
@@ -78,7 +89,7 @@ static void judgment_path(judge_ctx *j, const cJSON *c, const char *blob, cd_buf
 	cd_sha256_part_str(h, content);
 	cd_sha256_part_str(h, blob);
 	cd_sha256_part_str(h, j->model);
-	cd_sha256_part_str(h, j->prompt.sha256);
+	cd_sha256_part_str(h, j->batch > 1 ? j->batch_prompt.sha256 : j->prompt.sha256);
 	cd_sha256_finish(h, key);
 	snprintf(name, sizeof name, "judgments/%.2s/%s.json", key, key + 2);
 	store_local_path(j->store, name, out);
@@ -113,17 +124,32 @@ static void on_judged(void *ud, const llm_call *call, llm_response *resp)
 		p->out->verdict = VERDICT_ERROR;
 		p->out->error = strdup(resp->error ? resp->error : llm_status_name(resp->status));
 	} else {
-		p->out->verdict = verdict_parse(cd_json_str(v, "verdict"));
-		p->out->confidence = cd_json_num(v, "confidence", 0);
-		p->out->reasoning = strdup(cd_json_str(v, "reasoning") ? cd_json_str(v, "reasoning") : "");
-		snprintf(p->out->transcript, sizeof p->out->transcript, "%s", call->transcript);
-		if (p->out->verdict == VERDICT_ERROR)
-			p->out->error = strdup("the judge gave no verdict");
-		else
-			cd_json_write_file(p->path, v);
+		judge__take(v, p->path, call->transcript, p->out);
 	}
 	free(p->path);
 	free(p);
+}
+
+void judge__take(const cJSON *v, const char *path, const char *transcript, judgment *out)
+{
+	cJSON *kept;
+
+	out->verdict = verdict_parse(cd_json_str(v, "verdict"));
+	out->confidence = cd_json_num(v, "confidence", 0);
+	out->reasoning = strdup(cd_json_str(v, "reasoning") ? cd_json_str(v, "reasoning") : "");
+	snprintf(out->transcript, sizeof out->transcript, "%s", transcript);
+	if (out->verdict == VERDICT_ERROR) {
+		out->error = strdup("the judge gave no verdict");
+		return;
+	}
+	/* the cache keeps the verdict, not the case id of a batched answer */
+	if ((kept = cJSON_CreateObject())) {
+		cJSON_AddStringToObject(kept, "verdict", verdict_name(out->verdict));
+		cJSON_AddNumberToObject(kept, "confidence", out->confidence);
+		cJSON_AddStringToObject(kept, "reasoning", out->reasoning ? out->reasoning : "");
+		cd_json_write_file(path, kept);
+		cJSON_Delete(kept);
+	}
 }
 
 static int principle_list(const cJSON *c, cd_buf *out)
@@ -136,7 +162,7 @@ static int principle_list(const cJSON *c, cd_buf *out)
 	return cd_buf_puts(out, "");
 }
 
-static int ask(judge_ctx *j, const charter *ch, const cJSON *c, const char *path,
+int judge__ask(judge_ctx *j, const charter *ch, const cJSON *c, const char *path,
 	       judgment *out, const cJSON *schema)
 {
 	cd_buf user = CD_BUF_INIT, principles = CD_BUF_INIT, text = CD_BUF_INIT, about = CD_BUF_INIT;
@@ -200,6 +226,8 @@ int judge_cases(judge_ctx *j, const char *charter_text, size_t len, cJSON *const
 	cJSON *schema = schema_judge();
 	char blob[41];
 	charter *ch = NULL;
+	judge_item *items = NULL;
+	size_t nitems = 0;
 	int rc = 0;
 
 	if (!schema || charter_parse("charter", charter_text, len, &ch) < 0) {
@@ -209,19 +237,35 @@ int judge_cases(judge_ctx *j, const char *charter_text, size_t len, cJSON *const
 		return -1;
 	}
 	store_hash_blob(charter_text, len, blob);
+	items = calloc(n + 1, sizeof *items);
+	if (!items) {
+		cd_err_set("out of memory");
+		rc = -1;
+	}
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		cd_buf path = CD_BUF_INIT;
 
 		memset(&out[i], 0, sizeof out[i]);
 		judgment_path(j, cases[i], blob, &path);
-		if (!load_cached(path.data, &out[i])) {
-			judgment_clear(&out[i]);
-			rc = ask(j, ch, cases[i], path.data, &out[i], schema);
+		if (load_cached(path.data, &out[i])) {
+			cd_buf_free(&path);
+			continue;
 		}
+		judgment_clear(&out[i]);
+		if (j->batch > 1) {
+			items[nitems++] = (judge_item){ cases[i], cd_buf_detach(&path), &out[i] };
+			continue;
+		}
+		rc = judge__ask(j, ch, cases[i], path.data, &out[i], schema);
 		cd_buf_free(&path);
 	}
+	if (rc == 0 && nitems)
+		rc = judge__ask_batches(j, ch, items, nitems, schema);
 	if (rc == 0)
 		rc = llm_client_run(j->client);
+	for (size_t i = 0; i < nitems; i++)
+		free(items[i].path);
+	free(items);
 	cJSON_Delete(schema);
 	charter_free(ch);
 	return rc;

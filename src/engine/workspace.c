@@ -92,18 +92,28 @@ int workspace_max_charter_bytes(config *cfg, size_t *out)
 
 int workspace_case_excerpt(const charter *ch, const cJSON *c, size_t max_bytes, cd_buf *out)
 {
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(c, "principles"), *p;
-	const char **ids = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *ids);
-	size_t n = 0;
+	return workspace_cases_excerpt(ch, (const cJSON *const *)&c, 1, max_bytes, out);
+}
+
+int workspace_cases_excerpt(const charter *ch, const cJSON *const *cases, size_t ncases,
+			    size_t max_bytes, cd_buf *out)
+{
+	const char **ids;
+	size_t n = 0, cap = 0;
+	const cJSON *p;
 	int rc;
 
-	if (!ids) {
+	for (size_t i = 0; i < ncases; i++)
+		cap += (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cases[i],
+										  "principles"));
+	if (!(ids = calloc(cap + 1, sizeof *ids))) {
 		cd_err_set("out of memory");
 		return -1;
 	}
-	cJSON_ArrayForEach(p, arr)
-		if (cJSON_IsString(p))
-			ids[n++] = p->valuestring;
+	for (size_t i = 0; i < ncases; i++)
+		cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(cases[i], "principles"))
+			if (cJSON_IsString(p))
+				ids[n++] = p->valuestring;
 	rc = charter_excerpt(ch, ids, n, max_bytes, out);
 	free(ids);
 	return rc;

@@ -212,6 +212,23 @@ cJSON *schema_judge(void)
 	return done(prop(o, "reasoning", string()));
 }
 
+cJSON *schema_judge_batch(const char *const *case_ids, size_t n)
+{
+	static const char *const verdicts[] = { "handled", "mishandled", "unclear" };
+	cJSON *item = object(), *o = object();
+
+	if (need_ids(n) < 0) {
+		cJSON_Delete(item);
+		cJSON_Delete(o);
+		return NULL;
+	}
+	item = prop(item, "case", string_enum(case_ids, n));
+	item = prop(item, "verdict", string_enum(verdicts, 3));
+	item = prop(item, "confidence", with_range(typed("number"), "minimum", 0, "maximum", 1));
+	item = done(prop(item, "reasoning", string()));
+	return done(prop(o, "verdicts", array_of(item, (int)n, (int)n)));
+}
+
 cJSON *schema_amend(const char *const *ids, size_t nids)
 {
 	static const char *const ops[] = { "replace", "insert_after", "delete" };

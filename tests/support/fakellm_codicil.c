@@ -294,6 +294,38 @@ static void judge_reply(const char *prompt)
 		      fixed ? "The text now covers this case." : "The text has no exception here.");
 }
 
+/* One verdict per case id the schema allows, as judge_reply decides it;
+ * FAKELLM_JUDGE_BATCH_DROP=1 leaves the last case out (a model that
+ * loses count). */
+static void judge_batch_reply(const cJSON *schema, const char *prompt)
+{
+	const cJSON *ids = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(
+					cJSON_GetObjectItemCaseSensitive(
+						cJSON_GetObjectItemCaseSensitive(schema, "properties"),
+						"verdicts"), "items"), "properties"), "case"), "enum");
+	const char *drop = getenv("FAKELLM_JUDGE_BATCH_DROP");
+	int n = cJSON_GetArraySize(ids), k = 0;
+	cJSON *root = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(root, "verdicts"), *id;
+
+	judge_reply(prompt); /* the verdict: the same for every case of a charter */
+	cJSON *one = cJSON_Parse(cd_buf_cstr(&answer));
+	cJSON_ArrayForEach(id, ids) {
+		cJSON *v;
+		if (drop && *drop == '1' && ++k == n && n > 1)
+			break;
+		v = cJSON_Duplicate(one, 1);
+		cJSON_AddStringToObject(v, "case", id->valuestring);
+		cJSON_AddItemToArray(list, v);
+	}
+	cJSON_Delete(one);
+	cd_buf_reset(&answer);
+	cd_json_print_compact(root, &answer);
+	cJSON_Delete(root);
+}
+
 /* The first principle of the first case in the <cases> block, if the
  * schema allows it; else the first id it allows. */
 static void amend_target(const char *prompt, const cJSON *allowed, char *out, size_t size)
@@ -755,6 +787,9 @@ void fakellm_codicil_handler(void *ud, const struct fakellm_request *req,
 		reply->content = answer.data;
 	} else if (!strcmp(name, "judge")) {
 		judge_reply(cd_buf_cstr(&prompt));
+		reply->content = answer.data;
+	} else if (!strcmp(name, "judge_batch")) {
+		judge_batch_reply(schema, cd_buf_cstr(&prompt));
 		reply->content = answer.data;
 	} else if (!strcmp(name, "amend")) {
 		amend_reply(schema, cd_buf_cstr(&prompt));
