@@ -16,7 +16,7 @@
 
 const char cmd_judge_usage[] =
 	"usage: codicil judge [--rev REV] [CASE...] [--no-cache] [--json] [--budget N]\n"
-	"                     [--dry-run]\n"
+	"                     [--dry-run] [--provider-batch]\n"
 	"\n"
 	"Ask the judge model whether an AI that follows the charter would reach each\n"
 	"case's expected outcome: handled, mishandled or unclear, with a confidence\n"
@@ -26,12 +26,16 @@ const char cmd_judge_usage[] =
 	"\n"
 	"      --rev REV   judge under the charter at a revision\n"
 	"      --json      [{case, verdict, confidence, reasoning, cached}]\n"
+	"      --provider-batch  ask through the provider's batch API: about half\n"
+	"                  the price, answers within 24 hours; a run killed while\n"
+	"                  it waits is continued by running it again (the open\n"
+	"                  batch is asked for its answers, not sent again)\n"
 	CLI_LLM_USAGE
 	"  -h, --help      this text\n";
 
 const char cmd_regress_usage[] =
 	"usage: codicil regress [--against REV | --proposal P] [--json] [--budget N]\n"
-	"                       [--dry-run]\n"
+	"                       [--dry-run] [--provider-batch]\n"
 	"\n"
 	"Judge every case that is not dismissed under a base charter (REV, default\n"
 	"HEAD) and under the charter in the work tree, and report what flipped:\n"
@@ -43,6 +47,7 @@ const char cmd_regress_usage[] =
 	"      --proposal P   the charter at proposal P's base against the same with\n"
 	"                     P's edits applied\n"
 	"      --json         {fixed, broken, changed, unchanged, errors, flips: [...]}\n"
+	"      --provider-batch  ask through the provider's batch API (see judge)\n"
 	CLI_LLM_USAGE
 	"  -h, --help         this text\n";
 
@@ -83,9 +88,10 @@ static int select_cases(judge_env *e, char **ids, size_t nids)
 	return 0;
 }
 
-static int env_open(cli_ctx *ctx, judge_env *e, int no_cache, char **ids, size_t nids)
+static int env_open(cli_ctx *ctx, judge_env *e, int no_cache, int provider_batch, char **ids,
+		    size_t nids)
 {
-	llm_client_opts o = { .no_cache = no_cache, .repair = 1 };
+	llm_client_opts o = { .no_cache = no_cache, .repair = 1, .provider_batch = provider_batch };
 	store *s = ctx->store;
 	int rc;
 
@@ -125,10 +131,11 @@ int cmd_judge(cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "rev", required_argument, NULL, 'r' }, { "json", no_argument, NULL, 'j' },
-		{ "no-cache", no_argument, NULL, 'C' }, CLI_LLM_OPTIONS, { NULL, 0, NULL, 0 },
+		{ "no-cache", no_argument, NULL, 'C' }, { "provider-batch", no_argument, NULL, 'P' },
+		CLI_LLM_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	const char *rev = NULL;
-	int json = 0, no_cache = 0, c, rc = CLI_FAIL;
+	int json = 0, no_cache = 0, provider_batch = 0, c, rc = CLI_FAIL;
 	cd_buf text = CD_BUF_INIT;
 	judgment *out = NULL;
 	judge_env e;
@@ -139,6 +146,7 @@ int cmd_judge(cli_ctx *ctx, int argc, char **argv)
 		case 'r': rev = optarg; break;
 		case 'j': json = 1; break;
 		case 'C': no_cache = 1; break;
+		case 'P': provider_batch = 1; break;
 		default:
 			if (cli_llm_option(ctx, c, optarg))
 				break;
@@ -147,7 +155,7 @@ int cmd_judge(cli_ctx *ctx, int argc, char **argv)
 	}
 	if (!cli_store(ctx) || !cli_config(ctx))
 		return CLI_FAIL;
-	if (env_open(ctx, &e, no_cache, argv + optind, (size_t)(argc - optind)) < 0)
+	if (env_open(ctx, &e, no_cache, provider_batch, argv + optind, (size_t)(argc - optind)) < 0)
 		goto done;
 	if (read_charter(ctx, rev, &text) < 0 || !(out = calloc(e.n + 1, sizeof *out)) ||
 	    judge_cases(&e.judge, text.data, text.len, e.cases, e.n, out) < 0) {
@@ -235,10 +243,10 @@ int cmd_regress(cli_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "against", required_argument, NULL, 'a' }, { "json", no_argument, NULL, 'j' },
 		{ "no-cache", no_argument, NULL, 'C' }, { "proposal", required_argument, NULL, 'p' },
-		CLI_LLM_OPTIONS, { NULL, 0, NULL, 0 },
+		{ "provider-batch", no_argument, NULL, 'P' }, CLI_LLM_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	const char *against = NULL, *proposal = NULL;
-	int json = 0, no_cache = 0, c, rc = CLI_FAIL;
+	int json = 0, no_cache = 0, provider_batch = 0, c, rc = CLI_FAIL;
 	cd_buf base = CD_BUF_INIT, cand = CD_BUF_INIT, summary = CD_BUF_INIT;
 	regress_result r = { 0 };
 	size_t hits = 0, judged = 0;
@@ -251,6 +259,7 @@ int cmd_regress(cli_ctx *ctx, int argc, char **argv)
 		case 'p': proposal = optarg; break;
 		case 'j': json = 1; break;
 		case 'C': no_cache = 1; break;
+		case 'P': provider_batch = 1; break;
 		default:
 			if (cli_llm_option(ctx, c, optarg))
 				break;
@@ -263,7 +272,7 @@ int cmd_regress(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("regress ", "--against and --proposal do not go together");
 	if (!cli_store(ctx) || !cli_config(ctx))
 		return CLI_FAIL;
-	if (env_open(ctx, &e, no_cache, NULL, 0) < 0)
+	if (env_open(ctx, &e, no_cache, provider_batch, NULL, 0) < 0)
 		goto done;
 	if (regress_texts(ctx, against, proposal, &base, &cand) < 0 ||
 	    regress_run(&e.judge, base.data, base.len, cand.data, cand.len, e.cases, e.n, &r) < 0) {

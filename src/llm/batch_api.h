@@ -54,4 +54,14 @@ int batch_api_results(const llm_provider *p, const llm_endpoint *ep, const batch
 int batch_api_result(const llm_provider *p, const cJSON *line, const char **custom_id,
 		     long *status, char **body);
 
+/* The repository's open provider batches (batch_registry.c): dir is
+ * .git/codicil/batches. */
+struct strmap;
+int batch_registry_add(const char *dir, const char *id, const char *provider, const char *host,
+		       const cJSON *items);
+void batch_registry_remove(const char *dir, const char *id);
+/* The ids of open batches at provider/host that hold a request in wanted. */
+int batch_registry_find(const char *dir, const char *provider, const char *host,
+			const struct strmap *wanted, char ***ids, size_t *n);
+
 #endif

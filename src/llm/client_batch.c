@@ -187,26 +187,73 @@ static void fail_unanswered(llm_client *c, unsigned round, llm_status status, co
 	}
 }
 
-/* Poll a batch to its end and answer what it answers.  0, or -1 when the
- * provider stopped answering (the calls keep waiting for a resume). */
+/* .git/codicil/batches, or NULL outside a repository (appended to out). */
+static const char *registry_dir(llm_client *c, cd_buf *out)
+{
+	if (!c->s || store_local_path(c->s, "batches", out) < 0) {
+		cd_err_clear();
+		return NULL;
+	}
+	return out->data;
+}
+
+/* Poll a batch to its end and answer what it answers; the calls of round
+ * it leaves unanswered fail (a batch made before this run, round 0, leaves
+ * them for the next).  0, or -1 when the provider stopped answering: every
+ * call waiting fails, and the batch stays open for a later run. */
 static int finish_batch(llm_client *c, const llm_endpoint *ep, const char *id, unsigned round)
 {
 	batch_status st = { 0 };
+	cd_buf dir = CD_BUF_INIT;
 	char why[512];
 
 	if (wait_for(c, ep, id, &st) < 0) {
-		snprintf(why, sizeof why, "lost touch with the provider's batch %s (%s); --resume "
-			 "asks about it again", id, cd_err_msg());
-		fail_unanswered(c, round, LLM_ERR_TRANSPORT, why);
+		snprintf(why, sizeof why, "lost touch with the provider's batch %s (%s); run it "
+			 "again (a batch run with --resume) to ask about it again", id, cd_err_msg());
+		fail_unanswered(c, 0, LLM_ERR_TRANSPORT, why);
 		batch_status_clear(&st);
 		return -1;
 	}
 	take_results(c, ep, &st, round);
-	snprintf(why, sizeof why, "the provider's batch %s ended (%s) without an answer to it",
-		 id, st.state);
-	fail_unanswered(c, round, LLM_ERR_HTTP, why);
+	if (round) {
+		snprintf(why, sizeof why, "the provider's batch %s ended (%s) without an answer "
+			 "to it", id, st.state);
+		fail_unanswered(c, round, LLM_ERR_HTTP, why);
+	}
+	if (registry_dir(c, &dir))
+		batch_registry_remove(dir.data, id);
+	cd_buf_free(&dir);
 	batch_status_clear(&st);
 	return 0;
+}
+
+/* Open batches of this repository (the journal's, and the registry's that
+ * hold one of the waiting requests), to be asked before anything new. */
+static void find_open_batches(llm_client *c)
+{
+	struct strmap wanted = { 0 };
+	cd_buf dir = CD_BUF_INIT;
+	char **ids = NULL;
+	size_t n = 0;
+
+	if (!registry_dir(c, &dir)) {
+		cd_buf_free(&dir);
+		return;
+	}
+	for (struct cjob *j = c->batched.head; j; j = j->next)
+		strmap_put(&wanted, j->request_sha, 0);
+	batch_registry_find(dir.data, c->http->name, c->endpoint_host, &wanted, &ids, &n);
+	for (size_t i = 0; i < n; i++) {
+		int known = 0;
+		for (size_t k = 0; k < c->nresume_batches && !known; k++)
+			known = !strcmp(c->resume_batches[k], ids[i]);
+		if (!known)
+			llm_client_resume_batch(c, ids[i]);
+		free(ids[i]);
+	}
+	free(ids);
+	strmap_free(&wanted);
+	cd_buf_free(&dir);
 }
 
 /* The next round: batched calls not in a batch yet, up to the provider's
@@ -252,10 +299,12 @@ void client_run_batches(llm_client *c)
 {
 	llm_endpoint ep = { .provider = c->http->name, .base_url = c->endpoint,
 			    .api_key = c->key };
+	cd_buf dir = CD_BUF_INIT;
 	cJSON *items;
 	char *id;
 
 	/* batches made before a kill: their results first */
+	find_open_batches(c);
 	for (size_t i = 0; i < c->nresume_batches && c->batched.n; i++)
 		if (finish_batch(c, &ep, c->resume_batches[i], 0) < 0)
 			return;
@@ -264,6 +313,10 @@ void client_run_batches(llm_client *c)
 		unsigned round = c->batch_rounds;
 		int rc = batch_api_create(c->http, &ep, items, &id);
 
+		if (rc == 0 && registry_dir(c, &dir) &&
+		    batch_registry_add(dir.data, id, c->http->name, c->endpoint_host, items) < 0)
+			cd_err_clear(); /* the caller's journal may still have it */
+		cd_buf_reset(&dir);
 		cJSON_Delete(items);
 		if (rc < 0) {
 			char why[512];
@@ -275,6 +328,7 @@ void client_run_batches(llm_client *c)
 		rc = finish_batch(c, &ep, id, round);
 		free(id);
 		if (rc < 0)
-			return;
+			break;
 	}
+	cd_buf_free(&dir);
 }

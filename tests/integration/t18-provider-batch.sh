@@ -62,4 +62,25 @@ expect_err "10 requests ok, 0 failed"
 git_clean .
 stop_fake
 [ "$(fake_batches)" = 1 ] || fail "the resumed run made another batch: $(fake_batches)"
+[ -z "$(ls .git/codicil/batches 2>/dev/null)" ] || fail "a finished batch is still open"
+
+# judge --provider-batch, killed while it waits: running it again asks the
+# open batch (.git/codicil/batches) for the verdicts
+start_fake --codicil --batch-ms 3000
+codicil judge >"$T/direct" 2>&1 || fail "judge: $(cat "$T/direct")"
+printf '\nA new last line, so that nothing is cached.\n' >>CONSTITUTION.md
+"$CODICIL_BIN" judge --provider-batch >/dev/null 2>&1 &
+pid=$!
+i=0
+until [ -n "$(ls .git/codicil/batches 2>/dev/null)" ]; do
+	i=$((i + 1)); [ "$i" -le 200 ] || fail "no open batch recorded"
+	sleep 0.05
+done
+kill -9 "$pid"; wait "$pid" 2>/dev/null
+run codicil judge --provider-batch
+expect_rc 0 "judge --provider-batch, run again"
+[ "$(awk 'NR > 1' "$T/out" | wc -l)" -eq 30 ] || fail "30 verdicts expected: $(cat "$T/out")"
+stop_fake
+[ "$(fake_batches)" = 1 ] || fail "judge run again made another batch: $(fake_batches)"
+[ -z "$(ls .git/codicil/batches)" ] || fail "the judged batch is still open"
 echo ok
