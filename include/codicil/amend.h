@@ -71,6 +71,11 @@ void amend_outcome_clear(amend_outcome *o);
  * error naming the edit), predict its consequences, check it rule by rule
  * against META.md, run the regression, and commit it as pending.  The
  * proposal's transcripts name every model call behind it. */
+/* With a client opened with dry_run: estimate what amend_propose would
+ * cost (llm_client_estimate_get): the draft as it would be sent, the
+ * consequences, meta-check and regression projected from earlier runs.
+ * Sends and writes nothing. */
+int amend_estimate(const amend_env *e, const amend_opts *o);
 int amend_propose(const amend_env *e, const amend_opts *o, amend_outcome *out);
 
 /* Re-apply a pending proposal's edits to the charter at HEAD, make HEAD

@@ -114,6 +114,7 @@ void llm_client_set_meter(llm_client *c, llm_meter_fn fn, void *ud);
 typedef struct llm_estimator {
 	double bytes_per_token;
 	double (*mean_output)(void *ud, const char *schema_name);
+	double (*mean_input)(void *ud, const char *schema_name); /* may be NULL */
 	void *ud;
 } llm_estimator;
 void llm_client_set_estimator(llm_client *c, const llm_estimator *e);
@@ -162,5 +163,11 @@ typedef struct llm_estimate {
 	int priced;
 } llm_estimate;
 void llm_client_estimate_get(const llm_client *c, llm_estimate *out);
+/* Add n requests of a kind that a dry run cannot build yet (they depend
+ * on answers it does not get: an amendment's consequences, meta-check and
+ * regression), at the mean size of earlier ones of that kind, else at
+ * input_guess tokens in and max_tokens out. */
+void llm_client_estimate_project(llm_client *c, const char *schema_name, size_t n,
+				 long input_guess);
 
 #endif

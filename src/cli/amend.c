@@ -148,11 +148,17 @@ static int run_amend(cli_ctx *ctx, const amend_opts *ao, const char *rebase, int
 	e.cfg = ctx->cfg;
 	if (isatty(STDERR_FILENO))
 		e.progress = show_progress;
+	if (ctx->dry_run && !rebase) {
+		amend_estimate(&e, ao);
+		cli_llm_print_estimate(stdout, e.client, "the draft as it would be sent; its "
+				       "consequences, the meta-check and the regression run at "
+				       "the size of earlier requests of their kind");
+		llm_client_free(e.client);
+		return CLI_OK;
+	}
 	rc = rebase ? amend_rebase(&e, rebase, &o) : amend_propose(&e, ao, &o);
 	if (ctx->dry_run) {
-		cli_llm_print_estimate(stdout, e.client, "only the draft is estimated: the "
-				       "consequences, the meta-check and the regression run "
-				       "follow from its answer");
+		cli_llm_print_estimate(stdout, e.client, "the regression run of the rebase");
 		llm_client_free(e.client);
 		amend_outcome_clear(&o);
 		return CLI_OK;

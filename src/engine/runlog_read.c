@@ -120,6 +120,7 @@ int runlog_history_load(store *s, runlog_history *hist)
 				k = cJSON_AddObjectToObject(hist->kinds, kind->string);
 			cd_json_add_to(k, "requests", cd_json_num(kind, "requests", 0));
 			cd_json_add_to(k, "output", cd_json_num(kind, "output", 0));
+			cd_json_add_to(k, "input", cd_json_num(kind, "input", 0));
 			hist->bytes += cd_json_num(kind, "bytes", 0);
 			hist->input_tokens += cd_json_num(kind, "input", 0);
 		}
@@ -137,9 +138,18 @@ static double mean_output(void *ud, const char *kind)
 	return n > 0 ? cd_json_num(k, "output", 0) / n : 0;
 }
 
+static double mean_input(void *ud, const char *kind)
+{
+	const runlog_history *hist = ud;
+	const cJSON *k = cJSON_GetObjectItemCaseSensitive(hist->kinds, kind);
+	double n = cd_json_num(k, "requests", 0);
+
+	return n > 0 ? cd_json_num(k, "input", 0) / n : 0;
+}
+
 void runlog_history_apply(runlog_history *hist, llm_client *client)
 {
-	llm_estimator e = { .mean_output = mean_output, .ud = hist };
+	llm_estimator e = { .mean_output = mean_output, .mean_input = mean_input, .ud = hist };
 
 	if (hist->input_tokens > 0)
 		e.bytes_per_token = hist->bytes / hist->input_tokens;

@@ -188,3 +188,24 @@ void client_estimate_add(llm_client *c, const struct cjob *j, size_t body_len)
 	c->est.usd += llm_price_cost(&p, &expect);
 	c->est.usd_max += llm_price_cost(&p, &most);
 }
+
+void llm_client_estimate_project(llm_client *c, const char *schema_name, size_t n,
+				 long input_guess)
+{
+	llm_request req = { .model = c->model, .schema_name = schema_name };
+	double in = c->est_from.mean_input ? c->est_from.mean_input(c->est_from.ud, schema_name) : 0;
+	llm_price p = price_of(c, &req);
+	llm_usage each = { .input_tokens = in > 0 ? (long)(in + 0.5) : input_guess,
+			   .output_tokens = output_expected(c, &req) };
+	llm_usage most = { .input_tokens = each.input_tokens, .output_tokens = max_output(&req) };
+
+	if (!n)
+		return;
+	c->est.priced = (c->est.requests == 0 || c->est.priced) && p.known;
+	c->est.requests += n;
+	c->est.input_tokens += each.input_tokens * (long)n;
+	c->est.output_tokens += each.output_tokens * (long)n;
+	c->est.output_max += most.output_tokens * (long)n;
+	c->est.usd += llm_price_cost(&p, &each) * (double)n;
+	c->est.usd_max += llm_price_cost(&p, &most) * (double)n;
+}

@@ -120,6 +120,47 @@ static void rebased(tui_app *app, void *ud, enum tui_job_end end, const char *re
 		tui_message(app, "%s is based on HEAD already; nothing to rebase", id);
 }
 
+static void confirmed(tui_app *app, void *ud, const char *answer)
+{
+	struct amend_job *aj = ud;
+
+	if (!answer || strcmp(answer, "yes")) {
+		tui_message(app, "Not drafted; nothing was sent");
+		amend_job_free(aj);
+		return;
+	}
+	tui_job_start(app, "amend", run, drafted, aj, amend_job_free);
+}
+
+/* Above codicil.confirmAbove, the estimate first and an explicit yes. */
+static int start_amend(tui_app *app, struct amend_job *aj)
+{
+	amend_opts o = { .cases = (const char *const *)aj->ids, .ncases = aj->n };
+	tui_dry *dry = tui_dry_open(app);
+	char what[160], label[256];
+	int over;
+
+	if (!dry) {
+		amend_job_free(aj);
+		return -1;
+	}
+	{
+		amend_env e = { .store = tui_store(app), .cfg = tui_config(app),
+				.client = tui_dry_client(dry) };
+		amend_estimate(&e, &o);
+	}
+	over = tui_costs_too_much(app, tui_dry_client(dry), what, sizeof what);
+	tui_dry_close(dry);
+	if (over < 0) {
+		amend_job_free(aj);
+		return -1;
+	}
+	if (!over)
+		return tui_job_start(app, "amend", run, drafted, aj, amend_job_free);
+	snprintf(label, sizeof label, "Drafting: %s. Type yes to go on:", what);
+	return tui_ask(app, label, 0, confirmed, aj);
+}
+
 int tui_job_amend(tui_app *app, const char *const *case_ids, size_t n)
 {
 	struct amend_job *aj = calloc(1, sizeof *aj);
@@ -134,7 +175,7 @@ int tui_job_amend(tui_app *app, const char *const *case_ids, size_t n)
 	for (; aj->n < n; aj->n++)
 		if (!(aj->ids[aj->n] = strdup(case_ids[aj->n])))
 			goto oom;
-	return tui_job_start(app, "amend", run, drafted, aj, amend_job_free);
+	return start_amend(app, aj);
 oom:
 	if (aj)
 		amend_job_free(aj);

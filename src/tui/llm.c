@@ -5,9 +5,11 @@
 #include "core.h"
 #include "tui_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "codicil/error.h"
+#include "codicil/price.h"
 #include "codicil/runlog.h"
 
 static int client_wait(void *ud, int fd, int timeout_ms)
@@ -67,4 +69,66 @@ void tui_llm_close(tui_app *app)
 	tui_gen_free(app);
 	llm_client_free(app->client);
 	app->client = NULL;
+}
+
+struct tui_dry {
+	llm_client *client;
+	runlog_history hist;
+};
+
+tui_dry *tui_dry_open(tui_app *app)
+{
+	llm_client_opts o = { .repair = 1, .dry_run = 1 };
+	tui_dry *d = calloc(1, sizeof *d);
+
+	if (!d || llm_client_open(app->cfg, app->s, &o, &d->client) < 0) {
+		tui_error(app, "%s", d ? cd_err_msg() : "out of memory");
+		free(d);
+		return NULL;
+	}
+	if (runlog_history_load(app->s, &d->hist) < 0)
+		cd_err_clear(); /* no history: the defaults */
+	else
+		runlog_history_apply(&d->hist, d->client);
+	return d;
+}
+
+llm_client *tui_dry_client(tui_dry *d)
+{
+	return d->client;
+}
+
+void tui_dry_close(tui_dry *d)
+{
+	if (!d)
+		return;
+	llm_client_free(d->client);
+	runlog_history_clear(&d->hist);
+	free(d);
+}
+
+int tui_costs_too_much(tui_app *app, const llm_client *dry, char *what, size_t size)
+{
+	const char *text = config_get(app->cfg, "codicil.confirmAbove");
+	llm_estimate e;
+	llm_budget cap;
+	char tokens[32];
+
+	if (llm_budget_parse(text, &cap) < 0) {
+		tui_error(app, "codicil.confirmAbove: %s", cd_err_msg());
+		return -1;
+	}
+	llm_client_estimate_get(dry, &e);
+	if (!text) /* the default: a dollar, or 200k tokens without a price */
+		cap = e.priced ? (llm_budget){ .usd = 1 } : (llm_budget){ .tokens = 200000 };
+	llm_format_count(e.input_tokens + e.output_tokens, tokens, sizeof tokens);
+	if (e.priced)
+		snprintf(what, size, "~$%.2f, %zu requests, ~%s tokens", e.usd, e.requests, tokens);
+	else
+		snprintf(what, size, "%zu requests, ~%s tokens", e.requests, tokens);
+	if (cap.usd > 0 && e.priced)
+		return e.usd > cap.usd;
+	if (cap.tokens > 0)
+		return e.input_tokens + e.output_tokens > cap.tokens;
+	return 0;
 }

@@ -16,6 +16,20 @@
 #include "codicil/case.h"
 #include "codicil/client.h"
 
+/* ---- what an action would cost (llm.c) ---- */
+
+/* A client that sends nothing and estimates (llm_client_estimate_get),
+ * taught by the repository's earlier runs.  NULL after showing why. */
+typedef struct tui_dry tui_dry;
+tui_dry *tui_dry_open(tui_app *app);
+llm_client *tui_dry_client(tui_dry *d);
+void tui_dry_close(tui_dry *d);
+/* 1 when est is above codicil.confirmAbove ($1 when the model has a price,
+ * else 200k tokens); what gets "~$1.31, 232 requests, ~506,731 tokens"
+ * (short: it goes on the message line).
+ * -1 on a bad setting (shown). */
+int tui_costs_too_much(tui_app *app, const llm_client *dry, char *what, size_t size);
+
 /* ---- a question on the message line (ask.c) ---- */
 
 /* answer: what was typed (may be ""), or NULL when Esc cancelled. */

@@ -87,6 +87,31 @@ c = json.load(open("cases/%s.json" % sys.argv[2]))
 keys = {g["key"] for g in json.load(open(sys.argv[1]))["groups"]}
 assert set(c["principles"]) <= keys, (c["principles"], keys)
 PY
+# amend --dry-run: the whole amendment, within 25% of what drafting it
+# then costs (the steps after the draft projected from earlier ones)
+# (a case of another principle: another edit, so nothing of it is cached)
+c2=$(python3 - "$c" <<'PY'
+import json, os, sys
+first = json.load(open("cases/%s.json" % sys.argv[1]))["principles"][0]
+for n in sorted(os.listdir("cases")):
+    c = json.load(open("cases/" + n))
+    if c["kind"] == "counterexample" and c["principles"][0] != first:
+        print(c["id"]); break
+PY
+)
+run codicil amend --dry-run "$c2"
+expect_rc 0 "amend --dry-run"
+est=$(sed -n 's/^  total   ~\([0-9,]*\) tokens$/\1/p' "$T/out" | tr -d ,)
+git reset -q --hard
+run codicil amend "$c2"
+expect_rc 0 "amend after its dry run"
+p2=$(sed -n 1p "$T/out")
+python3 - "proposals/$p2.json" "$est" <<'PY' || fail "amend estimate"
+import json, sys
+u = json.load(open(sys.argv[1]))["provenance"]["usage"]
+used, est = u["input_tokens"] + u["output_tokens"], int(sys.argv[2])
+assert abs(est - used) <= 0.25 * used, (est, used)
+PY
 # regress says how much of it the judgment cache answered
 run codicil regress
 expect_rc 0 "regress"

@@ -144,6 +144,33 @@ git log -1 --format="%(trailers:key=Codicil-Case,valueonly)" | grep -c . | grep 
 	fail "the proposal does not name the two marked cases"
 git_clean "$T/r"
 
+# above codicil.confirmAbove, a shows the estimate and asks for a typed yes
+git config codicil.confirmAbove 1k
+h=$(git rev-parse HEAD)
+tui_script "$T/r" <<'EOF'
+2
+Space
+a
+:dump amend-ask
+"no"
+Enter
+:dump amend-declined
+a
+"yes"
+Enter
+:dump amend-confirmed
+:wait
+:dump amend-done
+EOF
+expect_rc 0 "tui amend above confirmAbove"
+screen_has amend-ask "^Drafting: [0-9]* requests, ~[0-9,]* tokens\. Type yes to go on:"
+screen_has amend-declined "^Not drafted; nothing was sent"
+screen_has amend-confirmed "amend: .*(Esc cancels)"
+screen_has amend-done "^Proposed p-[0-9a-z]* (commit [0-9a-f]\{10\})"
+[ "$(git rev-list --count "$h"..HEAD)" = 1 ] || fail "one Propose commit after yes: $(git log --oneline "$h"..)"
+git config --unset codicil.confirmAbove
+git_clean "$T/r"
+
 # appeals: the fake judge calls every case mishandled (0.9); three raters
 # call c2 invalid, so c2 is under appeal and the Cases view marks it
 for r in "Ada <ada@example.org>" "Mo <mo@example.org>" "Pat <pat@example.org>"; do
