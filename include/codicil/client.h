@@ -152,6 +152,11 @@ void llm_client_set_batch_cb(llm_client *c, llm_batch_fn fn, void *ud);
  * made; what it does not answer goes into a new one. */
 int llm_client_resume_batch(llm_client *c, const char *batch_id);
 
+/* With opts.dry_run and provider_batch: the provider batch's input as it
+ * would be uploaded (JSONL, one line per request the cache would not
+ * answer; "" if none). */
+const char *llm_client_dry_batch(const llm_client *c);
+
 /* With opts.dry_run: what the calls would have cost. */
 typedef struct llm_estimate {
 	size_t requests;     /* would be sent */

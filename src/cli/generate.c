@@ -73,6 +73,7 @@ const char cmd_batch_usage[] =
 	"      --budget N      stop before spending more than N tokens (250k, 2M) or\n"
 	"                      '$N' dollars; --resume continues later\n"
 	"      --provider-batch  send through the provider's batch API (OpenAI\n"
+	"                      (with --dry-run: print the batch input it would upload)\n"
 	"                      /v1/batches, Anthropic /v1/messages/batches): about\n"
 	"                      half the price, answers within 24 hours; polled every\n"
 	"                      codicil.batchPollSeconds (30); the batch's id is\n"

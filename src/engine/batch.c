@@ -260,7 +260,8 @@ static int dry_run(batch_state *st, gen_unit **todo, size_t n)
 		cJSON_AddStringToObject(j, "model", llm_client_model(st->g->client));
 		cJSON_AddNumberToObject(j, "prompt_bytes", (double)req.user.len);
 		cd_json_print_compact(j, &line);
-		fprintf(st->o->dry_run_out, "%s\n", line.data);
+		if (!st->o->provider_batch)
+			fprintf(st->o->dry_run_out, "%s\n", line.data);
 		cd_buf_free(&line);
 		cJSON_Delete(j);
 		/* the client, in its dry run, estimates it and sends nothing */
@@ -271,7 +272,11 @@ static int dry_run(batch_state *st, gen_unit **todo, size_t n)
 		}
 		gen_request_free(&req);
 	}
-	return llm_client_run(st->g->client);
+	if (llm_client_run(st->g->client) < 0)
+		return -1;
+	if (st->o->provider_batch) /* the file it would upload */
+		fputs(llm_client_dry_batch(st->g->client), st->o->dry_run_out);
+	return 0;
 }
 
 static int submit(batch_state *st, gen_unit *u)

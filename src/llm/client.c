@@ -155,6 +155,7 @@ void llm_client_free(llm_client *c)
 	free(c->cache_dir);
 	free(c->cassette_path);
 	free(c->stopped);
+	cd_buf_free(&c->dry_batch);
 	free(c);
 }
 
@@ -426,6 +427,8 @@ static void dry_run_end(llm_client *c, struct cjob *j, int cached, size_t body_l
 		c->est.cached++;
 	else
 		client_estimate_add(c, j, body_len);
+	if (!cached && c->o.provider_batch && c->http)
+		client_dry_batch_line(c, j);
 	llm_response_clear(&j->resp);
 	llm_response_fail(&j->resp, LLM_ERR_NOT_SENT, "dry run: %s",
 			  cached ? "the cache would answer" : "not sent");

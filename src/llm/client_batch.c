@@ -332,3 +332,17 @@ void client_run_batches(llm_client *c)
 	}
 	cd_buf_free(&dir);
 }
+
+void client_dry_batch_line(llm_client *c, const struct cjob *j)
+{
+	cJSON *item = batch_api_item(c->http, j->request_sha, j->body ? j->body : "{}");
+
+	if (item && cd_json_print_compact(item, &c->dry_batch) == 0)
+		cd_buf_putc(&c->dry_batch, '\n');
+	cJSON_Delete(item);
+}
+
+const char *llm_client_dry_batch(const llm_client *c)
+{
+	return cd_buf_cstr(&c->dry_batch);
+}

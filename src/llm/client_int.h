@@ -92,6 +92,7 @@ struct llm_client {
 	size_t nresume_batches;
 	unsigned batch_rounds;
 	double batch_poll_s;        /* codicil.batchPollSeconds */
+	cd_buf dry_batch;           /* dry run with provider_batch: the lines */
 };
 
 /* client.c: move j to the list of state to. */
@@ -104,6 +105,8 @@ void client_answered(llm_client *c, struct cjob *j);
  * and answer every batched call (blocks until the batches have ended). */
 void client_run_batches(llm_client *c);
 void client_batches_free(llm_client *c);
+/* A dry run's provider batch: j's line of the file it would upload. */
+void client_dry_batch_line(llm_client *c, const struct cjob *j);
 
 /* client_breaker.c: stop sending (why), without cancelling what is in
  * flight; everything waiting ends not sent. */

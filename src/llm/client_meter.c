@@ -180,13 +180,15 @@ void client_estimate_add(llm_client *c, const struct cjob *j, size_t body_len)
 	llm_usage most = { .input_tokens = expect.input_tokens,
 			   .output_tokens = max_output(req) };
 
+	double share = c->o.provider_batch ? p.batch_factor : 1;
+
 	c->est.priced = (c->est.requests == 0 || c->est.priced) && p.known;
 	c->est.requests++;
 	c->est.input_tokens += expect.input_tokens;
 	c->est.output_tokens += expect.output_tokens;
 	c->est.output_max += most.output_tokens;
-	c->est.usd += llm_price_cost(&p, &expect);
-	c->est.usd_max += llm_price_cost(&p, &most);
+	c->est.usd += llm_price_cost(&p, &expect) * share;
+	c->est.usd_max += llm_price_cost(&p, &most) * share;
 }
 
 void llm_client_estimate_project(llm_client *c, const char *schema_name, size_t n,

@@ -19,6 +19,7 @@ PY
 }
 
 for provider in openai anthropic; do
+	cd "$T" || fail cd
 	start_fake --codicil
 	export CODICIL_PROVIDER=$provider ANTHROPIC_API_KEY=sk-ant-test
 	codicil init "$T/$provider-normal" >/dev/null || fail init
@@ -40,6 +41,24 @@ for provider in openai anthropic; do
 	[ "$(fake_batches)" = 1 ] || fail "$provider: $(fake_batches) batches for one run"
 	cd "$T" || fail cd
 done
+
+# --dry-run shows the provider batch's input file as it would be uploaded
+start_fake --codicil
+codicil init "$T/dry" >/dev/null || fail init
+cd "$T/dry" || fail cd
+run codicil batch -p privacy -p crisis --samples 3 --provider-batch --dry-run
+expect_rc 0 "--provider-batch --dry-run"
+expect_err "dry run: 6 requests would be sent"
+python3 - "$T/out" <<'PY' || fail "the dry run's batch file"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert len(lines) == 6 and len({l["custom_id"] for l in lines}) == 6, lines
+for l in lines:
+    assert l["method"] == "POST" and l["url"] == "/v1/chat/completions", l
+    assert l["body"]["messages"] and "stream" not in l["body"], l
+PY
+stop_fake
+[ "$(fake_requests)" = 0 ] || fail "a dry run sent $(fake_requests) requests"
 
 # kill -9 while the batch is being polled; --resume polls the same batch
 export CODICIL_PROVIDER=openai
