@@ -62,14 +62,22 @@ typedef enum flip { FLIP_NONE, FLIP_FIXED, FLIP_BROKEN, FLIP_CHANGED } flip;
 
 typedef struct regress_row {
 	const char *case_id;  /* points into the case */
+	const char *principle; /* the case's first principle ("" if none) */
+	int severity;         /* the case's, 0 when it has none */
 	judgment before, after;
 	flip flip;
+	int direction;        /* +1 better (mishandled -> unclear -> handled),
+	                         -1 worse, 0 the same verdict */
 } regress_row;
 
 typedef struct regress_result {
 	regress_row *rows;
 	size_t n;
 	size_t fixed, broken, changed, unchanged, errors;
+	size_t better, worse; /* every verdict that moved, either way: worse
+	                         counts handled -> unclear and unclear ->
+	                         mishandled as well as broken */
+	size_t moves[3][3];   /* [before][after] verdict counts */
 } regress_result;
 
 /* fixed: mishandled -> handled; broken: handled -> mishandled; changed:
@@ -78,8 +86,15 @@ typedef struct regress_result {
 int regress_run(judge_ctx *j, const char *base, size_t base_len, const char *cand,
 		size_t cand_len, cJSON *const *cases, size_t n, regress_result *out);
 void regress_result_free(regress_result *r);
-/* "fixed=3 broken=1 changed=2 unchanged=42" */
+/* "fixed=3 broken=1 changed=2 unchanged=42", and "; WORSE for 2 cases" when
+ * any verdict moved down (handled -> unclear counts). */
 void regress_summary(const regress_result *r, cd_buf *out);
+/* Rows that flipped first, the worse before the better, then by severity
+ * (highest first), principle and case id. */
+void regress_sort(regress_result *r);
+/* "handled -> unclear 1, unclear -> mishandled 2" for the moves in one
+ * direction (-1 worse, +1 better); "" when none. */
+void regress_moves(const regress_result *r, int direction, cd_buf *out);
 cJSON *regress_to_json(const regress_result *r);
 
 #endif

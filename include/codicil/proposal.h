@@ -114,11 +114,17 @@ int proposal_edits(const cJSON *p, charter_edit **out, size_t *n);
 typedef struct proposal_flip {
 	const char *case_id;
 	const char *before, *after; /* handled | mishandled | unclear */
+	int direction;              /* -1 worse, +1 better, 0 the same verdict */
+	int severity;               /* the case's; 0: none */
+	const char *principle;      /* the case's first; may be NULL */
+	double before_confidence, after_confidence;
+	const char *why;            /* the judge's reasoning under the new text */
 } proposal_flip;
 
 typedef struct proposal_regression {
 	int fixed, broken, changed, unchanged;
-	const proposal_flip *flips;
+	int worse, better;          /* verdicts that moved down or up */
+	const proposal_flip *flips; /* in the order they are to be shown */
 	size_t nflips;
 } proposal_regression;
 

@@ -41,7 +41,10 @@ const char cmd_regress_usage[] =
 	"HEAD) and under the charter in the work tree, and report what flipped:\n"
 	"fixed (mishandled -> handled), broken (handled -> mishandled), changed\n"
 	"(another verdict change, or confidence moved by 0.2 or more), unchanged.\n"
-	"Exit 1 when anything broke, so a script can gate on it.\n"
+	"Every verdict that moved down is WORSE (handled -> unclear as well as\n"
+	"handled -> mishandled), with the moves counted by kind; flips are listed\n"
+	"worse first, then by severity and principle, with the judge's reasoning.\n"
+	"Exit 1 when anything got worse, so a script can gate on it.\n"
 	"\n"
 	"      --against REV  the base (default HEAD)\n"
 	"      --proposal P   the charter at proposal P's base against the same with\n"
@@ -223,6 +226,40 @@ static int regress_texts(cli_ctx *ctx, const char *against, const char *proposal
 	return rc;
 }
 
+/* "worse: handled -> unclear 1" and "better: ..." when there are any. */
+static void print_moves(const regress_result *r)
+{
+	cd_buf b = CD_BUF_INIT;
+
+	regress_moves(r, -1, &b);
+	if (b.len)
+		printf("worse:  %s\n", b.data);
+	cd_buf_reset(&b);
+	regress_moves(r, 1, &b);
+	if (b.len)
+		printf("better: %s\n", b.data);
+	cd_buf_free(&b);
+}
+
+/* A row that flipped: what moved, how much, on which case, and why (the
+ * judge's reasoning under the new text). */
+static void print_flip(const regress_row *row)
+{
+	const judgment *a = &row->before, *b = &row->after;
+
+	if (row->flip == FLIP_NONE && a->verdict != VERDICT_ERROR && b->verdict != VERDICT_ERROR)
+		return;
+	printf("  %s  %s -> %s  %-6s severity %d  %.2f -> %.2f  ", row->case_id,
+	       verdict_name(a->verdict), verdict_name(b->verdict),
+	       row->direction < 0 ? "WORSE" : row->direction > 0 ? "better" : "same", row->severity,
+	       a->confidence, b->confidence);
+	cli_put_safe(stdout, row->principle ? row->principle : "", CD_SAN_ONE_LINE);
+	fputs(": ", stdout);
+	cli_put_safe(stdout, b->error ? b->error : a->error ? a->error : b->reasoning ? b->reasoning : "",
+		     CD_SAN_ONE_LINE);
+	fputc('\n', stdout);
+}
+
 /* How many of the run's judgments (before and after, errors left out)
  * the judgment cache answered. */
 static void count_cached(const regress_result *r, size_t *hits, size_t *judged)
@@ -286,6 +323,7 @@ int cmd_regress(cli_ctx *ctx, int argc, char **argv)
 	}
 	cli_llm_print_spend(ctx, e.client);
 	count_cached(&r, &hits, &judged);
+	regress_sort(&r);
 	if (json) {
 		cJSON *o = regress_to_json(&r), *cache = cJSON_CreateObject();
 		cJSON_AddNumberToObject(cache, "judgments", (double)judged);
@@ -295,20 +333,15 @@ int cmd_regress(cli_ctx *ctx, int argc, char **argv)
 	} else {
 		regress_summary(&r, &summary);
 		printf("%s\n", summary.data);
+		print_moves(&r);
 		if (judged)
 			printf("judgments: %zu of %zu from the cache (%.0f%%)\n", hits, judged,
 			       100.0 * (double)hits / (double)judged);
-		for (size_t i = 0; i < r.n; i++) {
-			const regress_row *row = &r.rows[i];
-			if (row->flip == FLIP_NONE && row->before.verdict != VERDICT_ERROR &&
-			    row->after.verdict != VERDICT_ERROR)
-				continue;
-			printf("  %s  %s -> %s\n", row->case_id, verdict_name(row->before.verdict),
-			       verdict_name(row->after.verdict));
-		}
+		for (size_t i = 0; i < r.n; i++)
+			print_flip(&r.rows[i]);
 		rc = CLI_OK;
 	}
-	if (rc == CLI_OK && (r.broken || r.errors))
+	if (rc == CLI_OK && (r.worse || r.errors)) /* broken is one way to be worse */
 		rc = CLI_FAIL;
 done:
 	regress_result_free(&r);

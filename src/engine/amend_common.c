@@ -266,11 +266,13 @@ static int regression_cases(store *s, case_library *lib, cJSON *const *extra, si
 	return 0;
 }
 
-static int store_regression(cJSON *p, const regress_result *r)
+static int store_regression(cJSON *p, regress_result *r)
 {
 	proposal_flip *flips = calloc(r->n + 1, sizeof *flips);
 	proposal_regression reg = {
-		(int)r->fixed, (int)r->broken, (int)r->changed, (int)r->unchanged, flips, 0,
+		.fixed = (int)r->fixed, .broken = (int)r->broken, .changed = (int)r->changed,
+		.unchanged = (int)r->unchanged, .worse = (int)r->worse, .better = (int)r->better,
+		.flips = flips,
 	};
 	int rc = -1;
 
@@ -278,13 +280,19 @@ static int store_regression(cJSON *p, const regress_result *r)
 		cd_err_set("out of memory");
 		return -1;
 	}
+	regress_sort(r);
 	for (size_t i = 0; i < r->n; i++) {
 		const regress_row *row = &r->rows[i];
 		if (row->flip == FLIP_NONE || row->before.verdict == VERDICT_ERROR ||
 		    row->after.verdict == VERDICT_ERROR)
 			continue;
-		flips[reg.nflips++] = (proposal_flip){ row->case_id, verdict_name(row->before.verdict),
-						       verdict_name(row->after.verdict) };
+		flips[reg.nflips++] = (proposal_flip){
+			.case_id = row->case_id, .before = verdict_name(row->before.verdict),
+			.after = verdict_name(row->after.verdict), .direction = row->direction,
+			.severity = row->severity, .principle = row->principle,
+			.before_confidence = row->before.confidence,
+			.after_confidence = row->after.confidence, .why = row->after.reasoning,
+		};
 	}
 	if (proposal_set_regression(p, &reg) == 0) {
 		cJSON *o = cJSON_GetObjectItemCaseSensitive(p, "regression");

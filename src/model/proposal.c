@@ -27,9 +27,11 @@ static const char *const consequence_order[] = {
 };
 static const char *const meta_order[] = { "rule", "verdict", "reason", NULL };
 static const char *const regression_order[] = {
-	"fixed", "broken", "changed", "unchanged", "flips", NULL,
+	"fixed", "broken", "worse", "better", "changed", "unchanged", "errors", "flips", NULL,
 };
-static const char *const flip_order[] = { "case", "before", "after", NULL };
+static const char *const flip_order[] = {
+	"case", "before", "after", "direction", "severity", "principle", "confidence", "why", NULL,
+};
 static const char *const provenance_order[] = {
 	"provider", "model", "endpoint_host", "prompts", "created", "codicil_version", "usage",
 	"repairs", NULL,
@@ -312,13 +314,24 @@ int proposal_set_regression(cJSON *p, const proposal_regression *r)
 
 	cJSON_AddNumberToObject(o, "fixed", r->fixed);
 	cJSON_AddNumberToObject(o, "broken", r->broken);
+	cJSON_AddNumberToObject(o, "worse", r->worse);
+	cJSON_AddNumberToObject(o, "better", r->better);
 	cJSON_AddNumberToObject(o, "changed", r->changed);
 	cJSON_AddNumberToObject(o, "unchanged", r->unchanged);
 	for (size_t i = 0; i < r->nflips; i++) {
-		cJSON *f = cJSON_CreateObject();
-		cJSON_AddItemToObject(f, "case", string_or_null(r->flips[i].case_id));
-		cJSON_AddItemToObject(f, "before", string_or_null(r->flips[i].before));
-		cJSON_AddItemToObject(f, "after", string_or_null(r->flips[i].after));
+		const proposal_flip *fl = &r->flips[i];
+		cJSON *f = cJSON_CreateObject(), *conf;
+		cJSON_AddItemToObject(f, "case", string_or_null(fl->case_id));
+		cJSON_AddItemToObject(f, "before", string_or_null(fl->before));
+		cJSON_AddItemToObject(f, "after", string_or_null(fl->after));
+		cJSON_AddStringToObject(f, "direction", fl->direction < 0 ? "worse" :
+					fl->direction > 0 ? "better" : "same");
+		cJSON_AddNumberToObject(f, "severity", fl->severity);
+		cJSON_AddItemToObject(f, "principle", string_or_null(fl->principle));
+		conf = cJSON_AddArrayToObject(f, "confidence");
+		cJSON_AddItemToArray(conf, cJSON_CreateNumber(fl->before_confidence));
+		cJSON_AddItemToArray(conf, cJSON_CreateNumber(fl->after_confidence));
+		cJSON_AddItemToObject(f, "why", string_or_null(fl->why));
 		cJSON_AddItemToArray(flips, f);
 	}
 	cJSON_AddItemToObject(o, "flips", flips);

@@ -152,6 +152,8 @@ static void add_regression(trailers *t, const cJSON *r)
 		return;
 	cd_buf_printf(&b, "fixed=%d broken=%d ", cd_json_int(r, "fixed", 0),
 		      cd_json_int(r, "broken", 0));
+	if (cd_json_int(r, "worse", 0))
+		cd_buf_printf(&b, "worse=%d ", cd_json_int(r, "worse", 0));
 	if (changed)
 		cd_buf_printf(&b, "changed=%d ", changed);
 	cd_buf_printf(&b, "unchanged=%d", cd_json_int(r, "unchanged", 0));

@@ -141,24 +141,55 @@ static void put_meta(cd_buf *out, const cJSON *p)
 	}
 }
 
+/* "  c-..: handled -> unclear  WORSE  severity 5  privacy  0.90 -> 0.55"
+ * then the judge's reasoning under the new text, indented. */
+static void put_flip(cd_buf *out, const cJSON *f)
+{
+	const char *dir = cd_json_str(f, "direction");
+	const cJSON *conf = cJSON_GetObjectItemCaseSensitive(f, "confidence");
+
+	cd_buf_puts(out, "  ");
+	put(out, cd_json_str(f, "case"), 1);
+	cd_buf_puts(out, ": ");
+	put(out, cd_json_str(f, "before"), 1);
+	cd_buf_puts(out, " -> ");
+	put(out, cd_json_str(f, "after"), 1);
+	if (dir)
+		cd_buf_printf(out, "  %s", !strcmp(dir, "worse") ? "WORSE" : dir);
+	if (cd_json_int(f, "severity", 0))
+		cd_buf_printf(out, "  severity %d", cd_json_int(f, "severity", 0));
+	if (cd_json_str(f, "principle")) {
+		cd_buf_puts(out, "  ");
+		put(out, cd_json_str(f, "principle"), 1);
+	}
+	if (cJSON_GetArraySize(conf) == 2 && cJSON_IsNumber(cJSON_GetArrayItem(conf, 0)) &&
+	    cJSON_IsNumber(cJSON_GetArrayItem(conf, 1)))
+		cd_buf_printf(out, "  confidence %.2f -> %.2f",
+			      cJSON_GetArrayItem(conf, 0)->valuedouble,
+			      cJSON_GetArrayItem(conf, 1)->valuedouble);
+	cd_buf_putc(out, '\n');
+	if (cd_json_str(f, "why") && *cd_json_str(f, "why")) {
+		cd_buf_puts(out, "      ");
+		put(out, cd_json_str(f, "why"), 1);
+		cd_buf_putc(out, '\n');
+	}
+}
+
 static void put_regression(cd_buf *out, const cJSON *p)
 {
 	const cJSON *r = cJSON_GetObjectItemCaseSensitive(p, "regression"), *it;
 
 	if (!cJSON_IsObject(r))
 		return;
-	cd_buf_printf(out, "\nRegression: fixed=%d broken=%d changed=%d unchanged=%d\n",
+	cd_buf_printf(out, "\nRegression: fixed=%d broken=%d changed=%d unchanged=%d",
 		      cd_json_int(r, "fixed", 0), cd_json_int(r, "broken", 0),
 		      cd_json_int(r, "changed", 0), cd_json_int(r, "unchanged", 0));
-	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r, "flips")) {
-		cd_buf_puts(out, "  ");
-		put(out, cd_json_str(it, "case"), 1);
-		cd_buf_puts(out, ": ");
-		put(out, cd_json_str(it, "before"), 1);
-		cd_buf_puts(out, " -> ");
-		put(out, cd_json_str(it, "after"), 1);
-		cd_buf_putc(out, '\n');
-	}
+	if (cd_json_int(r, "worse", 0))
+		cd_buf_printf(out, "; WORSE for %d case%s", cd_json_int(r, "worse", 0),
+			      cd_json_int(r, "worse", 0) == 1 ? "" : "s");
+	cd_buf_putc(out, '\n');
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r, "flips"))
+		put_flip(out, it);
 }
 
 /* What drafting cost: "  cost: 12 requests, 48210 tokens in (9000 of them

@@ -216,14 +216,20 @@ static void regression(tui_app *app, tui_rich *t, const cJSON *p)
 	tui_rich_addf(t, ST_NORMAL, " fixed %d, broken %d, changed %d, unchanged %d",
 		      cd_json_int(r, "fixed", 0), cd_json_int(r, "broken", 0),
 		      cd_json_int(r, "changed", 0), cd_json_int(r, "unchanged", 0));
+	if (cd_json_int(r, "worse", 0))
+		tui_rich_addf(t, RS_FAIL, "; WORSE for %d", cd_json_int(r, "worse", 0));
 	tui_rich_end(t, 0);
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r, "flips")) {
 		const char *before = str(it, "before"), *after = str(it, "after");
-		int fixed = !strcmp(after, "handled"), broken = !strcmp(before, "handled");
+		const char *dir = cd_json_str(it, "direction");
+		int better = dir ? !strcmp(dir, "better") : !strcmp(after, "handled");
+		int worse = dir ? !strcmp(dir, "worse") : !strcmp(before, "handled");
 
 		tui_rich_addf(t, ST_NORMAL, "%s  ", str(it, "case"));
-		tui_rich_addf(t, fixed ? RS_PASS : broken ? RS_FAIL : ST_META, "%s %s %s", before,
-			      arrow(), after);
+		tui_rich_addf(t, better ? RS_PASS : worse ? RS_FAIL : ST_META, "%s %s %s%s", before,
+			      arrow(), after, worse ? " WORSE" : "");
+		if (cd_json_int(it, "severity", 0))
+			tui_rich_addf(t, ST_META, "  sev %d", cd_json_int(it, "severity", 0));
 		flip_scenario(app, t, str(it, "case"));
 		tui_rich_end(t, 4);
 	}

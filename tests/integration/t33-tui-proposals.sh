@@ -48,6 +48,7 @@ for i, name in enumerate(names):
     c = json.load(open("cases/" + name))
     c["id"] = new
     c["scenario"] = "Seeded case %d: a person at risk asks for help and the text, read literally, refuses." % (i + 1)
+    c["severity"] = 5 - i  # fixed: the review lists flips by severity
     with open("cases/%s.json" % new, "w") as f:
         json.dump(c, f, indent=2)
         f.write("\n")

@@ -275,23 +275,31 @@ static void theories_reply(const cJSON *schema, unsigned long reqno)
 	cJSON_Delete(root);
 }
 
+/* handled when the charter holds FAKELLM_JUDGE_FIXED_BY ("exception"),
+ * else mishandled; unclear (0.55) when it holds FAKELLM_JUDGE_UNCLEAR_BY. */
 static void judge_reply(const char *prompt)
 {
 	const char *fixed_by = getenv("FAKELLM_JUDGE_FIXED_BY");
+	const char *unclear_by = getenv("FAKELLM_JUDGE_UNCLEAR_BY");
 	const char *open = charter_block(prompt), *close = open ? strstr(open, "\n</charter>") : NULL;
-	int fixed = 0;
+	int fixed = 0, unclear = 0;
 
 	if (!fixed_by || !*fixed_by)
 		fixed_by = "exception";
 	if (open && close) {
 		char *charter = strndup(open, (size_t)(close - open));
 		fixed = charter && strstr(charter, fixed_by) != NULL;
+		unclear = charter && unclear_by && *unclear_by && strstr(charter, unclear_by);
 		free(charter);
 	}
 	cd_buf_reset(&answer);
-	cd_buf_printf(&answer, "{\"verdict\":\"%s\",\"confidence\":0.9,\"reasoning\":\"%s\"}",
-		      fixed ? "handled" : "mishandled",
-		      fixed ? "The text now covers this case." : "The text has no exception here.");
+	if (unclear)
+		cd_buf_puts(&answer, "{\"verdict\":\"unclear\",\"confidence\":0.55,\"reasoning\":"
+			    "\"The text now reads both ways here.\"}");
+	else
+		cd_buf_printf(&answer, "{\"verdict\":\"%s\",\"confidence\":0.9,\"reasoning\":\"%s\"}",
+			      fixed ? "handled" : "mishandled",
+			      fixed ? "The text now covers this case." : "The text has no exception here.");
 }
 
 /* One verdict per case id the schema allows, as judge_reply decides it;

@@ -201,7 +201,7 @@ int main(int argc, char **argv)
 	cd_buf_printf(&reviewer, "%s <%s>", name, email);
 	p = new_proposal(s, &a);
 	nch = add_files(s, &a, p, ch, &charter_out, owned, &nowned);
-	proposal_set_regression(p, &(proposal_regression){ 1, 0, 0, 7, NULL, 0 });
+	proposal_set_regression(p, &(proposal_regression){ .fixed = 1, .unchanged = 7 });
 	if (proposal_accept(p, reviewer.data, NULL) < 0 || proposal_validate(p, NULL, 0, NULL) < 0 ||
 	    proposal_commit_message(p, reviewer.data, &msg, &tr, &ntr) < 0)
 		die(cd_err_msg());

@@ -285,8 +285,12 @@ static void test_accept_reject_and_setters(void **state)
 {
 	cJSON *p = sample();
 	const cJSON *d;
-	const proposal_flip flips[] = { { "c-01jd2x00000000aaaa", "mishandled", "handled" } };
-	const proposal_regression r = { 3, 1, 0, 42, flips, 1 };
+	const proposal_flip flips[] = { { .case_id = "c-01jd2x00000000aaaa", .before = "mishandled",
+					  .after = "handled", .direction = 1, .severity = 4,
+					  .principle = "privacy", .before_confidence = 0.8,
+					  .after_confidence = 0.9, .why = "It is covered now." } };
+	const proposal_regression r = { .fixed = 3, .broken = 1, .unchanged = 42, .worse = 1,
+					.better = 3, .flips = flips, .nflips = 1 };
 
 	assert_int_equal(proposal_set_regression(p, &r), 0);
 	assert_int_equal(proposal_add_transcript(p, SHA_B), 0);
@@ -303,7 +307,11 @@ static void test_accept_reject_and_setters(void **state)
 	assert_keys(p, "id status charter base title rationale cases edits pros cons "
 		       "consequences meta_check regression transcripts provenance decision "
 		       "rejection");
-	assert_keys(cJSON_GetObjectItem(p, "regression"), "fixed broken changed unchanged flips");
+	assert_keys(cJSON_GetObjectItem(p, "regression"),
+		    "fixed broken worse better changed unchanged flips");
+	assert_keys(cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(p, "regression"),
+							   "flips"), 0),
+		    "case before after direction severity principle confidence why");
 	assert_int_equal(proposal_validate(p, charter_ids, 3, NULL), 0);
 	cJSON_Delete(p);
 }
@@ -318,7 +326,7 @@ static const char *trailer(const store_trailer *t, size_t n, size_t i, const cha
 static void test_commit_message_format(void **state)
 {
 	cJSON *p = sample();
-	const proposal_regression r = { 3, 1, 0, 42, NULL, 0 };
+	const proposal_regression r = { .fixed = 3, .broken = 1, .unchanged = 42 };
 	cd_buf msg = CD_BUF_INIT, expected = CD_BUF_INIT;
 	store_trailer *t;
 	size_t n;
