@@ -25,6 +25,7 @@
 	X(judge,      "judge cases against the charter") \
 	X(regress,    "judge every case before and after a change") \
 	X(amend,      "draft an amendment that resolves cases") \
+	X(proposals,  "list the proposed amendments and their status") \
 	X(review,     "show a proposal with the redline of its change") \
 	X(accept,     "accept a proposal: one commit with full provenance") \
 	X(reject,     "reject a proposal, with the reason") \

@@ -42,7 +42,7 @@ static const char *const rejection_order[] = { "by", "at", "reason", NULL };
 
 const char *proposal_status_name(proposal_status s)
 {
-	return s < PROPOSAL_STATUS_COUNT ? status_names[s] : NULL;
+	return (unsigned)s < PROPOSAL_STATUS_COUNT ? status_names[s] : NULL;
 }
 
 int proposal_status_parse(const char *s, proposal_status *out)

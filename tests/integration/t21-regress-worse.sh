@@ -55,4 +55,17 @@ expect_rc 0 "accept (nothing broke)"
 git log -1 --format=%B | git interpret-trailers --parse | grep -q "^Codicil-Regression: fixed=[0-9]* broken=0 worse=[1-9]" ||
 	fail "no worse= in the trailer: $(git log -1 --format=%B)"
 git_clean "$T/r"
+
+# codicil proposals: the list, filtered by status, and as JSON
+run codicil proposals
+expect_rc 0 "proposals"
+expect_out "^PROPOSAL  *STATUS  *FIXED/BROKEN  *CASES  *TITLE$"
+expect_out "^$p  *accepted  *[0-9]*/0 worse  *1  "
+run codicil proposals --status pending
+expect_rc 0 "proposals --status pending"
+expect_out "^no proposals with that status$"
+run codicil proposals --status nonsense
+expect_rc 2 "a bad --status"
+[ "$(codicil proposals --json --status accepted | python3 -c 'import json,sys; print([p["id"] for p in json.load(sys.stdin)])')" = "['$p']" ] ||
+	fail "proposals --json"
 echo ok
