@@ -41,6 +41,9 @@ int store_local_path(store *s, const char *name, cd_buf *out);
 /* The committer/reviewer identity from git config user.name/user.email.
  * Error when unset, saying which git config command to run. */
 int store_identity(store *s, char **name, char **email);
+/* Set key in the repository's own git config (.git/config); value NULL
+ * unsets it (unset already is fine). */
+int store_config_write(store *s, const char *key, const char *value);
 
 /* File content at a revision (any git revspec; NULL means HEAD).
  * Errors: unknown revision, path absent at that revision. */

@@ -31,6 +31,7 @@
 	X(reject,     "reject a proposal, with the reason") \
 	X(ask,        "ask the configured model one question") \
 	X(doctor,     "check the LLM setup with one small request") \
+	X(config,     "the settings: values, sources, and a checked way to set one") \
 	X(cache,      "response cache: stats or clear") \
 	X(runs,       "the runs that asked a model: requests, tokens, cost, state") \
 	X(cost,       "what the runs cost, by command, model, principle or rater") \

@@ -13,38 +13,19 @@
 #include "codicil/sanitize.h"
 
 #include <git2.h>
+
+#include "codicil/config_keys.h"
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #define TEAM_FILE ".codicil"
 
-static const struct {
-	const char *key;
-	const char *value; /* NULL: documented, but unset by default */
-} defaults[] = {
-	{ "codicil.provider", "openai" },
-	{ "codicil.concurrency", "8" },
-	{ "codicil.retries", "4" },
-	{ "codicil.maxResponseBytes", "8388608" },
-	{ "codicil.connectTimeout", "10" },
-	{ "codicil.stallTimeout", "60" },
-	{ "codicil.judgeModel", NULL }, /* the judge uses codicil.model */
-	{ "codicil.charter", STORE_CHARTER },
-};
-
-/* Keys never taken from .codicil.  That file arrives with a clone, so
- * whoever wrote it must not decide what runs on this machine or where the
- * user's API key is sent; these belong in the user's own git config. */
-static const char *const untrusted_in_team_file[] = {
-	"codicil.apiKeyCommand",
-	"codicil.apiKeyEnv",
-	"codicil.endpoint",
-	/* which provider answers, and which file it reads or writes */
-	"codicil.provider",
-	"codicil.recordProvider",
-	"codicil.cassette",
-};
+/* Defaults, and the keys never taken from .codicil (that file arrives
+ * with a clone, so whoever wrote it must not decide what runs on this
+ * machine, where the user's API key is sent, or which provider answers
+ * and which file it reads or writes), come from the table of settings
+ * (config_keys.h). */
 
 static const char SRC_FLAG[] = "command line";
 static const char SRC_GIT[] = "git config";
@@ -103,17 +84,11 @@ static int push_setting(struct setting **list, size_t *n, struct setting s)
 	return 0;
 }
 
-static int key_is(const char *norm, const char *table_key)
-{
-	return !strcasecmp(norm, table_key);
-}
-
 static int untrusted_in_team(const char *norm)
 {
-	for (size_t i = 0; i < sizeof untrusted_in_team_file / sizeof *untrusted_in_team_file; i++)
-		if (key_is(norm, untrusted_in_team_file[i]))
-			return 1;
-	return 0;
+	const config_key_info *k = config_key_lookup(norm);
+
+	return k && k->local_only;
 }
 
 static const char *lookup_flag(config *c, const char *norm)
@@ -139,13 +114,10 @@ static const char *lookup_git(config *c, git_config *cfg, const char *key)
 
 static int lookup_default(const char *norm, const char **value)
 {
-	for (size_t i = 0; i < sizeof defaults / sizeof *defaults; i++) {
-		if (key_is(norm, defaults[i].key)) {
-			*value = defaults[i].value;
-			return *value != NULL;
-		}
-	}
-	return 0;
+	const config_key_info *k = config_key_lookup(norm);
+
+	*value = k ? k->def : NULL;
+	return *value != NULL;
 }
 
 static int lookup_env(config *c, const char *key, struct setting *out)

@@ -184,3 +184,25 @@ int store_identity(store *s, char **name, char **email)
 	git_config_free(cfg);
 	return rc;
 }
+
+int store_config_write(store *s, const char *key, const char *value)
+{
+	git_config *cfg = NULL, *local = NULL;
+	int rc = -1;
+
+	if (git_repository_config(&cfg, s->repo) < 0 ||
+	    git_config_open_level(&local, cfg, GIT_CONFIG_LEVEL_LOCAL) < 0) {
+		store__git_fail("cannot open the repository's git config");
+		goto out;
+	}
+	if (value)
+		rc = git_config_set_string(local, key, value);
+	else if ((rc = git_config_delete_entry(local, key)) == GIT_ENOTFOUND)
+		rc = 0; /* unset already */
+	if (rc < 0)
+		store__git_fail(value ? "cannot write git config" : "cannot unset in git config");
+out:
+	git_config_free(local);
+	git_config_free(cfg);
+	return rc < 0 ? -1 : 0;
+}
