@@ -36,6 +36,12 @@ const char *config_get(config *c, const char *key);
  * does not parse is an error naming the key and where it came from. */
 int config_get_int(config *c, const char *key, long def, long *out);
 int config_get_bool(config *c, const char *key, int def, int *out);
+/* A whole number or a decimal setting of the table (config_keys.h): its
+ * default and range come from there, so every reader checks the same
+ * range; a value out of it is an error naming the key, the range and
+ * where the value came from. */
+int config_get_setting_long(config *c, const char *key, long *out);
+int config_get_setting_double(config *c, const char *key, double *out);
 /* Where the value came from: "command line", "environment CODICIL_MODEL",
  * "git config", ".codicil", "default", or "unset". */
 const char *config_source(config *c, const char *key);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codicil/config_keys.h"
 #include "codicil/error.h"
 #include "codicil/json.h"
 #include "codicil/sanitize.h"
@@ -114,6 +115,18 @@ int cli_parse_count(const char *cmd, const char *what, const char *s, long min, 
 				       max, s);
 	*out = (int)v;
 	return 0;
+}
+
+int cli_parse_setting(const char *cmd, const char *what, const char *key, const char *value)
+{
+	const config_key_info *k = config_key_lookup(key);
+	cd_buf why = CD_BUF_INIT;
+	int rc = 0;
+
+	if (k && config_key_check(k, value, &why) < 0)
+		rc = cli_usage_error(cmd, "%s takes %s, not '%.40s'", what, why.data, value);
+	cd_buf_free(&why);
+	return rc;
 }
 
 int cli_load_cases(store *s, case_library *lib)

@@ -61,6 +61,10 @@ int cli_print_json(cJSON *j);
 int cli_parse_count(const char *cmd, const char *what, const char *s, long min, long max,
 		    int *out);
 
+/* The value of option `what` for a setting of the table (config_keys.h),
+ * checked with its type and range; a usage error (CLI_USAGE) or 0. */
+int cli_parse_setting(const char *cmd, const char *what, const char *key, const char *value);
+
 /* The case library, with a warning on stderr for each file skipped as
  * corrupt (the others are still loaded). */
 int cli_load_cases(store *s, case_library *lib);

@@ -134,7 +134,8 @@ static int parse_args(const char *cmd, int argc, char **argv, run_args *a)
 		case 's': if (cli_parse_count(cmd, "--samples", optarg, 1, 100000, &a->samples)) return CLI_USAGE; break;
 		case 'e': if (cli_parse_count(cmd, "--commit-every", optarg, 1, 100000, &v)) return CLI_USAGE;
 			  a->commit_every = (size_t)v; break;
-		case 'c': if (cli_parse_count(cmd, "--concurrency", optarg, 1, 100000, &v)) return CLI_USAGE;
+		case 'c': if (cli_parse_setting(cmd, "--concurrency", "codicil.concurrency", optarg))
+				  return CLI_USAGE;
 			  a->concurrency = optarg; break;
 		case 'k':
 			if (case_kind_parse(optarg, &a->kind) < 0 || a->kind == CASE_CONSEQUENCE)

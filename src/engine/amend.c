@@ -18,9 +18,9 @@ static int consequence_count(const amend_env *e, const amend_opts *o, int *n)
 		*n = o->consequences;
 		return 0;
 	}
-	if (config_get_int(e->cfg, "codicil.consequences", AMEND_DEFAULT_CONSEQUENCES, &v) < 0)
+	if (config_get_setting_long(e->cfg, "codicil.consequences", &v) < 0)
 		return -1;
-	*n = v > 0 && v <= 20 ? (int)v : AMEND_DEFAULT_CONSEQUENCES;
+	*n = (int)v;
 	return 0;
 }
 

@@ -309,7 +309,8 @@ static int pump(batch_state *st, gen_unit **todo, size_t n)
 	long concurrency = 8;
 	size_t next = 0, window;
 
-	config_get_int(st->g->cfg, "codicil.concurrency", 8, &concurrency);
+	if (config_get_setting_long(st->g->cfg, "codicil.concurrency", &concurrency) < 0)
+		cd_err_clear(); /* the client has said so already */
 	window = (size_t)(concurrency > 0 ? concurrency : 1) * 2;
 	if (st->o->provider_batch)
 		window = (size_t)-1; /* a provider batch holds the whole run */

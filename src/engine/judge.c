@@ -46,12 +46,8 @@ int judge_open(store *s, config *cfg, llm_client *client, judge_ctx *j)
 	if (!j->model || !*j->model)
 		j->model = llm_client_model(client);
 	if (workspace_max_charter_bytes(cfg, &j->max_charter_bytes) < 0 ||
-	    config_get_int(cfg, "codicil.judgeBatch", 1, &batch) < 0)
+	    config_get_setting_long(cfg, "codicil.judgeBatch", &batch) < 0)
 		return -1;
-	if (batch < 1 || batch > 50) {
-		cd_err_set("codicil.judgeBatch = %ld: cases per judge request go from 1 to 50", batch);
-		return -1;
-	}
 	j->batch = (size_t)batch;
 	if (j->batch > 1 && prompt_load(store_workdir(s), "judge_batch", &j->batch_prompt) < 0)
 		return -1;

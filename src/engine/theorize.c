@@ -172,7 +172,7 @@ static int ask(asked *a, store *s, config *cfg, llm_client *client, const theori
 	int rc = -1;
 	long max_cases = (long)o->max_cases;
 
-	if (!max_cases && config_get_int(cfg, "codicil.theorizeMaxCases", 60, &max_cases) < 0)
+	if (!max_cases && config_get_setting_long(cfg, "codicil.theorizeMaxCases", &max_cases) < 0)
 		return -1;
 	if (store_resolve(s, "HEAD", a->head) < 0 ||
 	    store_read(s, "HEAD", workspace_charter_path(cfg), &text) < 0 ||

@@ -16,7 +16,7 @@ int theory_policy_load(config *cfg, theory_policy *p)
 	char *end;
 
 	p->retire_below = 0.2;
-	if (config_get_int(cfg, "codicil.theoryMinRated", 5, &p->min_rated) < 0)
+	if (config_get_setting_long(cfg, "codicil.theoryMinRated", &p->min_rated) < 0)
 		return -1;
 	if (s && *s) {
 		p->retire_below = strtod(s, &end);

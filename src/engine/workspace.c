@@ -84,9 +84,9 @@ int workspace_max_charter_bytes(config *cfg, size_t *out)
 {
 	long v = 48000;
 
-	if (cfg && config_get_int(cfg, "codicil.maxCharterBytes", 48000, &v) < 0)
+	if (cfg && config_get_setting_long(cfg, "codicil.maxCharterBytes", &v) < 0)
 		return -1;
-	*out = v > 0 ? (size_t)v : 48000;
+	*out = (size_t)v;
 	return 0;
 }
 

@@ -101,31 +101,10 @@ static int resolve_key(llm_client *c)
 			      sizeof c->key_source);
 }
 
-static int get_int(llm_client *c, const char *key, long def, long min, long max, long *out)
+/* Default and range from the table of settings (config_keys.h). */
+static int get_int(llm_client *c, const char *key, long *out)
 {
-	if (config_get_int(c->cfg, key, def, out) < 0)
-		return -1;
-	if (*out < min || *out > max) {
-		char what[64];
-		snprintf(what, sizeof what, "is out of range (%ld to %ld)", min, max);
-		return bad_value(c, key, what);
-	}
-	return 0;
-}
-
-static int get_seconds(llm_client *c, const char *key, double def, double *out)
-{
-	const char *v = get(c, key, NULL);
-	char *end;
-
-	*out = def;
-	if (!v)
-		return 0;
-	errno = 0;
-	*out = strtod(v, &end);
-	if (errno || end == v || *end || !isfinite(*out) || *out < 0 || *out > 3600)
-		return bad_value(c, key, "is not a number of seconds (0 to 3600)");
-	return 0;
+	return config_get_setting_long(c->cfg, key, out);
 }
 
 static int resolve_transport(llm_client *c)
@@ -133,16 +112,16 @@ static int resolve_transport(llm_client *c)
 	long conc, retries, connect, stall, max_body, reasks, min_rate, deadline;
 
 	xport_opts_default(&c->xo);
-	if (get_int(c, "codicil.concurrency", 8, 1, 1024, &conc) < 0 ||
-	    get_int(c, "codicil.retries", 4, 0, 100, &retries) < 0 ||
-	    get_int(c, "codicil.connectTimeout", 10, 1, 3600, &connect) < 0 ||
-	    get_int(c, "codicil.stallTimeout", 60, 1, 86400, &stall) < 0 ||
-	    get_int(c, "codicil.minTransferRate", 16, 1, 1 << 30, &min_rate) < 0 ||
-	    get_int(c, "codicil.requestTimeout", 600, 1, 86400, &deadline) < 0 ||
-	    get_int(c, "codicil.maxResponseBytes", 8 << 20, 1024, LONG_MAX, &max_body) < 0 ||
-	    get_seconds(c, "codicil.backoffBase", 1.0, &c->xo.backoff_base_s) < 0 ||
-	    get_int(c, "codicil.repairAttempts", 1, 0, 5, &reasks) < 0 ||
-	    get_int(c, "codicil.maxConsecutiveFailures", 8, 1, 100000, &c->max_conn_failures) < 0)
+	if (get_int(c, "codicil.concurrency", &conc) < 0 ||
+	    get_int(c, "codicil.retries", &retries) < 0 ||
+	    get_int(c, "codicil.connectTimeout", &connect) < 0 ||
+	    get_int(c, "codicil.stallTimeout", &stall) < 0 ||
+	    get_int(c, "codicil.minTransferRate", &min_rate) < 0 ||
+	    get_int(c, "codicil.requestTimeout", &deadline) < 0 ||
+	    get_int(c, "codicil.maxResponseBytes", &max_body) < 0 ||
+	    config_get_setting_double(c->cfg, "codicil.backoffBase", &c->xo.backoff_base_s) < 0 ||
+	    get_int(c, "codicil.repairAttempts", &reasks) < 0 ||
+	    get_int(c, "codicil.maxConsecutiveFailures", &c->max_conn_failures) < 0)
 		return -1;
 	c->repair_attempts = (int)reasks;
 	c->xo.concurrency = (int)conc;
@@ -201,16 +180,7 @@ static int resolve_cassette(llm_client *c)
 /* codicil.batchPollSeconds: how often a provider batch is asked about. */
 static int resolve_batch_poll(llm_client *c)
 {
-	const char *v = get(c, "codicil.batchPollSeconds", NULL);
-
-	c->batch_poll_s = 30;
-	if (!v)
-		return 0;
-	if (llm_parse_decimal(v, &c->batch_poll_s) < 0 || c->batch_poll_s < 0.01 ||
-	    c->batch_poll_s > 3600)
-		return bad_value(c, "codicil.batchPollSeconds",
-				 "is not a number of seconds from 0.01 to 3600");
-	return 0;
+	return config_get_setting_double(c->cfg, "codicil.batchPollSeconds", &c->batch_poll_s);
 }
 
 int client_resolve(llm_client *c)

@@ -405,3 +405,44 @@ int config_get_all(config *c, const char *key, const char ***values, size_t *n)
 	*n = col.n;
 	return 0;
 }
+
+static int out_of_range(config *c, const char *key, const config_key_info *k)
+{
+	cd_buf why = CD_BUF_INIT;
+	int rc;
+
+	config_key_check(k, config_get(c, key), &why);
+	rc = bad_value(key, setting_for(c, key), why.data ? why.data : "in range");
+	cd_buf_free(&why);
+	return rc;
+}
+
+int config_get_setting_long(config *c, const char *key, long *out)
+{
+	const config_key_info *k = config_key_lookup(key);
+	const char *v = config_get(c, key);
+
+	if (!k || k->type != CT_INT || !v) {
+		cd_err_set("internal error: %s is not a whole-number setting with a default", key);
+		return -1;
+	}
+	if (config_parse_long(v, out) < 0 || *out < k->min || *out > k->max)
+		return out_of_range(c, key, k);
+	return 0;
+}
+
+int config_get_setting_double(config *c, const char *key, double *out)
+{
+	const config_key_info *k = config_key_lookup(key);
+	const char *v = config_get(c, key);
+	char *end;
+
+	if (!k || k->type != CT_DECIMAL || !v) {
+		cd_err_set("internal error: %s is not a decimal setting with a default", key);
+		return -1;
+	}
+	*out = strtod(v, &end);
+	if (end == v || *end || !(*out >= k->min && *out <= k->max))
+		return out_of_range(c, key, k);
+	return 0;
+}

@@ -36,6 +36,17 @@ expect_rc 0 "unset"
 run codicil config codicil.judgeModel
 expect_rc 1 "an unset key"
 
+# one range, wherever the value comes from: the option, the environment
+run codicil batch -p truthful --concurrency 2000 --dry-run
+expect_rc 2 "--concurrency out of range"
+expect_err "takes a whole number from 1 to 1024, not '2000'"
+run env CODICIL_CONCURRENCY=2000 "$CODICIL_BIN" batch -p truthful --dry-run
+expect_rc 1 "codicil.concurrency out of range"
+expect_err "codicil.concurrency = '2000' (from environment CODICIL_CONCURRENCY) is not a whole number from 1 to 1024"
+run env CODICIL_JUDGE_BATCH=51 "$CODICIL_BIN" judge --dry-run
+expect_rc 1 "codicil.judgeBatch out of range"
+expect_err "is not a whole number from 1 to 50"
+
 # the table, codicil(1), the code and the templates agree
 codicil config --json >"$T/keys.json" || fail "config --json"
 python3 - "$T/keys.json" "$ROOT" <<'PY' || fail "the table of settings disagrees"
