@@ -176,17 +176,6 @@ static int write_one(const store *s, const store_change *c, const saved_file *f)
 	return 0;
 }
 
-static void restore_one(const store *s, const saved_file *f)
-{
-	if (!f->existed) {
-		if (unlink(f->full.data) == 0)
-			prune_empty_parents(s, f->full.data);
-		return;
-	}
-	if (cd_file_write_atomic(f->full.data, cd_buf_cstr(&f->content), f->content.len) == 0)
-		chmod(f->full.data, f->mode);
-}
-
 static git_filemode_t mode_in(git_tree *tree, const char *path, int *present)
 {
 	git_tree_entry *e = NULL;
@@ -298,7 +287,7 @@ static int create_commit(store *s, git_commit *parent, const store_change *chang
 		goto out;
 	}
 	if (build_tree(repo, base, changes, n, blobs, &tree) < 0 ||
-	    commit_object(s, repo, parent, tree, message, !packed, id) < 0)
+	    commit_object(s, repo, parent, tree, message, 0, id) < 0)
 		goto out;
 	if (packed) {
 		if (store__pack_write(&pk) < 0)
@@ -306,8 +295,6 @@ static int create_commit(store *s, git_commit *parent, const store_change *chang
 		/* the main handle must see the new pack before anything reads it */
 		if (git_repository_odb(&odb, s->repo) == 0)
 			git_odb_refresh(odb);
-		if (store__move_branch(s, parent ? git_commit_id(parent) : NULL, id, message) < 0)
-			goto out;
 	}
 	rc = 0;
 out:
@@ -405,6 +392,7 @@ int store_commit(store *s, const store_change *changes, size_t n, const char *me
 	saved_file *saved = NULL;
 	git_oid *blobs = NULL;
 	size_t written = 0;
+	char hex[GIT_OID_HEXSZ + 1];
 	git_oid id;
 	int rc = -1;
 
@@ -417,19 +405,33 @@ int store_commit(store *s, const store_change *changes, size_t n, const char *me
 	for (size_t i = 0; i < n; i++)
 		if (save_file(s, changes[i].path, &saved[i]) < 0)
 			goto out;
-	for (; written < n; written++)
-		if (write_one(s, &changes[written], &saved[written]) < 0)
-			goto undo;
-	if (create_commit(s, parent, changes, n, msg.data, blobs, &id) < 0)
-		goto undo;
+	/* The commit first, then the work tree: a kill at any point leaves
+	 * either the old HEAD and an untouched work tree, or the new HEAD and
+	 * a marker from which the next locked command finishes the job
+	 * (store__finish_interrupted). */
+	if (create_commit(s, parent, changes, n, msg.data, blobs, &id) < 0 ||
+	    store__mark_in_progress(s, &id, changes, n) < 0)
+		goto out;
+	store__crash_point("commit-marked");
+	if (store__move_branch(s, parent ? git_commit_id(parent) : NULL, &id, msg.data) < 0) {
+		store__clear_in_progress(s);
+		goto out;
+	}
+	store__crash_point("commit-ref");
 	if (out_id)
 		git_oid_tostr(out_id, 41, &id);
+	for (; written < n; written++)
+		if (write_one(s, &changes[written], &saved[written]) < 0)
+			goto unfinished;
+	store__crash_point("commit-worktree");
 	rc = update_index(s, changes, n, blobs, &id);
+	if (rc == 0)
+		store__clear_in_progress(s);
 	goto out;
-undo:
-	/* the change that failed may have been half done: restore it too */
-	for (size_t i = 0; i < n && i <= written; i++)
-		restore_one(s, &saved[i]);
+unfinished:
+	git_oid_tostr(hex, sizeof hex, &id);
+	cd_err_set("committed %.12s, but %s; the next codicil command that changes the "
+		   "repository brings the work tree to the commit", hex, cd_err_msg());
 out:
 	for (size_t i = 0; saved && i < n; i++) {
 		cd_buf_free(&saved[i].full);

@@ -144,6 +144,10 @@ int store_lock(store *s)
 	if (rc == 0)
 		s->locked = 1;
 	cd_buf_free(&path);
+	if (rc == 0 && store__finish_interrupted(s) < 0) {
+		store_unlock(s);
+		return -1;
+	}
 	return rc;
 }
 

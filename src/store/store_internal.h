@@ -40,4 +40,15 @@ int store__pack_write(store_pack *p);
 void store__pack_close(store_pack *p);
 int store__move_branch(store *s, const git_oid *old, const git_oid *id, const char *message);
 
+/* commit_recover.c: a commit whose branch has moved but whose work tree
+ * and index may not have followed yet.  The marker
+ * (.git/codicil/commit-in-progress: the commit and its paths, fsync'd) is
+ * written before the branch moves and removed once the index is written;
+ * store_lock finishes what a kill left (store__finish_interrupted). */
+int store__mark_in_progress(store *s, const git_oid *id, const store_change *changes, size_t n);
+void store__clear_in_progress(store *s);
+int store__finish_interrupted(store *s);
+/* Tests: CODICIL_CRASH_AT=name kills the process here (SIGKILL). */
+void store__crash_point(const char *name);
+
 #endif

@@ -1,0 +1,64 @@
+# A kill while codicil commits never leaves a half-done repository: the
+# commit is written before the work tree, and the next command that changes
+# the repository finishes what the kill left (accept: charter, cases,
+# proposal, transcripts in one commit), leaving a person's later edits
+# alone.  CODICIL_CRASH_AT kills codicil at a named point (SIGKILL).
+. ./lib.sh
+
+codicil init "$T/r" >/dev/null || fail init
+cd "$T/r" || fail cd
+start_fake --codicil
+codicil generate -p truthful -n 2 >/dev/null 2>&1 || fail generate
+c=$(ls cases | head -1 | sed 's/\.json$//')
+run codicil amend "$c"
+expect_rc 0 "amend"
+p=$(sed -n 1p "$T/out")
+
+# killed after the branch moved, before the work tree: HEAD has the accept
+# commit, the work tree lags behind it
+h=$(git rev-parse HEAD)
+run env CODICIL_CRASH_AT=commit-ref "$CODICIL_BIN" accept "$p"
+[ "$rc" -eq 137 ] || fail "expected a kill (137), got $rc: $(cat "$T/err")"
+[ "$(git rev-parse HEAD^)" = "$h" ] || fail "the accept commit is not on HEAD"
+git show HEAD:"proposals/$p.json" | grep -q '"status": "accepted"' || fail "HEAD's proposal is not accepted"
+[ -n "$(git status --porcelain)" ] || fail "the work tree should lag behind after the kill"
+[ -f .git/codicil/commit-in-progress ] || fail "no marker of the interrupted commit"
+
+# the next command that takes the lock finishes the job
+run codicil accept "$p"
+expect_rc 1 "accept again: nothing left to accept"
+expect_err "finished the commit [0-9a-f]\{10\} that was interrupted: [0-9]* files brought to it"
+expect_err "accepted"
+[ ! -f .git/codicil/commit-in-progress ] || fail "the marker is still there"
+git_clean "$T/r"
+grep -q '"status": "accepted"' "proposals/$p.json" || fail "the work tree's proposal is not accepted"
+git diff --quiet HEAD || fail "the work tree differs from HEAD"
+
+# killed before the branch moved: nothing happened at all
+c2=$(ls cases | sed -n 2p | sed 's/\.json$//')
+h=$(git rev-parse HEAD)
+run env CODICIL_CRASH_AT=commit-marked "$CODICIL_BIN" rate "$c2" --verdict valid
+[ "$rc" -eq 137 ] || fail "expected a kill (137), got $rc"
+[ "$(git rev-parse HEAD)" = "$h" ] || fail "HEAD moved"
+git_clean "$T/r"
+run codicil rate "$c2" --verdict valid
+expect_rc 0 "rate after a kill before the branch moved"
+[ ! -s "$T/err" ] || fail "nothing to finish, yet: $(cat "$T/err")"
+[ ! -f .git/codicil/commit-in-progress ] || fail "a stale marker is still there"
+
+# killed after: a file a person edits before the next command is left
+# alone (the index follows HEAD; the edit shows as unstaged)
+h=$(git rev-parse HEAD)
+run env CODICIL_CRASH_AT=commit-ref "$CODICIL_BIN" rate "$c2" --verdict invalid
+[ "$rc" -eq 137 ] || fail "expected a kill (137), got $rc"
+[ "$(git rev-parse HEAD^)" = "$h" ] || fail "the rate commit is not on HEAD"
+printf '{}\n' >"cases/$c2.json"
+run codicil cases
+run codicil rate "$c" --verdict valid
+expect_err "changed since, left as they are: cases/$c2.json"
+[ "$(cat "cases/$c2.json")" = "{}" ] || fail "a person's edit was overwritten"
+[ "$(git status --porcelain -- "cases/$c2.json")" = " M cases/$c2.json" ] ||
+	fail "the index is not at HEAD: $(git status --porcelain)"
+git checkout -q -- "cases/$c2.json"
+git_clean "$T/r"
+echo ok
