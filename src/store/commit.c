@@ -359,9 +359,16 @@ static int update_index(store *s, const store_change *changes, size_t n, const g
 out:
 	if (rc < 0) {
 		const git_error *err = git_error_last();
+		cd_buf lock = CD_BUF_INIT;
+
 		git_oid_tostr(hex, sizeof hex, id);
-		cd_err_set("committed %.12s, but could not update the index (%s); run 'git reset -q' "
-			   "to bring it in step", hex, err && err->message ? err->message : "unknown error");
+		cd_buf_printf(&lock, "%sindex.lock", store_gitdir(s));
+		cd_err_set("committed %.12s, but could not update the index (%s); %sthe next codicil "
+			   "command that changes the repository brings the work tree and the index "
+			   "to the commit", hex, err && err->message ? err->message : "unknown error",
+			   cd_file_exists(lock.data) ? "if no git command is running, remove "
+			   ".git/index.lock; " : "");
+		cd_buf_free(&lock);
 	}
 	cd_buf_free(&full);
 	git_index_free(idx);

@@ -8,11 +8,33 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* A git lock file left by a killed process stops every later commit: name
+ * it, and say when it is safe to remove. */
+static void lock_hint(const char *msg, cd_buf *out)
+{
+	const char *end = strstr(msg, ".lock'"), *start;
+
+	if (!end)
+		return;
+	for (start = end; start > msg && start[-1] != '\''; start--)
+		;
+	cd_buf_printf(out, "; if no git command is running, remove %.*s.lock and run the command "
+		      "again", (int)(end - start), start);
+}
+
 int store__git_fail(const char *what)
 {
 	const git_error *e = git_error_last();
+	const char *msg = e && e->message ? e->message : "unknown libgit2 error";
+	cd_buf hint = CD_BUF_INIT;
 
-	cd_err_set("%s: %s", what, e && e->message ? e->message : "unknown libgit2 error");
+	size_t len = strlen(msg);
+
+	while (len && (msg[len - 1] == ' ' || msg[len - 1] == ':'))
+		len--; /* "failed to lock file '...' for writing: " */
+	lock_hint(msg, &hint);
+	cd_err_set("%s: %.*s%s", what, (int)len, msg, cd_buf_cstr(&hint));
+	cd_buf_free(&hint);
 	return -1;
 }
 

@@ -61,4 +61,22 @@ expect_err "changed since, left as they are: cases/$c2.json"
 	fail "the index is not at HEAD: $(git status --porcelain)"
 git checkout -q -- "cases/$c2.json"
 git_clean "$T/r"
+
+# git lock files left by a killed git: named, with when to remove them;
+# the commit made meanwhile is finished by the next command
+branch=$(git symbolic-ref --short HEAD)
+touch ".git/refs/heads/$branch.lock"
+run codicil rate "$c2" --verdict valid
+expect_rc 1 "a stale branch lock"
+expect_err "if no git command is running, remove $T/r/.git/refs/heads/$branch.lock and run the command again"
+rm ".git/refs/heads/$branch.lock"
+touch .git/index.lock
+run codicil rate "$c2" --verdict valid
+expect_rc 1 "a stale index lock"
+expect_err "if no git command is running, remove .git/index.lock; the next codicil command"
+rm .git/index.lock
+run codicil rate "$c" --verdict invalid
+expect_rc 0 "the next command"
+expect_err "finished the commit [0-9a-f]\{10\} that was interrupted"
+git_clean "$T/r"
 echo ok
