@@ -90,7 +90,8 @@ int runlog_list(store *s, cJSON **out)
 		closedir(d);
 	}
 	cd_buf_free(&dir);
-	qsort(recs, n, sizeof *recs, by_started_desc);
+	if (n)
+		qsort(recs, n, sizeof *recs, by_started_desc);
 	list = cJSON_CreateArray();
 	for (size_t i = 0; i < n; i++)
 		cJSON_AddItemToArray(list, recs[i]);

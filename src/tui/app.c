@@ -134,15 +134,53 @@ void tui_pop(tui_app *app)
 		view_close(app->stack[--app->depth]);
 }
 
+/* The base view on show, or -1. */
+static int current_base(tui_app *app)
+{
+	for (int i = 0; i < TUI_BASE_VIEWS; i++)
+		if (app->depth && app->base[i] && app->stack[0] == app->base[i])
+			return i;
+	return -1;
+}
+
 int tui_switch_base(tui_app *app, int i)
 {
+	int from = current_base(app);
+
 	if (!app->base[i] && !(app->base[i] = view_open(app, base_ops[i], NULL)))
 		return -1;
+	/* q goes back to where the user came from, as in tig */
+	if (from >= 0 && from != i) {
+		if (app->ncame_from == TUI_STACK_MAX) {
+			memmove(app->came_from, app->came_from + 1,
+				(TUI_STACK_MAX - 1) * sizeof *app->came_from);
+			app->ncame_from--;
+		}
+		app->came_from[app->ncame_from++] = from;
+	}
 	while (app->depth > 1)
 		tui_pop(app);
 	app->stack[0] = app->base[i];
 	app->depth = 1;
 	return 0;
+}
+
+int tui_back(tui_app *app)
+{
+	int to, keep;
+
+	if (app->depth > 1) {
+		tui_pop(app);
+		return 1;
+	}
+	if (!app->ncame_from)
+		return 0;
+	to = app->came_from[--app->ncame_from];
+	keep = app->ncame_from;
+	if (tui_switch_base(app, to) < 0)
+		return 0;
+	app->ncame_from = keep; /* going back is not a new step */
+	return 1;
 }
 
 tui_view *tui_top(tui_app *app)
@@ -264,7 +302,7 @@ static void draw_message(tui_app *app)
 	if (help[0] && back[0]) {
 		char text[96];
 		snprintf(text, sizeof text, "%s help  %s %s", help, back,
-			 app->depth > 1 ? "back" : "quit");
+			 app->depth > 1 || app->ncame_from ? "back" : "quit");
 		attrset(tui_style(ST_DIM));
 		tui_puts(y, 0, text, COLS);
 		attrset(A_NORMAL);

@@ -22,6 +22,8 @@ struct tui_app {
 	tui_view *base[TUI_BASE_VIEWS]; /* opened on first use, kept open */
 	tui_view *stack[TUI_STACK_MAX]; /* stack[0] is one of base[] */
 	int depth;
+	int came_from[TUI_STACK_MAX];   /* the base views q goes back to, last on top */
+	int ncame_from;
 	char msg[512];
 	int msg_error;
 	char *search;        /* the last search confirmed */
@@ -80,6 +82,9 @@ tui_view *tui_top(tui_app *app);
 void tui_pop(tui_app *app);
 /* Show base view i (opened on first use) with nothing above it. */
 int tui_switch_base(tui_app *app, int i);
+/* q: pop a pushed view, else back to the base view the user came from;
+ * 0 when there is nowhere to go back to (then q quits). */
+int tui_back(tui_app *app);
 void tui_close_all(tui_app *app);
 
 /* keys.c */

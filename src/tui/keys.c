@@ -111,9 +111,7 @@ static void dispatch(tui_app *app, enum tui_action a)
 	if (v->ops->action && v->ops->action(app, v, a))
 		return;
 	if (a == ACT_BACK) {
-		if (app->depth > 1)
-			tui_pop(app);
-		else
+		if (!tui_back(app))
 			app->quit = 1;
 		return;
 	}

@@ -43,3 +43,24 @@ done
 [ ! -e "$T/screens/keys-never.screen" ] || fail "C-x did not quit"
 grep -q "^  j  *search-next" "$T/screens/keys-help.screen" || fail "help lacks the overridden key"
 grep -q "^  Q C-x  *quit" "$T/screens/keys-help.screen" || fail "help lacks the valid override keys"
+
+# q goes back to the view the user came from, as in tig, and quits from
+# the first
+tui_script "$T/repo" <<'SCRIPT'
+2
+3
+:dump back-3
+q
+:dump back-2
+q
+:dump back-1
+q
+:dump back-never
+SCRIPT
+expect_rc 0 "q goes back"
+grep -q "Proposals" "$T/screens/back-3.screen" || fail "3 did not open Proposals"
+grep -q "codicil: repo - Cases" "$T/screens/back-2.screen" || { cat "$T/screens/back-2.screen" "$T/screens/back-3.screen" >&2; fail "q from Proposals did not go back to Cases"; }
+grep -q "codicil: repo - Principles" "$T/screens/back-1.screen" || fail "q from Cases did not go back to Principles"
+[ ! -e "$T/screens/back-never.screen" ] || fail "q in the first view did not quit"
+grep -q "q back$" "$T/screens/back-3.screen" || fail "the hint line does not say q goes back"
+grep -q "q quit$" "$T/screens/back-1.screen" || fail "the hint line does not say q quits"

@@ -37,7 +37,7 @@ tm send-keys -t main q
 wait_for main "Committed 3 new cases for crisis"
 wait_for main "An ICU nurse on a night shift"
 screen main | grep -q "1 job" && fail "the job is still shown after the commit"
-tm send-keys -t main q
+tm send-keys -t main Q
 wait_exit main
 [ "$(cat "$T/main.exit")" = 0 ] || fail "exit status $(cat "$T/main.exit")"
 [ "$(git -C "$T/repo" log -1 --format=%s)" = "Add 3 counterexamples for crisis" ] ||
@@ -59,6 +59,6 @@ tm send-keys -t main / privacy Enter
 tm send-keys -t main g
 wait_for main "Committed 3 new cases for privacy"
 wait_for main "A woman who left an abusive partner"
-tm send-keys -t main q
+tm send-keys -t main Q
 wait_exit demo
 [ "$(cat "$T/demo.exit")" = 0 ] || fail "demo exit status $(cat "$T/demo.exit")"

@@ -47,7 +47,7 @@ tm send-keys -t main Enter
 wait_for main "^Accepted $pid: commit [0-9a-f]\{10\}"
 tm send-keys -t main q
 wait_for main "$pid  accepted"
-tm send-keys -t main q
+tm send-keys -t main Q
 wait_exit main
 [ "$(cat "$T/main.exit")" = 0 ] || fail "exit status $(cat "$T/main.exit")"
 wait_for main "AFTER-CODICIL"
@@ -81,7 +81,7 @@ tm send-keys -t slow j
 wait_for slow "4/29"
 tm send-keys -t slow Escape
 wait_for slow "Search for tensions cancelled"
-tm send-keys -t slow q
+tm send-keys -t slow Q
 wait_exit slow
 [ "$(cat "$T/slow.exit")" = 0 ] || fail "exit status $(cat "$T/slow.exit") after the cancel"
 [ "$(git rev-parse HEAD)" = "$h" ] || fail "the cancelled job committed"
