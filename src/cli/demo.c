@@ -125,7 +125,7 @@ int cmd_demo(cli_ctx *ctx, int argc, char **argv)
 {
 	const char *dir = ctx->dir ? ctx->dir : DEMO_DIR;
 	cd_buf cassette = CD_BUF_INIT;
-	tui_opts o = { .welcome = "Demo with recorded answers (no network, no key). Press g on "
+	tui_opts o = { .welcome = "Demo with recorded answers (no network, no key). Press C on "
 				  DEMO_PRINCIPLES "; r rates a case; Space marks the three crisis "
 				  "cases and a drafts an amendment from them. ? shows the keys" };
 	int made, rc = CLI_FAIL;

@@ -29,7 +29,7 @@ enum {
 	X(UP,        "up",          "k Up",         TV_ALL, "move up / scroll up") \
 	X(PAGE_DOWN, "page-down",   "PgDn C-f",     TV_ALL, "one page down") \
 	X(PAGE_UP,   "page-up",     "PgUp C-b",     TV_ALL, "one page up") \
-	X(FIRST,     "first",       "Home",         TV_ALL, "go to the first line") \
+	X(FIRST,     "first",       "Home g",       TV_ALL, "go to the first line") \
 	X(LAST,      "last",        "End G",        TV_ALL, "go to the last line") \
 	X(OPEN,      "open",        "Enter",        TV_ALL, "open the selected item") \
 	X(PANE,      "pane",        "Tab",          TV_PRINCIPLES | TV_CASES, "switch between the list and the text") \
@@ -48,7 +48,7 @@ enum {
 	X(REDRAW,    "redraw",      "C-l",          TV_ALL, "redraw the screen") \
 	X(CANCEL,    "cancel",      "Esc",          TV_ALL, "cancel the running LLM job") \
 	X(EDIT,      "edit",        "e",            TV_PRINCIPLES, "edit the principle in $EDITOR and commit") \
-	X(GENERATE,  "generate",    "g",            TV_PRINCIPLES | TV_CASES, "ask the model for counterexamples to the principle") \
+	X(GENERATE,  "generate",    "C",            TV_PRINCIPLES | TV_CASES, "ask the model for counterexamples to the principle") \
 	X(AMEND,     "amend",       "a",            TV_CASES, "draft an amendment from the marked cases") \
 	X(MARK,      "mark",        "Space",        TV_CASES | TV_PROPOSALS, "mark / unmark the item") \
 	X(RATE,      "rate",        "r",            TV_CASES | TV_PROPOSALS, "rate the item") \

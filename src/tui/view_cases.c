@@ -257,7 +257,7 @@ static void draw_list(tui_app *app, struct cases *cs, tui_rect r)
 	if (!cs->list.n)
 		tui_puts(r.y, r.x, tui_generating(app) ? "Waiting for the model's cases..."
 				   : cs->nall ? "No case passes the filters (c shows every case)."
-				   : "No cases yet: g on a principle asks the model for some.", r.w);
+				   : "No cases yet: C on a principle asks the model for some.", r.w);
 	for (int y = 0; y < r.h && cs->list.top + (size_t)y < cs->list.n; y++) {
 		size_t i = cs->list.top + (size_t)y;
 

@@ -64,3 +64,20 @@ grep -q "codicil: repo - Principles" "$T/screens/back-1.screen" || fail "q from 
 [ ! -e "$T/screens/back-never.screen" ] || fail "q in the first view did not quit"
 grep -q "q back$" "$T/screens/back-3.screen" || fail "the hint line does not say q goes back"
 grep -q "q quit$" "$T/screens/back-1.screen" || fail "the hint line does not say q quits"
+
+# g goes to the first line (and G to the last), as in less and vim; it
+# never asks a model (generation is C)
+tui_script "$T/repo" <<'SCRIPT'
+C-n
+C-n
+:dump g-before
+g
+g
+:dump g-first
+SCRIPT
+expect_rc 0 "g g"
+grep -q " 3/[0-9]*$" "$T/screens/g-before.screen" || { cat "$T/screens/g-before.screen" >&2; fail "C-n C-n did not move"; }
+grep -q " 1/[0-9]*$" "$T/screens/g-first.screen" || { cat "$T/screens/g-first.screen" >&2; fail "g did not go to the first line"; }
+grep -q "job" "$T/screens/g-first.screen" && fail "g started a job"
+[ -z "$(ls "$T/repo/cases" 2>/dev/null)" ] || fail "g generated cases"
+echo ok

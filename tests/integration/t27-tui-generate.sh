@@ -1,4 +1,4 @@
-# tui: g asks the (fake, loopback) model for counterexamples inside the
+# tui: C asks the (fake, loopback) model for counterexamples inside the
 # event loop — spinner, count and tokens in the status line, the cases in
 # the Cases view as they arrive, one commit at the end like `codicil
 # generate`; Esc cancels a slow generation; a failed request says why;
@@ -16,7 +16,7 @@ tui_script "$R" <<'SCRIPT'
 /
 "crisis"
 Enter
-g
+C
 :dump gen-asking
 :wait
 :dump gen-done
@@ -56,13 +56,13 @@ tui_script "$R" <<'SCRIPT'
 /
 "privacy"
 Enter
-g
+C
 :sleep 1000
 1
 /
 "autonomy"
 Enter
-g
+C
 c
 :sleep 1500
 :dump gen-arriving
@@ -89,7 +89,7 @@ tui_script "$R" <<'SCRIPT'
 /
 "truthful"
 Enter
-g
+C
 :sleep 300
 Esc
 :dump gen-cancelling
@@ -110,7 +110,7 @@ tui_script "$R" <<'SCRIPT'
 /
 "truthful"
 Enter
-g
+C
 :wait
 :dump gen-failed
 SCRIPT
@@ -126,13 +126,13 @@ tui_script "$R" <<'SCRIPT'
 /
 "truthful"
 Enter
-g
+C
 :sleep 1000
 1
 /
 "calibrated"
 Enter
-g
+C
 :sleep 1500
 q
 SCRIPT
@@ -149,7 +149,7 @@ tui_script "$R" <<'SCRIPT'
 /
 "truthful"
 Enter
-g
+C
 :dump gen-no-key
 SCRIPT
 expect_rc 0 "generate without a key"

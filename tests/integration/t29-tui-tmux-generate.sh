@@ -1,5 +1,5 @@
 # tui on a real terminal (tmux), with a model: open, move, ? and back, then
-# g on a principle against the loopback fake; while the model takes its
+# C on a principle against the loopback fake; while the model takes its
 # time the keys still work (help opens and closes); the cases arrive and are
 # committed; q leaves with status 0 and git has the commit.  Then codicil
 # demo on the same terminal: recorded answers, g, q.
@@ -28,7 +28,7 @@ tm send-keys -t main q
 wait_for main "codicil: repo - Principles"
 tm send-keys -t main / crisis Enter
 wait_for main "5/29"
-tm send-keys -t main g
+tm send-keys -t main C
 wait_for main "codicil: repo - Cases .* 1 job, 0 tokens"
 wait_for main "Waiting for the model's cases"
 tm send-keys -t main '?'
@@ -56,7 +56,7 @@ tm new-session -d -s main -x 100 -y 30 "sh $T/demo.sh" || fail "tmux new-session
 wait_for main "codicil: demo - Principles .*replay: recorded answers"
 wait_for main "Demo with recorded answers"
 tm send-keys -t main / privacy Enter
-tm send-keys -t main g
+tm send-keys -t main C
 wait_for main "Committed 3 new cases for privacy"
 wait_for main "A woman who left an abusive partner"
 tm send-keys -t main Q
