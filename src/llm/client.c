@@ -368,9 +368,12 @@ static void answer_from_cassette(llm_client *c, struct cjob *j)
 	j->replayed = 1;
 	if (cassette_lookup(c->cas, req, &j->resp) == 0)
 		llm_response_fail(&j->resp, LLM_ERR_REPLAY,
-				  "no recorded answer for this request in the cassette %s; set "
-				  "codicil.provider=record and codicil.recordProvider=openai to "
-				  "record answers", c->cassette_path);
+				  "no recorded answer for this request: the recorded answers "
+				  "(%s) fit the requests they were recorded from, and a changed "
+				  "charter or case library asks other ones.  To go on, connect a "
+				  "model (git config codicil.provider openai, a key in "
+				  "OPENAI_API_KEY; check with 'codicil doctor'), or record answers "
+				  "(codicil.provider record)", c->cassette_path);
 	client_answered(c, j);
 }
 
