@@ -12,6 +12,10 @@
 
 /* The charter's path in the work tree: codicil.charter, or CONSTITUTION.md. */
 const char *workspace_charter_path(config *cfg);
+/* 1 when the work tree's charter differs from HEAD's (uncommitted edits),
+ * else 0.  Commands that commit records read the charter at HEAD; judge
+ * reads the work tree; each says so when the two differ. */
+int workspace_charter_dirty(store *s, config *cfg);
 /* codicil.maxCharterBytes (48000): above it, requests carry an excerpt of
  * the charter (charter_excerpt) instead of all of it. */
 int workspace_max_charter_bytes(config *cfg, size_t *out);

@@ -146,6 +146,7 @@ static int run_amend(cli_ctx *ctx, const amend_opts *ao, const char *rebase, int
 		return CLI_FAIL;
 	e.store = ctx->store;
 	e.cfg = ctx->cfg;
+	cli_charter_notice(ctx, 1);
 	if (isatty(STDERR_FILENO))
 		e.progress = show_progress;
 	if (ctx->dry_run && !rebase) {

@@ -6,6 +6,7 @@
 #include "codicil/error.h"
 #include "codicil/runlog.h"
 #include "codicil/sanitize.h"
+#include "codicil/workspace.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -178,4 +179,19 @@ void cli_llm_print_spend(const cli_ctx *ctx, const llm_client *c)
 	if (ctx->run)
 		fprintf(stderr, "; run %s", runlog_id(ctx->run));
 	fputc('\n', stderr);
+}
+
+void cli_charter_notice(cli_ctx *ctx, int from_head)
+{
+	const char *path;
+
+	if (!ctx->store || !ctx->cfg || !workspace_charter_dirty(ctx->store, ctx->cfg))
+		return;
+	path = workspace_charter_path(ctx->cfg);
+	if (from_head)
+		fprintf(stderr, "codicil: note: %s has uncommitted changes; this command reads "
+			"the charter at HEAD (commit them to use them)\n", path);
+	else
+		fprintf(stderr, "codicil: note: judging under the work tree's %s, which differs "
+			"from HEAD (--rev HEAD judges the committed text)\n", path);
 }

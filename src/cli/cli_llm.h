@@ -19,6 +19,10 @@ llm_client *cli_llm_client(cli_ctx *ctx, const llm_client_opts *o);
 /* After the command: end the run's record (rc: its exit code). */
 void cli_llm_finish(cli_ctx *ctx, int rc);
 
+/* One line on stderr when the work tree's charter differs from HEAD's:
+ * which of the two this command reads (from_head). */
+void cli_charter_notice(cli_ctx *ctx, int from_head);
+
 /* A dry run's estimate, to f: requests, tokens, cost.  note (may be
  * NULL) says what the estimate leaves out. */
 void cli_llm_print_estimate(FILE *f, const llm_client *c, const char *note);

@@ -126,6 +126,7 @@ static int run(cli_ctx *ctx, const char *cmd, case_kind kind, int argc, char **a
 	if (!(s = cli_store(ctx)) || !cli_config(ctx))
 		goto out;
 	copts.no_cache = a.no_cache;
+	cli_charter_notice(ctx, 1);
 	if (store_lock(s) < 0) {
 		cli_fail_err();
 		goto out;

@@ -329,6 +329,7 @@ static int run(cli_ctx *ctx, run_args *a, int per_principle)
 		return CLI_FAIL;
 	ctx->budget = a->budget;
 	ctx->dry_run = a->dry_run;
+	cli_charter_notice(ctx, 1);
 	if (a->concurrency)
 		config_set_flag(ctx->cfg, "codicil.concurrency", a->concurrency);
 	if (!a->dry_run) {

@@ -160,6 +160,8 @@ int cmd_judge(cli_ctx *ctx, int argc, char **argv)
 		return CLI_FAIL;
 	if (env_open(ctx, &e, no_cache, provider_batch, argv + optind, (size_t)(argc - optind)) < 0)
 		goto done;
+	if (!rev)
+		cli_charter_notice(ctx, 0);
 	if (read_charter(ctx, rev, &text) < 0 || !(out = calloc(e.n + 1, sizeof *out)) ||
 	    judge_cases(&e.judge, text.data, text.len, e.cases, e.n, out) < 0) {
 		cli_fail_err();

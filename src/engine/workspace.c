@@ -80,6 +80,22 @@ int workspace_check_import(const char *path, int allow_empty, cd_buf *problems)
 	return n ? -1 : 0;
 }
 
+int workspace_charter_dirty(store *s, config *cfg)
+{
+	const char *path = workspace_charter_path(cfg);
+	cd_buf text = CD_BUF_INIT;
+	char head[41], now[41];
+	int dirty = 0;
+
+	if (store_blob_id(s, "HEAD", path, head) == 0 && store_read_worktree(s, path, &text) == 0) {
+		store_hash_blob(text.data ? text.data : "", text.len, now);
+		dirty = strcmp(head, now) != 0;
+	}
+	cd_err_clear();
+	cd_buf_free(&text);
+	return dirty;
+}
+
 int workspace_max_charter_bytes(config *cfg, size_t *out)
 {
 	long v = 48000;

@@ -13,6 +13,17 @@ git commit -qam "the base: an exception" || fail commit
 
 # the work tree makes every case unclear: nothing "broke", all got worse
 printf '\nPerhaps not.\n' >>CONSTITUTION.md
+# one rule, said when it matters: judge reads the work tree, commands
+# that commit read HEAD
+run codicil judge
+expect_err "^codicil: note: judging under the work tree's CONSTITUTION.md, which differs from HEAD"
+expect_out "unclear"
+run codicil judge --rev HEAD
+grep -q "note:" "$T/err" && fail "judge --rev HEAD said the work tree differs"
+expect_out "handled"
+run codicil generate -p truthful -n 1 --no-commit
+expect_err "^codicil: note: CONSTITUTION.md has uncommitted changes; this command reads the charter at HEAD"
+git clean -qfd cases
 run codicil regress
 expect_rc 1 "regress with a weakening"
 expect_out "^fixed=0 broken=0 changed=3 unchanged=0; WORSE for 3 cases$"
