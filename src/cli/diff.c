@@ -9,7 +9,7 @@
 #include "codicil/workspace.h"
 
 const char cmd_diff_usage[] =
-	"usage: codicil diff [REV [REV]] [--word-diff] [--json]\n"
+	"usage: codicil diff [REV [REV]] [--word-diff | --stat] [--json]\n"
 	"\n"
 	"Show changes to the charter, with git's meaning of the arguments: no REV\n"
 	"compares HEAD with the work tree, one REV compares it with the work tree,\n"
@@ -17,6 +17,9 @@ const char cmd_diff_usage[] =
 	"\n"
 	"  -w, --word-diff  a word-level redline: [-deleted-]{+inserted+}, or in\n"
 	"                   colour on a terminal\n"
+	"      --stat       one line per principle added, changed (with the words\n"
+	"                   deleted and inserted in its own text) or removed, and a\n"
+	"                   total\n"
 	"      --json       {from, to, principles: {added, removed, changed},\n"
 	"                   deleted_words, inserted_words, hunks}\n"
 	"  -h, --help       this text\n";
@@ -62,6 +65,69 @@ static int print_json(const char *from, const char *to, const charter *a, const 
 	return cli_print_json(o);
 }
 
+/* The words deleted and inserted in one principle's own text. */
+static void word_counts(const charter *a, const principle *pa, const charter *b,
+			const principle *pb, size_t *del, size_t *ins)
+{
+	redline r;
+
+	*del = *ins = 0;
+	if (redline_compute(a->text + pa->start, pa->body_end - pa->start, b->text + pb->start,
+			    pb->body_end - pb->start, &r) == 0) {
+		*del = r.deleted_words;
+		*ins = r.inserted_words;
+		redline_free(&r);
+	}
+	cd_err_clear();
+}
+
+static void stat_line(const char *what, const principle *p, const char *words)
+{
+	printf(" %-8s %-28s ", what, p->id);
+	cli_put_safe(stdout, p->title ? p->title : "", CD_SAN_ONE_LINE);
+	if (words)
+		printf("  %s", words);
+	fputc('\n', stdout);
+}
+
+/* Which principles changed, in the new charter's order, then the removed. */
+static int print_stat(const charter *a, const charter *b)
+{
+	size_t added = 0, changed = 0, removed = 0, del, ins;
+	char words[64];
+	cJSON *ch = principle_changes(a, b), *it;
+
+	for (size_t i = 0; i < b->n; i++) {
+		const principle *pb = &b->p[i], *pa = charter_find(a, pb->id);
+		int is_changed = 0;
+		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(ch, "changed"))
+			is_changed |= !strcmp(it->valuestring, pb->id);
+		if (!pa) {
+			stat_line("added", pb, NULL);
+			added++;
+		} else if (is_changed) {
+			word_counts(a, pa, b, pb, &del, &ins);
+			if (del || ins)
+				snprintf(words, sizeof words, "-%zu +%zu words", del, ins);
+			else
+				snprintf(words, sizeof words, "whitespace only");
+			stat_line("changed", pb, words);
+			changed++;
+		}
+	}
+	for (size_t i = 0; i < a->n; i++)
+		if (!charter_find(b, a->p[i].id)) {
+			stat_line("removed", &a->p[i], NULL);
+			removed++;
+		}
+	cJSON_Delete(ch);
+	if (added + changed + removed)
+		printf(" %zu principle%s: %zu added, %zu changed, %zu removed\n",
+		       added + changed + removed, added + changed + removed == 1 ? "" : "s", added,
+		       changed, removed);
+	return CLI_OK;
+}
+
 /* Diff made for a terminal or a pipe: both texts are sanitised first, so
  * nothing in the charter reaches the terminal as a control sequence, and our
  * own colour codes are added afterwards. */
@@ -99,10 +165,11 @@ int cmd_diff(cli_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "word-diff", no_argument, NULL, 'w' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "stat", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *from = "HEAD", *to = NULL, *file;
-	int words = 0, json = 0, c, rc;
+	int words = 0, json = 0, stat = 0, c, rc;
 	charter *a = NULL, *b = NULL;
 	store *s;
 
@@ -111,6 +178,7 @@ int cmd_diff(cli_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case 'w': words = 1; break;
 		case 'j': json = 1; break;
+		case 's': stat = 1; break;
 		default: return cli_usage_error("diff ", "bad option");
 		}
 	}
@@ -123,14 +191,16 @@ int cmd_diff(cli_ctx *ctx, int argc, char **argv)
 	if (!(s = cli_store(ctx)) || !cli_config(ctx))
 		return CLI_FAIL;
 	file = workspace_charter_path(ctx->cfg);
-	if (json) {
+	if (stat && words)
+		return cli_usage_error("diff ", "--stat and --word-diff do not go together");
+	if (json || stat) {
 		/* principle-level changes need both versions parsed */
 		if (workspace_load(s, file, from, 0, &a) < 0 ||
 		    workspace_load(s, file, to, 0, &b) < 0) {
 			charter_free(a);
 			return cli_fail_err();
 		}
-		rc = print_json(from, to ? to : "WORKTREE", a, b);
+		rc = json ? print_json(from, to ? to : "WORKTREE", a, b) : print_stat(a, b);
 		charter_free(a);
 		charter_free(b);
 	} else {

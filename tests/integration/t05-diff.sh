@@ -51,3 +51,20 @@ printf '\n## Evil {#evil}\n\nHi \033]0;pwned\007 there \033[2J.\n' >>CONSTITUTIO
 run codicil diff --word-diff
 expect_rc 0 "diff with escapes"
 if grep -q "$(printf '\033')" "$T/out"; then fail "escape sequence in diff output"; fi
+
+# --stat: one line per principle added, changed (with its own words) or
+# removed, and the total
+git checkout -q CONSTITUTION.md
+printf '# C {#c}\n\n## Privacy {#privacy}\n\nNever ever share personal data at all.\n\n## Archives {#archives}\n\nKeep records.\n' >CONSTITUTION.md
+run codicil diff --stat
+expect_rc 0 "diff --stat"
+expect_out "^ changed  privacy  *Privacy  -[0-9]* +[1-9][0-9]* words$"
+expect_out "^ added    archives  *Archives$"
+expect_out "^ removed  help  *Help$"
+expect_out "^ [0-9]* principles: 1 added, [0-9]* changed, 1 removed$"
+run codicil diff --stat --word-diff
+expect_rc 2 "--stat with --word-diff"
+git checkout -q CONSTITUTION.md
+run codicil diff --stat
+[ ! -s "$T/out" ] || fail "diff --stat of a clean tree printed something"
+echo ok
