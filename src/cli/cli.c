@@ -7,6 +7,7 @@
 #include "codicil/config_keys.h"
 #include "codicil/error.h"
 #include "codicil/json.h"
+#include "codicil/price.h"
 #include "codicil/sanitize.h"
 #include "codicil/workspace.h"
 
@@ -127,6 +128,12 @@ int cli_parse_setting(const char *cmd, const char *what, const char *key, const 
 		rc = cli_usage_error(cmd, "%s takes %s, not '%.40s'", what, why.data, value);
 	cd_buf_free(&why);
 	return rc;
+}
+
+const char *cli_count(double n, char buf[32])
+{
+	llm_format_count((long)(n + (n < 0 ? -0.5 : 0.5)), buf, 32);
+	return buf;
 }
 
 int cli_load_cases(store *s, case_library *lib)

@@ -65,6 +65,9 @@ int cli_parse_count(const char *cmd, const char *what, const char *s, long min, 
  * checked with its type and range; a usage error (CLI_USAGE) or 0. */
 int cli_parse_setting(const char *cmd, const char *what, const char *key, const char *value);
 
+/* n rounded and grouped by thousands ("1,234,567") in buf, which it returns. */
+const char *cli_count(double n, char buf[32]);
+
 /* The case library, with a warning on stderr for each file skipped as
  * corrupt (the others are still loaded). */
 int cli_load_cases(store *s, case_library *lib);

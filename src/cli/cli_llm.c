@@ -122,12 +122,6 @@ llm_client *cli_llm_client_with_key(cli_ctx *ctx, const llm_client_opts *o)
 	return c;
 }
 
-static const char *count(long n, char buf[32])
-{
-	llm_format_count(n, buf, 32);
-	return buf;
-}
-
 void cli_llm_print_estimate(FILE *f, const llm_client *c, const char *note)
 {
 	llm_estimate e;
@@ -145,14 +139,14 @@ void cli_llm_print_estimate(FILE *f, const llm_client *c, const char *note)
 		e.requests == 1 ? "" : "s", llm_client_model(c));
 	if (e.cached)
 		fprintf(f, "; %zu answered from the cache", e.cached);
-	fprintf(f, "\n  input   ~%s tokens\n", count(e.input_tokens, a));
+	fprintf(f, "\n  input   ~%s tokens\n", cli_count(e.input_tokens, a));
 	if (e.output_tokens < e.output_max)
 		fprintf(f, "  output  ~%s tokens (the mean of earlier answers; at most %s)\n",
-			count(e.output_tokens, b), count(e.output_max, m));
+			cli_count(e.output_tokens, b), cli_count(e.output_max, m));
 	else
 		fprintf(f, "  output  at most %s tokens (no earlier answers of this kind to "
-			"learn from)\n", count(e.output_max, m));
-	fprintf(f, "  total   ~%s tokens\n", count(e.input_tokens + e.output_tokens, t));
+			"learn from)\n", cli_count(e.output_max, m));
+	fprintf(f, "  total   ~%s tokens\n", cli_count(e.input_tokens + e.output_tokens, t));
 	if (e.requests && e.priced)
 		fprintf(f, "  cost    ~$%.2f (at most $%.2f)\n", e.usd, e.usd_max);
 	else if (e.requests)
@@ -172,7 +166,7 @@ void cli_llm_print_spend(const cli_ctx *ctx, const llm_client *c)
 	llm_client_spend_get(c, &sp);
 	if (!sp.paid)
 		return;
-	fprintf(stderr, "codicil: spent %s tokens", count(sp.input_tokens + sp.output_tokens, t));
+	fprintf(stderr, "codicil: spent %s tokens", cli_count(sp.input_tokens + sp.output_tokens, t));
 	if (sp.priced)
 		fprintf(stderr, " ($%.4f)", sp.usd);
 	fprintf(stderr, " in %zu request%s", sp.paid, sp.paid == 1 ? "" : "s");

@@ -41,12 +41,6 @@ const char cmd_cost_usage[] =
 	"                     cached_input, usd, unpriced}], \"total\"}\n"
 	"  -h, --help         this text\n";
 
-static const char *count(double n, char buf[32])
-{
-	llm_format_count((long)(n + 0.5), buf, 32);
-	return buf;
-}
-
 /* "$1.23", "$1.23+" (some requests had no price), or "-". */
 static const char *dollars(const cJSON *sums, char buf[32])
 {
@@ -72,7 +66,7 @@ static void print_run(const cJSON *rec)
 	       cd_json_str(rec, "state") ? cd_json_str(rec, "state") : "?",
 	       cd_json_long(req, "ok", 0), cd_json_long(req, "cached", 0),
 	       cd_json_long(req, "failed", 0), cd_json_long(req, "not_sent", 0),
-	       count(cd_json_num(tok, "input", 0) + cd_json_num(tok, "output", 0), t),
+	       cli_count(cd_json_num(tok, "input", 0) + cd_json_num(tok, "output", 0), t),
 	       dollars(tok, d), cd_json_num(rec, "wall_s", 0));
 }
 
@@ -132,8 +126,8 @@ static void print_group(const char *key, const cJSON *g)
 	char r[32], in[32], out[32], ca[32], d[32];
 
 	printf("%-32s %6ld %10s %14s %12s %14s %10s\n", key, cd_json_long(g, "runs", 0),
-	       count(cd_json_num(g, "requests", 0), r), count(cd_json_num(g, "input", 0), in),
-	       count(cd_json_num(g, "output", 0), out), count(cd_json_num(g, "cached_input", 0), ca),
+	       cli_count(cd_json_num(g, "requests", 0), r), cli_count(cd_json_num(g, "input", 0), in),
+	       cli_count(cd_json_num(g, "output", 0), out), cli_count(cd_json_num(g, "cached_input", 0), ca),
 	       dollars(g, d));
 }
 
@@ -158,7 +152,7 @@ static void print_cost(const char *by, const cJSON *groups, const cJSON *total)
 	if (cd_json_num(total, "unpriced", 0) > 0)
 		printf("\n%s requests went to models without a price: set "
 		       "codicil.price.<model>.input and .output (dollars per million tokens)\n",
-		       count(cd_json_num(total, "unpriced", 0), upper));
+		       cli_count(cd_json_num(total, "unpriced", 0), upper));
 }
 
 int cmd_cost(cli_ctx *ctx, int argc, char **argv)
