@@ -1,6 +1,6 @@
 /* cli.h — shared plumbing of the command-line front end: the context every
  * command gets, and the helpers that turn library errors into the one-line
- * messages and exit codes of DESIGN.md §5 (0 ok, 1 failed, 2 usage). */
+ * messages and exit codes of DESIGN.md §7 (0 ok, 1 failed, 2 usage). */
 #ifndef CODICIL_CLI_H
 #define CODICIL_CLI_H
 
