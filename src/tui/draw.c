@@ -110,12 +110,24 @@ int tui_put(int y, int x, const char *s, size_t len, int maxw)
 	const unsigned char *p = (const unsigned char *)s;
 	wchar_t buf[128];
 	size_t i = 0, nb = 0;
-	int col = 0;
+	int col = 0, cut = 0;
 
 	if (maxw <= 0 || y < 0 || x < 0 || y >= LINES || x >= COLS)
 		return 0;
 	if (maxw > COLS - x)
 		maxw = COLS - x;
+	/* text that does not fit ends in an ellipsis, never mid-character
+	 * (padding at its end does not count) */
+	{
+		size_t vis = len;
+		while (vis && (s[vis - 1] == ' ' || s[vis - 1] == '\n'))
+			vis--;
+		if (maxw >= 2 && tui_width(s, vis) > maxw) {
+			cut = 1;
+			maxw--;
+			len = vis;
+		}
+	}
 	move(y, x);
 	while (i < len) {
 		wchar_t wc;
@@ -138,6 +150,10 @@ int tui_put(int y, int x, const char *s, size_t len, int maxw)
 	}
 	if (nb)
 		addnwstr(buf, (int)nb);
+	if (cut) {
+		addnwstr(L"\u2026", 1);
+		col++;
+	}
 	return col;
 }
 
