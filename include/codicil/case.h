@@ -106,6 +106,10 @@ int case_get_kind(const cJSON *c);   /* a case_kind, or -1 */
 int case_get_status(const cJSON *c); /* a case_status, or -1 */
 /* 1 when the case lists principle id. */
 int case_has_principle(const cJSON *c, const char *id);
+/* Append c's principle ids to about, space-separated, each once (an id
+ * already there as a whole word is not repeated): what a request is about
+ * (llm_request.about). */
+int case_about_add(cd_buf *about, const cJSON *c);
 
 /* Set status; resolved_by is the proposal id (only for CASE_RESOLVED, NULL
  * otherwise: written as null). */

@@ -159,6 +159,9 @@ typedef struct proposal_list {
  * be read or memory runs out. */
 int proposal_list_load(const char *dir, proposal_list *out);
 void proposal_list_free(proposal_list *l);
+/* Sort n indices into l->items in the order proposals are listed: pending
+ * first, then the newest (largest id) first. */
+void proposal_list_order(const proposal_list *l, size_t *order, size_t n);
 /* The proposal with that id, or the only one it is a prefix of ("01jd"
  * reads as "p-01jd").  NULL with an error when none or ambiguous. */
 cJSON *proposal_list_find(const proposal_list *l, const char *id);

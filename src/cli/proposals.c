@@ -22,20 +22,6 @@ const char cmd_proposals_usage[] =
 	"      --json      the proposals themselves, as an array\n"
 	"  -h, --help      this text\n";
 
-static const proposal_list *order_of;
-
-static int pending_then_newest(const void *a, const void *b)
-{
-	const cJSON *x = order_of->items[*(const size_t *)a];
-	const cJSON *y = order_of->items[*(const size_t *)b];
-	int px = proposal_get_status(x) == PROPOSAL_PENDING;
-	int py = proposal_get_status(y) == PROPOSAL_PENDING;
-
-	if (px != py)
-		return py - px;
-	return -strcmp(proposal_id(x), proposal_id(y));
-}
-
 static void print_row(const cJSON *p)
 {
 	const cJSON *r = cJSON_GetObjectItemCaseSensitive(p, "regression");
@@ -96,9 +82,8 @@ int cmd_proposals(cli_ctx *ctx, int argc, char **argv)
 	for (size_t i = 0; order && i < pl.n; i++)
 		if (!filter || proposal_get_status(pl.items[i]) == (int)want)
 			order[n++] = i;
-	order_of = &pl;
 	if (order)
-		qsort(order, n, sizeof *order, pending_then_newest);
+		proposal_list_order(&pl, order, n);
 	if (!order) {
 		rc = cli_fail("out of memory");
 	} else if (json) {

@@ -90,24 +90,6 @@ static int load_prompts(amend_draft *d)
 	return 0;
 }
 
-/* Every principle the cases cite, once each, for llm_request.about. */
-static void cases_about(amend_draft *d)
-{
-	for (size_t i = 0; i < d->ncases; i++) {
-		const cJSON *id;
-		cJSON_ArrayForEach(id, cJSON_GetObjectItemCaseSensitive(d->cases[i], "principles")) {
-			int seen = 0;
-			if (!cJSON_IsString(id))
-				continue;
-			for (size_t k = 0; k < i && !seen; k++)
-				seen = case_has_principle(d->cases[k], id->valuestring);
-			if (!seen)
-				cd_buf_printf(&d->about, "%s%s", d->about.len ? " " : "",
-					      id->valuestring);
-		}
-	}
-}
-
 int amend__draft_open(amend_draft *d, const amend_env *e, const amend_opts *o)
 {
 	memset(d, 0, sizeof *d);
@@ -119,7 +101,8 @@ int amend__draft_open(amend_draft *d, const amend_env *e, const amend_opts *o)
 	    amend__ids(d->charter, 0, &d->ids, &d->nids) < 0 || load_meta(d) < 0 ||
 	    load_cases(d, o) < 0 || load_prompts(d) < 0)
 		return -1;
-	cases_about(d);
+	for (size_t i = 0; i < d->ncases; i++)
+		case_about_add(&d->about, d->cases[i]);
 	return 0;
 }
 

@@ -38,7 +38,6 @@ int argue_build(store *s, config *cfg, const cJSON *c, argue_request *r)
 {
 	cd_buf chtext = CD_BUF_INIT, text = CD_BUF_INIT;
 	charter *ch = NULL;
-	const cJSON *id;
 	size_t max_bytes;
 	int rc = -1;
 
@@ -69,9 +68,7 @@ int argue_build(store *s, config *cfg, const cJSON *c, argue_request *r)
 	r->req.schema_name = "argue";
 	r->req.schema = r->schema;
 	r->req.temperature = 0;
-	cJSON_ArrayForEach(id, cJSON_GetObjectItemCaseSensitive(c, "principles"))
-		if (cJSON_IsString(id))
-			cd_buf_printf(&r->about, "%s%s", r->about.len ? " " : "", id->valuestring);
+	case_about_add(&r->about, c);
 	r->req.about = r->about.data;
 	if (ch->len <= max_bytes) /* the whole charter: the same for every case */
 		r->req.stable_len = prompt_stable_len(r->user.data);

@@ -162,7 +162,6 @@ int judge__ask(judge_ctx *j, const charter *ch, const cJSON *c, const char *path
 	       judgment *out, const cJSON *schema)
 {
 	cd_buf user = CD_BUF_INIT, principles = CD_BUF_INIT, text = CD_BUF_INIT, about = CD_BUF_INIT;
-	const cJSON *id;
 	llm_message msg[2] = { { "system", "You judge AI constitutions. Reply with JSON only." },
 			       { "user", NULL } };
 	llm_request req = { 0 };
@@ -197,9 +196,7 @@ int judge__ask(judge_ctx *j, const charter *ch, const cJSON *c, const char *path
 	req.schema_name = "judge";
 	req.schema = schema;
 	req.temperature = 0;
-	cJSON_ArrayForEach(id, cJSON_GetObjectItemCaseSensitive(c, "principles"))
-		if (cJSON_IsString(id))
-			cd_buf_printf(&about, "%s%s", about.len ? " " : "", id->valuestring);
+	case_about_add(&about, c);
 	req.about = about.data;
 	/* the whole charter is the same in every judgment: worth caching */
 	if (ch->len <= j->max_charter_bytes)

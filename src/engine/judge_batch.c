@@ -179,12 +179,8 @@ static int ask_chunk(judge_ctx *j, const charter *ch, judge_item *items, size_t 
 		if (prompt_render(&j->batch_prompt, vars, 2, &user) < 0)
 			goto out;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const cJSON *p;
-		cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(items[i].c, "principles"))
-			if (cJSON_IsString(p) && !strstr(cd_buf_cstr(&k->about), p->valuestring))
-				cd_buf_printf(&k->about, "%s%s", k->about.len ? " " : "", p->valuestring);
-	}
+	for (size_t i = 0; i < n; i++)
+		case_about_add(&k->about, items[i].c);
 	k->check = (llm_check){ .validate = one_verdict_each, .ud = k };
 	msg[1].content = user.data;
 	req.model = j->model;

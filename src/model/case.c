@@ -229,6 +229,27 @@ int case_has_principle(const cJSON *c, const char *id)
 	return 0;
 }
 
+static int has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; p && (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+int case_about_add(cd_buf *about, const cJSON *c)
+{
+	const cJSON *p;
+
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "principles"))
+		if (cJSON_IsString(p) && *p->valuestring && !has_word(about->data, p->valuestring) &&
+		    cd_buf_printf(about, "%s%s", about->len ? " " : "", p->valuestring) < 0)
+			return -1;
+	return 0;
+}
+
 static int set_key(cJSON *c, const char *key, cJSON *v)
 {
 	if (!v)

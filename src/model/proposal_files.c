@@ -224,3 +224,24 @@ cJSON *proposal_list_find(const proposal_list *l, const char *id)
 	}
 	return found;
 }
+
+static const proposal_list *order_of;
+
+static int pending_then_newest(const void *a, const void *b)
+{
+	const cJSON *x = order_of->items[*(const size_t *)a];
+	const cJSON *y = order_of->items[*(const size_t *)b];
+	int px = proposal_get_status(x) == PROPOSAL_PENDING;
+	int py = proposal_get_status(y) == PROPOSAL_PENDING;
+
+	if (px != py)
+		return py - px;
+	return -strcmp(proposal_id(x), proposal_id(y));
+}
+
+void proposal_list_order(const proposal_list *l, size_t *order, size_t n)
+{
+	order_of = l;
+	if (n)
+		qsort(order, n, sizeof *order, pending_then_newest);
+}

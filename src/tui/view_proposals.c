@@ -44,20 +44,6 @@ static const cJSON *item(const struct proposals *p, size_t row)
 	return p->pl.items[p->order[row]];
 }
 
-/* Pending first; within a status the newest (largest id) first. */
-static const proposal_list *sort_list;
-static int by_status_then_newest(const void *a, const void *b)
-{
-	const cJSON *x = sort_list->items[*(const size_t *)a];
-	const cJSON *y = sort_list->items[*(const size_t *)b];
-	int px = proposal_get_status(x) == PROPOSAL_PENDING;
-	int py = proposal_get_status(y) == PROPOSAL_PENDING;
-
-	if (px != py)
-		return py - px;
-	return -strcmp(proposal_id(x), proposal_id(y));
-}
-
 static int load(tui_app *app, struct proposals *p)
 {
 	cd_buf dir = CD_BUF_INIT;
@@ -88,8 +74,7 @@ static int load(tui_app *app, struct proposals *p)
 	if (p->idw < 8)
 		p->idw = 8; /* "Proposal" */
 	p->list.n = p->pl.n;
-	sort_list = &p->pl;
-	qsort(p->order, p->pl.n, sizeof *p->order, by_status_then_newest);
+	proposal_list_order(&p->pl, p->order, p->pl.n);
 	if (p->pl.nerrors)
 		tui_error(app, "%s%s", p->pl.errors[0],
 			  p->pl.nerrors > 1 ? " (and more files that could not be read)" : "");

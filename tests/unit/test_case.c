@@ -465,10 +465,28 @@ static void test_text_view(void **state)
 	cJSON_Delete(c);
 }
 
+/* What a request is about: each principle once, matched as a whole id
+ * ("harm" is not inside "no-serious-harm"). */
+static void test_about_lists_each_principle_once(void **state)
+{
+	cJSON *a = cJSON_Parse("{\"principles\": [\"no-serious-harm\", \"privacy\"]}");
+	cJSON *b = cJSON_Parse("{\"principles\": [\"harm\", \"privacy\", \"no-serious\"]}");
+	cd_buf about = CD_BUF_INIT;
+
+	(void)state;
+	assert_int_equal(case_about_add(&about, a), 0);
+	assert_int_equal(case_about_add(&about, b), 0);
+	assert_string_equal(about.data, "no-serious-harm privacy harm no-serious");
+	cd_buf_free(&about);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new_case_is_valid_and_ordered),
+		cmocka_unit_test(test_about_lists_each_principle_once),
 		cmocka_unit_test(test_round_trip_keeps_unknown_fields_in_order),
 		cmocka_unit_test(test_validation_names_the_field),
 		cmocka_unit_test(test_scenario_length_counts_characters),
