@@ -135,7 +135,15 @@ typedef struct case_library {
 	size_t nerrors;
 } case_library;
 
-/* Load every *.json file of cases_dir (a missing directory is an empty
+/* The problem with a parsed record file (name: its path, or its file
+ * name), or NULL when it is a usable record: an object whose "id" is one
+ * codicil made and matches the file name; a case (a c- id) must also be a
+ * valid one, so that no command acts on a hand-edited case with severity
+ * 9 or a number as its scenario.  The text may point into why. */
+const char *case_file_problem(const cJSON *j, const char *name, cd_buf *why);
+
+/* Load every *.json file of cases_dir (and of its fan-out directories,
+ * cases_dir/<xy>/) (a missing directory is an empty
  * library).  A file that is not valid JSON, not an object, or whose "id"
  * does not match its file name is reported in out->errors (the path is the
  * last component of cases_dir joined with the file name) and skipped.

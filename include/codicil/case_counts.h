@@ -1,8 +1,6 @@
-/* case_counts.h — how many cases in the work tree's cases/ directory name
- * each principle.  A stand-in until the case library offers a query: it
- * reads each cases/<id>.json with cJSON and looks only at its
- * "principles" array, so it is cheap enough to run when a view opens and
- * again on demand. */
+/* case_counts.h — how many cases of the library name each principle, from
+ * the case index (case_index.h): cheap at any size, so a view may ask when
+ * it opens and again on demand. */
 #ifndef CODICIL_CASE_COUNTS_H
 #define CODICIL_CASE_COUNTS_H
 
@@ -13,13 +11,13 @@
 
 typedef struct case_counts {
 	size_t *per_principle; /* ch->n entries, in charter order */
-	size_t files;          /* case files read */
-	size_t unreadable;     /* files that are not JSON objects, or unreadable */
+	size_t files;          /* case files */
+	size_t unreadable;     /* files that are not usable cases (skipped) */
 	size_t unknown_ids;    /* mentions of ids the charter does not have */
 } case_counts;
 
 /* A case naming the same principle twice counts once.  Fails only when
- * cases/ cannot be listed or memory runs out. */
+ * the index cannot be opened or memory runs out. */
 int case_counts_load(store *s, const charter *ch, case_counts *out);
 void case_counts_free(case_counts *cc);
 

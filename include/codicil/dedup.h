@@ -17,6 +17,7 @@
 #define CODICIL_DEDUP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "codicil/buf.h"
 #include "codicil/case.h"
@@ -49,6 +50,28 @@ dedup_result dedup_check(const dedup_index *ix, const char *text, const char **m
 			 double *similarity);
 
 size_t dedup_count(const dedup_index *ix);
+
+/* What the comparisons above are made of: the hash of the normalised text
+ * and its sorted, unique shingle hashes. */
+typedef struct dedup_digest {
+	uint64_t exact;
+	uint64_t *shingles;
+	uint32_t n;
+} dedup_digest;
+
+int dedup_digest_make(const char *text, dedup_digest *d); /* -1: out of memory */
+void dedup_digest_free(dedup_digest *d);
+double dedup_jaccard(const dedup_digest *a, const dedup_digest *b);
+
+/* Locality-sensitive hashing for a library too large to hold in memory
+ * (the case index keeps these): 16 bands of 5 MinHash values.  A text
+ * with Jaccard similarity 0.8 to an indexed one shares a band with it
+ * with probability 0.998 (0.9 -> 0.99997, 0.5 -> 0.40, 0.3 -> 0.04);
+ * candidates are then verified exactly.  Measured recall and precision
+ * are printed by bench/b8-scale.sh. */
+#define DEDUP_BANDS 16
+#define DEDUP_ROWS 5
+void dedup_bands(const dedup_digest *d, uint64_t bands[DEDUP_BANDS]);
 
 /* The normalised form of text, appended to out (exposed for tests and
  * for showing users why two texts were judged equal). */

@@ -30,16 +30,20 @@ typedef struct gen_ctx {
 	charter *charter;
 	const char **ids;          /* every principle id, in document order */
 	size_t nids;
-	case_library lib;
-	dedup_index *dedup;        /* the library plus everything kept since */
+	struct case_index *index;  /* the library (case_index.h) */
+	double dedup_threshold;
+	dedup_index *dedup;        /* everything kept since it opened */
 	prompt prompt;
 	char head[41];             /* the constitution commit cases are drafted against */
 	size_t max_charter_bytes;
 } gen_ctx;
 
-/* Load the charter (validated) and the case library of HEAD's work tree. */
+/* Load the charter (validated) and open the case library's index. */
 int gen_open(store *s, config *cfg, llm_client *client, gen_ctx *out);
 void gen_close(gen_ctx *g);
+/* 1 when scenario is the same as, or near, one of the library's or one
+ * kept since gen_open (dedup.h). */
+int gen_duplicate(const gen_ctx *g, const char *scenario);
 
 typedef struct gen_unit {
 	const char **principles;   /* targets; none: the whole charter */

@@ -41,18 +41,34 @@ int workspace_check(const charter *c);
  * "path:line: problem" line each, and a summary in cd_err. */
 int workspace_check_import(const char *path, int allow_empty, cd_buf *problems);
 
-/* The path of a record inside the work tree, appended to out: "cases/<id>.json"
- * for 'c' ids, "proposals/" for 'p', "theories/" for 't'.  -1 for an id
+/* Where a new record goes inside the work tree, appended to out:
+ * "cases/<last two digits of the id>/<id>.json" for 'c' ids (fanned out so
+ * that a commit rewrites two small trees, never one with every case),
+ * "proposals/<id>.json" for 'p', "theories/<id>.json" for 't'.  -1 for an id
  * codicil did not make (cd_id_valid), so no path ever escapes its folder
  * or is cut short. */
 int workspace_record_path(const char *id, cd_buf *out);
+/* Where the record id is at rev (NULL: the work tree): the path above, or
+ * "cases/<id>.json" for a case written before cases were fanned out (both
+ * layouts are read; 'codicil migrate' moves the old one).  For a record
+ * that is nowhere yet, the path above. */
+int workspace_record_at(store *s, const char *rev, const char *id, cd_buf *out);
+/* 1 when the record id exists at rev (NULL: the work tree), either layout. */
+int workspace_record_exists(store *s, const char *rev, const char *id);
 
 /* cd_err for an id c does not have: "no principle with id 'x' (did you
  * mean a, b?  list them with 'codicil principles')".  Returns -1. */
 int workspace_no_principle(const charter *c, const char *id);
 
-/* The case library of the work tree (cases/); see case_library_load. */
+/* The case library of the work tree (cases/); see case_library_load.
+ * Every case in memory at once: for commands that need every case (a
+ * regression, a fit).  Lists, filters and lookups go through the case
+ * index (case_index.h) instead. */
 int workspace_load_cases(store *s, case_library *out);
+/* The case id (or the only one it is a unique prefix of), read from its
+ * file through the case index.  NULL with an error saying how to list
+ * them, or what is wrong with the file.  The caller cJSON_Delete()s it. */
+cJSON *workspace_case_read(store *s, const char *id);
 
 /* Where codicil finds templates (constitutions/NAME): $CODICIL_DATADIR,
  * the source tree the binary was built in, then the installed data dir. */

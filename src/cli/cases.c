@@ -6,21 +6,27 @@
 #include <string.h>
 
 #include "codicil/case.h"
+#include "codicil/case_index.h"
 #include "codicil/workspace.h"
 #include "codicil/error.h"
+#include "codicil/file.h"
 #include "codicil/json.h"
 #include "codicil/rate.h"
 #include "codicil/sanitize.h"
 
 const char cmd_cases_usage[] =
-	"usage: codicil cases [--status S] [-p ID] [--kind K] [--json]\n"
+	"usage: codicil cases [--status S] [-p ID] [--kind K] [--grep TEXT] [--json]\n"
 	"\n"
-	"List the cases of the library (cases/*.json), oldest first.  A corrupt\n"
-	"file is reported by its path and the others are still listed.\n"
+	"List the cases of the library (cases/), oldest first.  A corrupt file is\n"
+	"reported by its path and the others are still listed.  Lists come from\n"
+	"the case index (.git/codicil/index.sqlite; see 'codicil index').\n"
 	"\n"
 	"      --status S      open, confirmed, dismissed or resolved\n"
 	"  -p, --principle ID  only cases on this principle\n"
 	"      --kind K        counterexample, tension, vagueness, probe, consequence\n"
+	"      --grep TEXT     only cases whose text (scenario, literal reading,\n"
+	"                      expected outcome, rationale) has every word of TEXT;\n"
+	"                      the last word may be the start of one\n"
 	"      --json          an array of the case objects as stored\n"
 	"  -h, --help          this text\n";
 
@@ -55,24 +61,57 @@ const char cmd_rate_usage[] =
 	"      --rater WHO     default: git's user.name <user.email>\n"
 	"  -h, --help          this text\n";
 
-static void print_case_line(const cJSON *c)
+static int print_case_line(const case_row *r, void *arg)
 {
-	const cJSON *ps = cJSON_GetObjectItemCaseSensitive(c, "principles"), *p;
-	const char *scenario = cd_json_str(c, "scenario");
 	cd_buf line = CD_BUF_INIT;
+	size_t n = strlen(r->scenario);
 
-	cd_buf_printf(&line, "%s  %-9s %-14s sev %d  [", case_id(c),
-		      cd_json_str(c, "status") ? cd_json_str(c, "status") : "?",
-		      cd_json_str(c, "kind") ? cd_json_str(c, "kind") : "?",
-		      cd_json_int(c, "severity", 0));
-	cJSON_ArrayForEach(p, ps)
-		if (cJSON_IsString(p))
-			cd_buf_printf(&line, "%s%s", p == ps->child ? "" : ",", p->valuestring);
-	cd_buf_printf(&line, "]  %.70s%s", scenario ? scenario : "",
-		      scenario && strlen(scenario) > 70 ? "..." : "");
+	cd_buf_printf(&line, "%s  %-9s %-14s sev %d  [", r->id, *r->status ? r->status : "?",
+		      *r->kind ? r->kind : "?", r->severity);
+	for (const char *p = r->principles; *p; p++)
+		cd_buf_printf(&line, "%c", *p == ' ' ? ',' : *p);
+	cd_buf_printf(&line, "]  %.70s%s", r->scenario, n > 70 ? "..." : "");
 	cli_put_safe(stdout, line.data, CD_SAN_ONE_LINE);
 	fputc('\n', stdout);
 	cd_buf_free(&line);
+	return 0;
+}
+
+typedef struct json_stream {
+	store *s;
+	size_t n;
+} json_stream;
+
+/* --json, one case at a time (constant memory): as stored, in an array. */
+static int print_case_json(const case_row *r, void *arg)
+{
+	cd_buf path = CD_BUF_INIT, out = CD_BUF_INIT;
+	json_stream *js = arg;
+	cJSON *c;
+
+	cd_path_join(&path, store_workdir(js->s), r->path);
+	if ((c = cd_json_read_file(path.data)) && cd_json_print(c, &out) == 0) {
+		fputs(js->n++ ? ",\n\t" : "[\n\t", stdout);
+		for (size_t i = 0; i + 1 < out.len; i++) { /* without the final newline */
+			fputc(out.data[i], stdout);
+			if (out.data[i] == '\n')
+				fputc('\t', stdout);
+		}
+	}
+	cJSON_Delete(c);
+	cd_buf_free(&path);
+	cd_buf_free(&out);
+	return 0;
+}
+
+static int warn_skipped(const char *path, const char *problem, void *arg)
+{
+	fputs("codicil: warning: ", stderr);
+	cli_put_safe(stderr, path, CD_SAN_ONE_LINE);
+	fputs(": ", stderr);
+	cli_put_safe(stderr, problem, CD_SAN_ONE_LINE);
+	fputs(" (skipped)\n", stderr);
+	return 0;
 }
 
 /* -p names no principle of the charter (and no case cites it): a typo. */
@@ -96,17 +135,16 @@ int cmd_cases(cli_ctx *ctx, int argc, char **argv)
 		{ "status", required_argument, NULL, 's' },
 		{ "principle", required_argument, NULL, 'p' },
 		{ "kind", required_argument, NULL, 'k' },
+		{ "grep", required_argument, NULL, 'g' },
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	case_filter f = { 0 };
-	case_library lib;
-	cJSON **sel = NULL;
-	size_t n = 0;
-	int json = 0, c, rc = CLI_OK;
+	case_query q = { 0 };
+	case_index *ix;
+	json_stream js = { 0 };
+	int json = 0, c, rc;
 	case_status st;
 	case_kind kind;
-	store *s;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "p:", opts, NULL)) != -1) {
@@ -114,40 +152,35 @@ int cmd_cases(cli_ctx *ctx, int argc, char **argv)
 		case 's':
 			if (case_status_parse(optarg, &st) < 0)
 				return cli_usage_error("cases ", "%s", cd_err_msg());
-			f.status = optarg;
+			q.f.status = optarg;
 			break;
 		case 'k':
 			if (case_kind_parse(optarg, &kind) < 0)
 				return cli_usage_error("cases ", "%s", cd_err_msg());
-			f.kind = optarg;
+			q.f.kind = optarg;
 			break;
-		case 'p': f.principle = optarg; break;
+		case 'p': q.f.principle = optarg; break;
+		case 'g': q.grep = optarg; break;
 		case 'j': json = 1; break;
 		default: return cli_usage_error("cases ", "bad option");
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error("cases ", "unexpected argument '%s'", argv[optind]);
-	if (!(s = cli_store(ctx)) || !cli_config(ctx))
+	if (!(js.s = cli_store(ctx)) || !cli_config(ctx))
 		return CLI_FAIL;
-	if (cli_load_cases(s, &lib) < 0 || case_library_filter(&lib, &f, &sel, &n) < 0)
+	if (case_index_open(js.s, &ix, NULL) < 0)
 		return cli_fail_err();
-	if (f.principle && !n && unknown_principle(ctx, f.principle)) {
-		case_library_free(&lib);
+	case_index_each_error(ix, warn_skipped, NULL);
+	if (q.f.principle && case_index_count(ix, &q) == 0 && unknown_principle(ctx, q.f.principle)) {
+		case_index_close(ix);
 		return cli_usage_error("cases ", "%s", cd_err_msg());
 	}
-	if (json) {
-		cJSON *arr = cJSON_CreateArray();
-		for (size_t i = 0; i < n; i++)
-			cJSON_AddItemToArray(arr, cJSON_Duplicate(sel[i], 1));
-		rc = cli_print_json(arr);
-	} else {
-		for (size_t i = 0; i < n; i++)
-			print_case_line(sel[i]);
-	}
-	free(sel);
-	case_library_free(&lib);
-	return rc;
+	rc = case_index_each(ix, &q, json ? print_case_json : print_case_line, &js);
+	if (json)
+		fputs(js.n ? "\n]\n" : "[]\n", stdout);
+	case_index_close(ix);
+	return rc < 0 ? cli_fail_err() : CLI_OK;
 }
 
 static int set_status(store *s, const cJSON *c, const char *status, const char *note)
@@ -179,8 +212,7 @@ int cmd_case(cli_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *status = NULL, *note = NULL;
-	case_library lib;
-	const cJSON *c;
+	cJSON *c;
 	int json = 0, rc = CLI_OK, opt;
 	store *s;
 
@@ -199,21 +231,20 @@ int cmd_case(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("case ", "--note goes with --set-status");
 	if (!(s = cli_store(ctx)))
 		return CLI_FAIL;
-	if (cli_load_cases(s, &lib) < 0)
-		return cli_fail_err();
-	if (!(c = case_library_find(&lib, argv[optind]))) {
-		rc = cli_fail_err(); /* the library's error says how to list them */
+	if (!(c = workspace_case_read(s, argv[optind]))) {
+		rc = cli_fail_err(); /* the error says how to list them */
 	} else if (status) {
 		rc = set_status(s, c, status, note);
 	} else if (json) {
-		rc = cli_print_json(cJSON_Duplicate(c, 1));
+		rc = cli_print_json(c);
+		c = NULL;
 	} else {
 		cd_buf out = CD_BUF_INIT;
 		case_to_text(c, &out);
 		fwrite(out.data, 1, out.len, stdout);
 		cd_buf_free(&out);
 	}
-	case_library_free(&lib);
+	cJSON_Delete(c);
 	return rc;
 }
 
@@ -293,9 +324,8 @@ int cmd_rate(cli_ctx *ctx, int argc, char **argv)
 {
 	rate_args a = { 0 };
 	rating r = { 0 };
-	case_library lib = { 0 };
 	cd_buf who = CD_BUF_INIT;
-	cJSON *c;
+	cJSON *c = NULL;
 	int rc = CLI_FAIL, locked = 0;
 	store *s;
 
@@ -317,7 +347,7 @@ int cmd_rate(cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	locked = 1;
-	if (cli_load_cases(s, &lib) < 0 || !(c = case_library_find(&lib, a.id))) {
+	if (!(c = workspace_case_read(s, a.id))) {
 		cli_fail_err();
 		goto out;
 	}
@@ -337,7 +367,7 @@ int cmd_rate(cli_ctx *ctx, int argc, char **argv)
 out:
 	if (locked)
 		store_unlock(s);
-	case_library_free(&lib);
+	cJSON_Delete(c);
 	cd_buf_free(&who);
 	return rc;
 }

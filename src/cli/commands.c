@@ -15,6 +15,7 @@
 	X(batch,      "a resumable generation run over many principles") \
 	X(cases,      "list the case library") \
 	X(case,       "show one case") \
+	X(index,      "the case index: bring it up to date, rebuild or check it") \
 	X(rate,       "record a human verdict on a case") \
 	X(tensions,   "ask for principles that conflict, with scenarios") \
 	X(vagueness,  "ask for terms with diverging readings, with scenarios") \

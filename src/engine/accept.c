@@ -86,7 +86,7 @@ static int add_cases(store *s, const cJSON *p, changes *ch)
 
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(p, "cases")) {
 		cd_buf text = CD_BUF_INIT, where = CD_BUF_INIT;
-		char *path = workspace_record_path(cJSON_GetStringValue(it), &where) == 0 ?
+		char *path = workspace_record_at(s, "HEAD", cJSON_GetStringValue(it), &where) == 0 ?
 				     cd_buf_detach(&where) : NULL;
 		cJSON *c = NULL;
 		int rc = -1;

@@ -238,14 +238,14 @@ typedef struct changes {
 	cd_buf body;
 } changes;
 
-static int stage(changes *x, const agg_case *ac, case_status to)
+static int stage(store *s, changes *x, const agg_case *ac, case_status to)
 {
 	cJSON *copy = cJSON_Duplicate(ac->c, 1);
 	cd_buf path = CD_BUF_INIT;
 	int rc = -1;
 
 	if (!copy || case_set_status(copy, to, NULL) < 0 ||
-	    workspace_record_path(case_id(ac->c), &path) < 0)
+	    workspace_record_at(s, NULL, case_id(ac->c), &path) < 0)
 		goto out;
 	memset(&x->text[x->n], 0, sizeof x->text[x->n]);
 	if (cd_json_print(copy, &x->text[x->n]) < 0 || !(x->ch[x->n].path = cd_buf_detach(&path)))
@@ -297,7 +297,7 @@ int aggregate_apply(store *s, const agg_result *r, size_t *changed, char commit_
 		if (!strcmp(ac->suggested, "open") || st == CASE_RESOLVED || st < 0)
 			continue;
 		to = !strcmp(ac->suggested, "confirmed") ? CASE_CONFIRMED : CASE_DISMISSED;
-		if ((int)to != st && stage(&x, ac, to) < 0) {
+		if ((int)to != st && stage(s, &x, ac, to) < 0) {
 			cd_err_set("out of memory");
 			goto out;
 		}

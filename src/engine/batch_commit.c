@@ -7,6 +7,7 @@
 #include "codicil/error.h"
 #include "codicil/workspace.h"
 #include "codicil/file.h"
+#include "codicil/id.h"
 #include "codicil/json.h"
 
 #define FOR_EACH_RECORD(jn, rec)                                                            \
@@ -23,42 +24,13 @@ int batch_remember_journal_cases(gen_ctx *g, const journal *jn)
 	FOR_EACH_RECORD(jn, rec) {
 		const char *scenario = cd_json_str(rec, "scenario"), *id = case_id(rec);
 		if (!scenario || !id || dedup_check(g->dedup, scenario, NULL, NULL) == DEDUP_EXACT)
-			continue;
+			continue; /* the same answer twice in the journal */
 		if (dedup_add(g->dedup, id, scenario) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-static int cmp_path(const void *key, const void *elem)
-{
-	return strcmp(key, *(char *const *)elem);
-}
-
-/* The case files already where this run would put them: committed at HEAD,
- * or present in the work tree. */
-typedef struct existing {
-	char **paths;
-	size_t n;
-} existing;
-
-static int existing_load(gen_ctx *g, int commit, existing *e)
-{
-	return commit ? store_list_tree(g->store, NULL, "cases", &e->paths, &e->n)
-		      : store_list_dir(g->store, "cases", &e->paths, &e->n);
-}
-
-static int existing_has(const existing *e, const char *path)
-{
-	return e->n && bsearch(path, e->paths, e->n, sizeof *e->paths, cmp_path) != NULL;
-}
-
-static void existing_free(existing *e)
-{
-	for (size_t i = 0; i < e->n; i++)
-		free(e->paths[i]);
-	free(e->paths);
-}
 
 static const char *kind_plural(const char *kind, size_t n)
 {
@@ -200,20 +172,15 @@ int batch_commit_cases(gen_ctx *g, const journal *jn, int commit, batch_result *
 	const cJSON *rec;
 	size_t n = 0, cap = 0;
 	cJSON **cases = NULL;
-	existing have = { 0 };
 	int rc = -1;
 
-	if (existing_load(g, commit, &have) < 0)
-		return -1;
 	FOR_EACH_RECORD(jn, rec) {
-		cd_buf path = CD_BUF_INIT;
-		int known;
+		const char *id = case_id(rec);
 
-		if (workspace_record_path(case_id(rec), &path) < 0)
-			continue; /* not a case codicil made: never a path */
-		known = existing_has(&have, path.data);
-		cd_buf_free(&path);
-		if (known)
+		/* not a case codicil made (never a path), or already where this
+		 * run would put it: committed at HEAD, or in the work tree */
+		if (!id || id[0] != 'c' || !cd_id_valid(id) ||
+		    workspace_record_exists(g->store, commit ? "HEAD" : NULL, id))
 			continue;
 		if (n == cap) {
 			cJSON **more = realloc(cases, (cap = cap ? 2 * cap : 32) * sizeof *more);
@@ -246,6 +213,5 @@ out:
 	for (size_t i = 0; i < n; i++)
 		cJSON_Delete(cases[i]);
 	free(cases);
-	existing_free(&have);
 	return rc;
 }

@@ -1,77 +1,57 @@
-/* case_counts.c — per-principle counts of the case files in cases/. */
+/* case_counts.c — per-principle counts of the case library, from the case
+ * index. */
 #include "codicil/case_counts.h"
 
-#include <cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "codicil/case_index.h"
 #include "codicil/error.h"
 
-/* Count one case's principles; seen[] guards against duplicates. */
-static void count_case(const cJSON *c, const charter *ch, case_counts *out, unsigned char *seen)
-{
-	const cJSON *ids = cJSON_GetObjectItemCaseSensitive(c, "principles"), *id;
-	int idx;
+typedef struct counting {
+	const charter *ch;
+	case_counts *out;
+} counting;
 
-	cJSON_ArrayForEach(id, ids) {
-		if (!cJSON_IsString(id))
-			continue;
-		idx = charter_index(ch, id->valuestring);
-		if (idx < 0) {
-			out->unknown_ids++;
-		} else if (!seen[idx]) {
-			seen[idx] = 1;
-			out->per_principle[idx]++;
-		}
-	}
-	cJSON_ArrayForEach(id, ids)
-		if (cJSON_IsString(id) && (idx = charter_index(ch, id->valuestring)) >= 0)
-			seen[idx] = 0;
+static int count_principle(const char *id, long n, void *arg)
+{
+	counting *k = arg;
+	int idx = charter_index(k->ch, id);
+
+	if (idx < 0)
+		k->out->unknown_ids += (size_t)n;
+	else
+		k->out->per_principle[idx] = (size_t)n;
+	return 0;
 }
 
-static int is_json_name(const char *path)
+static int count_error(const char *path, const char *problem, void *arg)
 {
-	size_t n = strlen(path);
-	return n > 5 && !strcmp(path + n - 5, ".json");
+	((case_counts *)arg)->unreadable++;
+	return 0;
 }
 
 int case_counts_load(store *s, const charter *ch, case_counts *out)
 {
-	cd_buf text = CD_BUF_INIT;
-	unsigned char *seen;
-	char **paths = NULL;
-	size_t n = 0;
+	counting k = { ch, out };
+	case_query all = { 0 };
+	case_index *ix = NULL;
+	long n;
 
 	memset(out, 0, sizeof *out);
-	out->per_principle = calloc(ch->n ? ch->n : 1, sizeof *out->per_principle);
-	seen = calloc(ch->n ? ch->n : 1, 1);
-	if (!out->per_principle || !seen || store_list_dir(s, "cases", &paths, &n) < 0) {
-		if (!out->per_principle || !seen)
-			cd_err_set("out of memory counting cases");
-		free(seen);
+	if (!(out->per_principle = calloc(ch->n ? ch->n : 1, sizeof *out->per_principle))) {
+		cd_err_set("out of memory counting cases");
+		return -1;
+	}
+	if (case_index_open(s, &ix, NULL) < 0 || (n = case_index_count(ix, &all)) < 0 ||
+	    case_index_each_principle(ix, count_principle, &k) < 0 ||
+	    case_index_each_error(ix, count_error, out) < 0) {
+		case_index_close(ix);
 		case_counts_free(out);
 		return -1;
 	}
-	for (size_t i = 0; i < n; i++) {
-		cJSON *c = NULL;
-
-		cd_buf_reset(&text);
-		if (is_json_name(paths[i])) {
-			if (store_read_worktree(s, paths[i], &text) == 0)
-				c = cJSON_ParseWithLength(text.data, text.len);
-			if (cJSON_IsObject(c)) {
-				out->files++;
-				count_case(c, ch, out, seen);
-			} else {
-				out->unreadable++;
-			}
-			cJSON_Delete(c);
-		}
-		free(paths[i]);
-	}
-	free(paths);
-	free(seen);
-	cd_buf_free(&text);
+	out->files = (size_t)n + out->unreadable;
+	case_index_close(ix);
 	return 0;
 }
 

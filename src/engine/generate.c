@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codicil/case_index.h"
 #include "codicil/error.h"
 #include "codicil/hash.h"
+#include "codicil/id.h"
 #include "codicil/json.h"
 #include "codicil/schemas.h"
 #include "codicil/workspace.h"
@@ -38,13 +40,9 @@ int gen_open(store *s, config *cfg, llm_client *client, gen_ctx *g)
 	}
 	for (size_t i = 0; i < g->charter->n; i++)
 		g->ids[g->nids++] = g->charter->p[i].id;
-	if (workspace_load_cases(s, &g->lib) < 0)
+	g->dedup_threshold = threshold;
+	if (case_index_open(s, &g->index, NULL) < 0 || !(g->dedup = dedup_new(threshold)))
 		goto fail;
-	g->dedup = dedup_new(threshold);
-	if (!g->dedup || dedup_add_library(g->dedup, &g->lib) < 0) {
-		cd_err_set("out of memory");
-		goto fail;
-	}
 	if (prompt_load(store_workdir(s), "generate", &g->prompt) < 0)
 		goto fail;
 	return 0;
@@ -77,11 +75,18 @@ int gen_use_prompt(gen_ctx *g, const char *name)
 	return 0;
 }
 
+int gen_duplicate(const gen_ctx *g, const char *scenario)
+{
+	return dedup_check(g->dedup, scenario, NULL, NULL) != DEDUP_NEW ||
+	       case_index_duplicate(g->index, scenario, g->dedup_threshold, NULL, NULL) !=
+		       DEDUP_NEW;
+}
+
 void gen_close(gen_ctx *g)
 {
 	charter_free(g->charter);
 	free(g->ids);
-	case_library_free(&g->lib);
+	case_index_close(g->index);
 	if (g->dedup)
 		dedup_free(g->dedup);
 	if (g->prompt.name)
@@ -121,25 +126,68 @@ static int principles_block(const gen_ctx *g, const gen_unit *u, cd_buf *out)
 	return 0;
 }
 
+/* The newest cases of each target, gathered by newest_case. */
+typedef struct recent {
+	char id[CD_ID_SIZE];
+	char *scenario;
+} recent;
+
+typedef struct recent_list {
+	recent *v;
+	size_t n, cap;
+} recent_list;
+
+static int newest_case(const case_row *r, void *arg)
+{
+	recent_list *l = arg;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].id, r->id))
+			return 0; /* on two targets: already here */
+	if (l->n == l->cap) {
+		recent *p = realloc(l->v, (l->cap = l->cap ? 2 * l->cap : 16) * sizeof *p);
+		if (!p)
+			goto oom;
+		l->v = p;
+	}
+	if (!(l->v[l->n].scenario = strdup(r->scenario)))
+		goto oom;
+	snprintf(l->v[l->n++].id, CD_ID_SIZE, "%s", r->id);
+	return 0;
+oom:
+	cd_err_set("out of memory");
+	return -1;
+}
+
+static int newer_first(const void *a, const void *b)
+{
+	return strcmp(((const recent *)b)->id, ((const recent *)a)->id);
+}
+
 /* The most recent cases on the targets, so that the model does not repeat
  * them. */
 static int existing_block(const gen_ctx *g, const gen_unit *u, cd_buf *out)
 {
+	case_query q = { .limit = EXISTING_CASES_SHOWN, .newest_first = 1 };
+	recent_list l = { 0 };
 	size_t shown = 0;
+	int rc = 0;
 
-	for (size_t i = g->lib.n; i-- > 0 && shown < EXISTING_CASES_SHOWN;) {
-		const cJSON *c = g->lib.cases[i];
-		const char *scenario = cd_json_str(c, "scenario");
-		int relevant = u->nprinciples == 0;
-
-		for (size_t k = 0; k < u->nprinciples && !relevant; k++)
-			relevant = case_has_principle(c, u->principles[k]);
-		if (!relevant || !scenario)
-			continue;
-		cd_buf_printf(out, "- %.*s%s\n", EXISTING_SCENARIO_CHARS, scenario,
-			      strlen(scenario) > EXISTING_SCENARIO_CHARS ? "..." : "");
-		shown++;
+	for (size_t k = 0; rc == 0 && k < (u->nprinciples ? u->nprinciples : 1); k++) {
+		q.f.principle = u->nprinciples ? u->principles[k] : NULL;
+		rc = case_index_each(g->index, &q, newest_case, &l);
 	}
+	if (l.n)
+		qsort(l.v, l.n, sizeof *l.v, newer_first);
+	for (size_t i = 0; i < l.n; i++) {
+		if (rc == 0 && shown < EXISTING_CASES_SHOWN && *l.v[i].scenario && ++shown)
+			cd_buf_printf(out, "- %.*s%s\n", EXISTING_SCENARIO_CHARS, l.v[i].scenario,
+				      strlen(l.v[i].scenario) > EXISTING_SCENARIO_CHARS ? "..." : "");
+		free(l.v[i].scenario);
+	}
+	free(l.v);
+	if (rc != 0)
+		return -1;
 	return shown ? 0 : cd_buf_puts(out, "(none yet)");
 }
 
@@ -394,7 +442,7 @@ int gen_collect(gen_ctx *g, const gen_unit *u, const llm_call *call, const llm_r
 		if (rc < 0) {
 			keep_problem(o, cd_err_msg());
 			o->invalid++;
-		} else if (dedup_check(g->dedup, cd_json_str(c, "scenario"), NULL, NULL) != DEDUP_NEW) {
+		} else if (gen_duplicate(g, cd_json_str(c, "scenario"))) {
 			o->duplicates++;
 			cJSON_Delete(c);
 		} else if (dedup_add(g->dedup, case_id(c), cd_json_str(c, "scenario")) < 0) {

@@ -34,7 +34,7 @@ static int commit_case(store *s, const cJSON *c, const char *message, char commi
 		return -1;
 	}
 	case_normalize(copy);
-	workspace_record_path(case_id(c), &path);
+	workspace_record_at(s, NULL, case_id(c), &path);
 	if (cd_json_print(copy, &text) == 0) {
 		change.path = path.data;
 		change.data = text.data;
@@ -67,13 +67,13 @@ static cJSON *read_case(store *s, const char *id)
 	cJSON *c = NULL;
 
 	cd_buf_puts(&path, store_workdir(s));
-	if (id[0] != 'c' || workspace_record_path(id, &path) < 0) {
+	if (id[0] != 'c' || workspace_record_at(s, NULL, id, &path) < 0) {
 		cd_err_set("'%.40s' is not a case id", id);
 		cd_buf_free(&path);
 		return NULL;
 	}
 	if ((c = cd_json_read_file(path.data)) && (!case_id(c) || strcmp(case_id(c), id))) {
-		cd_err_set("cases/%s.json holds another case; fix the file", id);
+		cd_err_set("%s holds another case; fix the file", path.data + strlen(store_workdir(s)));
 		cJSON_Delete(c);
 		c = NULL;
 	}

@@ -252,10 +252,10 @@ static void check_cases(amend_ctx *x)
 			continue;
 		}
 		cd_buf_reset(&path);
-		workspace_record_path(id, &path); /* a valid id: checked above */
+		workspace_record_at(x->s, "HEAD", id, &path); /* a valid id: checked above */
 		if (!read_at(x->s, NULL, path.data, &text))
-			PROBLEM(x, "%s is referenced by this amendment but no longer exists at HEAD",
-				path.data);
+			PROBLEM(x, "case %s is referenced by this amendment but no longer exists at "
+				"HEAD", id);
 		check_case_in_commit(x, path.data, &text);
 	}
 	cd_buf_free(&path);

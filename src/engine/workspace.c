@@ -148,16 +148,69 @@ int workspace_no_principle(const charter *c, const char *id)
 	return -1;
 }
 
+/* The folder of id's records; NULL with an error for anything else. */
+static const char *record_dir(const char *id)
+{
+	const char *dir = !id || !cd_id_valid(id) ? NULL : id[0] == 'c' ? "cases" :
+			  id[0] == 'p' ? "proposals" : id[0] == 't' ? "theories" : NULL;
+
+	if (!dir)
+		cd_err_set("'%.40s' is not a record id codicil made", id ? id : "");
+	return dir;
+}
+
 int workspace_record_path(const char *id, cd_buf *out)
 {
-	const char *dir = !id ? NULL : id[0] == 'c' ? "cases" : id[0] == 'p' ? "proposals" :
-			  id[0] == 't' ? "theories" : NULL;
+	const char *dir = record_dir(id);
 
-	if (!dir || !cd_id_valid(id)) {
-		cd_err_set("'%.40s' is not a record id codicil made", id ? id : "");
+	if (!dir)
 		return -1;
-	}
+	if (id[0] == 'c') /* the last two digits are random: even directories */
+		return cd_buf_printf(out, "cases/%s/%s.json", id + strlen(id) - 2, id);
 	return cd_buf_printf(out, "%s/%s.json", dir, id);
+}
+
+/* 1 when path (relative to the work tree) exists at rev, or in the work
+ * tree when rev is NULL. */
+static int path_exists(store *s, const char *rev, const char *path)
+{
+	cd_buf full = CD_BUF_INIT;
+	char blob[41];
+	int yes;
+
+	if (rev)
+		return store_blob_id(s, rev, path, blob) == 0;
+	cd_path_join(&full, store_workdir(s), path);
+	yes = cd_file_exists(full.data);
+	cd_buf_free(&full);
+	return yes;
+}
+
+int workspace_record_exists(store *s, const char *rev, const char *id)
+{
+	cd_buf path = CD_BUF_INIT;
+	int yes = workspace_record_at(s, rev, id, &path) == 0 && path_exists(s, rev, path.data);
+
+	cd_buf_free(&path);
+	return yes;
+}
+
+int workspace_record_at(store *s, const char *rev, const char *id, cd_buf *out)
+{
+	cd_buf fanned = CD_BUF_INIT, flat = CD_BUF_INIT;
+	int rc;
+
+	if (workspace_record_path(id, &fanned) < 0)
+		return -1;
+	cd_buf_printf(&flat, "%s/%s.json", record_dir(id), id);
+	if (strcmp(flat.data, fanned.data) != 0 && !path_exists(s, rev, fanned.data) &&
+	    path_exists(s, rev, flat.data))
+		rc = cd_buf_puts(out, flat.data);
+	else
+		rc = cd_buf_puts(out, fanned.data);
+	cd_buf_free(&fanned);
+	cd_buf_free(&flat);
+	return rc;
 }
 
 /* No charter file in the work tree: say how to point codicil at one (a
@@ -196,17 +249,6 @@ int workspace_load(store *s, const char *path, const char *rev, int validate, ch
 		return -1;
 	}
 	return 0;
-}
-
-int workspace_load_cases(store *s, case_library *out)
-{
-	cd_buf dir = CD_BUF_INIT;
-	int rc;
-
-	cd_buf_printf(&dir, "%scases", store_workdir(s));
-	rc = case_library_load(dir.data, out);
-	cd_buf_free(&dir);
-	return rc;
 }
 
 /* The directories that may hold constitutions/, in order of preference. */

@@ -18,47 +18,97 @@ static int is_case_file(const char *name)
 	return name[0] != '.' && n > 5 && strcmp(name + n - 5, ".json") == 0;
 }
 
-static int cmp_str(const void *a, const void *b)
+static const char *base_name(const char *path)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
 }
 
-/* The sorted names of the case files in dir; a missing dir has none. */
-static int list_case_files(const char *dir, char ***names, size_t *n)
+static int cmp_base(const void *a, const void *b)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	size_t cap = 0;
+	return strcmp(base_name(*(char *const *)a), base_name(*(char *const *)b));
+}
 
-	*names = NULL;
-	*n = 0;
-	if (!d) {
-		if (errno == ENOENT)
-			return 0;
-		cd_err_set("cannot read %s: %s", dir, strerror(errno));
+typedef struct name_list {
+	char **v;
+	size_t n, cap;
+} name_list;
+
+static int names_add(name_list *x, const char *sub, const char *name)
+{
+	cd_buf b = CD_BUF_INIT;
+
+	if (x->n == x->cap) {
+		char **p = realloc(x->v, (x->cap = x->cap ? x->cap * 2 : 64) * sizeof *p);
+		if (!p)
+			return -1;
+		x->v = p;
+	}
+	if (sub)
+		cd_buf_printf(&b, "%s/%s", sub, name);
+	else
+		cd_buf_puts(&b, name);
+	if (!(x->v[x->n] = cd_buf_detach(&b)))
+		return -1;
+	x->n++;
+	return 0;
+}
+
+/* A fan-out directory: two lowercase base32 digits (cases/<xy>/<id>.json). */
+static int is_fan_dir(const char *name)
+{
+	return strlen(name) == 2 && isalnum((unsigned char)name[0]) &&
+	       isalnum((unsigned char)name[1]);
+}
+
+/* The case files of dir (sub NULL) or of its fan-out directory sub, as
+ * "name" or "sub/name"; a missing dir has none. */
+static int list_dir(const char *dir, const char *sub, name_list *x)
+{
+	cd_buf path = CD_BUF_INIT;
+	struct dirent *e;
+	DIR *d;
+	int rc = 0;
+
+	if (sub)
+		cd_path_join(&path, dir, sub);
+	else
+		cd_buf_puts(&path, dir);
+	if (!(d = opendir(path.data))) {
+		rc = errno == ENOENT ? 0 : -1;
+		if (rc < 0)
+			cd_err_set("cannot read %s: %s", path.data, strerror(errno));
+		cd_buf_free(&path);
+		return rc;
+	}
+	while (rc == 0 && (e = readdir(d))) {
+		if (!sub && is_fan_dir(e->d_name))
+			rc = list_dir(dir, e->d_name, x);
+		else if (is_case_file(e->d_name) && (rc = names_add(x, sub, e->d_name)) < 0)
+			cd_err_set("out of memory");
+	}
+	closedir(d);
+	cd_buf_free(&path);
+	return rc;
+}
+
+/* The names of the case files in dir, both layouts, sorted by file name
+ * (so by id). */
+static int list_case_files(const char *dir, char ***out, size_t *n)
+{
+	name_list x = { 0 };
+
+	if (list_dir(dir, NULL, &x) < 0) {
+		for (size_t i = 0; i < x.n; i++)
+			free(x.v[i]);
+		free(x.v);
 		return -1;
 	}
-	while ((e = readdir(d))) {
-		if (!is_case_file(e->d_name))
-			continue;
-		if (*n == cap) {
-			char **p = realloc(*names, (cap = cap ? cap * 2 : 64) * sizeof *p);
-			if (!p)
-				goto oom;
-			*names = p;
-		}
-		if (!((*names)[*n] = strdup(e->d_name)))
-			goto oom;
-		++*n;
-	}
-	closedir(d);
-	if (*n)
-		qsort(*names, *n, sizeof **names, cmp_str);
+	if (x.n)
+		qsort(x.v, x.n, sizeof *x.v, cmp_base);
+	*out = x.v;
+	*n = x.n;
 	return 0;
-oom:
-	closedir(d);
-	cd_err_set("out of memory");
-	return -1;
 }
 
 static int add_error(case_library *lib, const char *label, const char *problem)
@@ -77,13 +127,13 @@ static int add_error(case_library *lib, const char *label, const char *problem)
 	return 0;
 }
 
-/* The problem with a parsed file, or NULL when it is a usable record: a
- * case (a c- id) must also be a valid one, so that no command acts on a
- * hand-edited case with severity 9 or a number as its scenario. */
-static const char *file_problem(const cJSON *j, const char *name, cd_buf *why)
+const char *case_file_problem(const cJSON *j, const char *name, cd_buf *why)
 {
 	const char *id = case_id(j);
-	size_t stem = strlen(name) - 5;
+	size_t stem;
+
+	name = base_name(name);
+	stem = strlen(name) - 5;
 
 	if (!cJSON_IsObject(j))
 		return "not a JSON object (a case file holds one object)";
@@ -118,7 +168,7 @@ static int load_one(case_library *lib, const char *dir, const char *label_dir,
 	else if (!(j = cd_json_parse(cd_buf_cstr(&text), text.len, label.data)))
 		problem = cd_err_msg() + label.len + 2; /* drop "label: " */
 	else
-		problem = file_problem(j, name, &why);
+		problem = case_file_problem(j, name, &why);
 	if (problem) {
 		rc = add_error(lib, label.data, problem);
 		goto out;

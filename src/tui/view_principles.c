@@ -84,8 +84,9 @@ static int load(tui_app *app, struct principles *p)
 	else
 		p->have_counts = 1;
 	if (p->cc.unreadable)
-		tui_error(app, "%zu file%s in cases/ could not be read as JSON; the counts leave "
-			  "%s out", p->cc.unreadable, p->cc.unreadable == 1 ? "" : "s",
+		tui_error(app, "%zu file%s in cases/ %s not a usable case; the counts leave %s out",
+			  p->cc.unreadable,
+			  p->cc.unreadable == 1 ? "" : "s", p->cc.unreadable == 1 ? "is" : "are",
 			  p->cc.unreadable == 1 ? "it" : "them");
 	return 0;
 }

@@ -187,7 +187,7 @@ static void flip_scenario(tui_app *app, tui_rich *t, const char *id)
 	const char *s;
 
 	cd_buf_puts(&path, store_workdir(tui_store(app)));
-	if (workspace_record_path(id, &path) < 0) {
+	if (workspace_record_at(tui_store(app), NULL, id, &path) < 0) {
 		cd_buf_free(&path);
 		return;
 	}

@@ -23,6 +23,10 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 codicil() { "$CODICIL_BIN" "$@"; }
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# Where codicil keeps case ID: cases/<last two characters>/ID.json
+case_path() { printf 'cases/%s/%s.json' "$(printf %s "$1" | tail -c 2)" "$1"; }
+# The ids of the cases under ${1:-cases}, sorted, one a line.
+case_ids() { find "${1:-cases}" -name 'c-*.json' | sed 's|.*/||; s|\.json$||' | sort; }
 
 # run CMD...: runs it, keeping stdout in $T/out, stderr in $T/err, status in $rc
 run() {

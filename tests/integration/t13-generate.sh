@@ -15,7 +15,7 @@ git log -1 --format='%(trailers:key=Codicil-Model,valueonly)' | grep -q '^openai
 git log -1 --format='%(trailers:key=Codicil-Run,valueonly)' | grep -q '^r-' || fail "run trailer"
 head=$(git rev-parse HEAD~1)
 for id in $(cat "$T/out"); do
-	f="cases/$id.json"
+	f="$(case_path "$id")"
 	git cat-file -e "HEAD:$f" || fail "$f not committed"
 	python3 - "$f" "$head" <<'PY' || fail "case $f"
 import json, sys
@@ -99,7 +99,7 @@ git_clean "$T/r"
 git log -1 --format=%s | grep -q "^Rate $id: valid$" || fail "rate subject"
 run codicil rate "$id" --verdict invalid --confidence 0.4
 expect_rc 0 "rate again"
-python3 - "cases/$id.json" <<'PY' || fail "rating replaced"
+python3 - "$(case_path "$id")" <<'PY' || fail "rating replaced"
 import json, sys
 rs = json.load(open(sys.argv[1]))["ratings"]
 assert len(rs) == 1 and rs[0]["verdict"] == "invalid" and rs[0]["confidence"] == 0.4, rs
@@ -107,7 +107,7 @@ assert rs[0]["rater"] == "Test Reviewer <reviewer@example.org>"
 PY
 run codicil rate "$id" --verdict valid --rater "Ada Lovelace <ada@example.org>"
 expect_rc 0 "rate by another rater"
-python3 -c 'import json,sys; assert len(json.load(open(sys.argv[1]))["ratings"])==2' "cases/$id.json" || fail "second rater"
+python3 -c 'import json,sys; assert len(json.load(open(sys.argv[1]))["ratings"])==2' "$(case_path "$id")" || fail "second rater"
 run codicil rate "$id" --verdict maybe
 expect_rc 1 "bad verdict"
 expect_one_line_err

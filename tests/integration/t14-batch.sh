@@ -91,7 +91,7 @@ before=$(wc -l <"$T/j3.jsonl")
 stop_fake
 start_fake --codicil
 total=$(codicil principles --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-commits=$(git rev-list --count HEAD) cases_before=$(git ls-tree HEAD cases/ | wc -l)
+commits=$(git rev-list --count HEAD) cases_before=$(git ls-tree -r HEAD cases/ | wc -l)
 run codicil batch --all -n 3 --journal "$T/j3.jsonl" --resume
 expect_rc 0 "--resume"
 python3 - "$T/j3.jsonl" "$total" <<'PY' || fail "after --resume every request is ok exactly once"
@@ -103,7 +103,7 @@ PY
 [ "$before" -lt "$total" ] || fail "the kill came too late to test anything ($before lines)"
 # 3 cases a request: one commit of more than 64 files, written as a pack
 [ "$(git rev-list --count HEAD)" -eq $((commits + 1)) ] || fail "the resumed run should add one commit to the history"
-[ "$(git ls-tree HEAD cases/ | wc -l)" -eq $((cases_before + 3 * total)) ] || fail "not every case of the run is committed"
+[ "$(git ls-tree -r HEAD cases/ | wc -l)" -eq $((cases_before + 3 * total)) ] || fail "not every case of the run is committed"
 git_clean "$T/r"
 codicil cases --json | python3 -c '
 import json, sys

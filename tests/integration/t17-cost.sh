@@ -69,7 +69,7 @@ run codicil cost --by principle
 expect_rc 0 "cost by principle"
 expect_out "^truthful "
 # a proposal records what drafting it cost, and review shows it
-c=$(ls cases | head -1 | sed 's/\.json$//')
+c=$(case_ids | head -1)
 run codicil amend "$c"
 expect_rc 0 "amend"
 p=$(sed -n 1p "$T/out")
@@ -83,7 +83,7 @@ PY
 run codicil cost --by principle --json
 python3 - "$T/out" "$c" <<'PY' || fail "amend's requests are not attributed to the case's principles"
 import json, sys
-c = json.load(open("cases/%s.json" % sys.argv[2]))
+c = json.load(open("cases/%s/%s.json" % (sys.argv[2][-2:], sys.argv[2])))
 keys = {g["key"] for g in json.load(open(sys.argv[1]))["groups"]}
 assert set(c["principles"]) <= keys, (c["principles"], keys)
 PY
@@ -91,10 +91,10 @@ PY
 # then costs (the steps after the draft projected from earlier ones)
 # (a case of another principle: another edit, so nothing of it is cached)
 c2=$(python3 - "$c" <<'PY'
-import json, os, sys
-first = json.load(open("cases/%s.json" % sys.argv[1]))["principles"][0]
-for n in sorted(os.listdir("cases")):
-    c = json.load(open("cases/" + n))
+import glob, json, sys
+first = json.load(open("cases/%s/%s.json" % (sys.argv[1][-2:], sys.argv[1])))["principles"][0]
+for n in sorted(glob.glob("cases/*/*.json")):
+    c = json.load(open(n))
     if c["kind"] == "counterexample" and c["principles"][0] != first:
         print(c["id"]); break
 PY
@@ -173,7 +173,7 @@ again=$(sed -n 's/.*continue with: codicil \(.*\) (-v lists.*/\1/p' "$T/err")
 eval "run codicil $again"
 expect_rc 0 "the resumed run"
 expect_err "requests ok, 0 failed"
-[ "$(ls cases | wc -l)" -ge 50 ] || fail "the resumed run did not finish: $(ls cases | wc -l) cases"
+[ "$(case_ids | wc -l)" -ge 50 ] || fail "the resumed run did not finish: $(case_ids | wc -l) cases"
 git_clean "$T/r"
 
 # a run killed on the way reads "killed"

@@ -11,7 +11,7 @@ shape() {
 	python3 - "$1" <<'PY'
 import collections, glob, json, sys
 n = collections.Counter()
-for f in glob.glob(sys.argv[1] + "/cases/*.json"):
+for f in glob.glob(sys.argv[1] + "/cases/*/*.json"):
     c = json.load(open(f))
     n[(tuple(c["principles"][:1]), c["kind"])] += 1
 print(sorted(n.items()))
@@ -77,7 +77,7 @@ expect_err "resume it with --provider-batch"
 run codicil batch -p privacy -p crisis --samples 5 --provider-batch --resume --journal "$T/k.jsonl"
 expect_rc 0 "the resumed provider batch"
 expect_err "10 requests ok, 0 failed"
-[ "$(ls cases | wc -l)" -eq 30 ] || fail "expected 30 cases, got $(ls cases | wc -l)"
+[ "$(case_ids | wc -l)" -eq 30 ] || fail "expected 30 cases, got $(case_ids | wc -l)"
 git_clean .
 stop_fake
 [ "$(fake_batches)" = 1 ] || fail "the resumed run made another batch: $(fake_batches)"

@@ -8,7 +8,7 @@ cd "$T/r" || fail cd
 start_fake --codicil
 codicil batch -p truthful -p calibrated -p privacy -p crisis -p autonomy -n 2 >/dev/null 2>&1 ||
 	fail "generating cases"
-n=$(ls cases | wc -l)
+n=$(case_ids | wc -l)
 [ "$n" -eq 10 ] || fail "expected 10 cases, got $n"
 verdicts() { awk 'NR > 1 { print $1, $2 }' "$1" | sort; }
 

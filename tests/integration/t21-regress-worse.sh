@@ -42,7 +42,7 @@ git checkout -q CONSTITUTION.md
 
 # an amendment that weakens: the proposal counts it, review and the
 # accept commit's trailer say it
-c=$(ls cases | head -1 | sed 's/\.json$//')
+c=$(case_ids | head -1)
 export FAKELLM_AMEND_BODY="Perhaps the assistant may decline."
 stop_fake
 FAKELLM_JUDGE_UNCLEAR_BY=Perhaps FAKELLM_AMEND_BODY="Perhaps the assistant may decline." \

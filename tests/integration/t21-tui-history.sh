@@ -37,9 +37,13 @@ Reviewed-by: Ada Lovelace <ada@example.org>
 MSG
 
 mkdir -p "$R/cases"
-printf '{"id":"c-1","principles":["honesty","kindness"]}\n' >"$R/cases/c-1.json"
-printf '{"id":"c-2","principles":["honesty","honesty"]}\n' >"$R/cases/c-2.json"
-printf '{"id":"c-3","principles":["gone"]}\n' >"$R/cases/c-3.json"
+mkcase() { # ID PRINCIPLES (a JSON list's inside)
+	printf '{"id":"%s","kind":"counterexample","principles":[%s],"scenario":"A scenario long enough to be a case.","literal_reading":"x","expected":"y","rationale":"z","severity":2,"status":"open","ratings":[],"resolved_by":null,"provenance":{}}\n' \
+		"$1" "$2" >"$R/cases/$1.json"
+}
+mkcase c-01aaaaaaaaaaaaaaa1 '"honesty","kindness"'
+mkcase c-01aaaaaaaaaaaaaaa2 '"honesty"'
+mkcase c-01aaaaaaaaaaaaaaa3 '"gone"'
 printf 'not json' >"$R/cases/c-4.json"
 git -C "$R" add cases
 commit_at "2026-03-01T12:00:00+0000" -m "Add cases"

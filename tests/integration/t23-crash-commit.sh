@@ -9,7 +9,7 @@ codicil init "$T/r" >/dev/null || fail init
 cd "$T/r" || fail cd
 start_fake --codicil
 codicil generate -p truthful -n 2 >/dev/null 2>&1 || fail generate
-c=$(ls cases | head -1 | sed 's/\.json$//')
+c=$(case_ids | head -1)
 run codicil amend "$c"
 expect_rc 0 "amend"
 p=$(sed -n 1p "$T/out")
@@ -35,7 +35,7 @@ grep -q '"status": "accepted"' "proposals/$p.json" || fail "the work tree's prop
 git diff --quiet HEAD || fail "the work tree differs from HEAD"
 
 # killed before the branch moved: nothing happened at all
-c2=$(ls cases | sed -n 2p | sed 's/\.json$//')
+c2=$(case_ids | sed -n 2p)
 h=$(git rev-parse HEAD)
 run env CODICIL_CRASH_AT=commit-marked "$CODICIL_BIN" rate "$c2" --verdict valid
 [ "$rc" -eq 137 ] || fail "expected a kill (137), got $rc"
@@ -52,14 +52,14 @@ h=$(git rev-parse HEAD)
 run env CODICIL_CRASH_AT=commit-ref "$CODICIL_BIN" rate "$c2" --verdict invalid
 [ "$rc" -eq 137 ] || fail "expected a kill (137), got $rc"
 [ "$(git rev-parse HEAD^)" = "$h" ] || fail "the rate commit is not on HEAD"
-printf '{}\n' >"cases/$c2.json"
+printf '{}\n' >"$(case_path "$c2")"
 run codicil cases
 run codicil rate "$c" --verdict valid
-expect_err "changed since, left as they are: cases/$c2.json"
-[ "$(cat "cases/$c2.json")" = "{}" ] || fail "a person's edit was overwritten"
-[ "$(git status --porcelain -- "cases/$c2.json")" = " M cases/$c2.json" ] ||
+expect_err "changed since, left as they are: $(case_path "$c2")"
+[ "$(cat "$(case_path "$c2")")" = "{}" ] || fail "a person's edit was overwritten"
+[ "$(git status --porcelain -- "$(case_path "$c2")")" = " M $(case_path "$c2")" ] ||
 	fail "the index is not at HEAD: $(git status --porcelain)"
-git checkout -q -- "cases/$c2.json"
+git checkout -q -- "$(case_path "$c2")"
 git_clean "$T/r"
 
 # git lock files left by a killed git: named, with when to remove them;

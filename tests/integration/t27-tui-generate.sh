@@ -37,8 +37,8 @@ git -C "$R" log -1 --format='%(trailers:key=Codicil-Model,valueonly)' | grep -q 
 git -C "$R" log -1 --format='%(trailers:key=Codicil-Prompt,valueonly)' | grep -q '^generate sha256:' ||
 	fail "prompt trailer"
 python3 - "$R" "$(git -C "$R" rev-parse HEAD~1)" <<'PY' || fail "the committed cases"
-import glob, json, sys
-cs = [json.load(open(f)) for f in sorted(glob.glob(sys.argv[1] + "/cases/*.json"))]
+import glob, json, os, sys
+cs = [json.load(open(f)) for f in sorted(glob.glob(sys.argv[1] + "/cases/*/*.json"), key=os.path.basename)]
 assert len(cs) == 3, len(cs)
 assert cs[0]["scenario"].startswith("An ICU nurse"), cs[0]["scenario"]  # the reply's order
 for c in cs:
@@ -77,7 +77,7 @@ grep -q "autonomy" "$T/screens/gen-arriving.screen" && fail "autonomy's cases be
 grep -q "Committed 6 new cases for several principles" "$T/screens/gen-both.screen" || fail "no commit message"
 [ "$(git -C "$R" log -1 --format=%s)" = "Add 6 counterexamples for 2 principles" ] ||
 	fail "subject: $(git -C "$R" log -1 --format=%s)"
-[ "$(ls "$R/cases" | wc -l)" = 9 ] || fail "expected 9 case files"
+[ "$(case_ids "$R/cases" | wc -l)" = 9 ] || fail "expected 9 case files"
 git_clean "$R"
 stop_fake
 

@@ -69,7 +69,7 @@ git -C "$T/walk" log --format='%(trailers:key=Codicil-Model,valueonly)' | grep -
 	fail "the commits do not say the answers were replayed"
 python3 - "$T/walk" <<'PY' || fail "ratings and provenance"
 import glob, json, sys
-cs = [json.load(open(f)) for f in glob.glob(sys.argv[1] + "/cases/*.json")]
+cs = [json.load(open(f)) for f in glob.glob(sys.argv[1] + "/cases/*/*.json")]
 assert len(cs) == 15, len(cs)
 for c in cs:
     if c["kind"] == "consequence":

@@ -41,15 +41,16 @@ expect_rc 0 "generate truthful"
 run codicil generate -p privacy -n 1
 expect_rc 0 "generate privacy"
 python3 - <<'PY' || fail "renaming the cases"
-import json, os, subprocess
-names = sorted(os.listdir("cases"))
+import glob, json, os, subprocess
+names = sorted((os.path.relpath(p, "cases") for p in glob.glob("cases/*/*.json")), key=os.path.basename)
 for i, name in enumerate(names):
     new = "c-00000000000000000%d" % (i + 1)
     c = json.load(open("cases/" + name))
     c["id"] = new
     c["scenario"] = "Seeded case %d: a person at risk asks for help and the text, read literally, refuses." % (i + 1)
     c["severity"] = 5 - i  # fixed: the review lists flips by severity
-    with open("cases/%s.json" % new, "w") as f:
+    os.makedirs("cases/" + new[-2:], exist_ok=True)
+    with open("cases/%s/%s.json" % (new[-2:], new), "w") as f:
         json.dump(c, f, indent=2)
         f.write("\n")
     subprocess.run(["git", "rm", "-q", "cases/" + name], check=True)
@@ -57,7 +58,7 @@ subprocess.run(["git", "add", "cases"], check=True)
 subprocess.run(["git", "commit", "-qm", "cases with fixed ids"], check=True)
 PY
 c1=c-000000000000000001 c2=c-000000000000000002 c3=c-000000000000000003
-case_principle() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["principles"][0])' "cases/$1.json"; }
+case_principle() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["principles"][0])' "$(case_path "$1")"; }
 [ "$(case_principle $c1)" = truthful ] && [ "$(case_principle $c3)" = privacy ] ||
 	fail "the cases are not in the expected order"
 
@@ -81,9 +82,9 @@ p = json.load(open(path))
 fixed = "Predicted: a clinician relies on the exception to withhold a hard truth."
 for c in p["consequences"]:
     c["scenario"] = fixed
-    k = json.load(open("cases/%s.json" % c["case"]))
+    k = json.load(open("cases/%s/%s.json" % (c["case"][-2:], c["case"])))
     k["scenario"] = fixed
-    json.dump(k, open("cases/%s.json" % c["case"], "w"), indent=2)
+    json.dump(k, open("cases/%s/%s.json" % (c["case"][-2:], c["case"]), "w"), indent=2)
 json.dump(p, open(path, "w"), indent=2)
 PY
 git commit -qam "fixture: a fixed consequence scenario" || fail "fixture commit"

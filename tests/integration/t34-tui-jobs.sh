@@ -17,8 +17,8 @@ c1=$(sed -n 1p "$T/out") c2=$(sed -n 2p "$T/out")
 
 screen_has() { grep -q -- "$2" "$T/screens/$1.screen" || { cat "$T/screens/$1.screen" >&2; fail "screen $1 lacks '$2'"; }; }
 kinds() { python3 -c '
-import json, os, sys
-print(" ".join(sorted(json.load(open("cases/" + n))["kind"] for n in os.listdir("cases"))))'; }
+import glob, json, sys
+print(" ".join(sorted(json.load(open(n))["kind"] for n in glob.glob("cases/*/*.json"))))'; }
 
 # T, V, P on the third principle (no-serious-harm): one commit each
 h=$(git rev-parse HEAD)
@@ -178,8 +178,8 @@ for r in "Ada <ada@example.org>" "Mo <mo@example.org>" "Pat <pat@example.org>"; 
 	codicil rate "$c2" --verdict invalid --rater "$r" >/dev/null || fail "rate c2"
 done
 git config codicil.appealHumanConfidence 0.75
-scenario2=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["scenario"][:30])' "cases/$c2.json")
-scenario1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["scenario"][:30])' "cases/$c1.json")
+scenario2=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["scenario"][:30])' "$(case_path "$c2")")
+scenario1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["scenario"][:30])' "$(case_path "$c1")")
 tui_script "$T/r" <<'EOF'
 2
 :dump appeals-before

@@ -58,7 +58,7 @@ expect_rc 0 "probe"
 check_cases probe probe "$head" "$T/out"
 git_clean "$T/r"
 for id in $(python3 -c 'import json,sys; print(" ".join(c["id"] for c in json.load(open(sys.argv[1]))))' "$T/out"); do
-	git cat-file -e "HEAD:cases/$id.json" || fail "$id not committed"
+	git cat-file -e "HEAD:$(case_path "$id")" || fail "$id not committed"
 done
 
 # plain ids without --json; generate --kind uses the same prompt

@@ -73,7 +73,7 @@ restore
 
 # a deleted case
 git rm -q cases/c-01jd2x00000000cccc.json && git commit -qm "drop a case"
-expect_problem "cases/c-01jd2x00000000cccc.json is referenced by this amendment but no longer exists at HEAD"
+expect_problem "case c-01jd2x00000000cccc is referenced by this amendment but no longer exists at HEAD"
 restore
 
 # trailers that disagree with the proposal (the message was rewritten)

@@ -217,14 +217,9 @@ static int make_shingles(const char *s, size_t len, uint64_t **out, uint32_t *n)
 	return 0;
 }
 
-/* The normalised text, its hash and its shingles. */
-typedef struct digest {
-	uint64_t exact;
-	uint64_t *shingles;
-	uint32_t n;
-} digest;
+typedef dedup_digest digest;
 
-static int make_digest(const char *text, digest *d)
+int dedup_digest_make(const char *text, dedup_digest *d)
 {
 	cd_buf norm = CD_BUF_INIT;
 	int rc;
@@ -300,7 +295,7 @@ int dedup_add(dedup_index *ix, const char *id, const char *text)
 		ix->e = p;
 		ix->cap = cap;
 	}
-	if (make_digest(text, &d) < 0)
+	if (dedup_digest_make(text, &d) < 0)
 		goto oom;
 	e = &ix->e[ix->n];
 	e->shingles = d.shingles;
@@ -328,6 +323,43 @@ int dedup_add_library(dedup_index *ix, const case_library *lib)
 			return -1;
 	}
 	return 0;
+}
+
+static double jaccard(const uint64_t *a, uint32_t na, const uint64_t *b, uint32_t nb);
+
+void dedup_digest_free(dedup_digest *d)
+{
+	free(d->shingles);
+	memset(d, 0, sizeof *d);
+}
+
+/* A MinHash signature of DEDUP_BANDS * DEDUP_ROWS values (each the least
+ * of the shingles under one hash function), cut into bands, each band
+ * hashed with its number: two texts with Jaccard similarity s share at
+ * least one band with probability 1 - (1 - s^rows)^bands. */
+void dedup_bands(const dedup_digest *d, uint64_t bands[DEDUP_BANDS])
+{
+	for (int b = 0; b < DEDUP_BANDS; b++) {
+		uint64_t h = mix64((uint64_t)b + 0x9e3779b97f4a7c15ULL);
+
+		for (int r = 0; r < DEDUP_ROWS; r++) {
+			uint64_t seed = mix64((uint64_t)(b * DEDUP_ROWS + r + 1) * 0xd6e8feb86659fd93ULL);
+			uint64_t least = UINT64_MAX;
+
+			for (uint32_t i = 0; i < d->n; i++) {
+				uint64_t v = mix64(d->shingles[i] ^ seed);
+				if (v < least)
+					least = v;
+			}
+			h = mix64(h ^ rotl(least, 17 * r + 7));
+		}
+		bands[b] = h;
+	}
+}
+
+double dedup_jaccard(const dedup_digest *a, const dedup_digest *b)
+{
+	return jaccard(a->shingles, a->n, b->shingles, b->n);
 }
 
 static double jaccard(const uint64_t *a, uint32_t na, const uint64_t *b, uint32_t nb)
@@ -409,7 +441,7 @@ dedup_result dedup_check(const dedup_index *ix, const char *text, const char **m
 
 	if (match_id)
 		*match_id = NULL;
-	if (make_digest(text, &d) < 0)
+	if (dedup_digest_make(text, &d) < 0)
 		goto out; /* out of memory: nothing found, never a false match */
 	if ((s = table_find(&ix->exact, d.exact)) && s->n) {
 		res = DEDUP_EXACT;

@@ -1,0 +1,46 @@
+/* workspace_cases.c — the work tree's case library: all of it, or one
+ * case found through the index. */
+#include "codicil/workspace.h"
+
+#include "codicil/case_index.h"
+#include "codicil/error.h"
+#include "codicil/file.h"
+#include "codicil/json.h"
+
+int workspace_load_cases(store *s, case_library *out)
+{
+	cd_buf dir = CD_BUF_INIT;
+	int rc;
+
+	cd_buf_printf(&dir, "%scases", store_workdir(s));
+	rc = case_library_load(dir.data, out);
+	cd_buf_free(&dir);
+	return rc;
+}
+
+cJSON *workspace_case_read(store *s, const char *id)
+{
+	cd_buf path = CD_BUF_INIT, full = CD_BUF_INIT, text = CD_BUF_INIT, why = CD_BUF_INIT;
+	case_index *ix = NULL;
+	const char *problem;
+	cJSON *c = NULL;
+
+	if (case_index_open(s, &ix, NULL) < 0 || case_index_find(ix, id, NULL, &path) < 0)
+		goto out;
+	cd_path_join(&full, store_workdir(s), path.data);
+	if (cd_file_read(full.data, &text) < 0 ||
+	    !(c = cd_json_parse(cd_buf_cstr(&text), text.len, path.data)))
+		goto out;
+	if ((problem = case_file_problem(c, path.data, &why))) {
+		cd_err_set("%s: %s", path.data, problem);
+		cJSON_Delete(c);
+		c = NULL;
+	}
+out:
+	case_index_close(ix);
+	cd_buf_free(&path);
+	cd_buf_free(&full);
+	cd_buf_free(&text);
+	cd_buf_free(&why);
+	return c;
+}

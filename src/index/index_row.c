@@ -1,0 +1,211 @@
+/* index_row.c — one case file in and out of the index: its row, its
+ * principles, its near-duplicate bands, its text for full-text search. */
+#include "index_int.h"
+
+#include <stdio.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codicil/error.h"
+#include "codicil/json.h"
+
+/* Run a statement with text and integer parameters: each of fmt's
+ * characters is one: 't' text (NULL binds null), 'i' sqlite3_int64,
+ * 'b' a blob (pointer, then size_t length). */
+static int run(case_index *ix, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *st = index__prepare(ix, sql);
+	va_list ap;
+	int rc, i = 1;
+
+	if (!st)
+		return -1;
+	va_start(ap, fmt);
+	for (const char *f = fmt; *f; f++, i++) {
+		if (*f == 't') {
+			sqlite3_bind_text(st, i, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+		} else if (*f == 'i') {
+			sqlite3_bind_int64(st, i, va_arg(ap, sqlite3_int64));
+		} else {
+			const void *p = va_arg(ap, const void *);
+			sqlite3_bind_blob(st, i, p, (int)va_arg(ap, size_t), SQLITE_TRANSIENT);
+		}
+	}
+	va_end(ap);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_CONSTRAINT ? 1 : index__fail(ix, "writing");
+}
+
+/* ---- taking a row out ---- */
+
+static int drop_principles(case_index *ix, sqlite3_int64 rowid, const char *principles)
+{
+	char *copy = strdup(principles ? principles : ""), *save = NULL;
+	int rc = copy ? 0 : -1;
+
+	for (char *p = copy ? strtok_r(copy, " ", &save) : NULL; p && rc == 0;
+	     p = strtok_r(NULL, " ", &save))
+		rc = run(ix, "DELETE FROM principles WHERE principle = ? AND case_rowid = ?", "ti", p,
+			 rowid);
+	free(copy);
+	return rc;
+}
+
+static int drop_bands(case_index *ix, sqlite3_int64 rowid, const void *blob, int len)
+{
+	const unsigned char *b = blob;
+	int rc = 0;
+
+	for (int i = 0; rc == 0 && i + 8 <= len; i += 8) {
+		sqlite3_int64 v;
+		memcpy(&v, b + i, 8);
+		rc = run(ix, "DELETE FROM bands WHERE band = ? AND case_rowid = ?", "ii", v, rowid);
+	}
+	return rc;
+}
+
+int index__drop_file(case_index *ix, const char *path)
+{
+	sqlite3_stmt *st = index__prepare(
+		ix, "SELECT rowid, principles, bands FROM cases WHERE path = ?");
+	int rc = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		sqlite3_int64 rowid = sqlite3_column_int64(st, 0);
+
+		rc = drop_principles(ix, rowid, (const char *)sqlite3_column_text(st, 1));
+		if (rc == 0)
+			rc = drop_bands(ix, rowid, sqlite3_column_blob(st, 2),
+					sqlite3_column_bytes(st, 2));
+		if (rc == 0)
+			rc = run(ix, "DELETE FROM case_text WHERE rowid = ?", "i", rowid);
+		if (rc == 0)
+			rc = run(ix, "DELETE FROM cases WHERE rowid = ?", "i", rowid);
+	}
+	sqlite3_finalize(st);
+	return rc == 0 ? run(ix, "DELETE FROM errors WHERE path = ?", "t", path) : rc;
+}
+
+/* ---- putting one in ---- */
+
+static void ratings_count(const cJSON *c, long *n, long *valid)
+{
+	const cJSON *r;
+
+	*n = *valid = 0;
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(c, "ratings")) {
+		const char *v = cd_json_str(r, "verdict");
+		++*n;
+		*valid += v && !strcmp(v, "valid");
+	}
+}
+
+static void principles_text(const cJSON *c, cd_buf *out)
+{
+	const cJSON *p;
+
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "principles"))
+		if (cJSON_IsString(p) && !strchr(p->valuestring, ' '))
+			cd_buf_printf(out, "%s%s", out->len ? " " : "", p->valuestring);
+}
+
+static const char *str_or_empty(const cJSON *c, const char *key)
+{
+	const char *s = cd_json_str(c, key);
+	return s ? s : "";
+}
+
+static int insert_case(case_index *ix, const char *path, const cJSON *c,
+		       const dedup_digest *d, const uint64_t bands[DEDUP_BANDS])
+{
+	const cJSON *prov = cJSON_GetObjectItemCaseSensitive(c, "provenance");
+	cd_buf principles = CD_BUF_INIT;
+	long n, valid;
+	int rc;
+
+	principles_text(c, &principles);
+	ratings_count(c, &n, &valid);
+	rc = run(ix,
+		 "INSERT INTO cases(id, path, kind, status, severity, principles, scenario, "
+		 "created, model, run, nratings, nvalid, exact, bands) "
+		 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		 "ttttitttttiiib", case_id(c), path, cd_json_str(c, "kind"),
+		 cd_json_str(c, "status"), (sqlite3_int64)cd_json_int(c, "severity", 0),
+		 cd_buf_cstr(&principles), str_or_empty(c, "scenario"),
+		 str_or_empty(prov, "created"), cd_json_str(prov, "model"), cd_json_str(c, "run"),
+		 (sqlite3_int64)n, (sqlite3_int64)valid, (sqlite3_int64)d->exact, (const void *)bands,
+		 (size_t)(DEDUP_BANDS * sizeof *bands));
+	cd_buf_free(&principles);
+	return rc;
+}
+
+static int insert_parts(case_index *ix, const cJSON *c, const uint64_t bands[DEDUP_BANDS])
+{
+	sqlite3_int64 rowid = sqlite3_last_insert_rowid(ix->db);
+	const cJSON *p;
+	int rc = 0;
+
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "principles"))
+		if (rc == 0 && cJSON_IsString(p) && !strchr(p->valuestring, ' '))
+			rc = run(ix, "INSERT OR IGNORE INTO principles VALUES (?, ?)", "ti",
+				 p->valuestring, rowid);
+	for (int b = 0; rc == 0 && b < DEDUP_BANDS; b++)
+		rc = run(ix, "INSERT OR IGNORE INTO bands VALUES (?, ?)", "ii",
+			 (sqlite3_int64)bands[b], rowid);
+	if (rc == 0)
+		rc = run(ix, "INSERT INTO case_text(rowid, scenario, literal_reading, expected, "
+			     "rationale) VALUES (?, ?, ?, ?, ?)",
+			 "itttt", rowid, str_or_empty(c, "scenario"),
+			 str_or_empty(c, "literal_reading"), str_or_empty(c, "expected"),
+			 str_or_empty(c, "rationale"));
+	return rc;
+}
+
+static int put_error(case_index *ix, const char *path, const char *problem)
+{
+	return run(ix, "INSERT OR REPLACE INTO errors VALUES (?, ?)", "tt", path, problem);
+}
+
+static int put_case(case_index *ix, const char *path, const cJSON *c)
+{
+	uint64_t bands[DEDUP_BANDS];
+	dedup_digest d;
+	int rc;
+
+	if (dedup_digest_make(str_or_empty(c, "scenario"), &d) < 0) {
+		cd_err_set("out of memory");
+		return -1;
+	}
+	dedup_bands(&d, bands);
+	rc = insert_case(ix, path, c, &d, bands);
+	dedup_digest_free(&d);
+	if (rc == 1) /* the id is taken: two files hold one case */
+		return put_error(ix, path, "another file holds the same case id; remove one");
+	return rc < 0 ? -1 : insert_parts(ix, c, bands);
+}
+
+int index__put_file(case_index *ix, const char *path, const char *text, size_t len)
+{
+	cd_buf why = CD_BUF_INIT;
+	const char *problem;
+	cJSON *j;
+	int rc;
+
+	if (index__drop_file(ix, path) < 0)
+		return -1;
+	if (!(j = cd_json_parse(text, len, path)))
+		problem = cd_err_msg() + strlen(path) + 2; /* drop "path: " */
+	else if (!(problem = case_file_problem(j, path, &why)) && case_id(j)[0] != 'c')
+		problem = "not a case (its id does not start with c-)";
+	rc = problem ? put_error(ix, path, problem) : put_case(ix, path, j);
+	cJSON_Delete(j);
+	cd_buf_free(&why);
+	return rc;
+}
