@@ -11,7 +11,7 @@
  * re-reading only what changed.  A directory whose modification time moved
  * (a file was added, removed or replaced — codicil, git checkout and most
  * editors write files that way) is listed again and its files compared by
- * size, time and inode; a file that differs is hashed as git would hash
+ * size, modification and change time and inode; a file that differs is hashed as git would hash
  * it, and only a file whose blob id changed is parsed.  Paths that changed
  * between the HEAD last seen and HEAD now (git_diff of the two cases
  * trees) are hashed whatever their times say, and a library of fewer than

@@ -111,6 +111,17 @@ void store_log_free(store_commit_info *list, size_t n);
 int store_parse_trailers(const char *message, store_trailer **out, size_t *n);
 void store_trailers_free(store_trailer *t, size_t n);
 
+/* .gitattributes: codicil init writes it, codicil migrate adds to it. */
+#define STORE_ATTRIBUTES ".gitattributes"
+extern const char store_attributes_text[];
+/* 1 when a .gitattributes of this text (NULL: none) lacks codicil's line. */
+int store_attributes_need(const char *text);
+/* Register the merge driver .gitattributes names (merge.codicil.driver in
+ * .git/config: this binary's merge-file), unless one whose program exists
+ * is registered already.  A clone has none until codicil first runs in
+ * it; every command calls this. */
+int store_merge_driver_ensure(store *s);
+
 /* The repository lock .git/codicil/lock (pid and host inside).  A lock
  * whose process is gone on this host is stale and taken over.  Error when
  * held: "another codicil (pid N) is working on this repository; wait for it

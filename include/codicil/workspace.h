@@ -53,6 +53,13 @@ int workspace_record_path(const char *id, cd_buf *out);
  * layouts are read; 'codicil migrate' moves the old one).  For a record
  * that is nowhere yet, the path above. */
 int workspace_record_at(store *s, const char *rev, const char *id, cd_buf *out);
+/* transcripts/<first two hex digits>/<sha>.json: where accept commits the
+ * transcript of a model call (fanned out like cases).  -1 for anything but
+ * a sha256. */
+int workspace_transcript_path(const char *sha, cd_buf *out);
+/* Where that transcript is at rev (NULL: the work tree): the path above,
+ * or the flat transcripts/<sha>.json of earlier versions. */
+int workspace_transcript_at(store *s, const char *rev, const char *sha, cd_buf *out);
 /* 1 when the record id exists at rev (NULL: the work tree), either layout. */
 int workspace_record_exists(store *s, const char *rev, const char *id);
 

@@ -63,10 +63,14 @@ int cli_wants_help(const cli_command *cmd, int argc, char **argv)
 
 store *cli_store(cli_ctx *ctx)
 {
-	if (!ctx->store && store_open(ctx->dir ? ctx->dir : ".", &ctx->store) < 0) {
+	if (ctx->store)
+		return ctx->store;
+	if (store_open(ctx->dir ? ctx->dir : ".", &ctx->store) < 0) {
 		cli_fail_err();
 		return NULL;
 	}
+	if (store_merge_driver_ensure(ctx->store) < 0)
+		cd_err_clear(); /* a read-only .git/config: git merges as text */
 	return ctx->store;
 }
 

@@ -1,7 +1,9 @@
 /* commands.c — the one table of commands; each lives in its own file. */
 #include "cli.h"
 
-#define COMMANDS(X) \
+/* X(name, summary); N(function, "name", summary) for a name that is not
+ * an identifier. */
+#define COMMANDS(X, N) \
 	X(init,       "create a constitution repository") \
 	X(principles, "list the principles of the charter") \
 	X(show,       "print one principle") \
@@ -15,7 +17,6 @@
 	X(batch,      "a resumable generation run over many principles") \
 	X(cases,      "list the case library") \
 	X(case,       "show one case") \
-	X(index,      "the case index: bring it up to date, rebuild or check it") \
 	X(rate,       "record a human verdict on a case") \
 	X(tensions,   "ask for principles that conflict, with scenarios") \
 	X(vagueness,  "ask for terms with diverging readings, with scenarios") \
@@ -33,6 +34,9 @@
 	X(ask,        "ask the configured model one question") \
 	X(doctor,     "check the LLM setup with one small request") \
 	X(config,     "the settings: values, sources, and a checked way to set one") \
+	X(index,      "the case index: bring it up to date, rebuild or check it") \
+	X(migrate,    "move an older repository to today's layout, in one commit") \
+	N(merge_file, "merge-file", "git's merge driver for case files (ratings merge)") \
 	X(cache,      "response cache: stats or clear") \
 	X(runs,       "the runs that asked a model: requests, tokens, cost, state") \
 	X(cost,       "what the runs cost, by command, model, principle or rater") \
@@ -43,10 +47,12 @@
 #define DECLARE(name, summary) \
 	int cmd_##name(cli_ctx *, int, char **); \
 	extern const char cmd_##name##_usage[];
-COMMANDS(DECLARE)
+#define DECLARE_NAMED(fn, name, summary) DECLARE(fn, summary)
+COMMANDS(DECLARE, DECLARE_NAMED)
 
 #define ENTRY(name, summary) { #name, cmd_##name, summary, cmd_##name##_usage },
+#define ENTRY_NAMED(fn, name, summary) { name, cmd_##fn, summary, cmd_##fn##_usage },
 const cli_command cli_commands[] = {
-	COMMANDS(ENTRY)
+	COMMANDS(ENTRY, ENTRY_NAMED)
 	{ NULL, NULL, NULL, NULL },
 };

@@ -114,18 +114,21 @@ static int add_cases(store *s, const cJSON *p, changes *ch)
 	return 0;
 }
 
-/* transcripts/<sha>.json from .git/codicil/transcripts/, unless HEAD has it
- * already.  Its content must hash to its name. */
+/* transcripts/<ab>/<sha>.json from .git/codicil/transcripts/<sha>.json,
+ * unless HEAD has it already.  Its content must hash to its name. */
 static int add_transcript(store *s, const cJSON *p, const char *sha, changes *ch)
 {
-	char *path = dup_printf(PROPOSAL_TRANSCRIPT_DIR "/", sha, ".json"), blob[41];
+	char *name = dup_printf(PROPOSAL_TRANSCRIPT_DIR "/", sha, ".json"), *path = NULL;
 	char got[CD_SHA256_HEX];
-	cd_buf local = CD_BUF_INIT, text = CD_BUF_INIT;
+	cd_buf local = CD_BUF_INIT, text = CD_BUF_INIT, where = CD_BUF_INIT;
 	int rc = -1;
 
-	if (!path || store_local_path(s, path, &local) < 0)
+	if (!name || store_local_path(s, name, &local) < 0 ||
+	    workspace_transcript_at(s, "HEAD", sha, &where) < 0)
 		goto out;
+	path = cd_buf_detach(&where);
 	if (!cd_file_exists(local.data)) {
+		char blob[41];
 		if (store_blob_id(s, "HEAD", path, blob) == 0) {
 			rc = 0;
 			goto out;
@@ -145,7 +148,9 @@ static int add_transcript(store *s, const cJSON *p, const char *sha, changes *ch
 	rc = add(ch, path, &text);
 	path = NULL;
 out:
+	free(name);
 	free(path);
+	cd_buf_free(&where);
 	cd_buf_free(&local);
 	cd_buf_free(&text);
 	return rc;

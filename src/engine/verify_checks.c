@@ -203,9 +203,11 @@ static void check_transcripts(amend_ctx *x)
 			continue;
 		}
 		cd_buf_reset(&path);
-		cd_buf_printf(&path, "%s/%s.json", PROPOSAL_TRANSCRIPT_DIR, sha);
+		workspace_transcript_at(x->s, "HEAD", sha, &path);
 		if ((at_head = read_at(x->s, NULL, path.data, &text)))
 			bad |= !hash_is(&text, sha);
+		cd_buf_reset(&path);
+		workspace_transcript_at(x->s, x->ci->id, sha, &path);
 		if ((in_commit = read_at(x->s, x->ci->id, path.data, &text)))
 			bad |= !hash_is(&text, sha);
 		if (!at_head && !in_commit)

@@ -10,6 +10,7 @@
 #include "codicil/error.h"
 #include "codicil/id.h"
 #include "codicil/file.h"
+#include "codicil/proposal.h"
 #include "datadir.h"
 
 const char *workspace_charter_path(config *cfg)
@@ -184,6 +185,32 @@ static int path_exists(store *s, const char *rev, const char *path)
 	yes = cd_file_exists(full.data);
 	cd_buf_free(&full);
 	return yes;
+}
+
+int workspace_transcript_path(const char *sha, cd_buf *out)
+{
+	if (!sha || strlen(sha) != 64 || strspn(sha, "0123456789abcdef") != 64) {
+		cd_err_set("'%.70s' is not a transcript's sha256", sha ? sha : "");
+		return -1;
+	}
+	return cd_buf_printf(out, "%s/%.2s/%s.json", PROPOSAL_TRANSCRIPT_DIR, sha, sha);
+}
+
+int workspace_transcript_at(store *s, const char *rev, const char *sha, cd_buf *out)
+{
+	cd_buf fanned = CD_BUF_INIT, flat = CD_BUF_INIT;
+	int rc;
+
+	if (workspace_transcript_path(sha, &fanned) < 0)
+		return -1;
+	cd_buf_printf(&flat, "%s/%s.json", PROPOSAL_TRANSCRIPT_DIR, sha);
+	if (path_exists(s, rev, fanned.data) || !path_exists(s, rev, flat.data))
+		rc = cd_buf_puts(out, fanned.data);
+	else
+		rc = cd_buf_puts(out, flat.data);
+	cd_buf_free(&fanned);
+	cd_buf_free(&flat);
+	return rc;
 }
 
 int workspace_record_exists(store *s, const char *rev, const char *id)

@@ -18,7 +18,8 @@ static const char schema[] =
 	/* what the last scan saw: a directory's mtime (0: look again) */
 	"CREATE TABLE dirs(path TEXT PRIMARY KEY, mtime INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE files(path TEXT PRIMARY KEY, dir TEXT NOT NULL, size INTEGER NOT NULL,"
-	" mtime INTEGER NOT NULL, ino INTEGER NOT NULL, blob TEXT NOT NULL);"
+	" mtime INTEGER NOT NULL, ctime INTEGER NOT NULL, ino INTEGER NOT NULL,"
+	" blob TEXT NOT NULL);"
 	"CREATE INDEX files_dir ON files(dir);"
 	"CREATE TABLE cases(rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
 	" path TEXT NOT NULL UNIQUE, kind TEXT, status TEXT, severity INTEGER,"
@@ -27,8 +28,9 @@ static const char schema[] =
 	" exact INTEGER NOT NULL, bands BLOB);"
 	"CREATE INDEX cases_exact ON cases(exact);"
 	"CREATE INDEX cases_status ON cases(status, id);"
-	"CREATE TABLE principles(principle TEXT NOT NULL, case_rowid INTEGER NOT NULL,"
-	" PRIMARY KEY(principle, case_rowid)) WITHOUT ROWID;"
+	/* by principle, then id: "the newest cases on p" reads only those */
+	"CREATE TABLE principles(principle TEXT NOT NULL, id TEXT NOT NULL,"
+	" case_rowid INTEGER NOT NULL, PRIMARY KEY(principle, id)) WITHOUT ROWID;"
 	"CREATE TABLE bands(band INTEGER NOT NULL, case_rowid INTEGER NOT NULL,"
 	" PRIMARY KEY(band, case_rowid)) WITHOUT ROWID;"
 	"CREATE TABLE errors(path TEXT PRIMARY KEY, problem TEXT NOT NULL) WITHOUT ROWID;"
@@ -140,6 +142,7 @@ int index__open(store *s, case_index **out, case_index_stats *st, index_open_mod
 {
 	cd_buf path = CD_BUF_INIT;
 	case_index *ix;
+	int usable;
 
 	*out = NULL;
 	if (store_local_path(s, "index.sqlite", &path) < 0)
@@ -153,7 +156,9 @@ int index__open(store *s, case_index **out, case_index_stats *st, index_open_mod
 	ix->path = cd_buf_detach(&path);
 	if (mode == INDEX_FRESH)
 		remove_files(ix->path);
-	if (open_db(ix) < 0 || (mode != INDEX_AS_IS && index__refresh(ix, st) < 0)) {
+	/* a new index is built whatever the mode: there is nothing to check */
+	if ((usable = open_db(ix)) < 0 ||
+	    ((mode != INDEX_AS_IS || !usable) && index__refresh(ix, st) < 0)) {
 		case_index_close(ix);
 		return -1;
 	}

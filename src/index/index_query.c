@@ -63,8 +63,9 @@ static sqlite3_stmt *select_for(case_index *ix, const char *what, const case_que
 				  "MATCH ?)");
 		params[n++] = cd_buf_cstr(&fts);
 	}
-	if (ordered)
-		cd_buf_printf(&sql, " ORDER BY c.id%s", q->newest_first ? " DESC" : "");
+	if (ordered) /* on a principle, its table's order is the id's */
+		cd_buf_printf(&sql, " ORDER BY %s.id%s", q->f.principle ? "p" : "c",
+			      q->newest_first ? " DESC" : "");
 	if (ordered && (q->limit || q->offset))
 		cd_buf_printf(&sql, " LIMIT %lld OFFSET %zu", q->limit ? (long long)q->limit : -1LL,
 			      q->offset);

@@ -42,15 +42,14 @@ static int run(case_index *ix, const char *sql, const char *fmt, ...)
 
 /* ---- taking a row out ---- */
 
-static int drop_principles(case_index *ix, sqlite3_int64 rowid, const char *principles)
+static int drop_principles(case_index *ix, const char *id, const char *principles)
 {
 	char *copy = strdup(principles ? principles : ""), *save = NULL;
 	int rc = copy ? 0 : -1;
 
 	for (char *p = copy ? strtok_r(copy, " ", &save) : NULL; p && rc == 0;
 	     p = strtok_r(NULL, " ", &save))
-		rc = run(ix, "DELETE FROM principles WHERE principle = ? AND case_rowid = ?", "ti", p,
-			 rowid);
+		rc = run(ix, "DELETE FROM principles WHERE principle = ? AND id = ?", "tt", p, id);
 	free(copy);
 	return rc;
 }
@@ -71,7 +70,7 @@ static int drop_bands(case_index *ix, sqlite3_int64 rowid, const void *blob, int
 int index__drop_file(case_index *ix, const char *path)
 {
 	sqlite3_stmt *st = index__prepare(
-		ix, "SELECT rowid, principles, bands FROM cases WHERE path = ?");
+		ix, "SELECT rowid, principles, bands, id FROM cases WHERE path = ?");
 	int rc = 0;
 
 	if (!st)
@@ -80,7 +79,8 @@ int index__drop_file(case_index *ix, const char *path)
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		sqlite3_int64 rowid = sqlite3_column_int64(st, 0);
 
-		rc = drop_principles(ix, rowid, (const char *)sqlite3_column_text(st, 1));
+		rc = drop_principles(ix, (const char *)sqlite3_column_text(st, 3),
+				     (const char *)sqlite3_column_text(st, 1));
 		if (rc == 0)
 			rc = drop_bands(ix, rowid, sqlite3_column_blob(st, 2),
 					sqlite3_column_bytes(st, 2));
@@ -154,8 +154,8 @@ static int insert_parts(case_index *ix, const cJSON *c, const uint64_t bands[DED
 
 	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "principles"))
 		if (rc == 0 && cJSON_IsString(p) && !strchr(p->valuestring, ' '))
-			rc = run(ix, "INSERT OR IGNORE INTO principles VALUES (?, ?)", "ti",
-				 p->valuestring, rowid);
+			rc = run(ix, "INSERT OR IGNORE INTO principles VALUES (?, ?, ?)", "tti",
+				 p->valuestring, case_id(c), rowid);
 	for (int b = 0; rc == 0 && b < DEDUP_BANDS; b++)
 		rc = run(ix, "INSERT OR IGNORE INTO bands VALUES (?, ?)", "ii",
 			 (sqlite3_int64)bands[b], rowid);

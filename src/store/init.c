@@ -236,6 +236,23 @@ out:
 	return rc;
 }
 
+/* .gitattributes, unless the template brought one of its own. */
+static int add_attributes(const char *workdir, path_list *paths)
+{
+	cd_buf path = CD_BUF_INIT;
+	int rc = 0;
+
+	cd_path_join(&path, workdir, STORE_ATTRIBUTES);
+	if (!cd_file_exists(path.data)) {
+		rc = cd_file_write_atomic(path.data, store_attributes_text,
+					  strlen(store_attributes_text));
+		if (rc == 0)
+			rc = path_list_add(paths, STORE_ATTRIBUTES);
+	}
+	cd_buf_free(&path);
+	return rc;
+}
+
 typedef int (*fill_fn)(const char *workdir, const void *arg, path_list *paths);
 
 static int init_with(const char *dir, fill_fn fill, const void *arg, const char *message,
@@ -267,6 +284,7 @@ static int init_with(const char *dir, fill_fn fill, const void *arg, const char 
 		goto out;
 	}
 	if (fill(git_repository_workdir(repo), arg, &paths) < 0 ||
+	    add_attributes(git_repository_workdir(repo), &paths) < 0 ||
 	    commit_initial(repo, &paths, name, email, message) < 0)
 		goto out;
 	git_repository_free(repo);

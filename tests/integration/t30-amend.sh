@@ -129,12 +129,12 @@ for name in amend consequences metacheck judge; do
 	grep -q "^Codicil-Prompt: $name sha256:[0-9a-f]\{64\}$" "$T/tr" || fail "no $name prompt trailer"
 done
 git show --name-only --format= HEAD | sort >"$T/files"
-[ "$(grep -c '^transcripts/[0-9a-f]\{64\}\.json$' "$T/files")" -eq 13 ] || fail "13 transcripts expected: $(cat "$T/files")"
+[ "$(grep -c '^transcripts/[0-9a-f][0-9a-f]/[0-9a-f]\{64\}\.json$' "$T/files")" -eq 13 ] || fail "13 transcripts expected: $(cat "$T/files")"
 for f in CONSTITUTION.md "proposals/$pid.json" "$(case_path "$c1")" "$(case_path "$c2")"; do
 	grep -qx "$f" "$T/files" || fail "$f not in the accept commit"
 done
 [ "$(wc -l <"$T/files")" -eq 17 ] || fail "unexpected files in the accept commit: $(cat "$T/files")"
-for t in transcripts/*.json; do
+for t in transcripts/*/*.json; do
 	[ "$(sha256sum "$t" | cut -c1-64).json" = "$(basename "$t")" ] || fail "$t does not hash to its name"
 	grep -q '"request"' "$t" && grep -q '"response"' "$t" || fail "$t lacks the request or response"
 	! grep -qi 'authorization\|sk-test-key' "$t" || fail "$t holds a key"
@@ -162,7 +162,7 @@ expect_one_line_err
 
 # tampering with a committed transcript is caught
 good=$(git rev-parse HEAD)
-tr=$(ls transcripts | head -n 1)
+tr=$(cd transcripts && ls */*.json | head -n 1)
 sed -i 's/"response"/"respons3"/' "transcripts/$tr"
 git commit -qam "touch a transcript"
 run codicil verify

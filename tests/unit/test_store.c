@@ -123,7 +123,7 @@ static void test_init_template_copies_every_file(void **state)
 	assert_int_equal(tg_sh("test -x %s/META.md", tg_path("new/repo")), 1);
 	assert_sh_out("100755\n", "git -C $HOME/../new/repo ls-tree HEAD hook.sh | cut -c1-6");
 	assert_sh_out("100644\n", "git -C $HOME/../new/repo ls-tree HEAD META.md | cut -c1-6");
-	assert_sh_out("5\n", "git -C $HOME/../new/repo ls-tree -r HEAD | wc -l | tr -d ' '");
+	assert_sh_out("6\n", "git -C $HOME/../new/repo ls-tree -r HEAD | wc -l | tr -d ' '");
 	assert_sh_out("Initial constitution from template rights\n",
 		      "git -C $HOME/../new/repo cat-file commit HEAD | sed '1,/^$/d'");
 	assert_sh_out("Test Reviewer <reviewer@example.org>\n",
@@ -158,7 +158,7 @@ static void test_init_from_file_is_byte_identical(void **state)
 			       tg_path("src/My Charter.md")), 0);
 	assert_sh_out("Import My Charter.md\n",
 		      "git -C $HOME/../empty cat-file commit HEAD | sed '1,/^$/d'");
-	assert_sh_out("CONSTITUTION.md\n", "git -C $HOME/../empty ls-tree --name-only HEAD");
+	assert_sh_out(".gitattributes\nCONSTITUTION.md\n", "git -C $HOME/../empty ls-tree --name-only HEAD");
 	assert_repo_sound(tg_path("empty"));
 	store_close(s);
 }
