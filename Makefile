@@ -5,6 +5,7 @@
 #   make check SANITIZE=1   the same under ASan + UBSan
 #   make fuzz FUZZ_SECONDS=N   each libFuzzer target for N seconds (clang)
 #   make bench        print performance figures
+#   make bench-scale  the same at 100,000 and 1,000,000 cases (minutes, GBs)
 #   make demo         the offline demo
 #   make install      PREFIX=/usr/local DESTDIR=
 #   make deps         install the Debian packages needed to build and test
@@ -60,7 +61,7 @@ UNIT_BIN  := $(UNIT_SRC:%.c=$(BUILD)/%)
 TOOL_SRC  := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all check unit integration memcheck bench demo install uninstall deps clean fuzz
+.PHONY: all check unit integration memcheck bench bench-scale demo install uninstall deps clean fuzz
 all: codicil
 
 $(BUILD)/%.o: %.c
@@ -149,6 +150,9 @@ build-fuzz/fuzz/%: tests/fuzz/%.c build-fuzz/libcodicil.a
 
 bench: codicil $(TOOL_BIN)
 	@CODICIL_BIN=$(CURDIR)/$(BUILD)/codicil TOOLS=$(CURDIR)/$(BUILD)/tools bench/run
+
+bench-scale: codicil $(TOOL_BIN)
+	@cd bench/scale && CODICIL_BIN=$(CURDIR)/$(BUILD)/codicil TOOLS=$(CURDIR)/$(BUILD)/tools sh run.sh
 
 DEMO_DIR ?= codicil-demo
 demo: codicil

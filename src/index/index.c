@@ -61,6 +61,27 @@ sqlite3_stmt *index__prepare(case_index *ix, const char *sql)
 	return st;
 }
 
+sqlite3_stmt *index__cached(case_index *ix, const char *sql)
+{
+	size_t i;
+
+	for (i = 0; i < INDEX_CACHED_STATEMENTS && ix->cached[i].sql; i++) {
+		if (ix->cached[i].sql == sql) {
+			sqlite3_reset(ix->cached[i].st);
+			sqlite3_clear_bindings(ix->cached[i].st);
+			return ix->cached[i].st;
+		}
+	}
+	if (i == INDEX_CACHED_STATEMENTS) {
+		cd_err_set("internal error: more than %d cached statements", INDEX_CACHED_STATEMENTS);
+		return NULL;
+	}
+	if (!(ix->cached[i].st = index__prepare(ix, sql)))
+		return NULL;
+	ix->cached[i].sql = sql;
+	return ix->cached[i].st;
+}
+
 static int user_version(case_index *ix)
 {
 	sqlite3_stmt *st = index__prepare(ix, "PRAGMA user_version");
@@ -85,6 +106,10 @@ static int create_schema(case_index *ix)
 
 static void close_db(case_index *ix)
 {
+	for (size_t i = 0; i < INDEX_CACHED_STATEMENTS && ix->cached[i].sql; i++) {
+		sqlite3_finalize(ix->cached[i].st);
+		ix->cached[i].sql = NULL;
+	}
 	sqlite3_close(ix->db);
 	ix->db = NULL;
 }
@@ -117,10 +142,10 @@ static int open_db(case_index *ix)
 		sqlite3_busy_timeout(ix->db, 30000);
 		v = user_version(ix);
 		if (v == INDEX_VERSION)
-			return index__exec(ix, "PRAGMA synchronous = NORMAL") < 0 ? -1 : 1;
+			return index__exec(ix, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768") < 0 ? -1 : 1;
 		if (v == 0 && index__exec(ix, "PRAGMA journal_mode = WAL") == 0 &&
 		    create_schema(ix) == 0)
-			return index__exec(ix, "PRAGMA synchronous = NORMAL") < 0 ? -1 : 0;
+			return index__exec(ix, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768") < 0 ? -1 : 0;
 		/* another version, or not a database: it is derived, so start over */
 		close_db(ix);
 		remove_files(ix->path);

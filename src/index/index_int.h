@@ -7,10 +7,16 @@
 #include "codicil/case_index.h"
 #include "codicil/strmap.h"
 
+#define INDEX_CACHED_STATEMENTS 24
+
 struct case_index {
 	sqlite3 *db;
 	store *s;
 	char *path; /* .git/codicil/index.sqlite */
+	struct {    /* statements run once per file: prepared once */
+		const char *sql;
+		sqlite3_stmt *st;
+	} cached[INDEX_CACHED_STATEMENTS];
 };
 
 typedef enum index_open_mode {
@@ -27,6 +33,9 @@ int index__fail(case_index *ix, const char *what);
 int index__exec(case_index *ix, const char *sql);
 /* Prepare sql; NULL with an error. */
 sqlite3_stmt *index__prepare(case_index *ix, const char *sql);
+/* The same for a string literal run many times: prepared on first use,
+ * then reset; the index finalizes it (never the caller). */
+sqlite3_stmt *index__cached(case_index *ix, const char *sql);
 
 /* Put the case file path (relative to the work tree) with its content
  * into the index, replacing what it had for that path; a file that is not

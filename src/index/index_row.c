@@ -10,12 +10,13 @@
 #include "codicil/error.h"
 #include "codicil/json.h"
 
-/* Run a statement with text and integer parameters: each of fmt's
+/* Run a statement (a string literal: it is prepared once) with text and
+ * integer parameters: each of fmt's
  * characters is one: 't' text (NULL binds null), 'i' sqlite3_int64,
  * 'b' a blob (pointer, then size_t length). */
 static int run(case_index *ix, const char *sql, const char *fmt, ...)
 {
-	sqlite3_stmt *st = index__prepare(ix, sql);
+	sqlite3_stmt *st = index__cached(ix, sql);
 	va_list ap;
 	int rc, i = 1;
 
@@ -34,7 +35,7 @@ static int run(case_index *ix, const char *sql, const char *fmt, ...)
 	}
 	va_end(ap);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
 		return 0;
 	return rc == SQLITE_CONSTRAINT ? 1 : index__fail(ix, "writing");
@@ -69,7 +70,7 @@ static int drop_bands(case_index *ix, sqlite3_int64 rowid, const void *blob, int
 
 int index__drop_file(case_index *ix, const char *path)
 {
-	sqlite3_stmt *st = index__prepare(
+	sqlite3_stmt *st = index__cached(
 		ix, "SELECT rowid, principles, bands, id FROM cases WHERE path = ?");
 	int rc = 0;
 
@@ -89,7 +90,7 @@ int index__drop_file(case_index *ix, const char *path)
 		if (rc == 0)
 			rc = run(ix, "DELETE FROM cases WHERE rowid = ?", "i", rowid);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == 0 ? run(ix, "DELETE FROM errors WHERE path = ?", "t", path) : rc;
 }
 

@@ -118,7 +118,8 @@ static int known_load(case_index *ix, const char *dir, known_dir *k)
 static int record_file(scan *sc, const char *path, const char *dir, const struct stat *st,
 		       const char *blob)
 {
-	sqlite3_stmt *q = index__prepare(sc->ix, "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)");
+	sqlite3_stmt *q = index__cached(sc->ix,
+					"INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)");
 	int rc;
 
 	if (!q)
@@ -131,7 +132,7 @@ static int record_file(scan *sc, const char *path, const char *dir, const struct
 	sqlite3_bind_int64(q, 6, (sqlite3_int64)st->st_ino);
 	sqlite3_bind_text(q, 7, blob, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q) == SQLITE_DONE ? 0 : index__fail(sc->ix, "writing");
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 	return rc;
 }
 

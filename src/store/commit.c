@@ -290,7 +290,7 @@ static int create_commit(store *s, git_commit *parent, const store_change *chang
 	    commit_object(s, repo, parent, tree, message, 0, id) < 0)
 		goto out;
 	if (packed) {
-		if (store__pack_write(&pk) < 0)
+		if (store__pack_write(&pk, id, base) < 0)
 			goto out;
 		/* the main handle must see the new pack before anything reads it */
 		if (git_repository_odb(&odb, s->repo) == 0)

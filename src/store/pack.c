@@ -34,15 +34,72 @@ fail:
 	return -1;
 }
 
-int store__pack_write(store_pack *p)
+/* Every object of tree that base (NULL: none) does not have at the same
+ * path: the trees and blobs a commit made.  Unchanged subtrees are never
+ * opened, so the cost follows the change, not the repository (libgit2's
+ * git_mempack_dump inserts the commit's whole tree, reading every object
+ * of a library of a million cases). */
+static int insert_new(git_packbuilder *pb, git_repository *repo, const git_tree *tree,
+		      const git_tree *base)
+{
+	size_t n = git_tree_entrycount(tree);
+	int rc = git_packbuilder_insert(pb, git_tree_id(tree), NULL);
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+		const git_tree_entry *old = base ? git_tree_entry_byname(base, git_tree_entry_name(e))
+						 : NULL;
+		git_tree *sub = NULL, *old_sub = NULL;
+
+		if (old && git_oid_equal(git_tree_entry_id(old), git_tree_entry_id(e)))
+			continue;
+		if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+			rc = git_packbuilder_insert(pb, git_tree_entry_id(e), NULL);
+			continue;
+		}
+		if (git_tree_entry_type(e) != GIT_OBJECT_TREE)
+			continue; /* a submodule: no object of ours */
+		rc = git_tree_lookup(&sub, repo, git_tree_entry_id(e));
+		if (rc == 0 && old && git_tree_entry_type(old) == GIT_OBJECT_TREE)
+			rc = git_tree_lookup(&old_sub, repo, git_tree_entry_id(old));
+		if (rc == 0)
+			rc = insert_new(pb, repo, sub, old_sub);
+		git_tree_free(sub);
+		git_tree_free(old_sub);
+	}
+	return rc;
+}
+
+/* The pack of the commit id and what it added to its parent's tree base. */
+static int build_pack(store_pack *p, const git_oid *id, const git_tree *base, git_buf *pack)
+{
+	git_packbuilder *pb = NULL;
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	int rc;
+
+	rc = git_packbuilder_new(&pb, p->repo);
+	if (rc == 0)
+		git_packbuilder_set_threads(pb, 1);
+	if (rc == 0 && (rc = git_commit_lookup(&c, p->repo, id)) == 0 &&
+	    (rc = git_commit_tree(&tree, c)) == 0 &&
+	    (rc = git_packbuilder_insert(pb, id, NULL)) == 0 &&
+	    (rc = insert_new(pb, p->repo, tree, base)) == 0)
+		rc = git_packbuilder_write_buf(pack, pb);
+	git_tree_free(tree);
+	git_commit_free(c);
+	git_packbuilder_free(pb);
+	return rc;
+}
+
+int store__pack_write(store_pack *p, const git_oid *id, const git_tree *base)
 {
 	git_buf pack = GIT_BUF_INIT;
 	git_odb_writepack *wp = NULL;
 	git_indexer_progress stats = { 0 };
 	int rc = -1;
 
-	if (git_mempack_dump(&pack, p->repo, p->mem) < 0 ||
-	    git_odb_write_pack(&wp, p->odb, NULL, NULL) < 0 ||
+	if (build_pack(p, id, base, &pack) < 0 || git_odb_write_pack(&wp, p->odb, NULL, NULL) < 0 ||
 	    wp->append(wp, pack.ptr, pack.size, &stats) < 0 || wp->commit(wp, &stats) < 0) {
 		store__git_fail("cannot write the commit's objects");
 		goto out;

@@ -36,7 +36,9 @@ typedef struct store_pack {
 	git_odb_backend *mem;
 } store_pack;
 int store__pack_open(store *s, store_pack *p);
-int store__pack_write(store_pack *p);
+/* Write the commit id's new objects (those its tree adds to its parent's
+ * tree base, NULL for a first commit) from memory as one pack. */
+int store__pack_write(store_pack *p, const git_oid *id, const git_tree *base);
 void store__pack_close(store_pack *p);
 int store__move_branch(store *s, const git_oid *old, const git_oid *id, const char *message);
 
