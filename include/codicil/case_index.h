@@ -70,10 +70,12 @@ typedef struct case_row {
 
 typedef struct case_query {
 	case_filter f;      /* NULL fields match anything */
+	int min_severity;   /* 0: any */
+	const char *id_below, *id_above; /* NULL, or only ids < / > this one */
 	const char *grep;   /* NULL, or words that must all occur in the case's
-	                       text (scenario, literal reading, expected,
-	                       rationale), case-insensitively; the last one
-	                       may be the start of a word */
+	                       text (id, principles, scenario, literal reading,
+	                       expected, rationale), case-insensitively; the
+	                       last one may be the start of a word */
 	size_t limit;       /* 0: no limit */
 	size_t offset;
 	int newest_first;   /* by id, descending */

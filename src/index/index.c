@@ -11,7 +11,7 @@
 
 /* Bump when the schema or what a row holds changes: an index of another
  * version is deleted and built again. */
-#define INDEX_VERSION 1
+#define INDEX_VERSION 2
 
 static const char schema[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
@@ -34,8 +34,8 @@ static const char schema[] =
 	"CREATE TABLE bands(band INTEGER NOT NULL, case_rowid INTEGER NOT NULL,"
 	" PRIMARY KEY(band, case_rowid)) WITHOUT ROWID;"
 	"CREATE TABLE errors(path TEXT PRIMARY KEY, problem TEXT NOT NULL) WITHOUT ROWID;"
-	"CREATE VIRTUAL TABLE case_text USING fts5(scenario, literal_reading, expected,"
-	" rationale, tokenize = 'unicode61 remove_diacritics 2');";
+	"CREATE VIRTUAL TABLE case_text USING fts5(id, principles, scenario, literal_reading,"
+	" expected, rationale, tokenize = 'unicode61 remove_diacritics 2');";
 
 int index__fail(case_index *ix, const char *what)
 {

@@ -39,7 +39,7 @@ static sqlite3_stmt *select_for(case_index *ix, const char *what, const case_que
 				int ordered)
 {
 	cd_buf sql = CD_BUF_INIT, fts = CD_BUF_INIT;
-	const char *params[4];
+	const char *params[8];
 	sqlite3_stmt *st;
 	int n = 0;
 
@@ -56,6 +56,16 @@ static sqlite3_stmt *select_for(case_index *ix, const char *what, const case_que
 	if (q->f.kind) {
 		cd_buf_puts(&sql, " AND c.kind = ?");
 		params[n++] = q->f.kind;
+	}
+	if (q->min_severity)
+		cd_buf_printf(&sql, " AND c.severity >= %d", q->min_severity);
+	if (q->id_below) {
+		cd_buf_puts(&sql, " AND c.id < ?");
+		params[n++] = q->id_below;
+	}
+	if (q->id_above) {
+		cd_buf_puts(&sql, " AND c.id > ?");
+		params[n++] = q->id_above;
 	}
 	if (q->grep) {
 		fts_query(q->grep, &fts);

@@ -9,6 +9,7 @@
 
 #include "codicil/error.h"
 #include "codicil/json.h"
+#include "codicil/sanitize.h"
 
 /* Run a statement (a string literal: it is prepared once) with text and
  * integer parameters: each of fmt's
@@ -124,14 +125,13 @@ static const char *str_or_empty(const cJSON *c, const char *key)
 }
 
 static int insert_case(case_index *ix, const char *path, const cJSON *c,
-		       const dedup_digest *d, const uint64_t bands[DEDUP_BANDS])
+		       const char *principles, const dedup_digest *d,
+		       const uint64_t bands[DEDUP_BANDS])
 {
 	const cJSON *prov = cJSON_GetObjectItemCaseSensitive(c, "provenance");
-	cd_buf principles = CD_BUF_INIT;
 	long n, valid;
 	int rc;
 
-	principles_text(c, &principles);
 	ratings_count(c, &n, &valid);
 	rc = run(ix,
 		 "INSERT INTO cases(id, path, kind, status, severity, principles, scenario, "
@@ -139,15 +139,42 @@ static int insert_case(case_index *ix, const char *path, const cJSON *c,
 		 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		 "ttttitttttiiib", case_id(c), path, cd_json_str(c, "kind"),
 		 cd_json_str(c, "status"), (sqlite3_int64)cd_json_int(c, "severity", 0),
-		 cd_buf_cstr(&principles), str_or_empty(c, "scenario"),
+		 principles, str_or_empty(c, "scenario"),
 		 str_or_empty(prov, "created"), cd_json_str(prov, "model"), cd_json_str(c, "run"),
 		 (sqlite3_int64)n, (sqlite3_int64)valid, (sqlite3_int64)d->exact, (const void *)bands,
 		 (size_t)(DEDUP_BANDS * sizeof *bands));
-	cd_buf_free(&principles);
 	return rc;
 }
 
-static int insert_parts(case_index *ix, const cJSON *c, const uint64_t bands[DEDUP_BANDS])
+/* The text as a terminal shows it (cd_sanitize: escape sequences gone), so
+ * that a search finds the words a person reads. */
+static void shown(const cJSON *c, const char *key, cd_buf *out)
+{
+	const char *s = str_or_empty(c, key);
+	cd_sanitize(s, strlen(s), 0, out);
+}
+
+static int insert_text(case_index *ix, sqlite3_int64 rowid, const cJSON *c,
+		       const char *principles)
+{
+	static const char *const keys[] = { "scenario", "literal_reading", "expected",
+					    "rationale" };
+	cd_buf text[4] = { CD_BUF_INIT, CD_BUF_INIT, CD_BUF_INIT, CD_BUF_INIT };
+	int rc;
+
+	for (int i = 0; i < 4; i++)
+		shown(c, keys[i], &text[i]);
+	rc = run(ix, "INSERT INTO case_text(rowid, id, principles, scenario, literal_reading, "
+		     "expected, rationale) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		 "itttttt", rowid, case_id(c), principles, cd_buf_cstr(&text[0]),
+		 cd_buf_cstr(&text[1]), cd_buf_cstr(&text[2]), cd_buf_cstr(&text[3]));
+	for (int i = 0; i < 4; i++)
+		cd_buf_free(&text[i]);
+	return rc;
+}
+
+static int insert_parts(case_index *ix, const cJSON *c, const char *principles,
+			const uint64_t bands[DEDUP_BANDS])
 {
 	sqlite3_int64 rowid = sqlite3_last_insert_rowid(ix->db);
 	const cJSON *p;
@@ -161,11 +188,7 @@ static int insert_parts(case_index *ix, const cJSON *c, const uint64_t bands[DED
 		rc = run(ix, "INSERT OR IGNORE INTO bands VALUES (?, ?)", "ii",
 			 (sqlite3_int64)bands[b], rowid);
 	if (rc == 0)
-		rc = run(ix, "INSERT INTO case_text(rowid, scenario, literal_reading, expected, "
-			     "rationale) VALUES (?, ?, ?, ?, ?)",
-			 "itttt", rowid, str_or_empty(c, "scenario"),
-			 str_or_empty(c, "literal_reading"), str_or_empty(c, "expected"),
-			 str_or_empty(c, "rationale"));
+		rc = insert_text(ix, rowid, c, principles);
 	return rc;
 }
 
@@ -176,6 +199,7 @@ static int put_error(case_index *ix, const char *path, const char *problem)
 
 static int put_case(case_index *ix, const char *path, const cJSON *c)
 {
+	cd_buf principles = CD_BUF_INIT;
 	uint64_t bands[DEDUP_BANDS];
 	dedup_digest d;
 	int rc;
@@ -185,11 +209,15 @@ static int put_case(case_index *ix, const char *path, const cJSON *c)
 		return -1;
 	}
 	dedup_bands(&d, bands);
-	rc = insert_case(ix, path, c, &d, bands);
+	principles_text(c, &principles);
+	rc = insert_case(ix, path, c, cd_buf_cstr(&principles), &d, bands);
 	dedup_digest_free(&d);
 	if (rc == 1) /* the id is taken: two files hold one case */
-		return put_error(ix, path, "another file holds the same case id; remove one");
-	return rc < 0 ? -1 : insert_parts(ix, c, bands);
+		rc = put_error(ix, path, "another file holds the same case id; remove one");
+	else if (rc == 0)
+		rc = insert_parts(ix, c, cd_buf_cstr(&principles), bands);
+	cd_buf_free(&principles);
+	return rc;
 }
 
 int index__put_file(case_index *ix, const char *path, const char *text, size_t len)

@@ -7,6 +7,7 @@
 
 #include "codicil/argue.h"
 #include "codicil/case.h"
+#include "codicil/case_index.h"
 
 enum rate_step {
 	RATE_NONE,
@@ -25,21 +26,27 @@ typedef struct rate_flow {
 	char *args_error;     /* why there are no arguments */
 	unsigned call;
 	long tokens;
+	cJSON *c;             /* the case, as it was when rating began */
 } rate_flow;
 
+#define CASES_WINDOW 128
+
 struct cases {
-	case_library lib;    /* cases/ in the work tree */
+	struct case_index *ix; /* the library (cases_rows.c) */
 	size_t errors_shown; /* unreadable files reported */
-	cJSON **all;         /* lib's cases, then the ones still arriving */
-	size_t nall, nlib;
-	cJSON **rows;        /* those that pass the filters */
+	size_t total;        /* library cases, all of them */
+	size_t nlib;         /* those that pass the filters: rows 0..nlib-1 */
+	cJSON **pend;        /* arriving cases that pass: rows nlib.. */
+	size_t npend, npending_all;
+	cJSON *win[CASES_WINDOW]; /* library rows win_start.. as their files have them */
+	size_t win_start, win_n;
 	tui_list list;
 	int status, kind, min_severity; /* -1 / -1 / 0: any */
 	char *principle;     /* NULL: any */
 	char **marked;       /* ids */
 	size_t nmarked;
 	tui_pager text;
-	const cJSON *text_for;
+	char text_for[64];   /* the id of the case the pager shows */
 	int text_stale;      /* rebuild the text pane at the next draw */
 	int focus_text;
 	enum tui_layout layout;
@@ -61,8 +68,21 @@ void cases_amend(tui_app *app, struct cases *cs);
 /* cases_text.c: the text pane for case c */
 void cases_fill_text(tui_app *app, struct cases *cs, const cJSON *c);
 
-/* The selected case, or NULL. */
-const cJSON *cases_selected(struct cases *cs);
+/* The selected case, or NULL; valid until the view moves to another
+ * window of rows or reloads. */
+const cJSON *cases_selected(tui_app *app, struct cases *cs);
+
+/* cases_rows.c: the rows */
+int cases_rows_open(tui_app *app, struct cases *cs);  /* the index, up to date */
+int cases_rows_filter(tui_app *app, struct cases *cs); /* count what passes */
+void cases_rows_close(struct cases *cs);
+const cJSON *cases_row(tui_app *app, struct cases *cs, size_t i);
+/* The row of case id (it is there only if that row's id is id), or -1. */
+long cases_rows_position(struct cases *cs, const char *id);
+/* The next row (dir > 0) or the one before whose text has the needle's
+ * words, wrapping around; -1 when none. */
+long cases_rows_search(tui_app *app, struct cases *cs, const char *needle, int dir,
+		       int (*pending_matches)(const cJSON *c, const char *needle));
 /* Bring the view in step with the library and the arriving cases. */
 int cases_sync(tui_app *app, struct cases *cs);
 

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 
 /* The marked cases, else the selected one; committed ones only. */
-static size_t amend_cases(struct cases *cs, const char **ids)
+static size_t amend_cases(tui_app *app, struct cases *cs, const char **ids)
 {
-	const cJSON *sel = cases_selected(cs);
+	const cJSON *sel = cases_selected(app, cs);
 	size_t n = 0;
 
 	for (size_t i = 0; i < cs->nmarked; i++)
@@ -27,7 +27,7 @@ void cases_amend(tui_app *app, struct cases *cs)
 	const char **ids = calloc(cs->nmarked + 1, sizeof *ids);
 	size_t n;
 
-	if (!ids || !(n = amend_cases(cs, ids))) {
+	if (!ids || !(n = amend_cases(app, cs, ids))) {
 		tui_message(app, "Select or mark (Space) the cases an amendment should answer");
 	} else if (!tui_llm_busy(app, "Drafting an amendment") &&
 		   tui_job_amend(app, ids, n) == 0) {

@@ -19,26 +19,27 @@ void rate_end(struct cases *cs)
 		cs->focus_text = 0; /* back to the list, for the next case */
 	argue_result_free(&cs->rate.args);
 	free(cs->rate.args_error);
+	cJSON_Delete(cs->rate.c);
 	memset(&cs->rate, 0, sizeof cs->rate);
 	cs->text_stale = 1;
 }
 
+/* The case being rated, committed (a case still arriving cannot be). */
 static const cJSON *rated_case(struct cases *cs)
 {
-	for (size_t i = 0; i < cs->nlib; i++)
-		if (case_id(cs->all[i]) && !strcmp(case_id(cs->all[i]), cs->rate.id))
-			return cs->all[i];
-	return NULL;
+	return cs->rate.c;
 }
 
 void rate_start(tui_app *app, struct cases *cs)
 {
-	const cJSON *c = cases_selected(cs);
+	const cJSON *c = cases_selected(app, cs);
 
 	if (tui_llm_busy(app, "Rating"))
 		return;
 	rate_end(cs);
 	snprintf(cs->rate.id, sizeof cs->rate.id, "%s", case_id(c) ? case_id(c) : "");
+	if (c && !cases_is_pending(cs, c))
+		cs->rate.c = cJSON_Duplicate(c, 1);
 	if (!rated_case(cs)) {
 		tui_message(app, "This case is not committed yet; rate it when the generation ends");
 		return;

@@ -4,6 +4,7 @@
  * The pager sanitises every line. */
 #include "cases.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "codicil/json.h"
@@ -118,7 +119,7 @@ void cases_fill_text(tui_app *app, struct cases *cs, const cJSON *c)
 	int kind = case_get_kind(c);
 
 	tui_pager_clear(t);
-	cs->text_for = c;
+	snprintf(cs->text_for, sizeof cs->text_for, "%s", case_id(c) ? case_id(c) : "");
 	cs->text_stale = 0;
 	if (cs->rate.step != RATE_NONE && case_id(c) && !strcmp(case_id(c), cs->rate.id))
 		rate_panel(app, cs, t);

@@ -21,15 +21,15 @@
 
 static const char *const kind_short[] = { "counterex", "tension", "vague", "probe", "conseq" };
 
-const cJSON *cases_selected(struct cases *cs)
+const cJSON *cases_selected(tui_app *app, struct cases *cs)
 {
-	return cs->list.n ? cs->rows[cs->list.sel] : NULL;
+	return cs->list.n ? cases_row(app, cs, cs->list.sel) : NULL;
 }
 
 int cases_is_pending(struct cases *cs, const cJSON *c)
 {
-	for (size_t i = cs->nlib; i < cs->nall; i++)
-		if (cs->all[i] == c)
+	for (size_t i = 0; i < cs->npend; i++)
+		if (cs->pend[i] == c)
 			return 1;
 	return 0;
 }
@@ -42,100 +42,43 @@ static int is_marked(struct cases *cs, const char *id)
 	return 0;
 }
 
-static int passes(struct cases *cs, const cJSON *c)
-{
-	case_filter f = {
-		.status = cs->status >= 0 ? case_status_name(cs->status) : NULL,
-		.kind = cs->kind >= 0 ? case_kind_name(cs->kind) : NULL,
-		.principle = cs->principle,
-	};
-
-	if (cs->min_severity && cd_json_num(c, "severity", 0) < cs->min_severity)
-		return 0;
-	return case_matches(c, &f);
-}
-
 /* Rows again after a change of filters or cases, keeping the selection on
  * the same case when it is still shown. */
-static int refilter(struct cases *cs)
+static int refilter(tui_app *app, struct cases *cs)
 {
-	const cJSON *sel = cases_selected(cs);
-	char keep[32] = "";
-	cJSON **rows = calloc(cs->nall ? cs->nall : 1, sizeof *rows);
-	size_t n = 0;
+	const cJSON *sel = cases_selected(app, cs);
+	char keep[64] = "";
+	long at;
 
-	if (!rows) {
-		cd_err_set("out of memory");
-		return -1;
-	}
 	if (sel && case_id(sel))
 		snprintf(keep, sizeof keep, "%s", case_id(sel));
-	for (size_t i = 0; i < cs->nall; i++)
-		if (passes(cs, cs->all[i]))
-			rows[n++] = cs->all[i];
-	free(cs->rows);
-	cs->rows = rows;
-	cs->list.n = n;
-	for (size_t i = 0; keep[0] && i < n; i++)
-		if (case_id(rows[i]) && !strcmp(case_id(rows[i]), keep))
-			cs->list.sel = i;
-	if (cs->list.sel >= n)
-		cs->list.sel = n ? n - 1 : 0;
-	cs->text_for = NULL;
-	return 0;
-}
-
-static int load_library(tui_app *app, struct cases *cs)
-{
-	case_library lib;
-
-	if (workspace_load_cases(tui_store(app), &lib) < 0)
+	if (cases_rows_filter(app, cs) < 0)
 		return -1;
-	if (lib.nerrors && lib.nerrors != cs->errors_shown) /* once, not at every reload */
-		tui_error(app, "%s (%zu file%s in cases/ skipped)", lib.errors[0], lib.nerrors,
-			  lib.nerrors == 1 ? "" : "s");
-	cs->errors_shown = lib.nerrors;
-	case_library_free(&cs->lib);
-	cs->lib = lib;
+	if (keep[0] && (at = cases_rows_position(cs, keep)) >= 0 &&
+	    (sel = cases_row(app, cs, (size_t)at)) && case_id(sel) && !strcmp(case_id(sel), keep))
+		cs->list.sel = (size_t)at;
+	if (cs->list.sel >= cs->list.n)
+		cs->list.sel = cs->list.n ? cs->list.n - 1 : 0;
+	cs->text_for[0] = '\0';
 	return 0;
 }
 
 int cases_sync(tui_app *app, struct cases *cs)
 {
 	unsigned serial = tui_cases_serial(app, 0), disk = tui_cases_serial(app, 1);
-	cJSON *const *pending;
-	size_t npending;
-	cJSON **all;
 
-	if (serial == cs->serial && cs->all)
+	if (serial == cs->serial && cs->ix)
 		return 0;
-	/* the arriving cases may be gone (committed): forget them first */
-	cs->nall = cs->nlib;
-	cs->list.n = 0;
-	if (disk != cs->disk_serial && load_library(app, cs) < 0)
+	if ((disk != cs->disk_serial || !cs->ix) && cases_rows_open(app, cs) < 0)
 		return -1;
-	npending = tui_gen_cases(app, &pending);
-	all = realloc(cs->all, (cs->lib.n + npending + 1) * sizeof *all);
-	if (!all) {
-		cd_err_set("out of memory");
-		return -1;
-	}
-	if (cs->lib.n)
-		memcpy(all, cs->lib.cases, cs->lib.n * sizeof *all);
-	if (npending)
-		memcpy(all + cs->lib.n, pending, npending * sizeof *all);
-	cs->all = all;
-	cs->nlib = cs->lib.n;
-	cs->nall = cs->lib.n + npending;
 	cs->serial = serial;
 	cs->disk_serial = disk;
-	if (refilter(cs) < 0)
+	if (refilter(app, cs) < 0)
 		return -1;
-	for (size_t i = 0; cs->follow && i < cs->list.n; i++)
-		if (cases_is_pending(cs, cs->rows[i])) {
-			cs->list.sel = i;
-			cs->follow = 0;
-		}
+	if (cs->follow && cs->npend) {
+		cs->list.sel = cs->nlib;
+		cs->follow = 0;
+	}
 	return 0;
 }
 
@@ -157,7 +100,7 @@ int tui_show_cases(tui_app *app, const char *pid)
 		cs->focus_text = 0;
 	}
 	cs->follow = 1;
-	return refilter(cs);
+	return refilter(app, cs);
 }
 
 static int cases_open(tui_app *app, tui_view *v, const char *arg)
@@ -171,8 +114,7 @@ static int cases_open(tui_app *app, tui_view *v, const char *arg)
 	cs->status = cs->kind = -1;
 	cs->disk_serial = tui_cases_serial(app, 1) - 1; /* load now */
 	if (cases_sync(app, cs) < 0) {
-		case_library_free(&cs->lib);
-		free(cs->all);
+		cases_rows_close(cs);
 		free(cs);
 		return -1;
 	}
@@ -189,9 +131,7 @@ static void cases_close(tui_view *v)
 		free(cs->marked[i]);
 	free(cs->marked);
 	free(cs->principle);
-	free(cs->rows);
-	free(cs->all);
-	case_library_free(&cs->lib);
+	cases_rows_close(cs);
 	tui_pager_clear(&cs->text);
 	free(cs);
 }
@@ -256,15 +196,18 @@ static void draw_list(tui_app *app, struct cases *cs, tui_rect r)
 	tui_list_fit(&cs->list, r.h);
 	if (!cs->list.n)
 		tui_puts(r.y, r.x, tui_generating(app) ? "Waiting for the model's cases..."
-				   : cs->nall ? "No case passes the filters (c shows every case)."
+				   : cs->total + cs->npending_all ? "No case passes the filters (c shows every case)."
 				   : "No cases yet: C on a principle asks the model for some.", r.w);
 	for (int y = 0; y < r.h && cs->list.top + (size_t)y < cs->list.n; y++) {
 		size_t i = cs->list.top + (size_t)y;
+		const cJSON *c = cases_row(app, cs, i);
 
+		if (!c)
+			break;
 		cd_buf_reset(&line);
-		row_text(app, cs, cs->rows[i], &line);
+		row_text(app, cs, c, &line);
 		attrset(i == cs->list.sel ? tui_style(cs->focus_text ? ST_SELECT_DIM : ST_SELECT)
-					  : cases_is_pending(cs, cs->rows[i]) ? tui_style(ST_ADD) : A_NORMAL);
+					  : i >= cs->nlib ? tui_style(ST_ADD) : A_NORMAL);
 		if (i == cs->list.sel)
 			tui_fill(r.y + y, r.x, r.w);
 		tui_put(r.y + y, r.x, line.data, line.len, r.w);
@@ -281,8 +224,8 @@ static void cases_draw(tui_app *app, tui_view *v, tui_rect r)
 
 	if (cases_sync(app, cs) < 0)
 		tui_error(app, "%s", cd_err_msg());
-	sel = cases_selected(cs);
-	if (sel && (sel != cs->text_for || cs->text_stale))
+	sel = cases_selected(app, cs);
+	if (sel && (!case_id(sel) || strcmp(case_id(sel), cs->text_for) || cs->text_stale))
 		cases_fill_text(app, cs, sel);
 	cs->layout = tui_split(r, 55, 40, &list, &text);
 	if (cs->layout != TUI_SINGLE || !cs->focus_text)
@@ -300,7 +243,7 @@ static void cycle(int *value, int count)
 
 static void toggle_principle(tui_app *app, struct cases *cs)
 {
-	const cJSON *sel = cases_selected(cs);
+	const cJSON *sel = cases_selected(app, cs);
 	const cJSON *first = sel ? cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sel, "principles"), 0) : NULL;
 
 	if (cs->principle) {
@@ -313,9 +256,9 @@ static void toggle_principle(tui_app *app, struct cases *cs)
 	}
 }
 
-static void toggle_mark(struct cases *cs)
+static void toggle_mark(tui_app *app, struct cases *cs)
 {
-	const cJSON *sel = cases_selected(cs);
+	const cJSON *sel = cases_selected(app, cs);
 	const char *id = sel ? case_id(sel) : NULL;
 	char **more;
 
@@ -337,7 +280,7 @@ static void toggle_mark(struct cases *cs)
 /* g here: the principle filter, else the selected case's first principle. */
 static void generate(tui_app *app, struct cases *cs)
 {
-	const cJSON *sel = cases_selected(cs);
+	const cJSON *sel = cases_selected(app, cs);
 	const cJSON *first = sel ? cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sel, "principles"), 0) : NULL;
 
 	if (cs->principle)
@@ -394,7 +337,7 @@ static void decided(tui_app *app, void *ud, const char *note)
 /* y confirms the selected case, x dismisses it, after an optional note. */
 static void decide(tui_app *app, struct cases *cs, case_status st)
 {
-	const cJSON *c = cases_selected(cs);
+	const cJSON *c = cases_selected(app, cs);
 	struct decision *d;
 
 	if (!c || !case_id(c)) {
@@ -423,11 +366,11 @@ static int cases_action(tui_app *app, tui_view *v, enum tui_action a)
 	if (rate_action(app, cs, a))
 		return 1;
 	if (filter_action(cs, a)) {
-		refilter(cs);
+		refilter(app, cs);
 		return 1;
 	}
 	switch (a) {
-	case ACT_BY_PRINCIPLE: toggle_principle(app, cs); refilter(cs); return 1;
+	case ACT_BY_PRINCIPLE: toggle_principle(app, cs); refilter(app, cs); return 1;
 	case ACT_PANE: cs->focus_text = !cs->focus_text; return 1;
 	case ACT_OPEN: cs->focus_text = cs->list.n > 0; return 1;
 	case ACT_BACK:
@@ -435,9 +378,9 @@ static int cases_action(tui_app *app, tui_view *v, enum tui_action a)
 			return 0;
 		cs->focus_text = 0;
 		return 1;
-	case ACT_MARK: toggle_mark(cs); tui_list_action(&cs->list, ACT_DOWN, 1); return 1;
+	case ACT_MARK: toggle_mark(app, cs); tui_list_action(&cs->list, ACT_DOWN, 1); return 1;
 	case ACT_RATE:
-		if (cases_selected(cs))
+		if (cases_selected(app, cs))
 			rate_start(app, cs);
 		return 1;
 	case ACT_GENERATE: generate(app, cs); return 1;
@@ -478,20 +421,17 @@ static int matches(const cJSON *c, const char *needle)
 	return 0;
 }
 
-static int row_matches(void *ud, size_t i)
-{
-	struct cases *cs = ud;
-	return matches(cs->rows[i], cs->needle);
-}
-
 static int cases_search(tui_app *app, tui_view *v, const char *needle, int dir)
 {
 	struct cases *cs = v->priv;
+	long at;
 
 	if (cs->focus_text)
 		return tui_pager_search(&cs->text, needle, dir);
-	cs->needle = needle;
-	return tui_list_search(&cs->list, dir, row_matches, cs);
+	if (!cs->list.n || (at = cases_rows_search(app, cs, needle, dir, matches)) < 0)
+		return -1;
+	cs->list.sel = (size_t)at;
+	return 0;
 }
 
 static int cases_reload(tui_app *app, tui_view *v)
@@ -507,12 +447,14 @@ static void cases_position(tui_view *v, char *buf, size_t n)
 {
 	struct cases *cs = v->priv;
 
-	if (cs->list.n && cs->list.n != cs->nall)
-		snprintf(buf, n, "%zu/%zu of %zu", cs->list.sel + 1, cs->list.n, cs->nall);
+	size_t all = cs->total + cs->npending_all;
+
+	if (cs->list.n && cs->list.n != all)
+		snprintf(buf, n, "%zu/%zu of %zu", cs->list.sel + 1, cs->list.n, all);
 	else if (cs->list.n)
 		snprintf(buf, n, "%zu/%zu", cs->list.sel + 1, cs->list.n);
 	else
-		snprintf(buf, n, "0/%zu", cs->nall);
+		snprintf(buf, n, "0/%zu", all);
 }
 
 const struct tui_view_ops tui_view_cases = {
