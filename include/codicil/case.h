@@ -151,6 +151,10 @@ const char *case_file_problem(const cJSON *j, const char *name, cd_buf *why);
 int case_library_load(const char *cases_dir, case_library *out);
 void case_library_free(case_library *lib);
 
+/* What a user typed as a case id, as the start of one: "01JD" is read as
+ * "c-01jd"; an id with its prefix letter is kept (lowercased). */
+void case_id_prefix(const char *s, char *out, size_t size);
+
 /* The case whose id is id, or the only one it is a prefix of (like git;
  * "01jd" is read as "c-01jd").  NULL with an error when there is none or
  * when the prefix is ambiguous (the error names two candidates). */

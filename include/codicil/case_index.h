@@ -31,6 +31,7 @@
 #include "codicil/store.h"
 
 #define CASE_INDEX_STAT_ALL 20000
+#define CASE_SUMMARY_BYTES 300
 
 typedef struct case_index case_index;
 
@@ -62,7 +63,8 @@ typedef struct case_row {
 	const char *id, *path; /* path relative to the work tree */
 	const char *kind, *status;
 	const char *principles; /* space-separated, in the case's order */
-	const char *scenario;
+	const char *summary;    /* the scenario's first CASE_SUMMARY_BYTES + 1
+	                           bytes (so "longer than" can be told) */
 	const char *created;    /* provenance.created, or "" */
 	int severity;
 	int nratings, nvalid;   /* ratings, and those with verdict valid */

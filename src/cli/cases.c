@@ -64,13 +64,13 @@ const char cmd_rate_usage[] =
 static int print_case_line(const case_row *r, void *arg)
 {
 	cd_buf line = CD_BUF_INIT;
-	size_t n = strlen(r->scenario);
+	size_t n = strlen(r->summary);
 
 	cd_buf_printf(&line, "%s  %-9s %-14s sev %d  [", r->id, *r->status ? r->status : "?",
 		      *r->kind ? r->kind : "?", r->severity);
 	for (const char *p = r->principles; *p; p++)
 		cd_buf_printf(&line, "%c", *p == ' ' ? ',' : *p);
-	cd_buf_printf(&line, "]  %.70s%s", r->scenario, n > 70 ? "..." : "");
+	cd_buf_printf(&line, "]  %.70s%s", r->summary, n > 70 ? "..." : "");
 	cli_put_safe(stdout, line.data, CD_SAN_ONE_LINE);
 	fputc('\n', stdout);
 	cd_buf_free(&line);

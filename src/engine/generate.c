@@ -14,7 +14,7 @@
 #include "codicil/workspace.h"
 
 #define EXISTING_CASES_SHOWN 30
-#define EXISTING_SCENARIO_CHARS 300
+#define EXISTING_SCENARIO_CHARS CASE_SUMMARY_BYTES
 
 int gen_open(store *s, config *cfg, llm_client *client, gen_ctx *g)
 {
@@ -150,7 +150,7 @@ static int newest_case(const case_row *r, void *arg)
 			goto oom;
 		l->v = p;
 	}
-	if (!(l->v[l->n].scenario = strdup(r->scenario)))
+	if (!(l->v[l->n].scenario = strdup(r->summary)))
 		goto oom;
 	snprintf(l->v[l->n++].id, CD_ID_SIZE, "%s", r->id);
 	return 0;

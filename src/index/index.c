@@ -11,7 +11,7 @@
 
 /* Bump when the schema or what a row holds changes: an index of another
  * version is deleted and built again. */
-#define INDEX_VERSION 2
+#define INDEX_VERSION 3
 
 static const char schema[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
@@ -21,16 +21,32 @@ static const char schema[] =
 	" mtime INTEGER NOT NULL, ctime INTEGER NOT NULL, ino INTEGER NOT NULL,"
 	" blob TEXT NOT NULL);"
 	"CREATE INDEX files_dir ON files(dir);"
+	/* what lists show first, the long scenario apart: small rows */
 	"CREATE TABLE cases(rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
 	" path TEXT NOT NULL UNIQUE, kind TEXT, status TEXT, severity INTEGER,"
-	" principles TEXT NOT NULL, scenario TEXT NOT NULL, created TEXT NOT NULL,"
-	" model TEXT, run TEXT, nratings INTEGER NOT NULL, nvalid INTEGER NOT NULL,"
-	" exact INTEGER NOT NULL, bands BLOB);"
+	" principles TEXT NOT NULL, summary TEXT NOT NULL, created TEXT NOT NULL,"
+	" nratings INTEGER NOT NULL, nvalid INTEGER NOT NULL, model TEXT, run TEXT,"
+	" exact INTEGER NOT NULL);"
 	"CREATE INDEX cases_exact ON cases(exact);"
 	"CREATE INDEX cases_status ON cases(status, id);"
-	/* by principle, then id: "the newest cases on p" reads only those */
+	"CREATE TABLE scenarios(rowid INTEGER PRIMARY KEY, scenario TEXT NOT NULL, bands BLOB);"
+	/* by principle, then id, with the list's columns: "the cases on p" and
+	 * "the newest cases on p" read one range, never the whole table */
 	"CREATE TABLE principles(principle TEXT NOT NULL, id TEXT NOT NULL,"
-	" case_rowid INTEGER NOT NULL, PRIMARY KEY(principle, id)) WITHOUT ROWID;"
+	" case_rowid INTEGER NOT NULL, path TEXT NOT NULL, kind TEXT, status TEXT,"
+	" severity INTEGER, principles TEXT NOT NULL, summary TEXT NOT NULL,"
+	" created TEXT NOT NULL, nratings INTEGER NOT NULL, nvalid INTEGER NOT NULL,"
+	" PRIMARY KEY(principle, id)) WITHOUT ROWID;"
+	/* counted as rows come and go: '' all cases, 'p:<id>' a principle's */
+	"CREATE TABLE counts(key TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TRIGGER cases_in AFTER INSERT ON cases BEGIN INSERT INTO counts VALUES ('', 1)"
+	" ON CONFLICT(key) DO UPDATE SET n = n + 1; END;"
+	"CREATE TRIGGER cases_out AFTER DELETE ON cases BEGIN"
+	" UPDATE counts SET n = n - 1 WHERE key = ''; END;"
+	"CREATE TRIGGER principles_in AFTER INSERT ON principles BEGIN INSERT INTO counts"
+	" VALUES ('p:' || new.principle, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1; END;"
+	"CREATE TRIGGER principles_out AFTER DELETE ON principles BEGIN"
+	" UPDATE counts SET n = n - 1 WHERE key = 'p:' || old.principle; END;"
 	"CREATE TABLE bands(band INTEGER NOT NULL, case_rowid INTEGER NOT NULL,"
 	" PRIMARY KEY(band, case_rowid)) WITHOUT ROWID;"
 	"CREATE TABLE errors(path TEXT PRIMARY KEY, problem TEXT NOT NULL) WITHOUT ROWID;"

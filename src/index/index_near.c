@@ -30,8 +30,8 @@ static int exact_match(case_index *ix, const dedup_digest *d, cd_buf *match_id)
 static double best_candidate(case_index *ix, const dedup_digest *d, double threshold,
 			     cd_buf *match_id)
 {
-	char sql[512] = "SELECT DISTINCT c.id, c.scenario FROM bands b JOIN cases c ON c.rowid = "
-			"b.case_rowid WHERE b.band IN (?";
+	char sql[512] = "SELECT DISTINCT c.id, s.scenario FROM bands b JOIN cases c ON c.rowid = "
+			"b.case_rowid JOIN scenarios s ON s.rowid = c.rowid WHERE b.band IN (?";
 	uint64_t bands[DEDUP_BANDS];
 	sqlite3_stmt *st;
 	double best = 0;

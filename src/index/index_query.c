@@ -43,12 +43,14 @@ static sqlite3_stmt *select_for(case_index *ix, const char *what, const case_que
 	sqlite3_stmt *st;
 	int n = 0;
 
-	cd_buf_printf(&sql, "SELECT %s FROM cases c", what);
+	/* on a principle, its own table has every column a list shows, in id
+	 * order: one range */
+	cd_buf_printf(&sql, "SELECT %s FROM %s c WHERE 1", what,
+		      q->f.principle ? "principles" : "cases");
 	if (q->f.principle) {
-		cd_buf_puts(&sql, " JOIN principles p ON p.case_rowid = c.rowid AND p.principle = ?");
+		cd_buf_puts(&sql, " AND c.principle = ?");
 		params[n++] = q->f.principle;
 	}
-	cd_buf_puts(&sql, " WHERE 1");
 	if (q->f.status) {
 		cd_buf_puts(&sql, " AND c.status = ?");
 		params[n++] = q->f.status;
@@ -67,15 +69,17 @@ static sqlite3_stmt *select_for(case_index *ix, const char *what, const case_que
 		cd_buf_puts(&sql, " AND c.id > ?");
 		params[n++] = q->id_above;
 	}
-	if (q->grep) {
+	if (q->grep)
 		fts_query(q->grep, &fts);
-		cd_buf_puts(&sql, " AND c.rowid IN (SELECT rowid FROM case_text WHERE case_text "
-				  "MATCH ?)");
+	if (q->grep && !fts.len) { /* no word in it: nothing has all of them */
+		cd_buf_puts(&sql, " AND 0");
+	} else if (q->grep) {
+		cd_buf_printf(&sql, " AND c.%s IN (SELECT rowid FROM case_text WHERE case_text "
+				    "MATCH ?)", q->f.principle ? "case_rowid" : "rowid");
 		params[n++] = cd_buf_cstr(&fts);
 	}
-	if (ordered) /* on a principle, its table's order is the id's */
-		cd_buf_printf(&sql, " ORDER BY %s.id%s", q->f.principle ? "p" : "c",
-			      q->newest_first ? " DESC" : "");
+	if (ordered)
+		cd_buf_printf(&sql, " ORDER BY c.id%s", q->newest_first ? " DESC" : "");
 	if (ordered && (q->limit || q->offset))
 		cd_buf_printf(&sql, " LIMIT %lld OFFSET %zu", q->limit ? (long long)q->limit : -1LL,
 			      q->offset);
@@ -97,7 +101,7 @@ int case_index_each(case_index *ix, const case_query *q,
 		    int (*fn)(const case_row *r, void *arg), void *arg)
 {
 	sqlite3_stmt *st = select_for(ix, "c.id, c.path, c.kind, c.status, c.principles, "
-					  "c.scenario, c.created, c.severity, c.nratings, c.nvalid",
+					  "c.summary, c.created, c.severity, c.nratings, c.nvalid",
 				      q, 1);
 	int rc = 0, step;
 
@@ -106,7 +110,7 @@ int case_index_each(case_index *ix, const case_query *q,
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		case_row r = {
 			.id = text(st, 0), .path = text(st, 1), .kind = text(st, 2),
-			.status = text(st, 3), .principles = text(st, 4), .scenario = text(st, 5),
+			.status = text(st, 3), .principles = text(st, 4), .summary = text(st, 5),
 			.created = text(st, 6), .severity = sqlite3_column_int(st, 7),
 			.nratings = sqlite3_column_int(st, 8), .nvalid = sqlite3_column_int(st, 9),
 		};
@@ -118,10 +122,35 @@ int case_index_each(case_index *ix, const case_query *q,
 	return rc;
 }
 
+/* All cases, or all on a principle: kept count of (the counts table). */
+static int kept_count(case_index *ix, const case_query *q, long *n)
+{
+	sqlite3_stmt *st;
+	cd_buf key = CD_BUF_INIT;
+
+	if (q->f.status || q->f.kind || q->grep || q->min_severity || q->id_below || q->id_above)
+		return 0;
+	cd_buf_printf(&key, "%s%s", q->f.principle ? "p:" : "", q->f.principle ? q->f.principle : "");
+	*n = 0;
+	if ((st = index__prepare(ix, "SELECT n FROM counts WHERE key = ?"))) {
+		sqlite3_bind_text(st, 1, cd_buf_cstr(&key), -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			*n = (long)sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	cd_buf_free(&key);
+	return st ? 1 : -1;
+}
+
 long case_index_count(case_index *ix, const case_query *q)
 {
-	sqlite3_stmt *st = select_for(ix, "count(*)", q, 0);
+	sqlite3_stmt *st;
 	long n = -1;
+	int kept = kept_count(ix, q, &n);
+
+	if (kept)
+		return kept < 0 ? -1 : n;
+	st = select_for(ix, "count(*)", q, 0);
 
 	if (st && sqlite3_step(st) == SQLITE_ROW)
 		n = (long)sqlite3_column_int64(st, 0);
@@ -149,7 +178,8 @@ int case_index_each_principle(case_index *ix, int (*fn)(const char *id, long n,
 							void *arg), void *arg)
 {
 	sqlite3_stmt *st = index__prepare(
-		ix, "SELECT principle, count(*) FROM principles GROUP BY principle ORDER BY principle");
+		ix, "SELECT substr(key, 3), n FROM counts WHERE key > 'p:' AND key < 'p;' AND n > 0 "
+		    "ORDER BY key");
 	int rc = 0;
 
 	if (!st)
@@ -158,20 +188,6 @@ int case_index_each_principle(case_index *ix, int (*fn)(const char *id, long n,
 		rc = fn(text(st, 0), (long)sqlite3_column_int64(st, 1), arg);
 	sqlite3_finalize(st);
 	return rc;
-}
-
-/* "01JD" -> "c-01jd"; an id with its prefix letter is kept (lowercased). */
-static void full_prefix(const char *s, char *out, size_t size)
-{
-	size_t i = 0;
-
-	if (!(s[0] && s[1] == '-') && size > 2) {
-		out[i++] = 'c';
-		out[i++] = '-';
-	}
-	for (; *s && i + 1 < size; s++)
-		out[i++] = (char)tolower((unsigned char)*s);
-	out[i] = '\0';
 }
 
 /* The file of case id is there, but not usable: say why.  1 when so. */
@@ -209,7 +225,7 @@ int case_index_find(case_index *ix, const char *id, cd_buf *id_out, cd_buf *path
 		cd_err_set("no case id given");
 		return -1;
 	}
-	full_prefix(id, key, sizeof key);
+	case_id_prefix(id, key, sizeof key);
 	snprintf(upper, sizeof upper, "%s\x7f", key);
 	if (!(st = index__prepare(ix, "SELECT id, path FROM cases WHERE id >= ? AND id < ? "
 				      "ORDER BY id LIMIT 3")))

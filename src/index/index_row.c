@@ -72,7 +72,8 @@ static int drop_bands(case_index *ix, sqlite3_int64 rowid, const void *blob, int
 int index__drop_file(case_index *ix, const char *path)
 {
 	sqlite3_stmt *st = index__cached(
-		ix, "SELECT rowid, principles, bands, id FROM cases WHERE path = ?");
+		ix, "SELECT c.rowid, c.principles, s.bands, c.id FROM cases c JOIN scenarios s ON "
+		    "s.rowid = c.rowid WHERE c.path = ?");
 	int rc = 0;
 
 	if (!st)
@@ -88,6 +89,8 @@ int index__drop_file(case_index *ix, const char *path)
 					sqlite3_column_bytes(st, 2));
 		if (rc == 0)
 			rc = run(ix, "DELETE FROM case_text WHERE rowid = ?", "i", rowid);
+		if (rc == 0)
+			rc = run(ix, "DELETE FROM scenarios WHERE rowid = ?", "i", rowid);
 		if (rc == 0)
 			rc = run(ix, "DELETE FROM cases WHERE rowid = ?", "i", rowid);
 	}
@@ -124,25 +127,79 @@ static const char *str_or_empty(const cJSON *c, const char *key)
 	return s ? s : "";
 }
 
-static int insert_case(case_index *ix, const char *path, const cJSON *c,
-		       const char *principles, const dedup_digest *d,
-		       const uint64_t bands[DEDUP_BANDS])
+/* What a case's rows hold, worked out once. */
+typedef struct row {
+	const cJSON *c;
+	const char *id, *path, *kind, *status, *created;
+	long severity, nratings, nvalid;
+	cd_buf principles; /* space-separated */
+	cd_buf summary;    /* the scenario's first CASE_SUMMARY_BYTES + 1 bytes */
+	dedup_digest digest;
+	uint64_t bands[DEDUP_BANDS];
+} row;
+
+static int row_make(row *r, const char *path, const cJSON *c)
 {
 	const cJSON *prov = cJSON_GetObjectItemCaseSensitive(c, "provenance");
-	long n, valid;
-	int rc;
+	const char *scenario = str_or_empty(c, "scenario");
 
-	ratings_count(c, &n, &valid);
-	rc = run(ix,
-		 "INSERT INTO cases(id, path, kind, status, severity, principles, scenario, "
-		 "created, model, run, nratings, nvalid, exact, bands) "
-		 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		 "ttttitttttiiib", case_id(c), path, cd_json_str(c, "kind"),
-		 cd_json_str(c, "status"), (sqlite3_int64)cd_json_int(c, "severity", 0),
-		 principles, str_or_empty(c, "scenario"),
-		 str_or_empty(prov, "created"), cd_json_str(prov, "model"), cd_json_str(c, "run"),
-		 (sqlite3_int64)n, (sqlite3_int64)valid, (sqlite3_int64)d->exact, (const void *)bands,
-		 (size_t)(DEDUP_BANDS * sizeof *bands));
+	memset(r, 0, sizeof *r);
+	r->c = c;
+	r->id = case_id(c);
+	r->path = path;
+	r->kind = cd_json_str(c, "kind");
+	r->status = cd_json_str(c, "status");
+	r->created = str_or_empty(prov, "created");
+	r->severity = cd_json_int(c, "severity", 0);
+	ratings_count(c, &r->nratings, &r->nvalid);
+	principles_text(c, &r->principles);
+	cd_buf_append(&r->summary, scenario, strnlen(scenario, CASE_SUMMARY_BYTES + 1));
+	if (dedup_digest_make(scenario, &r->digest) < 0) {
+		cd_err_set("out of memory");
+		return -1;
+	}
+	dedup_bands(&r->digest, r->bands);
+	return 0;
+}
+
+static void row_free(row *r)
+{
+	cd_buf_free(&r->principles);
+	cd_buf_free(&r->summary);
+	dedup_digest_free(&r->digest);
+}
+
+static int insert_case(case_index *ix, const row *r)
+{
+	const cJSON *prov = cJSON_GetObjectItemCaseSensitive(r->c, "provenance");
+
+	return run(ix,
+		   "INSERT INTO cases(id, path, kind, status, severity, principles, summary, "
+		   "created, nratings, nvalid, model, run, exact) "
+		   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		   "ttttitttiitti", r->id, r->path, r->kind, r->status, (sqlite3_int64)r->severity,
+		   cd_buf_cstr(&r->principles), cd_buf_cstr(&r->summary), r->created,
+		   (sqlite3_int64)r->nratings, (sqlite3_int64)r->nvalid, cd_json_str(prov, "model"),
+		   cd_json_str(r->c, "run"), (sqlite3_int64)r->digest.exact);
+}
+
+/* One row per principle the case cites, with what a list shows, so that
+ * a principle's cases are read as one range in id order. */
+static int insert_principles(case_index *ix, const row *r, sqlite3_int64 rowid)
+{
+	const cJSON *p;
+	int rc = 0;
+
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(r->c, "principles"))
+		if (rc == 0 && cJSON_IsString(p) && !strchr(p->valuestring, ' '))
+			rc = run(ix,
+				 "INSERT OR IGNORE INTO principles(principle, id, case_rowid, path, "
+				 "kind, status, severity, principles, summary, created, nratings, "
+				 "nvalid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				 "ttitttitttii", p->valuestring, r->id, rowid, r->path, r->kind,
+				 r->status, (sqlite3_int64)r->severity, cd_buf_cstr(&r->principles),
+				 cd_buf_cstr(&r->summary), r->created, (sqlite3_int64)r->nratings,
+				 (sqlite3_int64)r->nvalid);
 	return rc;
 }
 
@@ -173,22 +230,20 @@ static int insert_text(case_index *ix, sqlite3_int64 rowid, const cJSON *c,
 	return rc;
 }
 
-static int insert_parts(case_index *ix, const cJSON *c, const char *principles,
-			const uint64_t bands[DEDUP_BANDS])
+static int insert_parts(case_index *ix, const row *r)
 {
 	sqlite3_int64 rowid = sqlite3_last_insert_rowid(ix->db);
-	const cJSON *p;
-	int rc = 0;
+	int rc = insert_principles(ix, r, rowid);
 
-	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "principles"))
-		if (rc == 0 && cJSON_IsString(p) && !strchr(p->valuestring, ' '))
-			rc = run(ix, "INSERT OR IGNORE INTO principles VALUES (?, ?, ?)", "tti",
-				 p->valuestring, case_id(c), rowid);
+	if (rc == 0)
+		rc = run(ix, "INSERT INTO scenarios(rowid, scenario, bands) VALUES (?, ?, ?)", "itb",
+			 rowid, str_or_empty(r->c, "scenario"), (const void *)r->bands,
+			 (size_t)(DEDUP_BANDS * sizeof *r->bands));
 	for (int b = 0; rc == 0 && b < DEDUP_BANDS; b++)
 		rc = run(ix, "INSERT OR IGNORE INTO bands VALUES (?, ?)", "ii",
-			 (sqlite3_int64)bands[b], rowid);
+			 (sqlite3_int64)r->bands[b], rowid);
 	if (rc == 0)
-		rc = insert_text(ix, rowid, c, principles);
+		rc = insert_text(ix, rowid, r->c, cd_buf_cstr(&r->principles));
 	return rc;
 }
 
@@ -199,24 +254,16 @@ static int put_error(case_index *ix, const char *path, const char *problem)
 
 static int put_case(case_index *ix, const char *path, const cJSON *c)
 {
-	cd_buf principles = CD_BUF_INIT;
-	uint64_t bands[DEDUP_BANDS];
-	dedup_digest d;
-	int rc;
+	row r;
+	int rc = row_make(&r, path, c);
 
-	if (dedup_digest_make(str_or_empty(c, "scenario"), &d) < 0) {
-		cd_err_set("out of memory");
-		return -1;
-	}
-	dedup_bands(&d, bands);
-	principles_text(c, &principles);
-	rc = insert_case(ix, path, c, cd_buf_cstr(&principles), &d, bands);
-	dedup_digest_free(&d);
+	if (rc == 0)
+		rc = insert_case(ix, &r);
 	if (rc == 1) /* the id is taken: two files hold one case */
 		rc = put_error(ix, path, "another file holds the same case id; remove one");
 	else if (rc == 0)
-		rc = insert_parts(ix, c, cd_buf_cstr(&principles), bands);
-	cd_buf_free(&principles);
+		rc = insert_parts(ix, &r);
+	row_free(&r);
 	return rc;
 }
 

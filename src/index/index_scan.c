@@ -347,13 +347,17 @@ static long stat_all_below(void)
 	return env && *env ? atol(env) : CASE_INDEX_STAT_ALL;
 }
 
-static long known_files(case_index *ix)
+/* How many files the index knows, counting no further than at_most. */
+static long known_files(case_index *ix, long at_most)
 {
-	sqlite3_stmt *st = index__prepare(ix, "SELECT count(*) FROM files");
+	sqlite3_stmt *st = index__prepare(ix, "SELECT count(*) FROM (SELECT 1 FROM files LIMIT ?)");
 	long n = -1;
 
-	if (st && sqlite3_step(st) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(st, 0);
+	if (st) {
+		sqlite3_bind_int64(st, 1, at_most);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = (long)sqlite3_column_int64(st, 0);
+	}
 	sqlite3_finalize(st);
 	return n;
 }
@@ -371,12 +375,26 @@ static int set_head(case_index *ix, const char *head)
 	return rc;
 }
 
+/* Files parsed per transaction: each directory's files and its time go in
+ * together, so a kill between two commits loses nothing (the next scan
+ * goes on from the directories not yet recorded), and the write-ahead log
+ * stays small enough to be checkpointed while a large library is built. */
+#define FILES_PER_COMMIT 20000
+
 static int apply(scan *sc, const todo_list *t, const char *head)
 {
 	int rc = index__exec(sc->ix, "BEGIN IMMEDIATE");
+	size_t since = sc->st->parsed;
 
-	for (size_t i = 0; rc == 0 && i < t->n; i++)
+	for (size_t i = 0; rc == 0 && i < t->n; i++) {
 		rc = scan_dir(sc, t->v[i].dir, t->v[i].mtime);
+		if (rc == 0 && sc->st->parsed - since >= FILES_PER_COMMIT) {
+			rc = index__exec(sc->ix, "COMMIT");
+			if (rc == 0)
+				rc = index__exec(sc->ix, "BEGIN IMMEDIATE");
+			since = sc->st->parsed;
+		}
+	}
 	if (rc == 0)
 		rc = set_head(sc->ix, head);
 	if (rc == 0)
@@ -399,14 +417,15 @@ int index__refresh(case_index *ix, case_index_stats *st)
 	clock_gettime(CLOCK_REALTIME, &now);
 	sc.racy_from = (long long)now.tv_sec * 1000000000LL + now.tv_nsec - 2000000000LL;
 	rc = index__head_changes(ix, &sc.suspects, &sc.suspect_dirs, &sc.everything, head);
-	if (rc >= 0 && (files = known_files(ix)) >= 0 && files < stat_all_below())
+	if (rc >= 0 && (files = known_files(ix, stat_all_below())) >= 0 && files < stat_all_below())
 		sc.everything = 1;
 	if (rc >= 0 && (load_dir_times(&sc) < 0 || find_work(&sc, &t) < 0))
 		rc = -1;
 	if (rc >= 0 && (t.n || rc == 1))
 		rc = apply(&sc, &t, head);
 	if (rc >= 0) {
-		sc.st->files = (size_t)known_files(ix);
+		if (st) /* counting a million rows takes a while: only when asked */
+			st->files = (size_t)known_files(ix, -1);
 		rc = 0;
 	}
 	for (size_t i = 0; i < t.n; i++)

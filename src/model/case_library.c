@@ -236,8 +236,7 @@ void case_library_free(case_library *lib)
 	memset(lib, 0, sizeof *lib);
 }
 
-/* "01JD" -> "c-01jd"; an id with its prefix letter is kept (lowercased). */
-static void full_prefix(const char *s, char *out, size_t size)
+void case_id_prefix(const char *s, char *out, size_t size)
 {
 	size_t i = 0;
 
@@ -279,7 +278,7 @@ cJSON *case_library_find(const case_library *lib, const char *id)
 		cd_err_set("no case id given");
 		return NULL;
 	}
-	full_prefix(id, key, sizeof key);
+	case_id_prefix(id, key, sizeof key);
 	i = lower_bound(lib, key);
 	if (i == lib->n || !has_prefix(lib->cases[i], key)) {
 		cd_err_set("no case %s (run 'codicil cases' to list them)", key);

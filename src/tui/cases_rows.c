@@ -223,20 +223,30 @@ static long search_library(struct cases *cs, const char *needle, const char *id,
 	return *f.id ? cases_rows_position(cs, f.id) : -1;
 }
 
+/* The next arriving case (after row from, in dir) that matches. */
+static long search_pending(struct cases *cs, const char *needle, size_t from, int dir,
+			   int (*matches)(const cJSON *c, const char *needle))
+{
+	for (size_t k = 1; k <= cs->npend; k++) {
+		size_t j = (from + (dir > 0 ? k : cs->npend - k)) % cs->npend;
+		if (matches(cs->pend[j], needle))
+			return (long)(cs->nlib + j);
+	}
+	return -1;
+}
+
 long cases_rows_search(tui_app *app, struct cases *cs, const char *needle, int dir,
 		       int (*pending_matches)(const cJSON *c, const char *needle))
 {
 	size_t sel = cs->list.sel;
 	const cJSON *c = cases_row(app, cs, sel);
+	long at = -1;
 
-	if (sel >= cs->nlib) { /* among the arriving cases: look there first */
-		for (size_t k = 1; k <= cs->npend; k++) {
-			size_t j = (sel - cs->nlib + (dir > 0 ? k : cs->npend - k)) % cs->npend;
-			if (pending_matches(cs->pend[j], needle))
-				return (long)(cs->nlib + j);
-		}
-	}
-	if (!cs->nlib)
-		return -1;
-	return search_library(cs, needle, sel < cs->nlib && c ? case_id(c) : NULL, dir);
+	if (sel >= cs->nlib) /* among the arriving cases: look there first */
+		at = search_pending(cs, needle, sel - cs->nlib, dir, pending_matches);
+	if (at < 0 && cs->nlib)
+		at = search_library(cs, needle, sel < cs->nlib && c ? case_id(c) : NULL, dir);
+	if (at < 0 && sel < cs->nlib && cs->npend)
+		at = search_pending(cs, needle, cs->npend - 1, 1, pending_matches);
+	return at;
 }

@@ -24,7 +24,7 @@ run codicil amend c-00000000000000nope
 expect_rc 1 "amend an unknown case"
 expect_one_line_err
 
-run codicil amend "$c1" "$(echo "$c2" | cut -c3-16)" --json
+run codicil amend "$c1" "$(echo "$c2" | cut -c3-)" --json
 expect_rc 0 "amend"
 git_clean "$T/r"
 pid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$T/out")
