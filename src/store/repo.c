@@ -90,6 +90,9 @@ int store_open(const char *dir, store **out)
 		return -1;
 	}
 	git_libgit2_init();
+	/* libgit2 caches trees of up to 4 KB; a fanned-out cases/ tree holds
+	 * 1,024 entries (about 40 KB), read again for every path looked up */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)1 << 20);
 	rc = git_repository_open_ext(&repo, dir, 0, NULL);
 	if (rc == GIT_ENOTFOUND) {
 		cd_err_set("not a git repository: %s (run 'codicil init %s' to create one)", dir, dir);
