@@ -11,7 +11,7 @@
 
 /* Bump when the schema or what a row holds changes: an index of another
  * version is deleted and built again. */
-#define INDEX_VERSION 3
+#define INDEX_VERSION 4
 
 static const char schema[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"

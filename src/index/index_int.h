@@ -41,6 +41,8 @@ sqlite3_stmt *index__cached(case_index *ix, const char *sql);
  * into the index, replacing what it had for that path; a file that is not
  * a usable case goes to the errors table instead. */
 int index__put_file(case_index *ix, const char *path, const char *text, size_t len);
+/* Record that path is not a usable case, and why. */
+int index__put_error(case_index *ix, const char *path, const char *problem);
 /* Forget path. */
 int index__drop_file(case_index *ix, const char *path);
 

@@ -247,7 +247,7 @@ static int insert_parts(case_index *ix, const row *r)
 	return rc;
 }
 
-static int put_error(case_index *ix, const char *path, const char *problem)
+int index__put_error(case_index *ix, const char *path, const char *problem)
 {
 	return run(ix, "INSERT OR REPLACE INTO errors VALUES (?, ?)", "tt", path, problem);
 }
@@ -260,7 +260,7 @@ static int put_case(case_index *ix, const char *path, const cJSON *c)
 	if (rc == 0)
 		rc = insert_case(ix, &r);
 	if (rc == 1) /* the id is taken: two files hold one case */
-		rc = put_error(ix, path, "another file holds the same case id; remove one");
+		rc = index__put_error(ix, path, "another file holds the same case id; remove one");
 	else if (rc == 0)
 		rc = insert_parts(ix, &r);
 	row_free(&r);
@@ -280,7 +280,7 @@ int index__put_file(case_index *ix, const char *path, const char *text, size_t l
 		problem = cd_err_msg() + strlen(path) + 2; /* drop "path: " */
 	else if (!(problem = case_file_problem(j, path, &why)) && case_id(j)[0] != 'c')
 		problem = "not a case (its id does not start with c-)";
-	rc = problem ? put_error(ix, path, problem) : put_case(ix, path, j);
+	rc = problem ? index__put_error(ix, path, problem) : put_case(ix, path, j);
 	cJSON_Delete(j);
 	cd_buf_free(&why);
 	return rc;

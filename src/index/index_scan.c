@@ -157,8 +157,13 @@ static int visit_file(scan *sc, const char *dir, const char *name, known_dir *k)
 	    was->size == st.st_size && was->ino == (long long)st.st_ino &&
 	    !strmap_get(&sc->suspects, path.data))
 		goto out;
-	if (cd_file_read(full.data, &text) < 0) {
-		rc = -1;
+	if (cd_file_read(full.data, &text) < 0) { /* unreadable: listed with why */
+		rc = index__drop_file(sc->ix, path.data);
+		if (rc == 0)
+			rc = index__put_error(sc->ix, path.data, cd_err_msg());
+		cd_err_clear();
+		if (rc == 0)
+			rc = record_file(sc, path.data, dir, &st, "");
 		goto out;
 	}
 	sc->st->hashed++;

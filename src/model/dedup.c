@@ -351,7 +351,7 @@ void dedup_bands(const dedup_digest *d, uint64_t bands[DEDUP_BANDS])
 				if (v < least)
 					least = v;
 			}
-			h = mix64(h ^ rotl(least, 17 * r + 7));
+			h = mix64(h ^ rotl(least, (17 * r + 7) & 63)); /* 7, 24, 41, 58, 11 */
 		}
 		bands[b] = h;
 	}
