@@ -44,6 +44,12 @@ typedef struct case_index_stats {
 	size_t removed; /* files gone since */
 } case_index_stats;
 
+/* Called while a refresh reads many directories (a first build takes
+ * minutes at a million cases): done and total directories, files parsed
+ * so far; once more with done == total at the end.  NULL: silence. */
+typedef void case_index_progress_fn(size_t done, size_t total, size_t parsed, void *arg);
+void case_index_set_progress(case_index_progress_fn *fn, void *arg);
+
 /* Open the index of s, creating it when missing (and rebuilding it when it
  * is unreadable or of another version), and bring it up to date.  st may
  * be NULL. */

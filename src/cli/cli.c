@@ -3,7 +3,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "codicil/case_index.h"
 #include "codicil/config_keys.h"
 #include "codicil/error.h"
 #include "codicil/json.h"
@@ -61,6 +63,14 @@ int cli_wants_help(const cli_command *cmd, int argc, char **argv)
 	return 0;
 }
 
+/* A first build of the case index, or one after a large pull, on stderr
+ * when it is a terminal. */
+static void index_progress(size_t done, size_t total, size_t parsed, void *arg)
+{
+	fprintf(stderr, "\rcodicil: indexing the case library: %zu of %zu directories, %zu files "
+			"read%s", done, total, parsed, done == total ? "\n" : "");
+}
+
 store *cli_store(cli_ctx *ctx)
 {
 	if (ctx->store)
@@ -71,6 +81,8 @@ store *cli_store(cli_ctx *ctx)
 	}
 	if (store_merge_driver_ensure(ctx->store) < 0)
 		cd_err_clear(); /* a read-only .git/config: git merges as text */
+	if (isatty(STDERR_FILENO))
+		case_index_set_progress(index_progress, NULL);
 	return ctx->store;
 }
 

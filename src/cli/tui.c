@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include "codicil/case_index.h"
+
 #include "codicil/tui.h"
 
 const char cmd_tui_usage[] =
@@ -18,5 +20,6 @@ int cmd_tui(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("tui ", "unexpected argument '%s'", argv[1]);
 	if (!cli_store(ctx) || !cli_config(ctx))
 		return CLI_FAIL;
+	case_index_set_progress(NULL, NULL); /* the screen is the workbench's */
 	return tui_run(ctx->store, ctx->cfg) < 0 ? cli_fail_err() : CLI_OK;
 }

@@ -386,12 +386,27 @@ static int set_head(case_index *ix, const char *head)
  * stays small enough to be checkpointed while a large library is built. */
 #define FILES_PER_COMMIT 20000
 
+static case_index_progress_fn *progress;
+static void *progress_arg;
+
+void case_index_set_progress(case_index_progress_fn *fn, void *arg)
+{
+	progress = fn;
+	progress_arg = arg;
+}
+
+/* Directories from which a refresh says how far it is. */
+#define PROGRESS_FROM 64
+
 static int apply(scan *sc, const todo_list *t, const char *head)
 {
 	int rc = index__exec(sc->ix, "BEGIN IMMEDIATE");
 	size_t since = sc->st->parsed;
+	int say = progress && t->n >= PROGRESS_FROM;
 
 	for (size_t i = 0; rc == 0 && i < t->n; i++) {
+		if (say && i % 32 == 0)
+			progress(i, t->n, sc->st->parsed, progress_arg);
 		rc = scan_dir(sc, t->v[i].dir, t->v[i].mtime);
 		if (rc == 0 && sc->st->parsed - since >= FILES_PER_COMMIT) {
 			rc = index__exec(sc->ix, "COMMIT");
@@ -400,6 +415,8 @@ static int apply(scan *sc, const todo_list *t, const char *head)
 			since = sc->st->parsed;
 		}
 	}
+	if (say)
+		progress(t->n, t->n, sc->st->parsed, progress_arg);
 	if (rc == 0)
 		rc = set_head(sc->ix, head);
 	if (rc == 0)

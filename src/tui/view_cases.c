@@ -69,6 +69,9 @@ int cases_sync(tui_app *app, struct cases *cs)
 
 	if (serial == cs->serial && cs->ix)
 		return 0;
+	/* the arriving cases may be gone (committed, freed): forget them first */
+	cs->npend = 0;
+	cs->list.n = cs->nlib;
 	if ((disk != cs->disk_serial || !cs->ix) && cases_rows_open(app, cs) < 0)
 		return -1;
 	cs->serial = serial;
