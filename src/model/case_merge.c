@@ -2,17 +2,30 @@
  * (case_merge.h). */
 #include "codicil/case_merge.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "codicil/error.h"
 #include "codicil/json.h"
 #include "codicil/rating.h"
 
+/* cJSON_Compare finds an object with a key twice (a hand edit) unequal to
+ * itself: the same text is the same value too. */
 static int same(const cJSON *a, const cJSON *b)
 {
-	if (!a || !b)
-		return !a && !b;
-	return cJSON_Compare(a, b, 1);
+	char *x, *y;
+	int eq;
+
+	if (a == b || !a || !b)
+		return a == b;
+	if (cJSON_Compare(a, b, 1))
+		return 1;
+	x = cJSON_PrintUnformatted(a);
+	y = cJSON_PrintUnformatted(b);
+	eq = x && y && !strcmp(x, y);
+	free(x);
+	free(y);
+	return eq;
 }
 
 /* The one side that changed, or NULL (with *conflict set) when both did,
@@ -61,9 +74,34 @@ static int add_merged(cJSON *out, const cJSON *base, const cJSON *ours, const cJ
 	return !keep || cJSON_AddItemToArray(out, cJSON_Duplicate(keep, 1)) ? 0 : -1;
 }
 
-/* Every rater's rating: one side's new rating, one side's change, a
- * deletion on one side of a rating the other left alone; both changed:
- * the later.  Ours' order first, then the raters only theirs has. */
+static int has_item(const cJSON *arr, const cJSON *item)
+{
+	const cJSON *x;
+
+	cJSON_ArrayForEach(x, arr)
+		if (cJSON_Compare(x, item, 1))
+			return 1;
+	return 0;
+}
+
+/* One rating of side: merged with the other sides' by its rater, once per
+ * rater; one without a rater (a hand edit) kept as it is, once. */
+static int add_rating(cJSON *out, const cJSON *r, const cJSON *base, const cJSON *ours,
+		      const cJSON *theirs)
+{
+	const char *rater = cd_json_str(r, "rater");
+
+	if (!rater)
+		return has_item(out, r) || cJSON_AddItemToArray(out, cJSON_Duplicate(r, 1)) ? 0 : -1;
+	if (rating_by(out, rater))
+		return 0;
+	return add_merged(out, base, ours, theirs, rater);
+}
+
+/* Both sides changed the ratings: every rater's rating, one side's new
+ * rating, one side's change, a deletion on one side of a rating the other
+ * left alone; both changed one rater's: the later.  Ours' order first,
+ * then the raters only theirs has. */
 static cJSON *merge_ratings(const cJSON *base, const cJSON *ours, const cJSON *theirs)
 {
 	cJSON *out = cJSON_CreateArray();
@@ -71,11 +109,11 @@ static cJSON *merge_ratings(const cJSON *base, const cJSON *ours, const cJSON *t
 	int rc = out ? 0 : -1;
 
 	cJSON_ArrayForEach(r, ours)
-		if (rc == 0 && cd_json_str(r, "rater"))
-			rc = add_merged(out, base, ours, theirs, cd_json_str(r, "rater"));
+		if (rc == 0)
+			rc = add_rating(out, r, base, ours, theirs);
 	cJSON_ArrayForEach(r, theirs)
-		if (rc == 0 && cd_json_str(r, "rater") && !rating_by(ours, cd_json_str(r, "rater")))
-			rc = add_merged(out, base, ours, theirs, cd_json_str(r, "rater"));
+		if (rc == 0 && !(cd_json_str(r, "rater") && rating_by(ours, cd_json_str(r, "rater"))))
+			rc = add_rating(out, r, base, ours, theirs);
 	if (rc < 0) {
 		cJSON_Delete(out);
 		return NULL;
@@ -107,13 +145,13 @@ static int merge_key(cJSON *out, const char *key, const cJSON *base, const cJSON
 		    *t = cJSON_GetObjectItemCaseSensitive(theirs, key), *keep;
 	int conflict, rc;
 
-	if (!strcmp(key, "ratings") && (cJSON_IsArray(o) || cJSON_IsArray(t))) {
+	keep = three_way(b, o, t, &conflict);
+	if (conflict && !strcmp(key, "ratings") && cJSON_IsArray(o) && cJSON_IsArray(t)) {
 		cJSON *merged = merge_ratings(b, o, t);
 		rc = merged ? set_key(out, key, merged) : -1;
 		cJSON_Delete(merged);
 		return rc;
 	}
-	keep = three_way(b, o, t, &conflict);
 	if (conflict)
 		cd_buf_printf(conflicts, "%s%s", conflicts->len ? ", " : "", key);
 	return set_key(out, key, keep);
