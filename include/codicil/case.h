@@ -135,6 +135,11 @@ typedef struct case_library {
 	size_t nerrors;
 } case_library;
 
+/* A name in cases/ that may hold a record (NAME.json, not hidden), and a
+ * fan-out directory's (two letters or digits: cases/<xy>/<id>.json). */
+int case_file_name(const char *name);
+int case_fan_dir_name(const char *name);
+
 /* The problem with a parsed record file (name: its path, or its file
  * name), or NULL when it is a usable record: an object whose "id" is one
  * codicil made and matches the file name; a case (a c- id) must also be a

@@ -187,6 +187,17 @@ static int path_exists(store *s, const char *rev, const char *path)
 	return yes;
 }
 
+/* Where a record is, of its two layouts: the fanned-out path, unless only
+ * the flat one exists (a record written before fan-out). */
+static int one_of(store *s, const char *rev, const cd_buf *fanned, const cd_buf *flat,
+		  cd_buf *out)
+{
+	int use_flat = strcmp(flat->data, fanned->data) != 0 && !path_exists(s, rev, fanned->data) &&
+		       path_exists(s, rev, flat->data);
+
+	return cd_buf_puts(out, use_flat ? flat->data : fanned->data);
+}
+
 int workspace_transcript_path(const char *sha, cd_buf *out)
 {
 	if (!sha || strlen(sha) != 64 || strspn(sha, "0123456789abcdef") != 64) {
@@ -204,10 +215,7 @@ int workspace_transcript_at(store *s, const char *rev, const char *sha, cd_buf *
 	if (workspace_transcript_path(sha, &fanned) < 0)
 		return -1;
 	cd_buf_printf(&flat, "%s/%s.json", PROPOSAL_TRANSCRIPT_DIR, sha);
-	if (path_exists(s, rev, fanned.data) || !path_exists(s, rev, flat.data))
-		rc = cd_buf_puts(out, fanned.data);
-	else
-		rc = cd_buf_puts(out, flat.data);
+	rc = one_of(s, rev, &fanned, &flat, out);
 	cd_buf_free(&fanned);
 	cd_buf_free(&flat);
 	return rc;
@@ -230,11 +238,7 @@ int workspace_record_at(store *s, const char *rev, const char *id, cd_buf *out)
 	if (workspace_record_path(id, &fanned) < 0)
 		return -1;
 	cd_buf_printf(&flat, "%s/%s.json", record_dir(id), id);
-	if (strcmp(flat.data, fanned.data) != 0 && !path_exists(s, rev, fanned.data) &&
-	    path_exists(s, rev, flat.data))
-		rc = cd_buf_puts(out, flat.data);
-	else
-		rc = cd_buf_puts(out, fanned.data);
+	rc = one_of(s, rev, &fanned, &flat, out);
 	cd_buf_free(&fanned);
 	cd_buf_free(&flat);
 	return rc;

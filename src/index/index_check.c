@@ -59,12 +59,6 @@ static int check_file(checker *c, const char *path)
 	return rc;
 }
 
-static int is_json_name(const char *name)
-{
-	size_t n = strlen(name);
-	return name[0] != '.' && n > 5 && !strcmp(name + n - 5, ".json");
-}
-
 /* Every case file of dir (relative), and of its fan-out directories when
  * top is set. */
 static int check_dir(checker *c, const char *dir, int top)
@@ -79,9 +73,9 @@ static int check_dir(checker *c, const char *dir, int top)
 	while (rc == 0 && d && (e = readdir(d))) {
 		cd_buf_reset(&sub);
 		cd_buf_printf(&sub, "%s/%s", dir, e->d_name);
-		if (is_json_name(e->d_name))
+		if (case_file_name(e->d_name))
 			rc = check_file(c, sub.data);
-		else if (top && strlen(e->d_name) == 2 && e->d_name[0] != '.')
+		else if (top && case_fan_dir_name(e->d_name))
 			rc = check_dir(c, sub.data, 0);
 	}
 	if (d)

@@ -40,16 +40,6 @@ static long long stored_time(const scan *sc, long long t)
 	return t >= sc->racy_from ? 0 : t;
 }
 
-static int is_json_name(const char *name)
-{
-	size_t n = strlen(name);
-	return name[0] != '.' && n > 5 && !strcmp(name + n - 5, ".json");
-}
-
-static int is_fan_dir(const char *name)
-{
-	return strlen(name) == 2 && name[0] != '.';
-}
 
 /* ---- what the index has for one directory ---- */
 
@@ -235,7 +225,7 @@ static int scan_dir(scan *sc, const char *dir, long long dir_time)
 	if (rc < 0)
 		cd_err_set("cannot read %s: %s", full.data, strerror(errno));
 	while (rc == 0 && d && (e = readdir(d)))
-		if (is_json_name(e->d_name))
+		if (case_file_name(e->d_name))
 			rc = visit_file(sc, dir, e->d_name, &k);
 	if (d)
 		closedir(d);
@@ -319,7 +309,7 @@ static int find_work(scan *sc, todo_list *t)
 	    needs_look(sc, "cases", mtime_ns(&st)))
 		rc = todo_add(t, "cases", mtime_ns(&st));
 	while (rc == 0 && d && (e = readdir(d))) {
-		if (!is_fan_dir(e->d_name))
+		if (!case_fan_dir_name(e->d_name))
 			continue;
 		cd_buf_reset(&sub);
 		cd_buf_printf(&sub, "%s/%s", top.data, e->d_name);

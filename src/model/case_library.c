@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int is_case_file(const char *name)
+int case_file_name(const char *name)
 {
 	size_t n = strlen(name);
 
@@ -54,8 +54,7 @@ static int names_add(name_list *x, const char *sub, const char *name)
 	return 0;
 }
 
-/* A fan-out directory: two lowercase base32 digits (cases/<xy>/<id>.json). */
-static int is_fan_dir(const char *name)
+int case_fan_dir_name(const char *name)
 {
 	return strlen(name) == 2 && isalnum((unsigned char)name[0]) &&
 	       isalnum((unsigned char)name[1]);
@@ -82,9 +81,9 @@ static int list_dir(const char *dir, const char *sub, name_list *x)
 		return rc;
 	}
 	while (rc == 0 && (e = readdir(d))) {
-		if (!sub && is_fan_dir(e->d_name))
+		if (!sub && case_fan_dir_name(e->d_name))
 			rc = list_dir(dir, e->d_name, x);
-		else if (is_case_file(e->d_name) && (rc = names_add(x, sub, e->d_name)) < 0)
+		else if (case_file_name(e->d_name) && (rc = names_add(x, sub, e->d_name)) < 0)
 			cd_err_set("out of memory");
 	}
 	closedir(d);
