@@ -61,11 +61,18 @@ const char cmd_rate_usage[] =
 	"      --rater WHO     default: git's user.name <user.email>\n"
 	"  -h, --help          this text\n";
 
+/* What a listing walks with: the store, and how many it listed. */
+typedef struct json_stream {
+	store *s;
+	size_t n;
+} json_stream;
+
 static int print_case_line(const case_row *r, void *arg)
 {
 	cd_buf line = CD_BUF_INIT;
 	size_t n = strlen(r->summary);
 
+	((json_stream *)arg)->n++;
 	cd_buf_printf(&line, "%s  %-9s %-14s sev %d  [", r->id, *r->status ? r->status : "?",
 		      *r->kind ? r->kind : "?", r->severity);
 	for (const char *p = r->principles; *p; p++)
@@ -76,11 +83,6 @@ static int print_case_line(const case_row *r, void *arg)
 	cd_buf_free(&line);
 	return 0;
 }
-
-typedef struct json_stream {
-	store *s;
-	size_t n;
-} json_stream;
 
 /* --json, one case at a time (constant memory): as stored, in an array. */
 static int print_case_json(const case_row *r, void *arg)
@@ -172,11 +174,12 @@ int cmd_cases(cli_ctx *ctx, int argc, char **argv)
 	if (case_index_open(js.s, &ix, NULL) < 0)
 		return cli_fail_err();
 	case_index_each_error(ix, warn_skipped, NULL);
-	if (q.f.principle && case_index_count(ix, &q) == 0 && unknown_principle(ctx, q.f.principle)) {
+	rc = case_index_each(ix, &q, json ? print_case_json : print_case_line, &js);
+	/* nothing listed (nor "[" printed) on a -p the charter lacks: a typo */
+	if (rc == 0 && q.f.principle && !js.n && unknown_principle(ctx, q.f.principle)) {
 		case_index_close(ix);
 		return cli_usage_error("cases ", "%s", cd_err_msg());
 	}
-	rc = case_index_each(ix, &q, json ? print_case_json : print_case_line, &js);
 	if (json)
 		fputs(js.n ? "\n]\n" : "[]\n", stdout);
 	case_index_close(ix);

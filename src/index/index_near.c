@@ -10,8 +10,8 @@
 
 static int exact_match(case_index *ix, const dedup_digest *d, cd_buf *match_id)
 {
-	sqlite3_stmt *st = index__prepare(ix, "SELECT id FROM cases WHERE exact = ? ORDER BY id "
-					      "LIMIT 1");
+	sqlite3_stmt *st = index__cached(ix, "SELECT id FROM cases WHERE exact = ? ORDER BY id "
+					     "LIMIT 1");
 	int found = 0;
 
 	if (!st)
@@ -22,7 +22,7 @@ static int exact_match(case_index *ix, const dedup_digest *d, cd_buf *match_id)
 		if (match_id)
 			cd_buf_puts(match_id, (const char *)sqlite3_column_text(st, 0));
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return found;
 }
 
@@ -30,16 +30,15 @@ static int exact_match(case_index *ix, const dedup_digest *d, cd_buf *match_id)
 static double best_candidate(case_index *ix, const dedup_digest *d, double threshold,
 			     cd_buf *match_id)
 {
-	char sql[512] = "SELECT DISTINCT c.id, s.scenario FROM bands b JOIN cases c ON c.rowid = "
-			"b.case_rowid JOIN scenarios s ON s.rowid = c.rowid WHERE b.band IN (?";
+	_Static_assert(DEDUP_BANDS == 16, "one ? per band below");
+	sqlite3_stmt *st = index__cached(
+		ix, "SELECT DISTINCT c.id, s.scenario FROM bands b JOIN cases c ON c.rowid = "
+		    "b.case_rowid JOIN scenarios s ON s.rowid = c.rowid WHERE b.band IN "
+		    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ORDER BY c.id");
 	uint64_t bands[DEDUP_BANDS];
-	sqlite3_stmt *st;
 	double best = 0;
 
-	for (int i = 1; i < DEDUP_BANDS; i++)
-		strcat(sql, ", ?");
-	strcat(sql, ") ORDER BY c.id");
-	if (!(st = index__prepare(ix, sql)))
+	if (!st)
 		return 0;
 	dedup_bands(d, bands);
 	for (int i = 0; i < DEDUP_BANDS; i++)
@@ -60,7 +59,7 @@ static double best_candidate(case_index *ix, const dedup_digest *d, double thres
 			}
 		}
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return best;
 }
 
