@@ -41,9 +41,9 @@ endif
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror \
            -Wshadow -Wno-unused-parameter -Wno-format-truncation -Iinclude -I$(BUILD)/gen \
-           -DCODICIL_VERSION='"$(VERSION)"' $(SANFLAGS) \
+           -DCODICIL_VERSION='"$(VERSION)"' -pthread $(SANFLAGS) \
            $(shell pkg-config --cflags $(PKGS))
-LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lm
+LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lm -pthread
 LDFLAGS += $(SANFLAGS)
 TEST_CFLAGS := $(shell pkg-config --cflags $(TESTPKGS))
 TEST_LIBS   := $(shell pkg-config --libs $(TESTPKGS)) -lpthread

@@ -82,6 +82,9 @@ size_t llm_client_pending(const llm_client *c);
 /* One turn of the event loop (see xport_step): 1 when extra_fd is readable. */
 int llm_client_step(llm_client *c, int extra_fd, int timeout_ms);
 int llm_client_run(llm_client *c); /* until nothing is pending */
+/* Wait as llm_client_step() would, delivering nothing (workflow.h): 1 when
+ * extra_fd is readable. */
+int llm_client_wait(llm_client *c, int extra_fd, int timeout_ms);
 void llm_client_cancel(llm_client *c, unsigned id);
 /* The breaker: after codicil.maxConsecutiveFailures (8) attempts in a row
  * that got no HTTP answer, a 401 or 403, or a 429 that says the quota is

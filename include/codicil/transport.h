@@ -63,6 +63,9 @@ size_t xport_pending(const xport *x);
  * delivering completions.  When extra_fd >= 0 and it becomes readable the
  * call returns 1 at once (the TUI reads the key); otherwise 0; -1 on error. */
 int xport_step(xport *x, int extra_fd, int timeout_ms);
+/* Wait as xport_step() does, but deliver nothing: for a caller whose
+ * steps run elsewhere (workflow.h).  1 when extra_fd is readable. */
+int xport_wait(xport *x, int extra_fd, int timeout_ms);
 /* Run until no job is pending. */
 int xport_run(xport *x);
 

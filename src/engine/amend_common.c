@@ -8,11 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codicil/workspace.h"
 #include "codicil/error.h"
 #include "codicil/json.h"
 #include "codicil/rate.h"
 #include "codicil/sanitize.h"
+#include "codicil/workflow.h"
+#include "codicil/workspace.h"
 
 void amend_outcome_clear(amend_outcome *o)
 {
@@ -96,7 +97,7 @@ int amend__ask(llm_client *c, const prompt *pr, const prompt_var *vars, size_t n
 	req.check = check;
 	req.temperature = -1;
 	req.about = about;
-	if (llm_client_submit(c, &req, on_answer, &w, NULL) < 0 || llm_client_run(c) < 0)
+	if (llm_client_submit(c, &req, on_answer, &w, NULL) < 0 || workflow_run_client(c) < 0)
 		goto out;
 	if (!w.done) {
 		cd_err_set("%s: the model gave no answer", what);

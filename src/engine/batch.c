@@ -10,6 +10,7 @@
 #include "codicil/error.h"
 #include "codicil/id.h"
 #include "codicil/json.h"
+#include "codicil/workflow.h"
 
 typedef struct batch_state {
 	gen_ctx *g;
@@ -266,13 +267,13 @@ static int dry_run(batch_state *st, gen_unit **todo, size_t n)
 		cJSON_Delete(j);
 		/* the client, in its dry run, estimates it and sends nothing */
 		if (llm_client_submit(st->g->client, &req.req, NULL, NULL, NULL) < 0 ||
-		    (llm_client_pending(st->g->client) >= 256 && llm_client_run(st->g->client) < 0)) {
+		    (llm_client_pending(st->g->client) >= 256 && workflow_run_client(st->g->client) < 0)) {
 			gen_request_free(&req);
 			return -1;
 		}
 		gen_request_free(&req);
 	}
-	if (llm_client_run(st->g->client) < 0)
+	if (workflow_run_client(st->g->client) < 0)
 		return -1;
 	if (st->o->provider_batch) /* the file it would upload */
 		fputs(llm_client_dry_batch(st->g->client), st->o->dry_run_out);
@@ -322,7 +323,7 @@ static int pump(batch_state *st, gen_unit **todo, size_t n)
 			if (submit(st, u) < 0)
 				return -1;
 		}
-		if (llm_client_step(st->g->client, -1, 1000) < 0)
+		if (workflow_step_client(st->g->client, 1000) < 0)
 			return -1;
 	}
 	if (st->fatal) {

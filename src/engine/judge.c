@@ -1,5 +1,6 @@
 /* judge.c — judgments of cases under a charter text, cached on disk. */
 #include "judge_int.h"
+#include "codicil/workflow.h"
 #include "codicil/workspace.h"
 
 #include <stdio.h>
@@ -255,7 +256,7 @@ int judge_cases(judge_ctx *j, const char *charter_text, size_t len, cJSON *const
 	if (rc == 0 && nitems)
 		rc = judge__ask_batches(j, ch, items, nitems, schema);
 	if (rc == 0)
-		rc = llm_client_run(j->client);
+		rc = workflow_run_client(j->client);
 	for (size_t i = 0; i < nitems; i++)
 		free(items[i].path);
 	free(items);

@@ -7,11 +7,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "codicil/generate.h"
 #include "codicil/error.h"
+#include "codicil/generate.h"
 #include "codicil/json.h"
 #include "codicil/prompt.h"
 #include "codicil/schemas.h"
+#include "codicil/workflow.h"
 #include "codicil/workspace.h"
 
 #define SCENARIO_CHARS 400
@@ -198,7 +199,7 @@ static int ask(asked *a, store *s, config *cfg, llm_client *client, const theori
 	req.schema_name = "theories";
 	req.schema = schema;
 	req.temperature = -1;
-	if (llm_client_submit(client, &req, on_reply, a, NULL) < 0 || llm_client_run(client) < 0)
+	if (llm_client_submit(client, &req, on_reply, a, NULL) < 0 || workflow_run_client(client) < 0)
 		goto out;
 	if (a->failed) {
 		cd_err_set("theorize: the model failed: %s", a->error);

@@ -576,6 +576,13 @@ int llm_client_step(llm_client *c, int extra_fd, int timeout_ms)
 	return rc;
 }
 
+int llm_client_wait(llm_client *c, int extra_fd, int timeout_ms)
+{
+	if (c->ready.n || (!xport_pending(c->x) && (c->waiting.n || c->batched.n)))
+		timeout_ms = 0; /* the next step has work without waiting */
+	return xport_wait(c->x, extra_fd, timeout_ms);
+}
+
 int llm_client_run(llm_client *c)
 {
 	while (llm_client_pending(c))

@@ -362,6 +362,19 @@ int xport_step(xport *x, int extra_fd, int timeout_ms)
 	return extra_fd >= 0 && fd_readable(extra_fd) ? 1 : 0;
 }
 
+int xport_wait(xport *x, int extra_fd, int timeout_ms)
+{
+	struct curl_waitfd wfd = { .fd = extra_fd, .events = CURL_WAIT_POLLIN };
+	struct pollfd p = { .fd = extra_fd, .events = POLLIN };
+
+	if (!x->njobs)
+		return extra_fd >= 0 && poll(&p, 1, timeout_ms) > 0 ? 1 : 0;
+	if (curl_multi_poll(x->multi, extra_fd >= 0 ? &wfd : NULL, extra_fd >= 0,
+			    poll_timeout(x, timeout_ms), NULL) != CURLM_OK)
+		return 0; /* the next step says why */
+	return extra_fd >= 0 && fd_readable(extra_fd) ? 1 : 0;
+}
+
 int xport_run(xport *x)
 {
 	while (x->njobs)

@@ -290,7 +290,7 @@ static void draw_message(tui_app *app)
 		attrset(A_NORMAL);
 		return;
 	}
-	if (tui_job_status(app, job, sizeof job)) {
+	if (tui_job_status(app, COLS, job, sizeof job)) {
 		attrset(tui_style(ST_DIM));
 		tui_puts(y, 0, job, COLS);
 		attrset(A_NORMAL);

@@ -52,8 +52,8 @@ size_t tui_appeal_ids(tui_app *app, const char *const **ids, int *searched)
 	return app->appeals ? app->appeals->n : 0;
 }
 
-/* The child: the first line "<candidates> <errors>", then one id a line. */
-static int find_child(tui_job_ctx *jc, void *ud)
+/* The job: the first line "<candidates> <errors>", then one id a line. */
+static int run_appeals(tui_job_ctx *jc, void *ud)
 {
 	cd_buf path = CD_BUF_INIT, text = CD_BUF_INIT;
 	appeals_result r = { 0 };
@@ -137,5 +137,5 @@ static void found(tui_app *app, void *ud, enum tui_job_end end, const char *resu
 
 int tui_appeals_find(tui_app *app)
 {
-	return tui_job_start(app, "appeals", find_child, found, NULL, NULL);
+	return tui_job_start(app, "appeals", run_appeals, found, NULL, NULL);
 }

@@ -37,13 +37,11 @@ static void progress(void *ud, amend_step step, const char *detail)
 {
 	tui_job_ctx *jc = ud;
 
-	if (step == AMEND_STEP_COMMIT)
-		tui_job_committing(jc);
 	tui_job_progress(jc, "[%s] %s", step <= AMEND_STEP_COMMIT ? step_names[step] : "?",
 			 detail);
 }
 
-/* The child: "<proposal id>" and "<commit>" as the result. */
+/* The job: "<proposal id>" and "<commit>" as the result. */
 static int run(tui_job_ctx *jc, void *ud)
 {
 	struct amend_job *aj = ud;

@@ -36,15 +36,12 @@ static void explore_progress(void *ud, const batch_progress *p)
 {
 	tui_job_ctx *jc = ud;
 
-	/* the last answer is in: what follows is the commit */
-	if (p->done >= p->total)
-		tui_job_committing(jc);
 	tui_job_progress(jc, "%zu of %zu request%s answered, %zu case%s", p->done, p->total,
 			 p->total == 1 ? "" : "s", p->cases, p->cases == 1 ? "" : "s");
 }
 
-/* The child: "<n cases> <commit>" then "failed: ..." lines. */
-static int explore_child(tui_job_ctx *jc, void *ud)
+/* The job: "<n cases> <commit>" then "failed: ..." lines. */
+static int run_explore(tui_job_ctx *jc, void *ud)
 {
 	struct explore_job *ej = ud;
 	const char *targets[1] = { ej->pid };
@@ -111,13 +108,13 @@ int tui_job_explore(tui_app *app, case_kind kind, const char *pid)
 		return -1;
 	}
 	ej->kind = kind;
-	return tui_job_start(app, what, explore_child, explored, ej, explore_job_free);
+	return tui_job_start(app, what, run_explore, explored, ej, explore_job_free);
 }
 
-/* The child: "<added> <retired> <commit>".  theorize_run reports no
+/* The job: "<added> <retired> <commit>".  theorize_run reports no
  * progress, so Esc can stop it only before it commits; the commit follows
  * the model's answer within milliseconds. */
-static int theorize_child(tui_job_ctx *jc, void *ud)
+static int run_theorize(tui_job_ctx *jc, void *ud)
 {
 	theorize_opts o = { .ask = 1 };
 	theorize_result r = { 0 };
@@ -164,5 +161,5 @@ static void theorized(tui_app *app, void *ud, enum tui_job_end end, const char *
 
 int tui_job_theorize(tui_app *app)
 {
-	return tui_job_start(app, "theorize", theorize_child, theorized, NULL, NULL);
+	return tui_job_start(app, "theorize", run_theorize, theorized, NULL, NULL);
 }

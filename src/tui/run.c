@@ -33,7 +33,8 @@ static void run_terminal(tui_app *app)
 		}
 		/* finite even when idle: a wait function that retries on EINTR
 		 * must not hide a resize or a stop signal for long */
-		readable = app->wait(app->wait_ud, STDIN_FILENO, app->jobs ? 100 : 1000);
+		readable = tui_job_running(app) ? tui_job_wait(app, STDIN_FILENO, 100)
+			 : app->wait(app->wait_ud, STDIN_FILENO, app->jobs ? 100 : 1000);
 		while (!app->quit && (rc = get_wch(&wc)) != ERR) {
 			tui_handle_key(app, tui_key_from_curses(rc, (unsigned)wc));
 			got++;

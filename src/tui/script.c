@@ -101,7 +101,7 @@ static int run_loop(tui_app *app, long ms)
 		if (app->client && llm_client_pending(app->client))
 			app->wait(app->wait_ud, -1, left < 100 ? (int)left : 100);
 		else
-			tui_job_wait(app, left < 100 ? (int)left : 100);
+			tui_job_wait(app, -1, left < 100 ? (int)left : 100);
 		tui_job_poll(app);
 	}
 	return ms < 0 ? -1 : 0;

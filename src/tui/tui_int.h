@@ -2,13 +2,13 @@
  * views, the LLM jobs and the one-line questions offer the other views.
  *
  * Jobs: an engine workflow that talks to the model (amend, rebase,
- * tensions / vagueness / probe, theorize, appeals) is synchronous — it
- * runs its client to completion.  So a job runs it in a child process
- * with a client of its own; the child reports progress lines through a
- * pipe that the event loop reads, so the screen stays live (spinner,
- * progress in the status and message lines) and Esc cancels by stopping
- * the child.  A child that has begun to commit finishes the commit first:
- * a cancelled job leaves nothing half-written.  One job runs at a time. */
+ * tensions / vagueness / probe, theorize, appeals) runs as a workflow
+ * (codicil/workflow.h) with a store and a client of its own.  The event
+ * loop waits on the job's client and the keyboard at once and steps the
+ * job whenever its answers arrive, so the screen stays live (spinner,
+ * progress in the status and message lines), and Esc cancels it at its
+ * next wait for the model: a workflow never waits while it commits, so a
+ * cancelled job leaves nothing half-written.  One job runs at a time. */
 #ifndef CODICIL_TUI_INT_H
 #define CODICIL_TUI_INT_H
 
@@ -48,13 +48,13 @@ void tui_ask_free(tui_app *app);
 
 /* ---- jobs (job.c) ---- */
 
-typedef struct tui_job_ctx tui_job_ctx; /* the child's side */
+typedef struct tui_job_ctx tui_job_ctx; /* the workflow's side */
 
-/* In the child: do the work; 0, or -1 with cd_err set. */
+/* In the workflow: do the work; 0, or -1 with cd_err set. */
 typedef int (*tui_job_run_fn)(tui_job_ctx *jc, void *ud);
 enum tui_job_end { TUI_JOB_OK, TUI_JOB_FAILED, TUI_JOB_CANCELLED };
-/* In the app when the child has ended: result holds the lines the child
- * sent with tui_job_result() ("" if none), error its error. */
+/* In the app when the job has ended: result holds the lines the job
+ * gave tui_job_result() ("" if none), error its error. */
 typedef void (*tui_job_done_fn)(tui_app *app, void *ud, enum tui_job_end end,
 				const char *result, const char *error);
 
@@ -63,26 +63,27 @@ typedef void (*tui_job_done_fn)(tui_app *app, void *ud, enum tui_job_end end,
 int tui_job_start(tui_app *app, const char *what, tui_job_run_fn run, tui_job_done_fn done,
 		  void *ud, void (*free_ud)(void *));
 int tui_job_running(tui_app *app);
-/* The event loop: read what the child sent (never blocks). */
+/* The event loop: run the job until it waits for the model again, and
+ * report it when it has ended. */
 void tui_job_poll(tui_app *app);
-/* Wait up to timeout_ms for the child to say something; 1 if it did. */
-int tui_job_wait(tui_app *app, int timeout_ms);
-/* "amend: judging 12 cases  (Esc cancels)" while a job runs, else NULL. */
-const char *tui_job_status(tui_app *app, char *buf, size_t n);
+/* Wait up to timeout_ms for the job's client to have work or for fd
+ * (>= 0, the keyboard) to be readable: 1 when fd is. */
+int tui_job_wait(tui_app *app, int fd, int timeout_ms);
+/* "amend: judging 12 cases  (Esc cancels)" while a job runs, else NULL;
+ * the progress is shortened to fit cols columns. */
+const char *tui_job_status(tui_app *app, int cols, char *buf, size_t n);
 /* Cancel a running job and wait for it (when the TUI quits). */
 void tui_job_close(tui_app *app);
 
-/* The child's side. */
+/* The workflow's side. */
 store *tui_job_store(tui_job_ctx *jc);
 config *tui_job_config(tui_job_ctx *jc);
-/* The child's client (opened on first use); NULL with cd_err set. */
+/* The job's client (opened on first use); NULL with cd_err set. */
 llm_client *tui_job_client(tui_job_ctx *jc);
 void tui_job_progress(tui_job_ctx *jc, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* One line of the result (no newlines). */
 void tui_job_result(tui_job_ctx *jc, const char *line);
-/* From here on the job writes to the repository: Esc waits for it. */
-void tui_job_committing(tui_job_ctx *jc);
 
 /* ---- the jobs the views start (job_amend.c, job_explore.c) ---- */
 

@@ -2,7 +2,8 @@
 # in the status line: tensions (T), vagueness (V) and probe (P) for the
 # selected principle, theorize (H) in the Theories view (5), an amendment
 # from the marked cases (a, then its review opens), the search for appeals
-# (A marks the cases).  Each commits as its command does.  Esc cancels a slow job (nothing committed, the work
+# (A marks the cases).  Each commits as its command does.  Esc cancels a slow job
+# (tensions, theorize, an amendment: nothing committed, the work
 # tree clean, the repository lock free again); a second job waits for the
 # first; quitting while a job runs stops it.
 . ./lib.sh
@@ -99,6 +100,20 @@ Q
 EOF
 expect_rc 0 "quit while theorize runs"
 [ "$(git rev-parse HEAD)" = "$h" ] || fail "a job stopped at quit committed"
+git_clean "$T/r"
+
+# Esc stops theorize while it waits for the model: nothing committed
+tui_script "$T/r" <<'EOF'
+5
+H
+:sleep 300
+Esc
+:wait
+:dump theorize-cancelled
+EOF
+expect_rc 0 "tui theorize cancelled"
+screen_has theorize-cancelled "^Theorize cancelled; nothing was committed"
+[ "$(git rev-parse HEAD)" = "$h" ] || fail "a cancelled theorize committed"
 git_clean "$T/r"
 
 # Esc stops an amendment half-way: nothing committed
