@@ -52,29 +52,52 @@ size_t tui_appeal_ids(tui_app *app, const char *const **ids, int *searched)
 	return app->appeals ? app->appeals->n : 0;
 }
 
-/* The job: the first line "<candidates> <errors>", then one id a line. */
+/* What the job found: the ids under appeal, sorted. */
+struct appeals_job {
+	struct tui_appeal_set *set;
+	size_t candidates, errors;
+};
+
+static void appeals_job_free(void *ud)
+{
+	struct appeals_job *aj = ud;
+
+	set_free(aj->set);
+	free(aj);
+}
+
+static int keep_ids(struct appeals_job *aj, const appeals_result *r)
+{
+	if (!(aj->set = calloc(1, sizeof *aj->set)) ||
+	    (r->n && !(aj->set->ids = calloc(r->n, sizeof *aj->set->ids))))
+		goto oom;
+	for (; aj->set->n < r->n; aj->set->n++)
+		if (!(aj->set->ids[aj->set->n] = strdup(case_id(r->appeals[aj->set->n].human->c))))
+			goto oom;
+	qsort(aj->set->ids, aj->set->n, sizeof *aj->set->ids, cmp_str);
+	aj->candidates = r->candidates;
+	aj->errors = r->errors;
+	return 0;
+oom:
+	cd_err_set("out of memory");
+	return -1;
+}
+
 static int run_appeals(tui_job_ctx *jc, void *ud)
 {
 	cd_buf path = CD_BUF_INIT, text = CD_BUF_INIT;
 	appeals_result r = { 0 };
 	llm_client *c = tui_job_client(jc);
-	char line[64];
 	int rc = -1;
 
-	(void)ud;
 	cd_buf_printf(&path, "%s%s", store_workdir(tui_job_store(jc)),
 		      workspace_charter_path(tui_job_config(jc)));
 	if (!c || cd_file_read(path.data, &text) < 0)
 		goto out;
 	tui_job_progress(jc, "judging the confidently rated cases with %s", llm_client_model(c));
 	if (appeals_find(tui_job_store(jc), tui_job_config(jc), c, cd_buf_cstr(&text), text.len,
-			 &r) < 0)
-		goto out;
-	snprintf(line, sizeof line, "%zu %zu", r.candidates, r.errors);
-	tui_job_result(jc, line);
-	for (size_t i = 0; i < r.n; i++)
-		tui_job_result(jc, case_id(r.appeals[i].human->c));
-	rc = 0;
+			 &r) == 0)
+		rc = keep_ids(ud, &r);
 out:
 	appeals_result_free(&r);
 	cd_buf_free(&path);
@@ -82,40 +105,11 @@ out:
 	return rc;
 }
 
-static struct tui_appeal_set *parse_ids(const char *lines)
+static void found(tui_app *app, void *ud, enum tui_job_end end, const char *error)
 {
-	struct tui_appeal_set *s = calloc(1, sizeof *s);
-	size_t cap = 0;
+	struct appeals_job *aj = ud;
+	struct tui_appeal_set *s = aj->set;
 
-	while (s && *lines) {
-		size_t len = strcspn(lines, "\n");
-		if (s->n == cap) {
-			char **grown = realloc(s->ids, (cap = cap ? cap * 2 : 16) * sizeof *grown);
-			if (!grown)
-				goto oom;
-			s->ids = grown;
-		}
-		if (!(s->ids[s->n] = strndup(lines, len)))
-			goto oom;
-		s->n++;
-		lines += len + (lines[len] == '\n');
-	}
-	if (s && s->n)
-		qsort(s->ids, s->n, sizeof *s->ids, cmp_str);
-	return s;
-oom:
-	set_free(s);
-	return NULL;
-}
-
-static void found(tui_app *app, void *ud, enum tui_job_end end, const char *result,
-		  const char *error)
-{
-	size_t candidates = 0, errors = 0;
-	const char *ids = strchr(result, '\n');
-	struct tui_appeal_set *s;
-
-	(void)ud;
 	if (end == TUI_JOB_CANCELLED) {
 		tui_message(app, "Search for appeals cancelled");
 		return;
@@ -124,18 +118,21 @@ static void found(tui_app *app, void *ud, enum tui_job_end end, const char *resu
 		tui_error(app, "appeals: %s", error);
 		return;
 	}
-	sscanf(result, "%zu %zu", &candidates, &errors);
-	if (!(s = parse_ids(ids ? ids + 1 : ""))) {
-		tui_error(app, "out of memory");
-		return;
-	}
 	tui_appeals_free(app);
 	app->appeals = s;
+	aj->set = NULL; /* the app's now */
 	tui_message(app, "%zu case%s under appeal (of %zu confidently rated%s)", s->n,
-		    s->n == 1 ? "" : "s", candidates, errors ? "; some judgments failed" : "");
+		    s->n == 1 ? "" : "s", aj->candidates,
+		    aj->errors ? "; some judgments failed" : "");
 }
 
 int tui_appeals_find(tui_app *app)
 {
-	return tui_job_start(app, "appeals", run_appeals, found, NULL, NULL);
+	struct appeals_job *aj = calloc(1, sizeof *aj);
+
+	if (!aj) {
+		tui_error(app, "out of memory");
+		return -1;
+	}
+	return tui_job_start(app, "appeals", run_appeals, found, aj, appeals_job_free);
 }

@@ -3,9 +3,9 @@
  *
  * The job's function runs inside the workflow with a store and a client of
  * its own, so that its requests, its run record and its lock are its own;
- * it tells the app how far it is (tui_job_progress) and what came of it
- * (tui_job_result) by writing into the job, which the app reads between
- * steps: the two never run at once. */
+ * it tells the app how far it is (tui_job_progress) by writing into the
+ * job, and what came of it into its own ud, which the app reads between
+ * steps and when it has ended: the two never run at once. */
 #include "core.h"
 #include "tui_int.h"
 
@@ -32,7 +32,6 @@ struct tui_job {
 	tui_job_ctx ctx;
 	char what[48];
 	char progress[256];
-	cd_buf result;
 	const char *workdir;
 	tui_job_run_fn run;
 	tui_job_done_fn done;
@@ -79,15 +78,6 @@ void tui_job_progress(tui_job_ctx *jc, const char *fmt, ...)
 	cd_sanitize(text, strlen(text), CD_SAN_ONE_LINE, &line);
 	snprintf(jc->job->progress, sizeof jc->job->progress, "%s", cd_buf_cstr(&line));
 	cd_buf_free(&line);
-}
-
-void tui_job_result(tui_job_ctx *jc, const char *line)
-{
-	cd_buf *r = &jc->job->result;
-
-	if (r->len)
-		cd_buf_putc(r, '\n');
-	cd_sanitize(line, strlen(line), CD_SAN_ONE_LINE, r);
 }
 
 /* The workflow: open, run the job, and let every answer in before the
@@ -138,7 +128,6 @@ static void job_free(struct tui_job *j)
 {
 	if (j->free_ud)
 		j->free_ud(j->ud);
-	cd_buf_free(&j->result);
 	free(j);
 }
 
@@ -194,7 +183,7 @@ static void finished(tui_app *app, struct tui_job *j)
 	app->job = NULL;
 	tui_set_jobs(app, 0, 0);
 	tui_set_cancel(app, NULL, NULL);
-	j->done(app, j->ud, end, cd_buf_cstr(&j->result), error ? error : "failed");
+	j->done(app, j->ud, end, error ? error : "failed");
 	free(error);
 	job_free(j);
 	app->dirty = 1;

@@ -15,7 +15,9 @@
 struct amend_job {
 	char **ids;
 	size_t n;
-	char *rebase; /* the proposal, for a rebase */
+	char *rebase;  /* the proposal, for a rebase */
+	char id[64];   /* what came of it: the proposal */
+	char commit[41]; /* and its commit ("" when a rebase had nothing to do) */
 };
 
 static void amend_job_free(void *ud)
@@ -41,7 +43,6 @@ static void progress(void *ud, amend_step step, const char *detail)
 			 detail);
 }
 
-/* The job: "<proposal id>" and "<commit>" as the result. */
 static int run(tui_job_ctx *jc, void *ud)
 {
 	struct amend_job *aj = ud;
@@ -56,29 +57,17 @@ static int run(tui_job_ctx *jc, void *ud)
 	tui_job_progress(jc, "[draft] asking %s", llm_client_model(e.client));
 	rc = aj->rebase ? amend_rebase(&e, aj->rebase, &out) : amend_propose(&e, &o, &out);
 	if (rc == 0) {
-		tui_job_result(jc, proposal_id(out.proposal));
-		tui_job_result(jc, out.commit);
+		snprintf(aj->id, sizeof aj->id, "%s", proposal_id(out.proposal));
+		snprintf(aj->commit, sizeof aj->commit, "%s", out.commit);
 	}
 	amend_outcome_clear(&out);
 	return rc;
 }
 
-/* result: the proposal id, a newline, the commit (maybe ""). */
-static void split_result(const char *result, char *id, size_t n, const char **commit)
+static void drafted(tui_app *app, void *ud, enum tui_job_end end, const char *error)
 {
-	size_t len = strcspn(result, "\n");
+	struct amend_job *aj = ud;
 
-	snprintf(id, n, "%.*s", (int)len, result);
-	*commit = result[len] ? result + len + 1 : "";
-}
-
-static void drafted(tui_app *app, void *ud, enum tui_job_end end, const char *result,
-		    const char *error)
-{
-	char id[64];
-	const char *commit;
-
-	(void)ud;
 	if (end == TUI_JOB_CANCELLED) {
 		tui_message(app, "Amendment cancelled; nothing was committed");
 		return;
@@ -87,18 +76,15 @@ static void drafted(tui_app *app, void *ud, enum tui_job_end end, const char *re
 		tui_error(app, "amend: %s", error);
 		return;
 	}
-	split_result(result, id, sizeof id, &commit);
 	tui_repo_changed(app);
-	if (tui_open_review(app, id) == 0)
-		tui_message(app, "Proposed %s (commit %.10s): y accepts, x rejects", id, commit);
+	if (tui_open_review(app, aj->id) == 0)
+		tui_message(app, "Proposed %s (commit %.10s): y accepts, x rejects", aj->id,
+			    aj->commit);
 }
 
-static void rebased(tui_app *app, void *ud, enum tui_job_end end, const char *result,
-		    const char *error)
+static void rebased(tui_app *app, void *ud, enum tui_job_end end, const char *error)
 {
 	struct amend_job *aj = ud;
-	char id[64];
-	const char *commit;
 
 	if (end == TUI_JOB_CANCELLED) {
 		tui_message(app, "Rebase of %s cancelled; nothing was committed", aj->rebase);
@@ -108,14 +94,13 @@ static void rebased(tui_app *app, void *ud, enum tui_job_end end, const char *re
 		tui_error(app, "rebase: %s", error);
 		return;
 	}
-	split_result(result, id, sizeof id, &commit);
-	tui_proposal_refused(app, id, NULL);
+	tui_proposal_refused(app, aj->id, NULL);
 	tui_repo_changed(app);
-	if (*commit)
+	if (aj->commit[0])
 		tui_message(app, "Rebased %s onto HEAD (commit %.10s); review it again, then y "
-			    "accepts", id, commit);
+			    "accepts", aj->id, aj->commit);
 	else
-		tui_message(app, "%s is based on HEAD already; nothing to rebase", id);
+		tui_message(app, "%s is based on HEAD already; nothing to rebase", aj->id);
 }
 
 static void confirmed(tui_app *app, void *ud, const char *answer)

@@ -17,12 +17,14 @@
 struct explore_job {
 	case_kind kind;
 	char *pid;
+	batch_result r; /* what came of it */
 };
 
 static void explore_job_free(void *ud)
 {
 	struct explore_job *ej = ud;
 
+	batch_result_free(&ej->r);
 	free(ej->pid);
 	free(ej);
 }
@@ -40,41 +42,29 @@ static void explore_progress(void *ud, const batch_progress *p)
 			 p->total == 1 ? "" : "s", p->cases, p->cases == 1 ? "" : "s");
 }
 
-/* The job: "<n cases> <commit>" then "failed: ..." lines. */
 static int run_explore(tui_job_ctx *jc, void *ud)
 {
 	struct explore_job *ej = ud;
 	const char *targets[1] = { ej->pid };
 	explore_opts o = { .kind = ej->kind, .principles = targets, .nprinciples = 1,
 			   .n = EXPLORE_CASES, .commit = 1, .progress = explore_progress, .ud = jc };
-	batch_result r = { 0 };
 	llm_client *c = tui_job_client(jc);
-	char line[128];
-	int rc = -1;
+	int rc;
 
 	if (!c || store_lock(tui_job_store(jc)) < 0)
 		return -1;
 	tui_job_progress(jc, "asking %s for %s involving %s", llm_client_model(c),
 			 kind_plural(ej->kind), ej->pid);
-	if (explore_run(tui_job_store(jc), tui_job_config(jc), c, &o, &r) == 0) {
-		snprintf(line, sizeof line, "%zu %s", r.ncases, r.commit);
-		tui_job_result(jc, line);
-		for (size_t i = 0; i < r.nfailures; i++)
-			tui_job_result(jc, r.failures[i].why);
-		rc = 0;
-	}
+	rc = explore_run(tui_job_store(jc), tui_job_config(jc), c, &o, &ej->r);
 	store_unlock(tui_job_store(jc));
-	batch_result_free(&r);
 	return rc;
 }
 
-static void explored(tui_app *app, void *ud, enum tui_job_end end, const char *result,
-		     const char *error)
+static void explored(tui_app *app, void *ud, enum tui_job_end end, const char *error)
 {
 	struct explore_job *ej = ud;
-	const char *failure = strchr(result, '\n');
-	char commit[41] = "";
-	size_t n = 0;
+	size_t n = ej->r.ncases;
+	const char *commit = ej->r.commit;
 
 	if (end == TUI_JOB_CANCELLED) {
 		tui_message(app, "Search for %s cancelled; nothing was committed",
@@ -85,11 +75,11 @@ static void explored(tui_app *app, void *ud, enum tui_job_end end, const char *r
 		tui_error(app, "%s: %s", kind_plural(ej->kind), error);
 		return;
 	}
-	sscanf(result, "%zu %40s", &n, commit);
 	if (n)
 		tui_repo_changed(app);
-	if (!n && failure)
-		tui_error(app, "No new %s for %s: %s", kind_plural(ej->kind), ej->pid, failure + 1);
+	if (!n && ej->r.nfailures)
+		tui_error(app, "No new %s for %s: %s", kind_plural(ej->kind), ej->pid,
+			  ej->r.failures[0].why);
 	else
 		tui_message(app, "%zu new case%s (%s) for %s%s%.10s; the Cases view (2) lists them",
 			    n, n == 1 ? "" : "s", kind_plural(ej->kind), ej->pid,
@@ -111,39 +101,31 @@ int tui_job_explore(tui_app *app, case_kind kind, const char *pid)
 	return tui_job_start(app, what, run_explore, explored, ej, explore_job_free);
 }
 
-/* The job: "<added> <retired> <commit>".  theorize_run reports no
- * progress, so Esc can stop it only before it commits; the commit follows
- * the model's answer within milliseconds. */
+static void theorize_job_free(void *ud)
+{
+	theorize_result_free(ud);
+	free(ud);
+}
+
 static int run_theorize(tui_job_ctx *jc, void *ud)
 {
 	theorize_opts o = { .ask = 1 };
-	theorize_result r = { 0 };
 	llm_client *c = tui_job_client(jc);
-	char line[96];
-	int rc = -1;
+	int rc;
 
-	(void)ud;
 	if (!c || store_lock(tui_job_store(jc)) < 0)
 		return -1;
 	tui_job_progress(jc, "asking %s for failure theories from the cases",
 			 llm_client_model(c));
-	if (theorize_run(tui_job_store(jc), tui_job_config(jc), c, &o, &r) == 0) {
-		snprintf(line, sizeof line, "%zu %zu %s", r.nadded, r.nretired, r.commit);
-		tui_job_result(jc, line);
-		rc = 0;
-	}
+	rc = theorize_run(tui_job_store(jc), tui_job_config(jc), c, &o, ud);
 	store_unlock(tui_job_store(jc));
-	theorize_result_free(&r);
 	return rc;
 }
 
-static void theorized(tui_app *app, void *ud, enum tui_job_end end, const char *result,
-		      const char *error)
+static void theorized(tui_app *app, void *ud, enum tui_job_end end, const char *error)
 {
-	size_t added = 0, retired = 0;
-	char commit[41] = "";
+	const theorize_result *r = ud;
 
-	(void)ud;
 	if (end == TUI_JOB_CANCELLED) {
 		tui_message(app, "Theorize cancelled; nothing was committed");
 		return;
@@ -152,14 +134,20 @@ static void theorized(tui_app *app, void *ud, enum tui_job_end end, const char *
 		tui_error(app, "%s", error); /* the engine's error names theorize */
 		return;
 	}
-	sscanf(result, "%zu %zu %40s", &added, &retired, commit);
-	if (commit[0])
+	if (r->commit[0])
 		tui_repo_changed(app);
-	tui_message(app, "%zu new theor%s, %zu retired%s%.10s", added, added == 1 ? "y" : "ies",
-		    retired, commit[0] ? "; commit " : "; nothing to commit", commit);
+	tui_message(app, "%zu new theor%s, %zu retired%s%.10s", r->nadded,
+		    r->nadded == 1 ? "y" : "ies", r->nretired,
+		    r->commit[0] ? "; commit " : "; nothing to commit", r->commit);
 }
 
 int tui_job_theorize(tui_app *app)
 {
-	return tui_job_start(app, "theorize", run_theorize, theorized, NULL, NULL);
+	theorize_result *r = calloc(1, sizeof *r);
+
+	if (!r) {
+		tui_error(app, "out of memory");
+		return -1;
+	}
+	return tui_job_start(app, "theorize", run_theorize, theorized, r, theorize_job_free);
 }

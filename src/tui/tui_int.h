@@ -53,10 +53,10 @@ typedef struct tui_job_ctx tui_job_ctx; /* the workflow's side */
 /* In the workflow: do the work; 0, or -1 with cd_err set. */
 typedef int (*tui_job_run_fn)(tui_job_ctx *jc, void *ud);
 enum tui_job_end { TUI_JOB_OK, TUI_JOB_FAILED, TUI_JOB_CANCELLED };
-/* In the app when the job has ended: result holds the lines the job
- * gave tui_job_result() ("" if none), error its error. */
+/* In the app when the job has ended: what the job found is in ud (the
+ * job's function wrote it there), error is its error. */
 typedef void (*tui_job_done_fn)(tui_app *app, void *ud, enum tui_job_end end,
-				const char *result, const char *error);
+				const char *error);
 
 /* Start a job named what ("amend"); ud is freed with free_ud (may be
  * NULL) after done.  -1 with the reason shown when one is running. */
@@ -82,8 +82,6 @@ config *tui_job_config(tui_job_ctx *jc);
 llm_client *tui_job_client(tui_job_ctx *jc);
 void tui_job_progress(tui_job_ctx *jc, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* One line of the result (no newlines). */
-void tui_job_result(tui_job_ctx *jc, const char *line);
 
 /* ---- the jobs the views start (job_amend.c, job_explore.c) ---- */
 
