@@ -137,7 +137,7 @@ const agg_case *agg_result_find(const agg_result *r, const char *id);
 /* Set each suggested status that is confirmed or dismissed and differs
  * from the case's status (resolved cases are never touched) and commit the
  * changed cases in one commit ("Aggregate ratings: 3 confirmed, 1
- * dismissed").  The caller holds the lock.  *changed gets the count; no
+ * dismissed"), under the repository lock.  *changed gets the count; no
  * commit when it is 0 (commit_id "" then). */
 int aggregate_apply(store *s, const agg_result *r, size_t *changed, char commit_id[41]);
 

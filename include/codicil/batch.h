@@ -11,7 +11,7 @@
  * kept invalid answer is first checked again, for free, and used when it
  * passes now.  With provider_batch, the first lines may be the ids of the
  * provider batches the run made ({run, provider_batch, provider, state}).
- * The caller holds the repository lock.
+ * batch_run takes the repository lock (not for a dry run).
  */
 #ifndef CODICIL_BATCH_H
 #define CODICIL_BATCH_H
@@ -89,8 +89,8 @@ int batch_find_journal(store *s, const gen_unit *units, size_t n, cd_buf *out);
 
 /* Commit cases (new ones, from gen_collect) as cases/<id>.json in one
  * commit, as a run does: "Add 3 counterexamples for privacy", with the
- * Codicil-Run, Codicil-Model and Codicil-Prompt trailers.  The caller holds
- * the repository lock.  commit (may be NULL) receives the commit id. */
+ * Codicil-Run, Codicil-Model and Codicil-Prompt trailers, under the
+ * repository lock.  commit (may be NULL) receives the commit id. */
 int gen_commit(gen_ctx *g, cJSON *const *cases, size_t n, const char *run, char commit[41]);
 void batch_result_free(batch_result *r);
 

@@ -16,13 +16,13 @@
 int rate_rater(store *s, cd_buf *out);
 
 /* Add r to c (case_rate: a rater's new rating replaces their earlier one)
- * and commit cases/<id>.json.  The caller holds the repository lock.
+ * and commit cases/<id>.json (under the repository lock).
  * commit (may be NULL) receives the new commit id.  On failure nothing is
  * committed, but c may hold the rating. */
 int rate_commit(store *s, cJSON *c, const rating *r, char commit[41]);
 
 /* The same for the case as it is in the work tree now, read under the
- * lock: for a front end that has held its copy of the case for a while. */
+ * lock: what a front end calls, since its copy may be older. */
 int rate_case_file(store *s, const char *case_id, const rating *r, char commit[41]);
 
 /* Set the status of the case cases/<id>.json in the work tree (open,

@@ -125,7 +125,9 @@ int store_merge_driver_ensure(store *s);
 /* The repository lock .git/codicil/lock (pid and host inside).  A lock
  * whose process is gone on this host is stale and taken over.  Error when
  * held: "another codicil (pid N) is working on this repository; wait for it
- * or remove .git/codicil/lock if it is gone". */
+ * or remove .git/codicil/lock if it is gone".  Nested calls on one store
+ * count: the lock goes with the last store_unlock().  Every engine function
+ * that writes takes it itself (doc/DESIGN.md, "Locking"). */
 int store_lock(store *s);
 void store_unlock(store *s);
 

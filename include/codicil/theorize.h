@@ -54,7 +54,7 @@ typedef struct theorize_result {
 
 /* Refresh, optionally ask, and commit it all in one commit ("Add 2
  * failure theories", trailers Codicil-Model, Codicil-Prompt and one
- * Codicil-Theory per new theory).  The caller holds the lock. */
+ * Codicil-Theory per new theory).  Takes the repository lock. */
 int theorize_run(store *s, config *cfg, llm_client *client, const theorize_opts *o,
 		 theorize_result *r);
 void theorize_result_free(theorize_result *r);

@@ -121,7 +121,7 @@ int cmd_aggregate(cli_ctx *ctx, int argc, char **argv)
 		{ "apply", no_argument, NULL, 'a' }, { "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int json = 0, apply = 0, c, rc = CLI_FAIL, locked = 0;
+	int json = 0, apply = 0, c, rc = CLI_FAIL;
 	case_library lib = { 0 };
 	agg_settings as;
 	agg_result r = { 0 };
@@ -140,11 +140,6 @@ int cmd_aggregate(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("aggregate ", "unexpected argument '%s'", argv[optind]);
 	if (!cli_store(ctx) || !cli_config(ctx))
 		return CLI_FAIL;
-	if (apply) {
-		if (store_lock(ctx->store) < 0)
-			return cli_fail_err();
-		locked = 1;
-	}
 	if (agg_settings_load(ctx->cfg, &as) < 0 || cli_load_cases(ctx->store, &lib) < 0 ||
 	    aggregate_library(&lib, &as, &r) < 0 ||
 	    (apply && aggregate_apply(ctx->store, &r, &changed, commit) < 0)) {
@@ -165,8 +160,6 @@ int cmd_aggregate(cli_ctx *ctx, int argc, char **argv)
 			commit[0] ? "; committed " : "", commit);
 	rc = CLI_OK;
 out:
-	if (locked)
-		store_unlock(ctx->store);
 	agg_result_free(&r);
 	case_library_free(&lib);
 	return rc;

@@ -329,7 +329,7 @@ int cmd_rate(cli_ctx *ctx, int argc, char **argv)
 	rating r = { 0 };
 	cd_buf who = CD_BUF_INIT;
 	cJSON *c = NULL;
-	int rc = CLI_FAIL, locked = 0;
+	int rc = CLI_FAIL;
 	store *s;
 
 	if ((rc = parse_rate(argc, argv, &a)) != 0)
@@ -345,12 +345,7 @@ int cmd_rate(cli_ctx *ctx, int argc, char **argv)
 			return cli_fail_err();
 		a.rater = who.data;
 	}
-	if (store_lock(s) < 0) {
-		cli_fail_err();
-		goto out;
-	}
-	locked = 1;
-	if (!(c = workspace_case_read(s, a.id))) {
+	if (!(c = workspace_case_read(s, a.id))) { /* the id may be a prefix */
 		cli_fail_err();
 		goto out;
 	}
@@ -361,15 +356,13 @@ int cmd_rate(cli_ctx *ctx, int argc, char **argv)
 	r.quick_verdict = a.quick;
 	r.dims = a.dims;
 	r.ndims = a.ndims;
-	if (rate_commit(s, c, &r, NULL) < 0) {
+	if (rate_case_file(s, case_id(c), &r, NULL) < 0) {
 		cli_fail_err();
 		goto out;
 	}
 	printf("Rated %s: %s\n", case_id(c), a.verdict);
 	rc = CLI_OK;
 out:
-	if (locked)
-		store_unlock(s);
 	cJSON_Delete(c);
 	cd_buf_free(&who);
 	return rc;

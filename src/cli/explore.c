@@ -127,10 +127,6 @@ static int run(cli_ctx *ctx, const char *cmd, case_kind kind, int argc, char **a
 		goto out;
 	copts.no_cache = a.no_cache;
 	cli_charter_notice(ctx, 1);
-	if (store_lock(s) < 0) {
-		cli_fail_err();
-		goto out;
-	}
 	o.kind = kind;
 	o.principles = a.principles;
 	o.nprinciples = a.nprinciples;
@@ -138,10 +134,8 @@ static int run(cli_ctx *ctx, const char *cmd, case_kind kind, int argc, char **a
 	o.samples = a.samples;
 	o.steer = a.steer;
 	o.commit = !a.no_commit;
-	if (!(client = cli_llm_client_with_key(ctx, &copts))) {
-		store_unlock(s);
+	if (!(client = cli_llm_client_with_key(ctx, &copts)))
 		goto out;
-	}
 	if (explore_run(s, ctx->cfg, client, &o, &r) < 0) {
 		cli_fail_err();
 	} else {
@@ -150,7 +144,6 @@ static int run(cli_ctx *ctx, const char *cmd, case_kind kind, int argc, char **a
 		cli_llm_print_spend(ctx, client);
 		rc = r.remaining ? CLI_FAIL : CLI_OK;
 	}
-	store_unlock(s);
 out:
 	batch_result_free(&r);
 	if (client)

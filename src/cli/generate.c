@@ -322,7 +322,7 @@ static int run(cli_ctx *ctx, run_args *a, int per_principle)
 	gen_ctx g = { 0 };
 	gen_unit *units = NULL;
 	size_t nunits = 0;
-	int rc = CLI_FAIL, locked = 0;
+	int rc = CLI_FAIL;
 	store *s;
 
 	if (!(s = cli_store(ctx)) || !cli_config(ctx))
@@ -332,11 +332,6 @@ static int run(cli_ctx *ctx, run_args *a, int per_principle)
 	cli_charter_notice(ctx, 1);
 	if (a->concurrency)
 		config_set_flag(ctx->cfg, "codicil.concurrency", a->concurrency);
-	if (!a->dry_run) {
-		if (store_lock(s) < 0)
-			return cli_fail_err();
-		locked = 1;
-	}
 	if (a->theory) {
 		if (theory_steering(s, a, &theory_id_buf, &steer) < 0) {
 			cli_fail_err();
@@ -406,8 +401,6 @@ out:
 	gen_close(&g);
 	if (client)
 		llm_client_free(client);
-	if (locked)
-		store_unlock(s);
 	cd_buf_free(&journal);
 	cd_buf_free(&name);
 	cd_buf_free(&steer);

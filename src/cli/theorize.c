@@ -132,10 +132,7 @@ static int retire(cli_ctx *ctx, const theorize_args *a)
 	char commit[41], *id = NULL;
 	int rc;
 
-	if (store_lock(ctx->store) < 0)
-		return cli_fail_err();
 	rc = theorize_retire(ctx->store, a->retire, a->reason, &id, commit);
-	store_unlock(ctx->store);
 	if (rc < 0)
 		return cli_fail_err();
 	printf("Retired %s\n", id);
@@ -179,10 +176,6 @@ static int theorize(cli_ctx *ctx, const theorize_args *a)
 	if (o.ask && !(client = ctx->dry_run ? cli_llm_client(ctx, &copts)
 					     : cli_llm_client_with_key(ctx, &copts)))
 		return CLI_FAIL;
-	if (store_lock(ctx->store) < 0) {
-		cli_fail_err();
-		goto out;
-	}
 	if (theorize_run(ctx->store, ctx->cfg, client, &o, &r) < 0 && !ctx->dry_run) {
 		cli_fail_err();
 	} else if (ctx->dry_run) {
@@ -194,8 +187,6 @@ static int theorize(cli_ctx *ctx, const theorize_args *a)
 			cli_llm_print_spend(ctx, client);
 		rc = CLI_OK;
 	}
-	store_unlock(ctx->store);
-out:
 	theorize_result_free(&r);
 	if (client)
 		llm_client_free(client);

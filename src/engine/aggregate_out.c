@@ -276,7 +276,7 @@ static int commit_changes(store *s, changes *x, char commit_id[41])
 	return rc;
 }
 
-int aggregate_apply(store *s, const agg_result *r, size_t *changed, char commit_id[41])
+static int apply_locked(store *s, const agg_result *r, size_t *changed, char commit_id[41])
 {
 	changes x = { 0 };
 	int rc = -1;
@@ -313,5 +313,16 @@ out:
 	free(x.ch);
 	free(x.text);
 	cd_buf_free(&x.body);
+	return rc;
+}
+
+int aggregate_apply(store *s, const agg_result *r, size_t *changed, char commit_id[41])
+{
+	int rc;
+
+	if (store_lock(s) < 0)
+		return -1;
+	rc = apply_locked(s, r, changed, commit_id);
+	store_unlock(s);
 	return rc;
 }

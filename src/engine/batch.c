@@ -397,8 +397,10 @@ int batch_run(gen_ctx *g, const batch_opts *o, batch_result *r)
 	int rc = -1;
 
 	memset(r, 0, sizeof *r);
-	if (journal_open(o->journal_path, &st.jn) < 0)
+	if (!o->dry_run && store_lock(g->store) < 0)
 		return -1;
+	if (journal_open(o->journal_path, &st.jn) < 0)
+		goto out;
 	if (o->select == BATCH_NEW && st.jn.n > 0) {
 		cd_err_set("journal %s already holds a run; add --resume to continue it, or give "
 			   "another --journal", o->journal_path);
@@ -446,6 +448,8 @@ int batch_run(gen_ctx *g, const batch_opts *o, batch_result *r)
 out:
 	free(todo);
 	journal_free(&st.jn);
+	if (!o->dry_run)
+		store_unlock(g->store);
 	return rc;
 }
 

@@ -116,7 +116,8 @@ static void free_changes(store_change *changes, cd_buf *texts, size_t n)
 	free(texts);
 }
 
-int gen_commit(gen_ctx *g, cJSON *const *cases, size_t n, const char *run, char commit[41])
+static int commit_locked(gen_ctx *g, cJSON *const *cases, size_t n, const char *run,
+			 char commit[41])
 {
 	cd_buf msg = CD_BUF_INIT, model = CD_BUF_INIT, prompt_tr = CD_BUF_INIT;
 	store_change *changes = NULL;
@@ -147,6 +148,17 @@ out:
 	cd_buf_free(&msg);
 	cd_buf_free(&model);
 	cd_buf_free(&prompt_tr);
+	return rc;
+}
+
+int gen_commit(gen_ctx *g, cJSON *const *cases, size_t n, const char *run, char commit[41])
+{
+	int rc;
+
+	if (store_lock(g->store) < 0)
+		return -1;
+	rc = commit_locked(g, cases, n, run, commit);
+	store_unlock(g->store);
 	return rc;
 }
 

@@ -52,10 +52,11 @@ int rate_commit(store *s, cJSON *c, const rating *r, char commit[41])
 	cd_buf msg = CD_BUF_INIT;
 	int rc;
 
-	if (case_rate(c, r) < 0)
+	if (case_rate(c, r) < 0 || store_lock(s) < 0)
 		return -1;
 	cd_buf_printf(&msg, "Rate %s: %s\n\nRated by %s.\n", case_id(c), r->verdict, r->rater);
 	rc = commit_case(s, c, msg.data, commit);
+	store_unlock(s);
 	cd_buf_free(&msg);
 	return rc;
 }

@@ -338,8 +338,8 @@ static int note_retired(theorize_result *r, const theorize_state *st)
 	return 0;
 }
 
-int theorize_run(store *s, config *cfg, llm_client *client, const theorize_opts *o,
-		 theorize_result *r)
+static int run_locked(store *s, config *cfg, llm_client *client, const theorize_opts *o,
+		      theorize_result *r)
 {
 	theorize_state st;
 	asked a = { .st = &st, .r = r };
@@ -358,6 +358,19 @@ out:
 	free(a.model);
 	free(a.error);
 	theorize_unload(&st);
+	return rc;
+}
+
+int theorize_run(store *s, config *cfg, llm_client *client, const theorize_opts *o,
+		 theorize_result *r)
+{
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	if (store_lock(s) < 0)
+		return -1;
+	rc = run_locked(s, cfg, client, o, r);
+	store_unlock(s);
 	return rc;
 }
 

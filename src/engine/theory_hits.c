@@ -138,8 +138,8 @@ int theorize_list(store *s, config *cfg, theory_library *out)
 	return rc;
 }
 
-int theorize_retire(store *s, const char *id, const char *reason, char **full_id,
-		    char commit[41])
+static int retire_locked(store *s, const char *id, const char *reason, char **full_id,
+			 char commit[41])
 {
 	theory_library tl;
 	cd_buf dir = CD_BUF_INIT, text = CD_BUF_INIT, msg = CD_BUF_INIT, path = CD_BUF_INIT;
@@ -176,5 +176,17 @@ out:
 	cd_buf_free(&text);
 	cd_buf_free(&msg);
 	cd_buf_free(&path);
+	return rc;
+}
+
+int theorize_retire(store *s, const char *id, const char *reason, char **full_id,
+		    char commit[41])
+{
+	int rc;
+
+	if (store_lock(s) < 0)
+		return -1;
+	rc = retire_locked(s, id, reason, full_id, commit);
+	store_unlock(s);
 	return rc;
 }

@@ -119,8 +119,10 @@ int store_lock(store *s)
 	lock_owner o;
 	int rc = -1, r;
 
-	if (s->locked)
+	if (s->locked) {
+		s->locked++; /* an engine function that locks, called by one that has */
 		return 0;
+	}
 	if (store_local_path(s, "lock", &path) < 0)
 		return -1;
 	for (int attempt = 0; attempt < 2; attempt++) {
@@ -156,9 +158,8 @@ void store_unlock(store *s)
 	cd_buf path = CD_BUF_INIT;
 	lock_owner o;
 
-	if (!s->locked)
+	if (!s->locked || --s->locked)
 		return;
-	s->locked = 0;
 	if (store_local_path(s, "lock", &path) == 0 && read_owner(path.data, &o) == 0 &&
 	    is_ours(&o))
 		unlink(path.data);

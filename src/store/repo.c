@@ -128,8 +128,10 @@ void store_close(store *s)
 {
 	if (!s)
 		return;
-	if (s->locked)
+	if (s->locked) {
+		s->locked = 1; /* however deep: the lock goes */
 		store_unlock(s);
+	}
 	git_repository_free(s->repo);
 	free(s->workdir);
 	free(s->gitdir);

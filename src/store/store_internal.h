@@ -10,7 +10,7 @@ struct store {
 	git_repository *repo;
 	char *workdir; /* with a trailing '/' */
 	char *gitdir;  /* with a trailing '/' */
-	int locked;    /* store_lock() succeeded and store_unlock() not yet run */
+	int locked;    /* store_lock() calls not yet matched by store_unlock() */
 };
 
 /* cd_err_set("WHAT: <libgit2's last error>"); returns -1. */

@@ -88,12 +88,8 @@ static const char *target_name(struct tui_gen *j)
 static void commit_cases(tui_app *app, struct tui_gen *j, cd_buf *msg)
 {
 	char commit[41];
-	int rc = store_lock(app->s);
+	int rc = gen_commit(&j->g, j->cases, j->ncases, j->run, commit);
 
-	if (rc == 0) {
-		rc = gen_commit(&j->g, j->cases, j->ncases, j->run, commit);
-		store_unlock(app->s);
-	}
 	if (rc == 0) {
 		cd_buf_printf(msg, "Committed %zu new case%s for %s as %.7s", j->ncases,
 			      j->ncases == 1 ? "" : "s", target_name(j), commit);

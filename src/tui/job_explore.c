@@ -49,15 +49,12 @@ static int run_explore(tui_job_ctx *jc, void *ud)
 	explore_opts o = { .kind = ej->kind, .principles = targets, .nprinciples = 1,
 			   .n = EXPLORE_CASES, .commit = 1, .progress = explore_progress, .ud = jc };
 	llm_client *c = tui_job_client(jc);
-	int rc;
 
-	if (!c || store_lock(tui_job_store(jc)) < 0)
+	if (!c)
 		return -1;
 	tui_job_progress(jc, "asking %s for %s involving %s", llm_client_model(c),
 			 kind_plural(ej->kind), ej->pid);
-	rc = explore_run(tui_job_store(jc), tui_job_config(jc), c, &o, &ej->r);
-	store_unlock(tui_job_store(jc));
-	return rc;
+	return explore_run(tui_job_store(jc), tui_job_config(jc), c, &o, &ej->r);
 }
 
 static void explored(tui_app *app, void *ud, enum tui_job_end end, const char *error)
@@ -111,15 +108,12 @@ static int run_theorize(tui_job_ctx *jc, void *ud)
 {
 	theorize_opts o = { .ask = 1 };
 	llm_client *c = tui_job_client(jc);
-	int rc;
 
-	if (!c || store_lock(tui_job_store(jc)) < 0)
+	if (!c)
 		return -1;
 	tui_job_progress(jc, "asking %s for failure theories from the cases",
 			 llm_client_model(c));
-	rc = theorize_run(tui_job_store(jc), tui_job_config(jc), c, &o, ud);
-	store_unlock(tui_job_store(jc));
-	return rc;
+	return theorize_run(tui_job_store(jc), tui_job_config(jc), c, &o, ud);
 }
 
 static void theorized(tui_app *app, void *ud, enum tui_job_end end, const char *error)

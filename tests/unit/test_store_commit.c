@@ -464,6 +464,25 @@ static void test_lock_and_unlock(void **state)
 	store_close(a);
 }
 
+/* An engine function that locks, called by one that has locked: the lock
+ * stays until the outer one lets go, and closing releases it however deep. */
+static void test_lock_nests(void **state)
+{
+	store *s = repo_with_charter();
+
+	assert_ok(store_lock(s));
+	assert_ok(store_lock(s));
+	store_unlock(s);
+	assert_int_equal(tg_sh("test -e %s", lock_path()), 0);
+	store_unlock(s);
+	assert_int_equal(tg_sh("test -e %s", lock_path()), 1);
+	store_unlock(s); /* one too many: nothing */
+	assert_ok(store_lock(s));
+	assert_ok(store_lock(s));
+	store_close(s);
+	assert_int_equal(tg_sh("test -e %s", lock_path()), 1);
+}
+
 static void test_lock_held_by_live_process(void **state)
 {
 	store *s = repo_with_charter();
@@ -544,6 +563,7 @@ int main(void)
 		T(test_failed_write_restores_the_work_tree),
 		T(test_delete_prunes_empty_directories),
 		T(test_lock_and_unlock),
+		T(test_lock_nests),
 		T(test_lock_held_by_live_process),
 		T(test_stale_lock_is_taken_over),
 		T(test_lock_from_other_host_or_unreadable_is_held),
