@@ -11,7 +11,9 @@
  * kept invalid answer is first checked again, for free, and used when it
  * passes now.  With provider_batch, the first lines may be the ids of the
  * provider batches the run made ({run, provider_batch, provider, state}).
- * batch_run takes the repository lock (not for a dry run).
+ * batch_run holds the journal (journal_lock) for the whole run and takes
+ * the repository lock only while it writes cases, so raters and other runs
+ * can work while it waits for the model.
  */
 #ifndef CODICIL_BATCH_H
 #define CODICIL_BATCH_H
@@ -44,6 +46,14 @@ typedef struct batch_opts {
 	int commit;          /* 0: write case files to the work tree only */
 	size_t commit_every; /* commit after this many ok requests; 0: at the end */
 	void (*progress)(void *ud, const batch_progress *p);
+	/* Each answer's new cases, as they arrive (before they are committed):
+	 * for a front end that shows them at once.  They stay the batch's. */
+	void (*arrived)(void *ud, cJSON *const *cases, size_t n);
+	/* Units added while the run goes on (a front end's "and this
+	 * principle too"), asked for whenever there is room for another
+	 * request; NULL when there are none now.  They must live until
+	 * batch_run returns. */
+	gen_unit *(*more)(void *ud);
 	void *ud;
 	/* The client sends through the provider's batch API (opened with
 	 * provider_batch): every unit is submitted at once, each batch's id is
@@ -66,6 +76,7 @@ typedef struct batch_failure {
 typedef struct batch_result {
 	char run[24];
 	size_t ok, failed, not_sent, skipped, duplicates, invalid;
+	size_t cancelled;    /* requests cancelled (workflow_cancel): not failures */
 	size_t mended;       /* ok answers that needed mending */
 	size_t reasked;      /* answers sent back with their errors */
 	size_t revalidated;  /* kept answers that pass now: nothing asked */

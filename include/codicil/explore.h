@@ -31,8 +31,8 @@ typedef struct explore_opts {
 	void *ud;
 } explore_opts;
 
-/* One run with its journal under .git/codicil/runs/ (batch_run: it takes
- * the repository lock).  r is filled as by batch_run (free it with
+/* One run with its journal under .git/codicil/runs/ (locking as
+ * batch_run does).  r is filled as by batch_run (free it with
  * batch_result_free, also after a failure). */
 int explore_run(store *s, config *cfg, llm_client *client, const explore_opts *o,
 		batch_result *r);

@@ -18,10 +18,15 @@ typedef struct journal {
 	size_t n, cap;
 	size_t skipped;  /* lines that were not JSON objects (reported, ignored) */
 	struct strmap last; /* "request" -> index of its last line */
+	int lock_fd;     /* >= 0 while journal_lock() holds it */
 } journal;
 
 /* Open path, reading what it holds (a missing file is an empty journal). */
 int journal_open(const char *path, journal *out);
+/* Hold the journal (flock) until journal_free(), so that a second run on
+ * it fails at once instead of interleaving its lines: "journal PATH is in
+ * use by another run; wait for it to end". */
+int journal_lock(journal *jn);
 /* Append one line (compact JSON) and fsync; the journal keeps j. */
 int journal_append(journal *jn, cJSON *j);
 /* The last line whose "request" is key, or NULL (a hash lookup: a run of

@@ -382,8 +382,11 @@ static int run(cli_ctx *ctx, run_args *a, int per_principle)
 	if (per_principle)
 		resume_command(ctx, journal.data, &resume);
 	if (batch_run(&g, &bo, &r) < 0) {
-		cli_fail("%s (journal: %s)", cd_err_msg(), journal.data);
-		if (!a->dry_run)
+		if (strstr(cd_err_msg(), journal.data))
+			cli_fail_err();
+		else
+			cli_fail("%s (journal: %s)", cd_err_msg(), journal.data);
+		if (!a->dry_run && r.ok + r.failed + r.not_sent + r.cancelled)
 			cli_print_run_summary(&r, resume.data, a->verbose);
 		goto out;
 	}

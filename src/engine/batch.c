@@ -91,9 +91,17 @@ static void add_outcome(cJSON *line, const char *status, const char *error,
 		cJSON_AddStringToObject(line, "response_sha256", call->response_sha256);
 }
 
+/* The repository lock only while it writes: raters and other runs go on
+ * while this one waits for the model. */
 static int commit_pending(batch_state *st)
 {
-	return batch_commit_cases(st->g, &st->jn, st->o->commit, st->r);
+	int rc;
+
+	if (store_lock(st->g->store) < 0)
+		return -1;
+	rc = batch_commit_cases(st->g, &st->jn, st->o->commit, st->r);
+	store_unlock(st->g->store);
+	return rc;
 }
 
 static const char *failure_cause(const llm_response *resp, char *buf, size_t size)
@@ -152,7 +160,8 @@ static void take_answer(batch_state *st, gen_unit *u, const llm_call *call,
 
 	if (resp->status != LLM_OK) {
 		status = resp->status == LLM_ERR_INVALID ? "invalid" :
-			 resp->status == LLM_ERR_NOT_SENT ? "not_sent" : "error";
+			 resp->status == LLM_ERR_NOT_SENT ? "not_sent" :
+			 resp->status == LLM_ERR_CANCELLED ? "cancelled" : "error";
 		error = resp->error ? resp->error : llm_status_name(resp->status);
 	} else if (gen_collect(st->g, u, call, resp, st->r->run, &out) < 0) {
 		status = "invalid";
@@ -171,6 +180,10 @@ static void take_answer(batch_state *st, gen_unit *u, const llm_call *call,
 	st->r->reasked += resp->reasks > 0;
 	if (!strcmp(status, "ok")) {
 		count_ok(st, resp, &out);
+		if (st->o->arrived && out.n)
+			st->o->arrived(st->o->ud, out.cases, out.n);
+	} else if (resp->status == LLM_ERR_CANCELLED) {
+		st->r->cancelled++;
 	} else {
 		if (resp->status == LLM_ERR_NOT_SENT)
 			st->r->not_sent++;
@@ -303,6 +316,19 @@ static int submit(batch_state *st, gen_unit *u)
 	return rc;
 }
 
+/* The next unit to ask for: the run's, then those a front end added. */
+static gen_unit *next_unit(batch_state *st, gen_unit **todo, size_t n, size_t *next)
+{
+	gen_unit *u;
+
+	if (*next < n)
+		return todo[(*next)++];
+	if (!st->o->more || !(u = st->o->more(st->o->ud)))
+		return NULL;
+	st->prog.total++;
+	return u;
+}
+
 /* Feed the client a window of requests at a time, so that memory stays
  * flat however many units the run has. */
 static int pump(batch_state *st, gen_unit **todo, size_t n)
@@ -315,14 +341,17 @@ static int pump(batch_state *st, gen_unit **todo, size_t n)
 	window = (size_t)(concurrency > 0 ? concurrency : 1) * 2;
 	if (st->o->provider_batch)
 		window = (size_t)-1; /* a provider batch holds the whole run */
-	while (!st->fatal && (next < n || llm_client_pending(st->g->client) > 0)) {
-		while (next < n && llm_client_pending(st->g->client) < window) {
-			gen_unit *u = todo[next++];
+	for (;;) {
+		gen_unit *u;
+		while (!st->fatal && llm_client_pending(st->g->client) < window &&
+		       (u = next_unit(st, todo, n, &next))) {
 			if (st->o->select != BATCH_NEW && revalidate(st, u))
 				continue;
 			if (submit(st, u) < 0)
 				return -1;
 		}
+		if (st->fatal || !llm_client_pending(st->g->client))
+			break;
 		if (workflow_step_client(st->g->client, 1000) < 0)
 			return -1;
 	}
@@ -397,9 +426,8 @@ int batch_run(gen_ctx *g, const batch_opts *o, batch_result *r)
 	int rc = -1;
 
 	memset(r, 0, sizeof *r);
-	if (!o->dry_run && store_lock(g->store) < 0)
-		return -1;
-	if (journal_open(o->journal_path, &st.jn) < 0)
+	if (journal_open(o->journal_path, &st.jn) < 0 ||
+	    (!o->dry_run && journal_lock(&st.jn) < 0))
 		goto out;
 	if (o->select == BATCH_NEW && st.jn.n > 0) {
 		cd_err_set("journal %s already holds a run; add --resume to continue it, or give "
@@ -448,8 +476,6 @@ int batch_run(gen_ctx *g, const batch_opts *o, batch_result *r)
 out:
 	free(todo);
 	journal_free(&st.jn);
-	if (!o->dry_run)
-		store_unlock(g->store);
 	return rc;
 }
 

@@ -2,8 +2,10 @@
 #include "codicil/journal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "codicil/error.h"
@@ -68,6 +70,7 @@ int journal_open(const char *path, journal *jn)
 	size_t complete, start = 0;
 
 	memset(jn, 0, sizeof *jn);
+	jn->lock_fd = -1;
 	jn->path = strdup(path);
 	if (!jn->path) {
 		cd_err_set("out of memory");
@@ -133,8 +136,31 @@ const char *journal_run(const journal *jn)
 	return NULL;
 }
 
+int journal_lock(journal *jn)
+{
+	int fd = open(jn->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd < 0) {
+		cd_err_set("cannot open the journal %s: %s", jn->path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			cd_err_set("journal %s is in use by another run; wait for it to end",
+				   jn->path);
+		else
+			cd_err_set("cannot lock the journal %s: %s", jn->path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	jn->lock_fd = fd;
+	return 0;
+}
+
 void journal_free(journal *jn)
 {
+	if (jn->path && jn->lock_fd >= 0)
+		close(jn->lock_fd);
 	for (size_t i = 0; i < jn->n; i++)
 		cJSON_Delete(jn->lines[i]);
 	free(jn->lines);

@@ -72,10 +72,6 @@ void tui_script_free(tui_script *sc);
  * :resize are carried out here; :resize returns the Resize key. */
 int tui_script_next(tui_app *app, int *key);
 
-/* gen.c: cancel the generation and commit what has arrived (the client
- * delivers the cancelled answers); from tui_llm_close. */
-void tui_gen_free(tui_app *app);
-
 /* app.c */
 void tui_draw(tui_app *app);
 tui_view *tui_top(tui_app *app);

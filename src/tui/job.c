@@ -131,6 +131,25 @@ static void job_free(struct tui_job *j)
 	free(j);
 }
 
+/* What the job's client would refuse, said at once rather than when the
+ * job has started: settings that do not resolve, no key for a hosted
+ * provider. */
+static int key_missing(tui_app *app)
+{
+	llm_client_opts o = { .repair = 1 };
+	llm_client *c;
+	int missing;
+
+	if (llm_client_open(app->cfg, app->s, &o, &c) < 0) {
+		tui_error(app, "%s (check the settings with 'codicil doctor')", cd_err_msg());
+		return 1;
+	}
+	if ((missing = llm_client_check_key(c) < 0))
+		tui_error(app, "%s", cd_err_msg());
+	llm_client_free(c);
+	return missing;
+}
+
 int tui_job_start(tui_app *app, const char *what, tui_job_run_fn run, tui_job_done_fn done,
 		  void *ud, void (*free_ud)(void *))
 {
@@ -145,6 +164,8 @@ int tui_job_start(tui_app *app, const char *what, tui_job_run_fn run, tui_job_do
 		tui_error(app, "%s must wait for the running LLM job (Esc cancels it)", what);
 		goto fail;
 	}
+	if (key_missing(app))
+		goto fail;
 	if (!(j = calloc(1, sizeof *j))) {
 		tui_error(app, "out of memory");
 		goto fail;
@@ -165,8 +186,7 @@ int tui_job_start(tui_app *app, const char *what, tui_job_run_fn run, tui_job_do
 	app->job = j;
 	tui_set_jobs(app, 1, 0);
 	tui_set_cancel(app, cancel, app);
-	tui_job_poll(app); /* up to its first question to the model */
-	return 0;
+	return 0; /* the event loop's next turn runs it */
 fail:
 	if (free_ud)
 		free_ud(ud);

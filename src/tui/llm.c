@@ -66,7 +66,6 @@ void tui_llm_close(tui_app *app)
 	llm_client_run(app->client);
 	runlog_end(app->run, 1);
 	app->run = NULL;
-	tui_gen_free(app);
 	llm_client_free(app->client);
 	app->client = NULL;
 }

@@ -1,4 +1,5 @@
-# batch: journal, faults and --retry-errors, kill -9 and --resume, dry run.
+# batch: journal, faults and --retry-errors, kill -9 and --resume, dry run,
+# and a run that waits for the model does not lock raters out.
 . ./lib.sh
 
 codicil init "$T/r" >/dev/null || fail init
@@ -129,4 +130,24 @@ run codicil batch -p autonomy -n 1 --resume
 expect_rc 1 "resume of a run that never was"
 expect_err "no earlier run of these requests in"
 expect_one_line_err
+stop_fake
+
+# a run that waits for the model holds its journal, not the repository: a
+# rater goes on meanwhile, a second run on the same journal is refused, and
+# the run still commits at its end
+start_fake --codicil --latency-ms 3000
+c=$(case_ids cases | head -n 1)
+"$CODICIL_BIN" batch -p privacy -n 1 --journal "$T/j5.jsonl" >"$T/slow.out" 2>&1 &
+slow=$!
+sleep 1
+run codicil rate "$c" --verdict valid --rater "Ada <ada@example.org>"
+expect_rc 0 "rating while a batch waits for the model"
+run codicil batch -p privacy -n 1 --journal "$T/j5.jsonl" --resume
+expect_rc 1 "a second run on a journal in use"
+expect_err "journal $T/j5.jsonl is in use by another run; wait for it to end"
+expect_one_line_err
+wait $slow || { cat "$T/slow.out" >&2; fail "the slow batch"; }
+git log -1 --format=%s | grep -q "^Add 1 counterexample for privacy$" || fail "slow batch subject: $(git log -1 --format=%s)"
+git log -2 --format=%s | tail -n 1 | grep -q "^Rate $c: valid$" || fail "the rating: $(git log -2 --format=%s)"
+git_clean "$T/r"
 stop_fake

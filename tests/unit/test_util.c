@@ -195,6 +195,32 @@ static void test_journal_cuts_a_half_written_line(void **state)
 	cd_buf_free(&got);
 }
 
+/* Two runs on one journal (two terminals resuming the same run): the
+ * second is refused at once; the first one's end frees it. */
+static void test_journal_is_held_by_one_run(void **state)
+{
+	char path[] = "/tmp/codicil-journal.XXXXXX";
+	int fd = mkstemp(path);
+	journal a, b;
+	char expected[128];
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(journal_open(path, &a), 0);
+	assert_int_equal(journal_lock(&a), 0);
+	assert_int_equal(journal_open(path, &b), 0); /* reading it is fine */
+	assert_int_equal(journal_lock(&b), -1);
+	snprintf(expected, sizeof expected, "journal %s is in use by another run; wait for it to end",
+		 path);
+	assert_string_equal(cd_err_msg(), expected);
+	assert_int_equal(journal_append(&a, cJSON_Parse("{\"request\":\"a\"}")), 0);
+	journal_free(&a);
+	assert_int_equal(journal_lock(&b), 0);
+	journal_free(&b);
+	unlink(path);
+}
+
 /* Only regular files, and no more than a capped buffer holds: a cassette
  * named /dev/zero once read until memory ran out. */
 static void test_file_read_refuses_devices_and_caps(void **state)
@@ -242,6 +268,7 @@ int main(void)
 		cmocka_unit_test(test_json_canonical_and_print),
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_journal_cuts_a_half_written_line),
+		cmocka_unit_test(test_journal_is_held_by_one_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
