@@ -25,6 +25,10 @@ int cd_dir_exists(const char *path);
 int cd_mkdir_p(const char *path, mode_t mode);
 /* rm -rf; a missing path is not an error. */
 int cd_remove_tree(const char *path);
+/* The names in dir that end in suffix (".json") and do not start with a
+ * dot, sorted; a missing dir has none.  Free them with cd_names_free. */
+int cd_dir_names(const char *dir, const char *suffix, char ***names, size_t *n);
+void cd_names_free(char **names, size_t n);
 /* out = a "/" b (b absolute: out = b). */
 int cd_path_join(cd_buf *out, const char *a, const char *b);
 /* Append one line to a file and fsync it (journals).  The line must end

@@ -9,6 +9,7 @@
 #include "codicil/charter.h"
 #include "codicil/config.h"
 #include "codicil/store.h"
+#include "codicil/theory.h"
 
 /* The charter's path in the work tree: codicil.charter, or CONSTITUTION.md. */
 const char *workspace_charter_path(config *cfg);
@@ -72,6 +73,9 @@ int workspace_no_principle(const charter *c, const char *id);
  * regression, a fit).  Lists, filters and lookups go through the case
  * index (case_index.h) instead. */
 int workspace_load_cases(store *s, case_library *out);
+/* The failure theories of the work tree (theories/); see
+ * theory_library_load. */
+int workspace_load_theories(store *s, theory_library *out);
 /* The case id (or the only one it is a unique prefix of), read from its
  * file through the case index.  NULL with an error saying how to list
  * them, or what is wrong with the file.  The caller cJSON_Delete()s it. */

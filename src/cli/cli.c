@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,4 +163,40 @@ int cli_load_cases(store *s, case_library *lib)
 		fputs(" (skipped)\n", stderr);
 	}
 	return rc;
+}
+
+int cli_parse_json_rev(const char *cmd, int argc, char **argv, int *json, const char **rev)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "rev", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char prefix[32];
+	int c;
+
+	snprintf(prefix, sizeof prefix, "%s ", cmd);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': *json = 1; break;
+		case 'r': *rev = optarg; break;
+		default: return cli_usage_error(prefix, "bad option");
+		}
+	}
+	return CLI_OK;
+}
+
+charter *cli_charter_at(cli_ctx *ctx, const char *rev)
+{
+	store *s = cli_store(ctx);
+	charter *ch;
+
+	if (!s || !cli_config(ctx))
+		return NULL;
+	if (workspace_load(s, workspace_charter_path(ctx->cfg), rev, 1, &ch) < 0) {
+		cli_fail_err();
+		return NULL;
+	}
+	return ch;
 }

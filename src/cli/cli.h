@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "codicil/case.h"
+#include "codicil/charter.h"
 #include "codicil/config.h"
 #include "codicil/store.h"
 
@@ -74,6 +75,13 @@ int cli_load_cases(store *s, case_library *lib);
 
 /* Open the repository lazily (ctx->dir or "."); NULL after printing. */
 store *cli_store(cli_ctx *ctx);
+/* The options of the commands that read the charter as it is or was
+ * (principles, show): --json and --rev REV; optind is the first operand
+ * afterwards.  CLI_OK, or the usage error's code. */
+int cli_parse_json_rev(const char *cmd, int argc, char **argv, int *json, const char **rev);
+/* The charter at rev (NULL: the work tree), validated; NULL with the
+ * error printed. */
+charter *cli_charter_at(cli_ctx *ctx, const char *rev);
 config *cli_config(cli_ctx *ctx);
 
 #endif

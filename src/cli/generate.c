@@ -197,15 +197,11 @@ static void show_batch(void *ud, const char *id, const char *state, long done, l
 static int theory_steering(store *s, const run_args *a, char **id, cd_buf *steer)
 {
 	theory_library tl;
-	cd_buf dir = CD_BUF_INIT;
 	cJSON *t;
 	int rc = -1;
 
-	cd_buf_printf(&dir, "%stheories", store_workdir(s));
-	if (theory_library_load(dir.data, &tl) < 0) {
-		cd_buf_free(&dir);
+	if (workspace_load_theories(s, &tl) < 0)
 		return -1;
-	}
 	if (!(t = theory_library_find(&tl, a->theory)))
 		goto out;
 	if (!theory_is_active(t)) {
@@ -220,7 +216,6 @@ static int theory_steering(store *s, const run_args *a, char **id, cd_buf *steer
 	rc = *id ? 0 : -1;
 out:
 	theory_library_free(&tl);
-	cd_buf_free(&dir);
 	return rc;
 }
 

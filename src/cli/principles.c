@@ -83,30 +83,16 @@ static void print_tree(const charter *c, int color)
 
 int cmd_principles(cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "rev", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *rev = NULL;
 	int json = 0, c;
-	store *s;
 	charter *ch;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case 'r': rev = optarg; break;
-		default: return cli_usage_error("principles ", "bad option");
-		}
-	}
+	if ((c = cli_parse_json_rev("principles", argc, argv, &json, &rev)) != CLI_OK)
+		return c;
 	if (optind < argc)
 		return cli_usage_error("principles ", "unexpected argument '%s'", argv[optind]);
-	if (!(s = cli_store(ctx)) || !cli_config(ctx))
+	if (!(ch = cli_charter_at(ctx, rev)))
 		return CLI_FAIL;
-	if (workspace_load(s, workspace_charter_path(ctx->cfg), rev, 1, &ch) < 0)
-		return cli_fail_err();
 	if (json)
 		c = print_json(ch);
 	else

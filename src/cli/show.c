@@ -17,32 +17,19 @@ const char cmd_show_usage[] =
 
 int cmd_show(cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "rev", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *rev = NULL;
 	const principle *p;
 	cd_buf text = CD_BUF_INIT;
-	int json = 0, c, rc = CLI_OK;
-	store *s;
+	int json = 0, rc;
 	charter *ch;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case 'r': rev = optarg; break;
-		default: return cli_usage_error("show ", "bad option");
-		}
-	}
+	if ((rc = cli_parse_json_rev("show", argc, argv, &json, &rev)) != CLI_OK)
+		return rc;
 	if (optind + 1 != argc)
 		return cli_usage_error("show ", "give exactly one principle id");
-	if (!(s = cli_store(ctx)) || !cli_config(ctx))
+	if (!(ch = cli_charter_at(ctx, rev)))
 		return CLI_FAIL;
-	if (workspace_load(s, workspace_charter_path(ctx->cfg), rev, 1, &ch) < 0)
-		return cli_fail_err();
+	rc = CLI_OK;
 	p = charter_find(ch, argv[optind]);
 	if (!p) {
 		workspace_no_principle(ch, argv[optind]);

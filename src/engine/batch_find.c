@@ -1,18 +1,12 @@
 /* batch_find.c — which journal a resumed batch continues. */
 #include "batch_int.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "codicil/error.h"
 #include "codicil/file.h"
 #include "codicil/json.h"
-
-static int by_name_desc(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)b, *(char *const *)a);
-}
 
 /* Every request of the journal is one of the units, and there is one. */
 static int journal_of(const char *path, const gen_unit *units, size_t n)
@@ -44,37 +38,21 @@ int batch_find_journal(store *s, const gen_unit *units, size_t n, cd_buf *out)
 {
 	cd_buf dir = CD_BUF_INIT, path = CD_BUF_INIT, others = CD_BUF_INIT;
 	char **names = NULL;
-	size_t count = 0, cap = 0;
-	struct dirent *e;
-	DIR *d;
+	size_t count = 0, seen = 0;
 	int rc = -1;
 
-	if (store_local_path(s, "runs", &dir) < 0)
+	if (store_local_path(s, "runs", &dir) < 0 ||
+	    cd_dir_names(dir.data, ".jsonl", &names, &count) < 0) {
+		cd_buf_free(&dir);
 		return -1;
-	if ((d = opendir(dir.data))) {
-		while ((e = readdir(d))) {
-			if (!strstr(e->d_name, ".jsonl"))
-				continue;
-			if (count == cap) {
-				char **more = realloc(names, (cap = cap ? 2 * cap : 16) * sizeof *more);
-				if (!more)
-					break;
-				names = more;
-			}
-			if (!(names[count] = strdup(e->d_name)))
-				break;
-			count++;
-		}
-		closedir(d);
 	}
-	if (count)
-		qsort(names, count, sizeof *names, by_name_desc);
-	for (size_t i = 0; i < count && rc < 0; i++) {
+	/* newest first: run ids sort by time */
+	for (size_t i = count; i-- > 0 && rc < 0; seen++) {
 		cd_buf_reset(&path);
 		cd_path_join(&path, dir.data, names[i]);
 		if (journal_of(path.data, units, n))
 			rc = cd_buf_puts(out, path.data);
-		else if (i < 3)
+		else if (seen < 3)
 			cd_buf_printf(&others, "%s%s", others.len ? ", " : "", names[i]);
 	}
 	if (rc < 0 && others.len)
@@ -82,9 +60,7 @@ int batch_find_journal(store *s, const gen_unit *units, size_t n, cd_buf *out)
 			   "%s); give --journal FILE", dir.data, others.data);
 	else if (rc < 0)
 		cd_err_set("no earlier run to resume in %s; give --journal FILE", dir.data);
-	for (size_t i = 0; i < count; i++)
-		free(names[i]);
-	free(names);
+	cd_names_free(names, count);
 	cd_buf_free(&dir);
 	cd_buf_free(&path);
 	cd_buf_free(&others);

@@ -149,7 +149,7 @@ void judge__take(const cJSON *v, const char *path, const char *transcript, judgm
 	}
 }
 
-static int principle_list(const cJSON *c, cd_buf *out)
+int judge__principle_lines(const cJSON *c, cd_buf *out)
 {
 	const cJSON *p;
 
@@ -171,7 +171,7 @@ int judge__ask(judge_ctx *j, const charter *ch, const cJSON *c, const char *path
 
 	if (workspace_case_excerpt(ch, c, j->max_charter_bytes, &text) < 0)
 		return -1;
-	principle_list(c, &principles);
+	judge__principle_lines(c, &principles);
 	{
 		const prompt_var vars[] = {
 			{ "charter", cd_buf_cstr(&text) },
@@ -191,12 +191,8 @@ int judge__ask(judge_ctx *j, const charter *ch, const cJSON *c, const char *path
 	p->out = out;
 	p->path = strdup(path);
 	msg[1].content = user.data;
-	req.model = j->model;
-	req.messages = msg;
-	req.nmessages = 2;
-	req.schema_name = "judge";
-	req.schema = schema;
-	req.temperature = 0;
+	req = (llm_request){ .model = j->model, .messages = msg, .nmessages = 2,
+			     .schema_name = "judge", .schema = schema, .temperature = 0 };
 	case_about_add(&about, c);
 	req.about = about.data;
 	/* the whole charter is the same in every judgment: worth caching */

@@ -33,23 +33,14 @@ static void chunk_free(chunk *k)
 	free(k);
 }
 
-static void principles_key(const cJSON *c, cd_buf *out)
-{
-	const cJSON *p;
-
-	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "principles"))
-		if (cJSON_IsString(p))
-			cd_buf_printf(out, "%s ", p->valuestring);
-}
-
 static int by_principles(const void *a, const void *b)
 {
 	const judge_item *x = a, *y = b;
 	cd_buf kx = CD_BUF_INIT, ky = CD_BUF_INIT;
 	int c;
 
-	principles_key(x->c, &kx);
-	principles_key(y->c, &ky);
+	judge__principle_lines(x->c, &kx); /* the cases of one group go together */
+	judge__principle_lines(y->c, &ky);
 	c = strcmp(cd_buf_cstr(&kx), cd_buf_cstr(&ky));
 	cd_buf_free(&kx);
 	cd_buf_free(&ky);
@@ -183,14 +174,9 @@ static int ask_chunk(judge_ctx *j, const charter *ch, judge_item *items, size_t 
 		case_about_add(&k->about, items[i].c);
 	k->check = (llm_check){ .validate = one_verdict_each, .ud = k };
 	msg[1].content = user.data;
-	req.model = j->model;
-	req.messages = msg;
-	req.nmessages = 2;
-	req.schema_name = "judge_batch";
-	req.schema = schema;
-	req.temperature = 0;
-	req.check = &k->check;
-	req.about = k->about.data;
+	req = (llm_request){ .model = j->model, .messages = msg, .nmessages = 2,
+			     .schema_name = "judge_batch", .schema = schema, .temperature = 0,
+			     .check = &k->check, .about = k->about.data };
 	req.max_tokens = (int)(512 * n < 16384 ? 512 * n : 16384);
 	if (ch->len <= j->max_charter_bytes)
 		req.stable_len = prompt_stable_len(user.data);

@@ -11,6 +11,9 @@ int judge__ask(judge_ctx *j, const charter *ch, const cJSON *c, const char *path
 /* A verdict from a reply object ({verdict, confidence, reasoning}) into
  * out, and into the cache at path. */
 void judge__take(const cJSON *v, const char *path, const char *transcript, judgment *out);
+/* The case's principle ids, one a line: the prompt's list, and the key
+ * that groups cases for a batch of judgments. */
+int judge__principle_lines(const cJSON *c, cd_buf *out);
 
 /* The cases (n of them, none cached) asked judge->batch to a request. */
 typedef struct judge_item {

@@ -7,7 +7,6 @@
 #include "codicil/file.h"
 #include "codicil/json.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -61,34 +60,24 @@ int runlog_list(store *s, cJSON **out)
 {
 	cd_buf dir = CD_BUF_INIT;
 	cJSON **recs = NULL, *list;
-	size_t n = 0, cap = 0;
-	struct dirent *e;
-	DIR *d;
+	char **names = NULL;
+	size_t n = 0, count = 0;
 
 	*out = NULL;
 	if (store_local_path(s, "ledger", &dir) < 0)
 		return -1;
-	if ((d = opendir(dir.data))) {
-		while ((e = readdir(d))) {
-			size_t len = strlen(e->d_name);
-			cJSON *rec;
-
-			if (len < 6 || strcmp(e->d_name + len - 5, ".json") ||
-			    !(rec = read_record(dir.data, e->d_name)))
-				continue;
-			if (n == cap) {
-				cJSON **more = realloc(recs, (cap = cap ? 2 * cap : 64) * sizeof *more);
-				if (!more) {
-					cJSON_Delete(rec);
-					break;
-				}
-				recs = more;
-			}
+	if (cd_dir_names(dir.data, ".json", &names, &count) < 0)
+		cd_err_clear(); /* an unreadable ledger lists no runs */
+	if (count && !(recs = calloc(count, sizeof *recs)))
+		count = 0;
+	for (size_t i = 0; i < count; i++) {
+		cJSON *rec = read_record(dir.data, names[i]);
+		if (rec) {
 			mark_killed(rec);
 			recs[n++] = rec;
 		}
-		closedir(d);
 	}
+	cd_names_free(names, count);
 	cd_buf_free(&dir);
 	if (n)
 		qsort(recs, n, sizeof *recs, by_started_desc);

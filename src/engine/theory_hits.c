@@ -92,15 +92,13 @@ int theory_refresh_hits(theory_library *tl, const case_library *cl, const agg_re
 
 int theorize_load(store *s, config *cfg, theorize_state *st)
 {
-	cd_buf dir = CD_BUF_INIT;
 	agg_settings as;
 	int rc = -1;
 
 	memset(st, 0, sizeof *st);
 	if (workspace_load_cases(s, &st->cases) < 0)
 		goto out;
-	cd_buf_printf(&dir, "%stheories", store_workdir(s));
-	if (theory_library_load(dir.data, &st->theories) < 0 || agg_settings_load(cfg, &as) < 0 ||
+	if (workspace_load_theories(s, &st->theories) < 0 || agg_settings_load(cfg, &as) < 0 ||
 	    theory_policy_load(cfg, &st->policy) < 0 ||
 	    aggregate_library(&st->cases, &as, &st->agg) < 0)
 		goto out;
@@ -112,7 +110,6 @@ int theorize_load(store *s, config *cfg, theorize_state *st)
 	rc = theory_refresh_hits(&st->theories, &st->cases, &st->agg, &st->policy, st->changed,
 				 &st->nretired);
 out:
-	cd_buf_free(&dir);
 	return rc;
 }
 
@@ -142,16 +139,13 @@ static int retire_locked(store *s, const char *id, const char *reason, char **fu
 			 char commit[41])
 {
 	theory_library tl;
-	cd_buf dir = CD_BUF_INIT, text = CD_BUF_INIT, msg = CD_BUF_INIT, path = CD_BUF_INIT;
+	cd_buf text = CD_BUF_INIT, msg = CD_BUF_INIT, path = CD_BUF_INIT;
 	store_change ch;
 	cJSON *t;
 	int rc = -1;
 
-	cd_buf_printf(&dir, "%stheories", store_workdir(s));
-	if (theory_library_load(dir.data, &tl) < 0) {
-		cd_buf_free(&dir);
+	if (workspace_load_theories(s, &tl) < 0)
 		return -1;
-	}
 	if (!(t = theory_library_find(&tl, id)))
 		goto out;
 	if (!theory_is_active(t)) {
@@ -172,7 +166,6 @@ static int retire_locked(store *s, const char *id, const char *reason, char **fu
 		*full_id = strdup(theory_id(t));
 out:
 	theory_library_free(&tl);
-	cd_buf_free(&dir);
 	cd_buf_free(&text);
 	cd_buf_free(&msg);
 	cd_buf_free(&path);

@@ -7,15 +7,27 @@
 #include "codicil/file.h"
 #include "codicil/json.h"
 
-int workspace_load_cases(store *s, case_library *out)
+/* The records of one folder of the work tree (a theory library is a case
+ * library of theories). */
+static int load_folder(store *s, const char *folder, case_library *out)
 {
 	cd_buf dir = CD_BUF_INIT;
 	int rc;
 
-	cd_buf_printf(&dir, "%scases", store_workdir(s));
+	cd_buf_printf(&dir, "%s%s", store_workdir(s), folder);
 	rc = case_library_load(dir.data, out);
 	cd_buf_free(&dir);
 	return rc;
+}
+
+int workspace_load_cases(store *s, case_library *out)
+{
+	return load_folder(s, "cases", out);
+}
+
+int workspace_load_theories(store *s, theory_library *out)
+{
+	return load_folder(s, "theories", out);
 }
 
 cJSON *workspace_case_read(store *s, const char *id)

@@ -12,7 +12,6 @@
 #include "codicil/json.h"
 #include "codicil/strmap.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,35 +81,28 @@ static int wanted_record(const cJSON *rec, const char *provider, const char *hos
 int batch_registry_find(const char *dir, const char *provider, const char *host,
 			const struct strmap *wanted, char ***ids, size_t *n)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
+	char **names = NULL;
+	size_t count = 0;
 
 	*ids = NULL;
 	*n = 0;
-	if (!d)
-		return 0; /* none open */
-	while ((e = readdir(d))) {
+	if (cd_dir_names(dir, ".json", &names, &count) < 0)
+		cd_err_clear(); /* none open */
+	if (count && !(*ids = calloc(count, sizeof **ids)))
+		count = 0;
+	for (size_t i = 0; i < count; i++) {
 		cd_buf path = CD_BUF_INIT;
 		cJSON *rec;
-		size_t len = strlen(e->d_name);
 
-		if (len < 6 || strcmp(e->d_name + len - 5, ".json"))
-			continue;
-		cd_path_join(&path, dir, e->d_name);
+		cd_path_join(&path, dir, names[i]);
 		rec = cd_json_read_file(path.data);
 		cd_err_clear();
-		if (rec && wanted_record(rec, provider, host, wanted)) {
-			char **more = realloc(*ids, (*n + 1) * sizeof *more);
-			if (more && (more[*n] = strdup(cd_json_str(rec, "id")))) {
-				*ids = more;
-				(*n)++;
-			} else if (more) {
-				*ids = more;
-			}
-		}
+		if (rec && wanted_record(rec, provider, host, wanted) &&
+		    ((*ids)[*n] = strdup(cd_json_str(rec, "id"))))
+			(*n)++;
 		cJSON_Delete(rec);
 		cd_buf_free(&path);
 	}
-	closedir(d);
+	cd_names_free(names, count);
 	return 0;
 }

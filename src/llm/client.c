@@ -10,6 +10,7 @@
 
 #include "codicil/cache.h"
 #include "codicil/error.h"
+#include "codicil/list.h"
 #include "codicil/sanitize.h"
 #include "codicil/secret.h"
 #include "llm_internal.h"
@@ -19,43 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void list_append(struct cjob_list *l, struct cjob *j)
-{
-	j->next = NULL;
-	j->prev = l->tail;
-	if (l->tail)
-		l->tail->next = j;
-	else
-		l->head = j;
-	l->tail = j;
-	l->n++;
-}
-
-static void list_prepend(struct cjob_list *l, struct cjob *j)
-{
-	j->prev = NULL;
-	j->next = l->head;
-	if (l->head)
-		l->head->prev = j;
-	else
-		l->tail = j;
-	l->head = j;
-	l->n++;
-}
-
-static void list_remove(struct cjob_list *l, struct cjob *j)
-{
-	if (j->prev)
-		j->prev->next = j->next;
-	else
-		l->head = j->next;
-	if (j->next)
-		j->next->prev = j->prev;
-	else
-		l->tail = j->prev;
-	j->prev = j->next = NULL;
-	l->n--;
-}
+CD_LIST_FUNCS(list, struct cjob_list, struct cjob)
 
 static struct cjob_list *list_of(llm_client *c, const struct cjob *j)
 {

@@ -7,6 +7,7 @@
 #include "transport_int.h"
 
 #include "codicil/error.h"
+#include "codicil/list.h"
 
 #include <math.h>
 #include <poll.h>
@@ -93,29 +94,7 @@ int xport_new(const xport_opts *o, xport **out)
 	return 0;
 }
 
-static void list_append(struct job_list *l, struct xjob *j)
-{
-	j->next = NULL;
-	j->prev = l->tail;
-	if (l->tail)
-		l->tail->next = j;
-	else
-		l->head = j;
-	l->tail = j;
-}
-
-static void list_remove(struct job_list *l, struct xjob *j)
-{
-	if (j->prev)
-		j->prev->next = j->next;
-	else
-		l->head = j->next;
-	if (j->next)
-		j->next->prev = j->prev;
-	else
-		l->tail = j->prev;
-	j->prev = j->next = NULL;
-}
+CD_LIST_FUNCS(list, struct job_list, struct xjob)
 
 static void unlink_job(xport *x, struct xjob *j)
 {

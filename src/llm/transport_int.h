@@ -52,6 +52,7 @@ struct xjob {
 
 struct job_list {
 	struct xjob *head, *tail;
+	size_t n;
 };
 
 /* Queued jobs wait in `queue` (FIFO); running jobs and those waiting for a

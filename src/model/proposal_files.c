@@ -3,7 +3,6 @@
 #include "codicil/proposal.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,11 +71,6 @@ int proposal_write(const char *path, const cJSON *p)
 	return rc;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int cmp_items(const void *a, const void *b)
 {
 	return strcmp(proposal_id(*(cJSON *const *)a), proposal_id(*(cJSON *const *)b));
@@ -94,32 +88,6 @@ static int push_string(char ***v, size_t *n, char *s)
 	*v = nv;
 	(*v)[(*n)++] = s;
 	return 0;
-}
-
-/* The sorted *.json names of dir; a missing dir has none. */
-static int json_names(const char *dir, char ***names, size_t *n)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int rc = 0;
-
-	*names = NULL;
-	*n = 0;
-	if (!d) {
-		if (errno == ENOENT)
-			return 0;
-		cd_err_set("cannot read %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	while (rc == 0 && (e = readdir(d))) {
-		size_t len = strlen(e->d_name);
-		if (e->d_name[0] != '.' && len > 5 && !strcmp(e->d_name + len - 5, ".json"))
-			rc = push_string(names, n, strdup(e->d_name));
-	}
-	closedir(d);
-	if (*n)
-		qsort(*names, *n, sizeof **names, cmp_str);
-	return rc;
 }
 
 /* Load dir/name into l, or record why not; -1 only on out of memory. */
@@ -157,7 +125,7 @@ int proposal_list_load(const char *dir, proposal_list *out)
 	int rc = 0;
 
 	memset(out, 0, sizeof *out);
-	if (json_names(dir, &names, &n) < 0)
+	if (cd_dir_names(dir, ".json", &names, &n) < 0)
 		return -1;
 	if (n && !(out->items = calloc(n, sizeof *out->items))) {
 		cd_err_set("out of memory");
@@ -165,9 +133,7 @@ int proposal_list_load(const char *dir, proposal_list *out)
 	}
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = load_one(out, dir, names[i]);
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	cd_names_free(names, n);
 	if (rc < 0)
 		proposal_list_free(out);
 	else if (out->n)

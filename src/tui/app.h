@@ -140,6 +140,9 @@ void tui_list_fit(tui_list *l, int h);
 /* Select the next (dir 1) or previous (-1) row, wrapping, for which
  * match(ud, row) is true; 0 found, -1 none. */
 int tui_list_search(tui_list *l, int dir, int (*match)(void *ud, size_t row), void *ud);
+/* "3/12" for the title bar: the selected row of the list; nothing when
+ * it is empty. */
+void tui_list_position(const tui_list *l, char *buf, size_t n);
 
 /* A list and a text pane: side by side from 100 columns (the list gets
  * side_pct percent of the width), one above the other on a screen of 14

@@ -2,6 +2,7 @@
  * split of a view into a list and a text pane. */
 #include "app.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 int tui_list_action(tui_list *l, enum tui_action a, int page)
@@ -52,6 +53,12 @@ int tui_list_search(tui_list *l, int dir, int (*match)(void *ud, size_t row), vo
 		}
 	}
 	return -1;
+}
+
+void tui_list_position(const tui_list *l, char *buf, size_t n)
+{
+	if (l->n)
+		snprintf(buf, n, "%zu/%zu", l->sel + 1, l->n);
 }
 
 static void draw_rule(tui_rect r, int vertical)

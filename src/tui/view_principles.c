@@ -340,10 +340,7 @@ static int principles_refresh(tui_app *app, tui_view *v)
 
 static void principles_position(tui_view *v, char *buf, size_t n)
 {
-	struct principles *p = v->priv;
-
-	if (p->list.n)
-		snprintf(buf, n, "%zu/%zu", p->list.sel + 1, p->list.n);
+	tui_list_position(&((struct principles *)v->priv)->list, buf, n);
 }
 
 const struct tui_view_ops tui_view_principles = {

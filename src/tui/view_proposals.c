@@ -280,10 +280,7 @@ static int proposals_reload(tui_app *app, tui_view *v)
 
 static void proposals_position(tui_view *v, char *buf, size_t n)
 {
-	struct proposals *p = v->priv;
-
-	if (p->list.n)
-		snprintf(buf, n, "%zu/%zu", p->list.sel + 1, p->list.n);
+	tui_list_position(&((struct proposals *)v->priv)->list, buf, n);
 }
 
 const struct tui_view_ops tui_view_proposals = {

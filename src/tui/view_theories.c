@@ -254,10 +254,7 @@ static int theories_reload(tui_app *app, tui_view *v)
 
 static void theories_position(tui_view *v, char *buf, size_t n)
 {
-	struct theories *t = v->priv;
-
-	if (t->list.n)
-		snprintf(buf, n, "%zu/%zu", t->list.sel + 1, t->list.n);
+	tui_list_position(&((struct theories *)v->priv)->list, buf, n);
 }
 
 const struct tui_view_ops tui_view_theories = {

@@ -246,3 +246,66 @@ int cd_file_append_line_sync(const char *path, const char *line, size_t len)
 	close(fd);
 	return 0;
 }
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int wanted_name(const char *name, const char *suffix)
+{
+	size_t len = strlen(name), slen = strlen(suffix);
+
+	return name[0] != '.' && len > slen && !strcmp(name + len - slen, suffix);
+}
+
+int cd_dir_names(const char *dir, const char *suffix, char ***names, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t cap = 0;
+	int rc = 0;
+
+	*names = NULL;
+	*n = 0;
+	if (!d) {
+		if (errno == ENOENT)
+			return 0;
+		cd_err_set("cannot read %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && (e = readdir(d))) {
+		if (!wanted_name(e->d_name, suffix))
+			continue;
+		if (*n == cap) {
+			char **more = realloc(*names, (cap = cap ? 2 * cap : 32) * sizeof *more);
+			if (!more) {
+				rc = -1;
+				break;
+			}
+			*names = more;
+		}
+		if (!((*names)[*n] = strdup(e->d_name)))
+			rc = -1;
+		else
+			(*n)++;
+	}
+	closedir(d);
+	if (rc < 0) {
+		cd_names_free(*names, *n);
+		*names = NULL;
+		*n = 0;
+		cd_err_set("out of memory");
+		return -1;
+	}
+	if (*n)
+		qsort(*names, *n, sizeof **names, by_name);
+	return 0;
+}
+
+void cd_names_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
