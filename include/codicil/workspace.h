@@ -73,6 +73,13 @@ int workspace_no_principle(const charter *c, const char *id);
  * regression, a fit).  Lists, filters and lookups go through the case
  * index (case_index.h) instead. */
 int workspace_load_cases(store *s, case_library *out);
+
+/* `codicil fmt`: an explicit {#id} in every heading that has only an
+ * implicit one.  *changed gets how many; FMT_CHECK changes nothing,
+ * FMT_WRITE writes the work tree's charter, FMT_COMMIT commits it
+ * ("Format: explicit ids for N principles", under the repository lock). */
+enum workspace_fmt_mode { FMT_CHECK, FMT_WRITE, FMT_COMMIT };
+int workspace_fmt(store *s, config *cfg, enum workspace_fmt_mode mode, size_t *changed);
 /* The failure theories of the work tree (theories/); see
  * theory_library_load. */
 int workspace_load_theories(store *s, theory_library *out);

@@ -302,108 +302,133 @@ static void resume_command(const cli_ctx *ctx, const char *journal, cd_buf *out)
 	shell_word(out, journal);
 }
 
-static int run(cli_ctx *ctx, run_args *a, int per_principle)
+/* Where the run journals: --journal, the newest run of the same requests
+ * (--resume, --retry-errors), or runs/<run id>.jsonl. */
+static int choose_journal(store *s, const run_args *a, const gen_unit *units, size_t n,
+			  const char *run_id, cd_buf *journal)
+{
+	cd_buf name = CD_BUF_INIT;
+	int rc;
+
+	if (a->journal)
+		return cd_buf_puts(journal, a->journal);
+	if (a->resume || a->retry_errors)
+		return batch_find_journal(s, units, n, journal);
+	cd_buf_printf(&name, "runs/%s.jsonl", run_id);
+	rc = store_local_path(s, name.data, journal);
+	cd_buf_free(&name);
+	return rc;
+}
+
+static void batch_options(const run_args *a, int *tty, batch_opts *bo)
+{
+	/* --resume covers --retry-errors: every request without an ok line */
+	bo->select = a->resume ? BATCH_RESUME : a->retry_errors ? BATCH_RETRY_ERRORS : BATCH_NEW;
+	bo->dry_run = a->dry_run;
+	bo->dry_run_out = stdout;
+	bo->commit = !a->no_commit;
+	bo->commit_every = a->commit_every;
+	if (*tty && !a->dry_run && !a->provider_batch)
+		bo->progress = show_progress;
+	bo->provider_batch = a->provider_batch;
+	bo->batch_progress = show_batch;
+	bo->ud = tty;
+}
+
+/* What the run did, or why it stopped; the exit code. */
+static int report(cli_ctx *ctx, const run_args *a, llm_client *client, const batch_result *r,
+		  int failed, const char *journal, const char *resume)
+{
+	if (failed) {
+		if (strstr(cd_err_msg(), journal))
+			cli_fail_err();
+		else
+			cli_fail("%s (journal: %s)", cd_err_msg(), journal);
+		if (!a->dry_run && r->ok + r->failed + r->not_sent + r->cancelled)
+			cli_print_run_summary(r, resume, a->verbose);
+		return CLI_FAIL;
+	}
+	if (a->dry_run) {
+		cli_llm_print_estimate(stderr, client, NULL);
+		return CLI_OK;
+	}
+	cli_print_new_cases(ctx->store, r, a->json);
+	cli_print_run_summary(r, resume, a->verbose);
+	cli_llm_print_spend(ctx, client);
+	return r->remaining ? CLI_FAIL : CLI_OK;
+}
+
+/* The client, the generation context and the units of the run. */
+static int prepare(cli_ctx *ctx, run_args *a, int per_principle, llm_client **client,
+		   gen_ctx *g, gen_unit **units, size_t *nunits)
 {
 	/* bulk generation keeps no per-call transcripts: only amendments
 	 * commit them, and the cases record the request and response hashes */
 	llm_client_opts copts = { .no_cache = a->no_cache, .repair = 1, .no_transcripts = 1,
 				  .provider_batch = a->provider_batch };
+
+	if (!(*client = cli_llm_client(ctx, &copts)) ||
+	    (!a->dry_run && cli_llm_require_key(*client) < 0))
+		return -1;
+	if (gen_open(ctx->store, ctx->cfg, *client, g) < 0 ||
+	    gen_use_prompt(g, gen_prompt_name(a->kind)) < 0 ||
+	    build_units(a, g, per_principle, units, nunits) < 0) {
+		cli_fail_err();
+		return -1;
+	}
+	return 0;
+}
+
+static int run(cli_ctx *ctx, run_args *a, int per_principle)
+{
 	int tty = isatty(STDERR_FILENO);
 	batch_opts bo = { 0 };
 	batch_result r = { 0 };
-	cd_buf journal = CD_BUF_INIT, name = CD_BUF_INIT, steer = CD_BUF_INIT, resume = CD_BUF_INIT;
-	char run_id[CD_ID_SIZE], *theory_id_buf = NULL;
+	cd_buf journal = CD_BUF_INIT, steer = CD_BUF_INIT, resume = CD_BUF_INIT;
+	char run_id[CD_ID_SIZE], *theory = NULL;
 	llm_client *client = NULL;
 	gen_ctx g = { 0 };
-	gen_unit *units = NULL;
-	size_t nunits = 0;
 	int rc = CLI_FAIL;
-	store *s;
 
-	if (!(s = cli_store(ctx)) || !cli_config(ctx))
+	if (!cli_store(ctx) || !cli_config(ctx))
 		return CLI_FAIL;
 	ctx->budget = a->budget;
 	ctx->dry_run = a->dry_run;
 	cli_charter_notice(ctx, 1);
 	if (a->concurrency)
 		config_set_flag(ctx->cfg, "codicil.concurrency", a->concurrency);
-	if (a->theory) {
-		if (theory_steering(s, a, &theory_id_buf, &steer) < 0) {
-			cli_fail_err();
-			goto out;
-		}
-		a->theory = theory_id_buf;
-		a->steer = steer.data;
-	}
-	if (!(client = cli_llm_client(ctx, &copts)) ||
-	    (!a->dry_run && cli_llm_require_key(client) < 0))
-		goto out;
-	if (gen_open(s, ctx->cfg, client, &g) < 0 ||
-	    gen_use_prompt(&g, gen_prompt_name(a->kind)) < 0 ||
-	    build_units(a, &g, per_principle, &units, &nunits) < 0) {
+	if (a->theory && theory_steering(ctx->store, a, &theory, &steer) < 0) {
 		cli_fail_err();
 		goto out;
 	}
+	a->theory = theory ? theory : a->theory;
+	a->steer = theory ? steer.data : a->steer;
+	if (prepare(ctx, a, per_principle, &client, &g, &bo.units, &bo.nunits) < 0)
+		goto out;
 	if (ctx->run) /* one id: the run's record and its journal */
 		snprintf(run_id, sizeof run_id, "%s", runlog_id(ctx->run));
 	else
 		cd_id_new('r', run_id);
-	if (a->journal) {
-		cd_buf_puts(&journal, a->journal);
-	} else if (a->resume || a->retry_errors) {
-		if (batch_find_journal(s, units, nunits, &journal) < 0) {
-			cli_fail_err();
-			goto out;
-		}
-	} else {
-		cd_buf_printf(&name, "runs/%s.jsonl", run_id);
-		store_local_path(s, name.data, &journal);
-	}
-	bo.units = units;
-	bo.nunits = nunits;
-	bo.journal_path = journal.data;
-	bo.run = run_id;
-	/* --resume covers --retry-errors: every request without an ok line */
-	bo.select = a->resume ? BATCH_RESUME : a->retry_errors ? BATCH_RETRY_ERRORS : BATCH_NEW;
-	bo.dry_run = a->dry_run;
-	bo.dry_run_out = stdout;
-	bo.commit = !a->no_commit;
-	bo.commit_every = a->commit_every;
-	if (tty && !a->dry_run && !a->provider_batch)
-		bo.progress = show_progress;
-	bo.provider_batch = a->provider_batch;
-	bo.batch_progress = show_batch;
-	bo.ud = &tty;
-	if (per_principle)
-		resume_command(ctx, journal.data, &resume);
-	if (batch_run(&g, &bo, &r) < 0) {
-		if (strstr(cd_err_msg(), journal.data))
-			cli_fail_err();
-		else
-			cli_fail("%s (journal: %s)", cd_err_msg(), journal.data);
-		if (!a->dry_run && r.ok + r.failed + r.not_sent + r.cancelled)
-			cli_print_run_summary(&r, resume.data, a->verbose);
+	if (choose_journal(ctx->store, a, bo.units, bo.nunits, run_id, &journal) < 0) {
+		cli_fail_err();
 		goto out;
 	}
-	if (a->dry_run) {
-		cli_llm_print_estimate(stderr, client, NULL);
-	} else {
-		cli_print_new_cases(s, &r, a->json);
-		cli_print_run_summary(&r, resume.data, a->verbose);
-		cli_llm_print_spend(ctx, client);
-	}
-	rc = r.remaining && !a->dry_run ? CLI_FAIL : CLI_OK;
+	bo.journal_path = journal.data;
+	bo.run = run_id;
+	batch_options(a, &tty, &bo);
+	if (per_principle)
+		resume_command(ctx, journal.data, &resume);
+	rc = report(ctx, a, client, &r, batch_run(&g, &bo, &r) < 0, journal.data, resume.data);
 out:
 	batch_result_free(&r);
-	free(units);
+	free(bo.units);
 	gen_close(&g);
 	if (client)
 		llm_client_free(client);
 	cd_buf_free(&journal);
-	cd_buf_free(&name);
 	cd_buf_free(&steer);
 	cd_buf_free(&resume);
-	free(theory_id_buf);
+	free(theory);
 	return rc;
 }
 

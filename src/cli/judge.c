@@ -123,6 +123,44 @@ static int read_charter(cli_ctx *ctx, const char *rev, cd_buf *out)
 		   : store_read_worktree(ctx->store, file, out);
 }
 
+/* The options of judge and regress; only lets through those of `allowed`
+ * among --rev (r), --against (a) and --proposal (p). */
+typedef struct judge_args {
+	const char *rev, *against, *proposal;
+	int json, no_cache, provider_batch;
+} judge_args;
+
+static int parse_args(cli_ctx *ctx, const char *cmd, const char *allowed, int argc, char **argv,
+		      judge_args *a)
+{
+	static const struct option opts[] = {
+		{ "rev", required_argument, NULL, 'r' }, { "against", required_argument, NULL, 'a' },
+		{ "proposal", required_argument, NULL, 'p' }, { "json", no_argument, NULL, 'j' },
+		{ "no-cache", no_argument, NULL, 'C' }, { "provider-batch", no_argument, NULL, 'P' },
+		CLI_LLM_OPTIONS, { NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (strchr("rap", c) && !strchr(allowed, c))
+			return cli_usage_error(cmd, "bad option");
+		switch (c) {
+		case 'r': a->rev = optarg; break;
+		case 'a': a->against = optarg; break;
+		case 'p': a->proposal = optarg; break;
+		case 'j': a->json = 1; break;
+		case 'C': a->no_cache = 1; break;
+		case 'P': a->provider_batch = 1; break;
+		default:
+			if (cli_llm_option(ctx, c, optarg))
+				break;
+			return cli_usage_error(cmd, "bad option");
+		}
+	}
+	return CLI_OK;
+}
+
 static void print_judgment(const char *id, const judgment *j)
 {
 	printf("%s  %-10s %.2f  ", id, verdict_name(j->verdict), j->confidence);
@@ -130,51 +168,13 @@ static void print_judgment(const char *id, const judgment *j)
 	fputc('\n', stdout);
 }
 
-int cmd_judge(cli_ctx *ctx, int argc, char **argv)
+static int print_judgments(const judge_env *e, const judgment *out, int json)
 {
-	static const struct option opts[] = {
-		{ "rev", required_argument, NULL, 'r' }, { "json", no_argument, NULL, 'j' },
-		{ "no-cache", no_argument, NULL, 'C' }, { "provider-batch", no_argument, NULL, 'P' },
-		CLI_LLM_OPTIONS, { NULL, 0, NULL, 0 },
-	};
-	const char *rev = NULL;
-	int json = 0, no_cache = 0, provider_batch = 0, c, rc = CLI_FAIL;
-	cd_buf text = CD_BUF_INIT;
-	judgment *out = NULL;
-	judge_env e;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r': rev = optarg; break;
-		case 'j': json = 1; break;
-		case 'C': no_cache = 1; break;
-		case 'P': provider_batch = 1; break;
-		default:
-			if (cli_llm_option(ctx, c, optarg))
-				break;
-			return cli_usage_error("judge ", "bad option");
-		}
-	}
-	if (!cli_store(ctx) || !cli_config(ctx))
-		return CLI_FAIL;
-	if (env_open(ctx, &e, no_cache, provider_batch, argv + optind, (size_t)(argc - optind)) < 0)
-		goto done;
-	if (!rev)
-		cli_charter_notice(ctx, 0);
-	if (read_charter(ctx, rev, &text) < 0 || !(out = calloc(e.n + 1, sizeof *out)) ||
-	    judge_cases(&e.judge, text.data, text.len, e.cases, e.n, out) < 0) {
-		cli_fail_err();
-		goto done;
-	}
-	rc = CLI_OK;
-	if (ctx->dry_run) {
-		cli_llm_print_estimate(stdout, e.client, NULL);
-	} else if (json) {
+	if (json) {
 		cJSON *arr = cJSON_CreateArray();
-		for (size_t i = 0; i < e.n; i++) {
+		for (size_t i = 0; i < e->n; i++) {
 			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "case", case_id(e.cases[i]));
+			cJSON_AddStringToObject(o, "case", case_id(e->cases[i]));
 			cJSON_AddStringToObject(o, "verdict", verdict_name(out[i].verdict));
 			cJSON_AddNumberToObject(o, "confidence", out[i].confidence);
 			cJSON_AddStringToObject(o, "reasoning", out[i].reasoning ? out[i].reasoning : "");
@@ -183,13 +183,43 @@ int cmd_judge(cli_ctx *ctx, int argc, char **argv)
 			cJSON_AddBoolToObject(o, "cached", out[i].cached);
 			cJSON_AddItemToArray(arr, o);
 		}
-		rc = cli_print_json(arr);
-	} else {
-		if (e.n) /* the last column is the judge's reasoning, not the scenario */
-			printf("%-20s  %-10s %-4s  %s\n", "CASE", "VERDICT", "CONF", "REASONING");
-		for (size_t i = 0; i < e.n; i++)
-			print_judgment(case_id(e.cases[i]), &out[i]);
+		return cli_print_json(arr);
 	}
+	if (e->n) /* the last column is the judge's reasoning, not the scenario */
+		printf("%-20s  %-10s %-4s  %s\n", "CASE", "VERDICT", "CONF", "REASONING");
+	for (size_t i = 0; i < e->n; i++)
+		print_judgment(case_id(e->cases[i]), &out[i]);
+	return CLI_OK;
+}
+
+int cmd_judge(cli_ctx *ctx, int argc, char **argv)
+{
+	judge_args a = { 0 };
+	int rc;
+	cd_buf text = CD_BUF_INIT;
+	judgment *out = NULL;
+	judge_env e;
+
+	if ((rc = parse_args(ctx, "judge ", "r", argc, argv, &a)) != CLI_OK)
+		return rc;
+	if (!cli_store(ctx) || !cli_config(ctx))
+		return CLI_FAIL;
+	rc = CLI_FAIL;
+	if (env_open(ctx, &e, a.no_cache, a.provider_batch, argv + optind,
+		     (size_t)(argc - optind)) < 0)
+		goto done;
+	if (!a.rev)
+		cli_charter_notice(ctx, 0);
+	if (read_charter(ctx, a.rev, &text) < 0 || !(out = calloc(e.n + 1, sizeof *out)) ||
+	    judge_cases(&e.judge, text.data, text.len, e.cases, e.n, out) < 0) {
+		cli_fail_err();
+		goto done;
+	}
+	rc = CLI_OK;
+	if (ctx->dry_run)
+		cli_llm_print_estimate(stdout, e.client, NULL);
+	else
+		rc = print_judgments(&e, out, a.json);
 	for (size_t i = 0; i < e.n; i++) {
 		if (out[i].verdict == VERDICT_ERROR && !ctx->dry_run)
 			rc = CLI_FAIL;
@@ -277,43 +307,52 @@ static void count_cached(const regress_result *r, size_t *hits, size_t *judged)
 	}
 }
 
+static int print_regression(regress_result *r, int json)
+{
+	cd_buf summary = CD_BUF_INIT;
+	size_t hits = 0, judged = 0;
+
+	count_cached(r, &hits, &judged);
+	regress_sort(r);
+	if (json) {
+		cJSON *o = regress_to_json(r), *cache = cJSON_CreateObject();
+		cJSON_AddNumberToObject(cache, "judgments", (double)judged);
+		cJSON_AddNumberToObject(cache, "cached", (double)hits);
+		cJSON_AddItemToObject(o, "cache", cache);
+		return cli_print_json(o);
+	}
+	regress_summary(r, &summary);
+	printf("%s\n", summary.data);
+	cd_buf_free(&summary);
+	print_moves(r);
+	if (judged)
+		printf("judgments: %zu of %zu from the cache (%.0f%%)\n", hits, judged,
+		       100.0 * (double)hits / (double)judged);
+	for (size_t i = 0; i < r->n; i++)
+		print_flip(&r->rows[i]);
+	return CLI_OK;
+}
+
 int cmd_regress(cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "against", required_argument, NULL, 'a' }, { "json", no_argument, NULL, 'j' },
-		{ "no-cache", no_argument, NULL, 'C' }, { "proposal", required_argument, NULL, 'p' },
-		{ "provider-batch", no_argument, NULL, 'P' }, CLI_LLM_OPTIONS, { NULL, 0, NULL, 0 },
-	};
-	const char *against = NULL, *proposal = NULL;
-	int json = 0, no_cache = 0, provider_batch = 0, c, rc = CLI_FAIL;
-	cd_buf base = CD_BUF_INIT, cand = CD_BUF_INIT, summary = CD_BUF_INIT;
+	judge_args a = { 0 };
+	cd_buf base = CD_BUF_INIT, cand = CD_BUF_INIT;
 	regress_result r = { 0 };
-	size_t hits = 0, judged = 0;
 	judge_env e;
+	int rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'a': against = optarg; break;
-		case 'p': proposal = optarg; break;
-		case 'j': json = 1; break;
-		case 'C': no_cache = 1; break;
-		case 'P': provider_batch = 1; break;
-		default:
-			if (cli_llm_option(ctx, c, optarg))
-				break;
-			return cli_usage_error("regress ", "bad option");
-		}
-	}
+	if ((rc = parse_args(ctx, "regress ", "ap", argc, argv, &a)) != CLI_OK)
+		return rc;
 	if (optind < argc)
 		return cli_usage_error("regress ", "unexpected argument '%s'", argv[optind]);
-	if (against && proposal)
+	if (a.against && a.proposal)
 		return cli_usage_error("regress ", "--against and --proposal do not go together");
 	if (!cli_store(ctx) || !cli_config(ctx))
 		return CLI_FAIL;
-	if (env_open(ctx, &e, no_cache, provider_batch, NULL, 0) < 0)
+	rc = CLI_FAIL;
+	if (env_open(ctx, &e, a.no_cache, a.provider_batch, NULL, 0) < 0)
 		goto done;
-	if (regress_texts(ctx, against, proposal, &base, &cand) < 0 ||
+	if (regress_texts(ctx, a.against, a.proposal, &base, &cand) < 0 ||
 	    regress_run(&e.judge, base.data, base.len, cand.data, cand.len, e.cases, e.n, &r) < 0) {
 		cli_fail_err();
 		goto done;
@@ -324,32 +363,13 @@ int cmd_regress(cli_ctx *ctx, int argc, char **argv)
 		goto done;
 	}
 	cli_llm_print_spend(ctx, e.client);
-	count_cached(&r, &hits, &judged);
-	regress_sort(&r);
-	if (json) {
-		cJSON *o = regress_to_json(&r), *cache = cJSON_CreateObject();
-		cJSON_AddNumberToObject(cache, "judgments", (double)judged);
-		cJSON_AddNumberToObject(cache, "cached", (double)hits);
-		cJSON_AddItemToObject(o, "cache", cache);
-		rc = cli_print_json(o);
-	} else {
-		regress_summary(&r, &summary);
-		printf("%s\n", summary.data);
-		print_moves(&r);
-		if (judged)
-			printf("judgments: %zu of %zu from the cache (%.0f%%)\n", hits, judged,
-			       100.0 * (double)hits / (double)judged);
-		for (size_t i = 0; i < r.n; i++)
-			print_flip(&r.rows[i]);
-		rc = CLI_OK;
-	}
+	rc = print_regression(&r, a.json);
 	if (rc == CLI_OK && (r.worse || r.errors)) /* broken is one way to be worse */
 		rc = CLI_FAIL;
 done:
 	regress_result_free(&r);
 	cd_buf_free(&base);
 	cd_buf_free(&cand);
-	cd_buf_free(&summary);
 	env_close(&e);
 	return rc;
 }

@@ -39,6 +39,45 @@ static void print_row(const cJSON *p)
 	fputc('\n', stdout);
 }
 
+static int print_list(const proposal_list *pl, const size_t *order, size_t n, int filter,
+		      int json)
+{
+	if (json) {
+		cJSON *arr = cJSON_CreateArray();
+		for (size_t i = 0; i < n; i++)
+			cJSON_AddItemToArray(arr, cJSON_Duplicate(pl->items[order[i]], 1));
+		return cli_print_json(arr);
+	}
+	if (!n) {
+		puts(filter ? "no proposals with that status" :
+			      "no proposals yet: 'codicil amend CASE...' drafts one");
+	} else {
+		printf("%-22s %-9s %-12s %5s  %s\n", "PROPOSAL", "STATUS", "FIXED/BROKEN", "CASES",
+		       "TITLE");
+		for (size_t i = 0; i < n; i++)
+			print_row(pl->items[order[i]]);
+	}
+	return CLI_OK;
+}
+
+/* The proposals of the work tree, each that could not be read named on
+ * stderr. */
+static int load(cli_ctx *ctx, proposal_list *pl)
+{
+	cd_buf dir = CD_BUF_INIT;
+	int rc;
+
+	cd_buf_printf(&dir, "%s%s", store_workdir(ctx->store), PROPOSAL_DIR);
+	rc = proposal_list_load(dir.data, pl);
+	cd_buf_free(&dir);
+	for (size_t i = 0; rc == 0 && i < pl->nerrors; i++) {
+		fputs("codicil: warning: ", stderr);
+		cli_put_safe(stderr, pl->errors[i], CD_SAN_ONE_LINE);
+		fputs(" (skipped)\n", stderr);
+	}
+	return rc;
+}
+
 int cmd_proposals(cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -46,8 +85,7 @@ int cmd_proposals(cli_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	proposal_status want = PROPOSAL_PENDING;
-	int json = 0, filter = 0, c, rc = CLI_OK;
-	cd_buf dir = CD_BUF_INIT;
+	int json = 0, filter = 0, c;
 	proposal_list pl;
 	size_t *order, n = 0;
 
@@ -68,39 +106,18 @@ int cmd_proposals(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("proposals ", "unexpected argument '%s'", argv[optind]);
 	if (!cli_store(ctx))
 		return CLI_FAIL;
-	cd_buf_printf(&dir, "%s%s", store_workdir(ctx->store), PROPOSAL_DIR);
-	rc = proposal_list_load(dir.data, &pl);
-	cd_buf_free(&dir);
-	if (rc < 0)
+	if (load(ctx, &pl) < 0)
 		return cli_fail_err();
-	for (size_t i = 0; i < pl.nerrors; i++) {
-		fputs("codicil: warning: ", stderr);
-		cli_put_safe(stderr, pl.errors[i], CD_SAN_ONE_LINE);
-		fputs(" (skipped)\n", stderr);
+	if (!(order = calloc(pl.n + 1, sizeof *order))) {
+		proposal_list_free(&pl);
+		return cli_fail("out of memory");
 	}
-	order = calloc(pl.n + 1, sizeof *order);
-	for (size_t i = 0; order && i < pl.n; i++)
+	for (size_t i = 0; i < pl.n; i++)
 		if (!filter || proposal_get_status(pl.items[i]) == (int)want)
 			order[n++] = i;
-	if (order)
-		proposal_list_order(&pl, order, n);
-	if (!order) {
-		rc = cli_fail("out of memory");
-	} else if (json) {
-		cJSON *arr = cJSON_CreateArray();
-		for (size_t i = 0; i < n; i++)
-			cJSON_AddItemToArray(arr, cJSON_Duplicate(pl.items[order[i]], 1));
-		rc = cli_print_json(arr);
-	} else if (!n) {
-		puts(filter ? "no proposals with that status" :
-			      "no proposals yet: 'codicil amend CASE...' drafts one");
-	} else {
-		printf("%-22s %-9s %-12s %5s  %s\n", "PROPOSAL", "STATUS", "FIXED/BROKEN", "CASES",
-		       "TITLE");
-		for (size_t i = 0; i < n; i++)
-			print_row(pl.items[order[i]]);
-	}
+	proposal_list_order(&pl, order, n);
+	c = print_list(&pl, order, n, filter, json);
 	free(order);
 	proposal_list_free(&pl);
-	return rc;
+	return c;
 }

@@ -91,7 +91,7 @@ printf '\nA new last line, so that nothing is cached.\n' >>CONSTITUTION.md
 "$CODICIL_BIN" judge --provider-batch >/dev/null 2>&1 &
 pid=$!
 i=0
-until [ -n "$(ls .git/codicil/batches 2>/dev/null)" ]; do
+until ls .git/codicil/batches/*.json >/dev/null 2>&1; do  # a record, not its temporary file
 	i=$((i + 1)); [ "$i" -le 200 ] || fail "no open batch recorded"
 	sleep 0.05
 done
