@@ -32,4 +32,16 @@ void cd_buf_free(cd_buf *b);
 /* "" when nothing was ever appended. */
 const char *cd_buf_cstr(const cd_buf *b);
 
+/* An array of n elements of elem bytes (room for *cap) with room for one
+ * more: arr itself, or a larger copy with *cap doubled (first, when it
+ * was empty).  NULL with cd_err set when memory ran out; arr and *cap are
+ * then unchanged, so the caller still owns arr:
+ *
+ *     item *grown = cd_grow(l->v, l->n, &l->cap, sizeof *grown, 64);
+ *     if (!grown)
+ *             return -1;
+ *     l->v = grown;
+ */
+void *cd_grow(void *arr, size_t n, size_t *cap, size_t elem, size_t first);
+
 #endif

@@ -13,18 +13,13 @@
 
 int rl_push_hunk(struct rl_hunks *hs, size_t a0, size_t na, size_t b0, size_t nb)
 {
-	if (hs->n == hs->cap) {
-		size_t cap = hs->cap ? hs->cap * 2 : 16;
-		struct rl_hunk *h = realloc(hs->h, cap * sizeof(*h));
-
-		if (!h) {
-			cd_err_set("out of memory while comparing texts");
-			hs->failed = 1;
-			return -1;
-		}
-		hs->h = h;
-		hs->cap = cap;
+	struct rl_hunk *h = cd_grow(hs->h, hs->n, &hs->cap, sizeof *h, 16);
+	if (!h) {
+		cd_err_set("out of memory while comparing texts");
+		hs->failed = 1;
+		return -1;
 	}
+	hs->h = h;
 	hs->h[hs->n++] = (struct rl_hunk){ a0, na, b0, nb };
 	return 0;
 }

@@ -43,17 +43,12 @@ struct render {
 
 static int new_line(struct render *rs)
 {
-	if (rs->n == rs->cap) {
-		size_t cap = rs->cap ? rs->cap * 2 : 64;
-		struct out_line *l = realloc(rs->line, cap * sizeof(*l));
-
-		if (!l) {
-			cd_err_set("out of memory while rendering a redline");
-			return -1;
-		}
-		rs->line = l;
-		rs->cap = cap;
+	struct out_line *l = cd_grow(rs->line, rs->n, &rs->cap, sizeof *l, 64);
+	if (!l) {
+		cd_err_set("out of memory while rendering a redline");
+		return -1;
 	}
+	rs->line = l;
 	rs->line[rs->n++] = (struct out_line){ rs->text.len, rs->a_line, rs->b_line, 0 };
 	return 0;
 }

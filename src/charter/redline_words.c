@@ -160,17 +160,12 @@ static size_t count_words(const struct rl_tokens *t, size_t from, size_t n)
 
 int rl_push_change(struct rl_changes *out, const struct rl_change *c)
 {
-	if (out->n == out->cap) {
-		size_t cap = out->cap ? out->cap * 2 : 16;
-		struct rl_change *p = realloc(out->c, cap * sizeof(*p));
-
-		if (!p) {
-			cd_err_set("out of memory while comparing texts");
-			return -1;
-		}
-		out->c = p;
-		out->cap = cap;
+	struct rl_change *p = cd_grow(out->c, out->n, &out->cap, sizeof *p, 16);
+	if (!p) {
+		cd_err_set("out of memory while comparing texts");
+		return -1;
 	}
+	out->c = p;
 	out->c[out->n++] = *c;
 	return 0;
 }

@@ -194,14 +194,10 @@ int batch_commit_cases(gen_ctx *g, const journal *jn, int commit, batch_result *
 		if (!id || id[0] != 'c' || !cd_id_valid(id) ||
 		    workspace_record_exists(g->store, commit ? "HEAD" : NULL, id))
 			continue;
-		if (n == cap) {
-			cJSON **more = realloc(cases, (cap = cap ? 2 * cap : 32) * sizeof *more);
-			if (!more) {
-				cd_err_set("out of memory");
-				goto out;
-			}
-			cases = more;
-		}
+		cJSON **more = cd_grow(cases, n, &cap, sizeof *more, 32);
+		if (!more)
+			goto out;
+		cases = more;
 		if (!(cases[n] = cJSON_Duplicate(rec, 1))) {
 			cd_err_set("out of memory");
 			goto out;

@@ -71,16 +71,12 @@ int replay_key(const llm_request *req, char out[CD_SHA256_HEX])
 
 static int add_entry(cassette *c, const char *key, cJSON *reply, size_t line)
 {
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		entry *grown = realloc(c->entries, cap * sizeof *grown);
-		if (!grown) {
-			cd_err_set("out of memory");
-			return -1;
-		}
-		c->entries = grown;
-		c->cap = cap;
+	entry *grown = cd_grow(c->entries, c->n, &c->cap, sizeof *grown, 64);
+	if (!grown) {
+		cd_err_set("out of memory");
+		return -1;
 	}
+	c->entries = grown;
 	memcpy(c->entries[c->n].key, key, CD_SHA256_HEX);
 	c->entries[c->n].line = line;
 	c->entries[c->n].reply = reply;

@@ -41,6 +41,20 @@ static void put_value(text *t, const char *s)
 	t->bad |= cd_sanitize(s, strlen(s), CD_SAN_ONE_LINE, t->out) < 0;
 }
 
+/* n labels, each followed by its value: put_labelled(t, 2, "case ", id,
+ * "\nkind: ", kind). */
+static void put_labelled(text *t, int n, ...)
+{
+	va_list ap;
+
+	va_start(ap, n);
+	while (n-- > 0) {
+		put(t, va_arg(ap, const char *));
+		put_value(t, va_arg(ap, const char *));
+	}
+	va_end(ap);
+}
+
 static void put_paragraph(text *t, const char *title, const char *body)
 {
 	cd_buf clean = CD_BUF_INIT;
@@ -73,12 +87,8 @@ static void put_header(text *t, const cJSON *c)
 	const char *by = cd_json_str(c, "resolved_by");
 	const char *sep = "";
 
-	put(t, "case ");
-	put_value(t, case_id(c));
-	put(t, "\nkind: ");
-	put_value(t, cd_json_str(c, "kind"));
-	put(t, "\nstatus: ");
-	put_value(t, cd_json_str(c, "status"));
+	put_labelled(t, 3, "case ", case_id(c), "\nkind: ", cd_json_str(c, "kind"),
+		     "\nstatus: ", cd_json_str(c, "status"));
 	if (by) {
 		put(t, " by ");
 		put_value(t, by);
@@ -154,18 +164,11 @@ static void put_provenance(text *t, const cJSON *c)
 	if (!cd_json_str(p, "model")) {
 		put(t, "  written by hand\n");
 	} else {
-		put(t, "  model: ");
-		put_value(t, cd_json_str(p, "provider"));
-		put(t, "/");
-		put_value(t, cd_json_str(p, "model"));
-		put(t, " at ");
-		put_value(t, cd_json_str(p, "endpoint_host"));
-		put(t, "\n  prompt: ");
-		put_value(t, cd_json_str(prompt, "name"));
-		put(t, " sha256:");
-		put_value(t, cd_json_str(prompt, "sha256"));
-		put(t, "\n  constitution: ");
-		put_value(t, cd_json_str(p, "constitution_commit"));
+		put_labelled(t, 6, "  model: ", cd_json_str(p, "provider"), "/", cd_json_str(p, "model"),
+			     " at ", cd_json_str(p, "endpoint_host"),
+			     "\n  prompt: ", cd_json_str(prompt, "name"),
+			     " sha256:", cd_json_str(prompt, "sha256"),
+			     "\n  constitution: ", cd_json_str(p, "constitution_commit"));
 		putf(t, "\n  usage: %.0f tokens in, %.0f out, %.0f ms\n",
 		     cd_json_num(usage, "input_tokens", 0), cd_json_num(usage, "output_tokens", 0),
 		     cd_json_num(p, "latency_ms", 0));

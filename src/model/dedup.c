@@ -287,14 +287,10 @@ int dedup_add(dedup_index *ix, const char *id, const char *text)
 	entry *e;
 	digest d;
 
-	if (ix->n == ix->cap) {
-		size_t cap = ix->cap ? ix->cap * 2 : 256;
-		entry *p = realloc(ix->e, cap * sizeof *p);
-		if (!p)
-			goto oom;
-		ix->e = p;
-		ix->cap = cap;
-	}
+	entry *p = cd_grow(ix->e, ix->n, &ix->cap, sizeof *p, 256);
+	if (!p)
+		goto oom;
+	ix->e = p;
 	if (dedup_digest_make(text, &d) < 0)
 		goto oom;
 	e = &ix->e[ix->n];

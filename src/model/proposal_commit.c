@@ -92,14 +92,10 @@ static void add(trailers *t, const char *key, const char *value)
 		free(clean);
 		return;
 	}
-	if (t->n == t->cap) {
-		size_t ncap = t->cap ? t->cap * 2 : 16;
-		store_trailer *nv = realloc(t->v, ncap * sizeof *nv);
-		if (!nv)
-			goto oom_clean;
-		t->v = nv;
-		t->cap = ncap;
-	}
+	store_trailer *nv = cd_grow(t->v, t->n, &t->cap, sizeof *nv, 16);
+	if (!nv)
+		goto oom_clean;
+	t->v = nv;
 	t->v[t->n].key = strdup(key);
 	t->v[t->n].value = clean;
 	if (!t->v[t->n].key)

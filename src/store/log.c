@@ -126,16 +126,12 @@ static int fill_info(git_commit *c, store_commit_info *info)
 
 static int push_info(store_commit_info **list, size_t *n, size_t *cap, git_commit *c)
 {
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 32;
-		store_commit_info *nl = realloc(*list, ncap * sizeof *nl);
-		if (!nl) {
-			cd_err_set("out of memory");
-			return -1;
-		}
-		*list = nl;
-		*cap = ncap;
+	store_commit_info *nl = cd_grow(*list, *n, cap, sizeof *nl, 32);
+	if (!nl) {
+		cd_err_set("out of memory");
+		return -1;
 	}
+	*list = nl;
 	memset(&(*list)[*n], 0, sizeof **list);
 	(*n)++;
 	return fill_info(c, &(*list)[*n - 1]);

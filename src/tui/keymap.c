@@ -131,14 +131,10 @@ int tui_key_from_curses(int rc, unsigned wc)
 
 static int bind(tui_keymap *km, int key, int action)
 {
-	if (km->n == km->cap) {
-		size_t cap = km->cap ? km->cap * 2 : 64;
-		struct tui_binding *grown = realloc(km->b, cap * sizeof *grown);
-		if (!grown)
-			return -1;
-		km->b = grown;
-		km->cap = cap;
-	}
+	struct tui_binding *grown = cd_grow(km->b, km->n, &km->cap, sizeof *grown, 64);
+	if (!grown)
+		return -1;
+	km->b = grown;
 	km->b[km->n++] = (struct tui_binding){ key, action };
 	return 0;
 }

@@ -19,14 +19,10 @@ void tui_pager_clear(tui_pager *p)
 
 static int push_line(tui_pager *p, size_t off, size_t len, int style)
 {
-	if (p->nlines == p->caplines) {
-		size_t cap = p->caplines ? p->caplines * 2 : 64;
-		tui_pager_line *grown = realloc(p->lines, cap * sizeof *grown);
-		if (!grown)
-			return -1;
-		p->lines = grown;
-		p->caplines = cap;
-	}
+	tui_pager_line *grown = cd_grow(p->lines, p->nlines, &p->caplines, sizeof *grown, 64);
+	if (!grown)
+		return -1;
+	p->lines = grown;
 	p->lines[p->nlines++] = (tui_pager_line){ off, len, style, p->nlines };
 	return 0;
 }
@@ -53,13 +49,21 @@ int tui_pager_add(tui_pager *p, const char *text, size_t len, int style)
 
 int tui_pager_addf(tui_pager *p, int style, const char *fmt, ...)
 {
-	char line[1024];
+	char *line;
 	va_list ap;
+	int n, rc;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	return tui_pager_add(p, line, strlen(line), style);
+	if (n < 0 || !(line = malloc((size_t)n + 1)))
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(line, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	rc = tui_pager_add(p, line, (size_t)n, style);
+	free(line);
+	return rc;
 }
 
 /* Cut every logical line into display rows of at most width columns. */

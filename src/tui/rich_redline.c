@@ -30,14 +30,10 @@ struct lines {
 
 static int push_piece(struct lines *ls, redline_op op, const char *s, size_t len)
 {
-	if (ls->np == ls->capp) {
-		size_t cap = ls->capp ? ls->capp * 2 : 64;
-		struct piece *p = realloc(ls->p, cap * sizeof *p);
-		if (!p)
-			return -1;
-		ls->p = p;
-		ls->capp = cap;
-	}
+	struct piece *p = cd_grow(ls->p, ls->np, &ls->capp, sizeof *p, 64);
+	if (!p)
+		return -1;
+	ls->p = p;
 	ls->p[ls->np++] = (struct piece){ op, s, len };
 	ls->l[ls->nl - 1].n++;
 	return 0;
@@ -45,14 +41,10 @@ static int push_piece(struct lines *ls, redline_op op, const char *s, size_t len
 
 static int new_line(struct lines *ls, size_t a_line, size_t b_line)
 {
-	if (ls->nl == ls->capl) {
-		size_t cap = ls->capl ? ls->capl * 2 : 64;
-		struct rl_line *l = realloc(ls->l, cap * sizeof *l);
-		if (!l)
-			return -1;
-		ls->l = l;
-		ls->capl = cap;
-	}
+	struct rl_line *l = cd_grow(ls->l, ls->nl, &ls->capl, sizeof *l, 64);
+	if (!l)
+		return -1;
+	ls->l = l;
 	ls->l[ls->nl++] = (struct rl_line){ ls->np, 0, a_line, b_line, 0 };
 	return 0;
 }

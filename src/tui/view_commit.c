@@ -79,12 +79,9 @@ static void add_provenance(tui_pager *t, const store_commit_info *ci)
 		tui_pager_add(t, "Provenance: none recorded (a plain git commit)", 46, ST_DIM);
 	} else {
 		tui_pager_add(t, "Provenance:", 11, ST_TITLE);
-		for (size_t i = 0; i < ci->ntrailers; i++) {
-			cd_buf line = CD_BUF_INIT;
-			cd_buf_printf(&line, "    %s: %s", ci->trailers[i].key, ci->trailers[i].value);
-			tui_pager_add(t, line.data, line.len, ST_META);
-			cd_buf_free(&line);
-		}
+		for (size_t i = 0; i < ci->ntrailers; i++)
+			tui_pager_addf(t, ST_META, "    %s: %s", ci->trailers[i].key,
+				       ci->trailers[i].value);
 	}
 	tui_pager_add(t, "", 0, ST_NORMAL);
 }
@@ -108,12 +105,8 @@ static void add_changes(tui_pager *t, const history_diff *d, const char *charter
 	const char *s = d->charter_diff.data, *end = s + d->charter_diff.len;
 
 	tui_pager_addf(t, ST_TITLE, "Files changed: %zu", d->nfiles);
-	for (size_t i = 0; i < d->nfiles; i++) {
-		cd_buf line = CD_BUF_INIT;
-		cd_buf_printf(&line, "    %c %s", d->files[i].status, d->files[i].path);
-		tui_pager_add(t, line.data, line.len, ST_NORMAL);
-		cd_buf_free(&line);
-	}
+	for (size_t i = 0; i < d->nfiles; i++)
+		tui_pager_addf(t, ST_NORMAL, "    %c %s", d->files[i].status, d->files[i].path);
 	tui_pager_add(t, "", 0, ST_NORMAL);
 	if (!d->charter_diff.len) {
 		cd_buf line = CD_BUF_INIT;

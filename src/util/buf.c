@@ -2,6 +2,7 @@
 #include "codicil/error.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,4 +100,19 @@ void cd_buf_free(cd_buf *b)
 const char *cd_buf_cstr(const cd_buf *b)
 {
 	return b->data ? b->data : "";
+}
+
+void *cd_grow(void *arr, size_t n, size_t *cap, size_t elem, size_t first)
+{
+	size_t want = *cap ? *cap * 2 : first;
+	void *p;
+
+	if (n < *cap)
+		return arr;
+	if (want <= n || want > SIZE_MAX / elem || !(p = realloc(arr, want * elem))) {
+		cd_err_set("out of memory");
+		return NULL;
+	}
+	*cap = want;
+	return p;
 }

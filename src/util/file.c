@@ -277,14 +277,12 @@ int cd_dir_names(const char *dir, const char *suffix, char ***names, size_t *n)
 	while (rc == 0 && (e = readdir(d))) {
 		if (!wanted_name(e->d_name, suffix))
 			continue;
-		if (*n == cap) {
-			char **more = realloc(*names, (cap = cap ? 2 * cap : 32) * sizeof *more);
-			if (!more) {
-				rc = -1;
-				break;
-			}
-			*names = more;
+		char **more = cd_grow(*names, *n, &cap, sizeof *more, 32);
+		if (!more) {
+			rc = -1;
+			break;
 		}
+		*names = more;
 		if (!((*names)[*n] = strdup(e->d_name)))
 			rc = -1;
 		else
