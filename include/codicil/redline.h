@@ -38,6 +38,15 @@ void redline_free(redline *r);
 int redline_render_plain(const redline *r, int context, cd_buf *out);
 /* Same, with deletions red and struck through, insertions green (ANSI). */
 int redline_render_color(const redline *r, int context, cd_buf *out);
+
+/* The grouping of changed lines that both renderers (these and the TUI's)
+ * use: from line *next of n, the next hunk — its first changed line less
+ * `context`, through its last changed line plus `context`, changes whose
+ * context would touch sharing one hunk.  1 with [*first, *last] set and
+ * *next past it; 0 when no changed line is left. */
+int redline_next_hunk(size_t *next, size_t n, size_t context,
+		      int (*changed)(const void *lines, size_t i), const void *lines,
+		      size_t *first, size_t *last);
 /* {"deleted_words":n,"inserted_words":n,"hunks":[{"a_line":n,"b_line":n,
  *  "delete":"...","insert":"...","before":"...","after":"..."}]}
  * before/after: up to a few words of unchanged context. */

@@ -141,25 +141,38 @@ static size_t line_end(const struct render *rs, size_t i)
 	return i + 1 < rs->n ? rs->line[i + 1].off : rs->text.len;
 }
 
+int redline_next_hunk(size_t *next, size_t n, size_t context,
+		      int (*changed)(const void *lines, size_t i), const void *lines,
+		      size_t *first, size_t *last)
+{
+	size_t i = *next;
+
+	while (i < n && !changed(lines, i))
+		i++;
+	if (i >= n)
+		return 0;
+	*first = i > context ? i - context : 0;
+	*last = i;
+	/* changes whose context would touch share one hunk */
+	for (size_t j = i; j < n && j <= *last + 2 * context + 1; j++)
+		if (changed(lines, j))
+			*last = j;
+	*last = *last + context < n - 1 ? *last + context : n - 1;
+	*next = *last + 1;
+	return 1;
+}
+
+static int line_changed(const void *lines, size_t i)
+{
+	return ((const struct render *)lines)->line[i].changed;
+}
+
 /* Lines within `context` of a changed line, grouped under "@@ -a +b @@". */
 static int put_hunks(const struct render *rs, size_t context, cd_buf *out)
 {
-	size_t i = 0;
+	size_t i = 0, first, last;
 
-	while (i < rs->n) {
-		size_t first, last;
-
-		while (i < rs->n && !rs->line[i].changed)
-			i++;
-		if (i == rs->n)
-			break;
-		first = i > context ? i - context : 0;
-		last = i;
-		/* changes whose context would touch share one hunk */
-		for (size_t j = i; j < rs->n && j <= last + 2 * context + 1; j++)
-			if (rs->line[j].changed)
-				last = j;
-		last = last + context < rs->n - 1 ? last + context : rs->n - 1;
+	while (redline_next_hunk(&i, rs->n, context, line_changed, rs, &first, &last)) {
 		if (cd_buf_printf(out, "%s@@ -%zu +%zu @@%s\n", rs->m->hunk_open,
 				  rs->line[first].a_line, rs->line[first].b_line,
 				  rs->m->hunk_close) < 0 ||
@@ -168,7 +181,6 @@ static int put_hunks(const struct render *rs, size_t context, cd_buf *out)
 			return -1;
 		if (out->len && out->data[out->len - 1] != '\n' && cd_buf_putc(out, '\n') < 0)
 			return -1;
-		i = last + 1;
 	}
 	return 0;
 }

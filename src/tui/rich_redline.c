@@ -97,30 +97,22 @@ static int put_line(tui_rich *out, const struct lines *ls, size_t i)
 	return tui_rich_end(out, 0);
 }
 
+static int line_changed(const void *lines, size_t i)
+{
+	return ((const struct lines *)lines)->l[i].changed;
+}
+
 static int put_hunks(tui_rich *out, const struct lines *ls, size_t context)
 {
-	size_t i = 0;
+	size_t i = 0, first, last;
 
-	while (i < ls->nl) {
-		size_t first, last;
-
-		while (i < ls->nl && !ls->l[i].changed)
-			i++;
-		if (i == ls->nl)
-			break;
-		first = i > context ? i - context : 0;
-		last = i;
-		for (size_t j = i; j < ls->nl && j <= last + 2 * context + 1; j++)
-			if (ls->l[j].changed)
-				last = j;
-		last = last + context < ls->nl - 1 ? last + context : ls->nl - 1;
+	while (redline_next_hunk(&i, ls->nl, context, line_changed, ls, &first, &last)) {
 		if (tui_rich_addf(out, ST_HUNK, "@@ -%zu +%zu @@", ls->l[first].a_line,
 				  ls->l[first].b_line) < 0 || tui_rich_end(out, 0) < 0)
 			return -1;
 		for (size_t k = first; k <= last; k++)
 			if (put_line(out, ls, k) < 0)
 				return -1;
-		i = last + 1;
 	}
 	return 0;
 }

@@ -520,6 +520,46 @@ static void test_large_blocks(void **state)
 	cd_buf_free(&b);
 }
 
+static int is_set(const void *lines, size_t i)
+{
+	return ((const int *)lines)[i];
+}
+
+/* The grouping both renderers share, as diff -U2 groups: changes whose
+ * context would touch or meet share a hunk, the edges are clamped. */
+static void test_hunk_grouping(void **state)
+{
+	int apart[20] = { [2] = 1, [9] = 1 }, close[20] = { [2] = 1, [7] = 1 },
+	    edge[6] = { [0] = 1, [5] = 1 }, none[4] = { 0 };
+	size_t next = 0, first, last;
+
+	(void)state;
+	assert_int_equal(redline_next_hunk(&next, 20, 2, is_set, apart, &first, &last), 1);
+	assert_int_equal(first, 0);
+	assert_int_equal(last, 4);
+	assert_int_equal(redline_next_hunk(&next, 20, 2, is_set, apart, &first, &last), 1);
+	assert_int_equal(first, 7);
+	assert_int_equal(last, 11);
+	assert_int_equal(redline_next_hunk(&next, 20, 2, is_set, apart, &first, &last), 0);
+
+	next = 0; /* 2 and 7: their context (4 and 5) touches */
+	assert_int_equal(redline_next_hunk(&next, 20, 2, is_set, close, &first, &last), 1);
+	assert_int_equal(first, 0);
+	assert_int_equal(last, 9);
+	assert_int_equal(redline_next_hunk(&next, 20, 2, is_set, close, &first, &last), 0);
+
+	next = 0;
+	assert_int_equal(redline_next_hunk(&next, 6, 0, is_set, edge, &first, &last), 1);
+	assert_int_equal(first, 0);
+	assert_int_equal(last, 0);
+	assert_int_equal(redline_next_hunk(&next, 6, 0, is_set, edge, &first, &last), 1);
+	assert_int_equal(first, 5);
+	assert_int_equal(last, 5);
+
+	next = 0;
+	assert_int_equal(redline_next_hunk(&next, 4, 3, is_set, none, &first, &last), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -535,6 +575,7 @@ int main(void)
 		cmocka_unit_test(test_empty_inputs),
 		cmocka_unit_test(test_no_final_newline),
 		cmocka_unit_test(test_line_numbers),
+		cmocka_unit_test(test_hunk_grouping),
 		cmocka_unit_test(test_lines_and_paragraphs),
 		cmocka_unit_test(test_context_trimming),
 		cmocka_unit_test(test_color),
