@@ -1,9 +1,13 @@
-/* buf.h — growable byte buffers with an optional hard size cap.
+/* buf.h — growable byte buffers with a hard size cap.
  *
  * data is always NUL-terminated once anything has been appended, so a
- * buffer of text can be handed to string functions directly.  A buffer with
- * max != 0 refuses to grow past max bytes (the append fails, the content
- * stays as it was).
+ * buffer of text can be handed to string functions directly.  No buffer
+ * grows past its cap: max, or CD_BUF_MAX when max is 0 (the append fails,
+ * the content stays as it was).
+ *
+ * A failed append is sticky: every later one fails too, without touching
+ * the content, until the buffer is reset or freed.  So a run of appends
+ * needs one check at the end (cd_buf_failed), not one per call.
  */
 #ifndef CODICIL_BUF_H
 #define CODICIL_BUF_H
@@ -14,8 +18,11 @@ typedef struct cd_buf {
 	char *data;
 	size_t len;
 	size_t cap;
-	size_t max; /* 0: no cap */
+	size_t max; /* 0: CD_BUF_MAX */
+	int failed; /* an append has failed since the last reset */
 } cd_buf;
+
+#define CD_BUF_MAX ((size_t)1 << 30) /* 1 GiB: nothing codicil keeps is larger */
 
 #define CD_BUF_INIT { 0 }
 
@@ -24,7 +31,9 @@ int cd_buf_append(cd_buf *b, const void *data, size_t len);
 int cd_buf_puts(cd_buf *b, const char *s);
 int cd_buf_putc(cd_buf *b, char c);
 int cd_buf_printf(cd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Empty the buffer, keeping its memory. */
+/* 1 when an append has failed since the last reset (cd_err said why). */
+int cd_buf_failed(const cd_buf *b);
+/* Empty the buffer, keeping its memory; it may be appended to again. */
 void cd_buf_reset(cd_buf *b);
 /* Hand the (NUL-terminated, possibly empty) string to the caller. */
 char *cd_buf_detach(cd_buf *b);

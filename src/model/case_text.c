@@ -9,16 +9,13 @@
 #include <stdio.h>
 #include <string.h>
 
-/* An output buffer with a sticky failure flag, so that the many appends
- * below need one check at the end. */
-typedef struct text {
-	cd_buf *out;
-	int bad;
-} text;
+/* The many appends below need one check at the end: a failed append
+ * sticks (buf.h). */
+typedef cd_buf text;
 
 static void put(text *t, const char *s)
 {
-	t->bad |= cd_buf_puts(t->out, s) < 0;
+	cd_buf_puts(t, s);
 }
 
 static void putf(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -38,7 +35,7 @@ static void put_value(text *t, const char *s)
 {
 	if (!s || !*s)
 		s = "-";
-	t->bad |= cd_sanitize(s, strlen(s), CD_SAN_ONE_LINE, t->out) < 0;
+	cd_sanitize(s, strlen(s), CD_SAN_ONE_LINE, t);
 }
 
 /* n labels, each followed by its value: put_labelled(t, 2, "case ", id,
@@ -66,13 +63,14 @@ static void put_paragraph(text *t, const char *title, const char *body)
 		put(t, "  -\n");
 		return;
 	}
-	t->bad |= cd_sanitize(body, strlen(body), 0, &clean) < 0;
+	if (cd_sanitize(body, strlen(body), 0, &clean) < 0)
+		t->failed = 1; /* as if appending it had failed */
 	for (line = cd_buf_cstr(&clean); *line; line = nl + 1) {
 		nl = strchr(line, '\n');
 		len = nl ? (size_t)(nl - line) : strlen(line);
 		if (len) {
 			put(t, "  ");
-			t->bad |= cd_buf_append(t->out, line, len) < 0;
+			cd_buf_append(t, line, len);
 		}
 		put(t, "\n");
 		if (!nl)
@@ -219,15 +217,13 @@ static void put_kind_details(text *t, const cJSON *c)
 
 int case_to_text(const cJSON *c, cd_buf *out)
 {
-	text t = { out, 0 };
-
-	put_header(&t, c);
-	put_paragraph(&t, "Scenario", cd_json_str(c, "scenario"));
-	put_paragraph(&t, "Literal reading", cd_json_str(c, "literal_reading"));
-	put_paragraph(&t, "Expected", cd_json_str(c, "expected"));
-	put_paragraph(&t, "Rationale", cd_json_str(c, "rationale"));
-	put_kind_details(&t, c);
-	put_ratings(&t, c);
-	put_provenance(&t, c);
-	return t.bad ? -1 : 0;
+	put_header(out, c);
+	put_paragraph(out, "Scenario", cd_json_str(c, "scenario"));
+	put_paragraph(out, "Literal reading", cd_json_str(c, "literal_reading"));
+	put_paragraph(out, "Expected", cd_json_str(c, "expected"));
+	put_paragraph(out, "Rationale", cd_json_str(c, "rationale"));
+	put_kind_details(out, c);
+	put_ratings(out, c);
+	put_provenance(out, c);
+	return cd_buf_failed(out) ? -1 : 0;
 }

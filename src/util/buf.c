@@ -7,32 +7,43 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int fail(cd_buf *b, const char *why, size_t max)
+{
+	if (max)
+		cd_err_set("data exceeds the size cap of %zu bytes", max);
+	else
+		cd_err_set("%s", why);
+	b->failed = 1;
+	return -1;
+}
+
 int cd_buf_grow(cd_buf *b, size_t extra)
 {
-	size_t need = b->len + extra + 1, cap;
+	size_t need = b->len + extra + 1, max = b->max ? b->max : CD_BUF_MAX, cap;
 	char *p;
 
-	if (need < b->len) {
-		cd_err_set("out of memory");
-		return -1;
-	}
-	if (b->max && b->len + extra > b->max) {
-		cd_err_set("data exceeds the size cap of %zu bytes", b->max);
-		return -1;
-	}
+	if (b->failed)
+		return -1; /* cd_err still says why */
+	if (need < b->len)
+		return fail(b, "out of memory", 0);
+	if (b->len + extra > max)
+		return fail(b, NULL, max);
 	if (need <= b->cap)
 		return 0;
 	cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap = cap * 2 > cap ? cap * 2 : need;
 	p = realloc(b->data, cap);
-	if (!p) {
-		cd_err_set("out of memory");
-		return -1;
-	}
+	if (!p)
+		return fail(b, "out of memory", 0);
 	b->data = p;
 	b->cap = cap;
 	return 0;
+}
+
+int cd_buf_failed(const cd_buf *b)
+{
+	return b->failed;
 }
 
 int cd_buf_append(cd_buf *b, const void *data, size_t len)
@@ -78,6 +89,7 @@ int cd_buf_printf(cd_buf *b, const char *fmt, ...)
 void cd_buf_reset(cd_buf *b)
 {
 	b->len = 0;
+	b->failed = 0;
 	if (b->data)
 		b->data[0] = '\0';
 }
@@ -87,6 +99,7 @@ char *cd_buf_detach(cd_buf *b)
 	char *s = b->data ? b->data : calloc(1, 1);
 	b->data = NULL;
 	b->len = b->cap = 0;
+	b->failed = 0;
 	return s;
 }
 
@@ -95,6 +108,7 @@ void cd_buf_free(cd_buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+	b->failed = 0;
 }
 
 const char *cd_buf_cstr(const cd_buf *b)

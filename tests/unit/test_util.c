@@ -97,6 +97,33 @@ static void test_utf8_decode(void **state)
 	assert_int_equal(cd_utf8_chars("caf\xc3\xa9 \xf0\x9f\x98\x80"), 6);
 }
 
+/* One check after a run of appends: a failure sticks, the content stays
+ * as it was before it, and a reset starts over. */
+static void test_buf_failure_sticks(void **state)
+{
+	cd_buf b = CD_BUF_INIT;
+
+	(void)state;
+	b.max = 8;
+	assert_int_equal(cd_buf_puts(&b, "abcdef"), 0);
+	assert_int_equal(cd_buf_puts(&b, "ghijk"), -1); /* over the cap */
+	assert_int_equal(cd_buf_puts(&b, "x"), -1);     /* would fit, but the run failed */
+	assert_int_equal(cd_buf_printf(&b, "%d", 1), -1);
+	assert_true(cd_buf_failed(&b));
+	assert_string_equal(b.data, "abcdef");
+	assert_string_equal(cd_err_msg(), "data exceeds the size cap of 8 bytes");
+	cd_buf_reset(&b);
+	assert_false(cd_buf_failed(&b));
+	assert_int_equal(cd_buf_puts(&b, "x"), 0);
+	cd_buf_free(&b);
+
+	/* no buffer is without a cap */
+	assert_int_equal(cd_buf_grow(&b, CD_BUF_MAX + 1), -1);
+	assert_true(cd_buf_failed(&b));
+	assert_null(b.data); /* nothing was allocated for it */
+	cd_buf_free(&b);
+}
+
 static void test_buf_cap(void **state)
 {
 	cd_buf b = CD_BUF_INIT;
@@ -104,11 +131,10 @@ static void test_buf_cap(void **state)
 	(void)state;
 	b.max = 8;
 	assert_int_equal(cd_buf_puts(&b, "12345"), 0);
-	assert_int_equal(cd_buf_puts(&b, "6789"), -1); /* over the cap: nothing appended */
-	assert_string_equal(b.data, "12345");
-	assert_int_equal(cd_buf_printf(&b, "%d", 678), 0);
+	assert_int_equal(cd_buf_printf(&b, "%d", 678), 0); /* up to the cap exactly */
 	assert_string_equal(b.data, "12345678");
-	assert_int_equal(cd_buf_putc(&b, 'x'), -1);
+	assert_int_equal(cd_buf_putc(&b, 'x'), -1); /* over it: nothing appended */
+	assert_string_equal(b.data, "12345678");
 	cd_buf_free(&b);
 }
 
@@ -264,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_sanitize_controls_and_utf8),
 		cmocka_unit_test(test_utf8_decode),
 		cmocka_unit_test(test_buf_cap),
+		cmocka_unit_test(test_buf_failure_sticks),
 		cmocka_unit_test(test_atomic_files),
 		cmocka_unit_test(test_json_canonical_and_print),
 		cmocka_unit_test(test_ids),
