@@ -140,5 +140,10 @@ const agg_case *agg_result_find(const agg_result *r, const char *id);
  * dismissed"), under the repository lock.  *changed gets the count; no
  * commit when it is 0 (commit_id "" then). */
 int aggregate_apply(store *s, const agg_result *r, size_t *changed, char commit_id[41]);
+/* The status aggregate_apply would give the case ("confirmed" or
+ * "dismissed"), or NULL when it leaves the case as it is (a resolved case,
+ * an "open" suggestion, or the status it has): what a listing shows as a
+ * change, so that the listing and --apply agree. */
+const char *aggregate_change(const agg_case *c);
 
 #endif

@@ -83,13 +83,12 @@ static void print_raters(const agg_result *r)
 
 static void print_cases(const agg_result *r)
 {
-	printf("cases (validity ± stderr, consensus, ratings, status -> suggested)\n");
+	printf("cases (validity ± stderr, consensus, ratings, status -> what --apply sets)\n");
 	for (size_t i = 0; i < r->ncases; i++) {
 		const agg_case *c = &r->cases[i];
-		const char *st = cd_json_str(c->c, "status");
+		const char *st = cd_json_str(c->c, "status"), *to = aggregate_change(c);
 		printf("  %s  %+5.2f ±%.2f  %.2f  %2zu  %s%s%s\n", case_id(c->c), c->validity, c->se,
-		       c->p, c->ratings, st ? st : "?", st && strcmp(st, c->suggested) ? " -> " : "",
-		       st && strcmp(st, c->suggested) ? c->suggested : "");
+		       c->p, c->ratings, st ? st : "?", to ? " -> " : "", to ? to : "");
 	}
 }
 

@@ -181,6 +181,10 @@ static cJSON *cases_json(const agg_result *r)
 		cJSON_AddNumberToObject(o, "ratings", (double)c->ratings);
 		cJSON_AddStringToObject(o, "status", st ? st : "");
 		cJSON_AddStringToObject(o, "suggested_status", c->suggested);
+		if (aggregate_change(c))
+			cJSON_AddStringToObject(o, "apply_status", aggregate_change(c));
+		else
+			cJSON_AddNullToObject(o, "apply_status");
 		cJSON_AddItemToArray(arr, o);
 	}
 	return arr;
@@ -276,6 +280,17 @@ static int commit_changes(store *s, changes *x, char commit_id[41])
 	return rc;
 }
 
+const char *aggregate_change(const agg_case *c)
+{
+	int st = case_get_status(c->c);
+
+	if (st < 0 || st == CASE_RESOLVED || !strcmp(c->suggested, "open"))
+		return NULL;
+	if (!strcmp(c->suggested, "confirmed"))
+		return st == CASE_CONFIRMED ? NULL : "confirmed";
+	return st == CASE_DISMISSED ? NULL : "dismissed";
+}
+
 static int apply_locked(store *s, const agg_result *r, size_t *changed, char commit_id[41])
 {
 	changes x = { 0 };
@@ -291,13 +306,10 @@ static int apply_locked(store *s, const agg_result *r, size_t *changed, char com
 	}
 	for (size_t i = 0; i < r->ncases; i++) {
 		const agg_case *ac = &r->cases[i];
-		int st = case_get_status(ac->c);
-		case_status to;
+		const char *to = aggregate_change(ac);
 
-		if (!strcmp(ac->suggested, "open") || st == CASE_RESOLVED || st < 0)
-			continue;
-		to = !strcmp(ac->suggested, "confirmed") ? CASE_CONFIRMED : CASE_DISMISSED;
-		if ((int)to != st && stage(s, &x, ac, to) < 0) {
+		if (to && stage(s, &x, ac, !strcmp(to, "confirmed") ? CASE_CONFIRMED
+								   : CASE_DISMISSED) < 0) {
 			cd_err_set("out of memory");
 			goto out;
 		}

@@ -74,6 +74,27 @@ run codicil aggregate --apply
 expect_rc 0 "apply again"
 [ "$(git rev-parse HEAD)" = "$before" ] || fail "a second --apply committed"
 
+# a stricter threshold makes the confirmed cases' suggestion "open", which
+# --apply never sets: the listing shows no change it would not make
+git config codicil.aggregateConfirm 0.99
+run codicil aggregate --json
+expect_rc 0 "aggregate, stricter"
+python3 - "$T/out" <<'PY' || fail "suggestion and --apply disagree"
+import json, sys
+cs = json.load(open(sys.argv[1]))["cases"]
+opened = [c for c in cs if c["status"] == "confirmed"]
+assert len(opened) == 3 and all(c["suggested_status"] == "open" for c in opened), opened
+assert all(c["apply_status"] is None for c in cs), cs
+PY
+run codicil aggregate
+expect_rc 0 "aggregate text, stricter"
+grep -q "^  c-.* -> " "$T/out" && fail "the listing shows a change --apply would not make: $(grep "^  c-.* -> " "$T/out")"
+run codicil aggregate --apply
+expect_rc 0 "apply, stricter"
+expect_err "0 case statuses changed"
+[ "$(git rev-parse HEAD)" = "$before" ] || fail "--apply changed what it did not list"
+git config codicil.aggregateConfirm 0.75
+
 # the court of appeal: the fake judge calls every case mishandled (0.9),
 # so the raters' confidently invalid cases are the appeals
 git config codicil.appealHumanConfidence 0.75
