@@ -101,6 +101,8 @@ const config_key_info config_keys[] = {
 	/* the workbench */
 	{ "codicil.key.*", CT_KEYS, NULL, "see the ? screen", NULL, ANY, TEAM,
 	  "the keys of a workbench action, space-separated (codicil.key.down \"j C-n\")" },
+	{ "codicil.keyHints", CT_CHOICE, "true", NULL, "true false", ANY, TEAM,
+	  "the workbench shows the current view's keys on its bottom line (F2 toggles)" },
 	{ NULL, CT_STRING, NULL, NULL, NULL, ANY, TEAM, NULL },
 };
 

@@ -47,6 +47,7 @@ enum {
 	X(REFRESH,   "refresh",     "R F5",         TV_ALL, "reload from the repository") \
 	X(REDRAW,    "redraw",      "C-l",          TV_ALL, "redraw the screen") \
 	X(CANCEL,    "cancel",      "Esc",          TV_ALL, "cancel the running LLM job") \
+	X(HINTS,     "hints",       "F2",           TV_ALL, "show / hide the line of keys at the bottom") \
 	X(EDIT,      "edit",        "e",            TV_PRINCIPLES, "edit the principle in $EDITOR and commit") \
 	X(GENERATE,  "generate",    "C",            TV_PRINCIPLES | TV_CASES, "ask the model for counterexamples to the principle") \
 	X(AMEND,     "amend",       "a",            TV_CASES, "draft an amendment from the marked cases") \

@@ -257,10 +257,54 @@ static int message_rows(tui_app *app)
 	return rows > 1 ? rows : 1;
 }
 
+/* One "KEY name" for the line of hints: the action's first key. */
+static int hint(tui_app *app, enum tui_action a, const char *name, char *buf, size_t n)
+{
+	char keys[64];
+
+	tui_action_keys(app, a, keys, sizeof keys);
+	keys[strcspn(keys, " ")] = '\0';
+	if (!keys[0])
+		return 0;
+	snprintf(buf, n, "%s %s  ", keys, name);
+	return 1;
+}
+
+/* The keys of the current view (its own actions, as many as fit), then
+ * help and back, which always show. */
+static void draw_hints(tui_app *app, int y)
+{
+	unsigned kind = tui_top(app)->ops->kind;
+	char item[96], tail[192] = "", back[96];
+	cd_buf line = CD_BUF_INIT;
+
+	if (hint(app, ACT_HELP, "help", item, sizeof item))
+		snprintf(tail, sizeof tail, "%s", item);
+	if (hint(app, ACT_BACK, app->depth > 1 || app->ncame_from ? "back" : "quit", back,
+		 sizeof back))
+		snprintf(tail + strlen(tail), sizeof tail - strlen(tail), "%s", back);
+	for (int a = 0; a < ACT_COUNT; a++) {
+		if (tui_actions[a].views == TV_ALL || !(tui_actions[a].views & kind) ||
+		    !hint(app, (enum tui_action)a, tui_actions[a].name, item, sizeof item))
+			continue;
+		if (tui_width(line.data ? line.data : "", line.len) + tui_width(item, strlen(item)) +
+		    tui_width(tail, strlen(tail)) > COLS)
+			break;
+		cd_buf_puts(&line, item);
+	}
+	cd_buf_puts(&line, tail);
+	while (line.len && line.data[line.len - 1] == ' ')
+		line.data[--line.len] = '\0';
+	attrset(tui_style(ST_DIM));
+	tui_puts(y, 0, cd_buf_cstr(&line), COLS);
+	attrset(A_NORMAL);
+	cd_buf_free(&line);
+}
+
 static void draw_message(tui_app *app)
 {
 	int y = LINES - 1;
-	char help[64], back[64], job[320];
+	char job[320];
 
 	if (y < 1)
 		return;
@@ -296,17 +340,9 @@ static void draw_message(tui_app *app)
 		attrset(A_NORMAL);
 		return;
 	}
-	tui_action_keys(app, ACT_HELP, help, sizeof help);
-	tui_action_keys(app, ACT_BACK, back, sizeof back);
-	help[strcspn(help, " ")] = back[strcspn(back, " ")] = '\0';
-	if (help[0] && back[0]) {
-		char text[96];
-		snprintf(text, sizeof text, "%s help  %s %s", help, back,
-			 app->depth > 1 || app->ncame_from ? "back" : "quit");
-		attrset(tui_style(ST_DIM));
-		tui_puts(y, 0, text, COLS);
-		attrset(A_NORMAL);
-	}
+	if (app->hints)
+		draw_hints(app, y);
+
 }
 
 void tui_draw(tui_app *app)

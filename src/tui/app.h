@@ -110,7 +110,7 @@ void tui_cases_changed(tui_app *app, int on_disk);
 
 enum tui_style {
 	ST_NORMAL, ST_STATUS, ST_SELECT, ST_SELECT_DIM, ST_TITLE, ST_META, ST_DIM,
-	ST_ADD, ST_DEL, ST_HUNK, ST_ERROR, ST_COUNT
+	ST_ADD, ST_DEL, ST_HUNK, ST_ERROR, ST_MATCH, ST_COUNT
 };
 void tui_styles_init(int use_color);
 attr_t tui_style(enum tui_style s);
@@ -162,6 +162,7 @@ typedef struct tui_pager_line {
 
 typedef struct tui_pager {
 	cd_buf text; /* sanitised */
+	char *mark;  /* the last search found here: drawn highlighted */
 	tui_pager_line *lines, *rows;
 	size_t nlines, caplines, nrows;
 	int wrap_width; /* rows are valid for this width; 0: recompute */

@@ -38,6 +38,7 @@ struct tui_app {
 	void (*cancel)(void *ud);
 	void *cancel_ud;
 	int quit, dirty;
+	int hints;           /* the key-hint line is shown (codicil.keyHints, F2) */
 	tui_script *script;
 	const char *tag;     /* "replay: recorded answers", or NULL */
 	llm_client *client;  /* opened on first use (llm.c) */

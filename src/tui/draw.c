@@ -26,6 +26,7 @@ void tui_styles_init(int use_color)
 	styles[ST_DEL] = A_NORMAL;
 	styles[ST_HUNK] = A_BOLD;
 	styles[ST_ERROR] = A_BOLD;
+	styles[ST_MATCH] = A_REVERSE; /* with colour or without */
 	if (!use_color)
 		return;
 	init_pair(PAIR_STATUS, COLOR_WHITE, COLOR_BLUE);

@@ -97,6 +97,7 @@ static void dispatch(tui_app *app, enum tui_action a)
 	case ACT_SEARCH_NEXT: search(app, 1); return;
 	case ACT_SEARCH_PREV: search(app, -1); return;
 	case ACT_REDRAW: clearok(curscr, TRUE); return;
+	case ACT_HINTS: app->hints = !app->hints; return;
 	case ACT_REFRESH: refresh_view(app, v); return;
 	case ACT_CANCEL:
 		if (app->cancel && app->jobs) {

@@ -12,6 +12,7 @@
 void tui_pager_clear(tui_pager *p)
 {
 	cd_buf_free(&p->text);
+	free(p->mark);
 	free(p->lines);
 	free(p->rows);
 	memset(p, 0, sizeof *p);
@@ -111,6 +112,24 @@ static size_t max_top(const tui_pager *p)
 	return p->nrows > h ? p->nrows - h : 0;
 }
 
+/* Each occurrence of mark in the row, drawn again over itself in the
+ * match style. */
+static void draw_marks(const char *s, size_t len, const char *mark, int y, int x, int w)
+{
+	size_t n = strlen(mark), pos = 0;
+	const char *m;
+
+	attrset(tui_style(ST_MATCH));
+	while (n && (m = tui_strcasestr(s + pos, len - pos, mark))) {
+		size_t at = (size_t)(m - s);
+		int col = tui_width(s, at);
+		if (col >= w)
+			break;
+		tui_put(y, x + col, m, n, w - col);
+		pos = at + n;
+	}
+}
+
 void tui_pager_draw(tui_pager *p, tui_rect r)
 {
 	size_t line = p->top < p->nrows ? p->rows[p->top].line : 0;
@@ -131,6 +150,8 @@ void tui_pager_draw(tui_pager *p, tui_rect r)
 		const tui_pager_line *row = &p->rows[p->top + (size_t)y];
 		attrset(tui_style(row->style));
 		tui_put(r.y + y, r.x, p->text.data + row->off, row->len, r.w);
+		if (p->mark)
+			draw_marks(p->text.data + row->off, row->len, p->mark, r.y + y, r.x, r.w);
 	}
 	attrset(A_NORMAL);
 }
@@ -183,6 +204,8 @@ int tui_pager_search(tui_pager *p, const char *needle, int dir)
 	for (size_t k = 1; k <= p->nlines; k++) {
 		i = dir > 0 ? (cur + k) % p->nlines : (cur + p->nlines - k) % p->nlines;
 		if (tui_strcasestr(p->text.data + p->lines[i].off, p->lines[i].len, needle)) {
+			free(p->mark);
+			p->mark = strdup(needle);
 			for (p->top = 0; p->top < p->nrows && p->rows[p->top].line < i; p->top++)
 				;
 			if (p->top > max_top(p))

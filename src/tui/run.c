@@ -124,6 +124,10 @@ int tui_run_opts(store *s, config *cfg, const tui_opts *o)
 		cd_err_set("out of memory starting the terminal interface");
 		goto out;
 	}
+	if (config_get_bool(cfg, "codicil.keyHints", 1, &app.hints) < 0) {
+		cd_buf_printf(&warn, "%s; ", cd_err_msg()); /* shown, with the hints on */
+		app.hints = 1;
+	}
 	if (script && *script) {
 		if (tui_script_open(&app, script, getenv("CODICIL_TUI_DUMP_DIR")) < 0)
 			goto out;

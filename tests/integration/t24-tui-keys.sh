@@ -37,6 +37,47 @@ k
 :dump keys-never
 SCRIPT
 expect_rc 0 "scripted session"
+
+# the bottom line shows the current view's keys; F2 hides and shows it,
+# and codicil.keyHints=false starts with it hidden
+tui_script "$T/repo" <<'SCRIPT'
+k
+:dump hints-on
+F2
+:dump hints-off
+2
+F2
+:dump hints-cases
+SCRIPT
+expect_rc 0 "key hints"
+tail -n 1 "$T/screens/hints-on.screen" | grep -q "^Tab pane  e edit  C generate .*? help  q quit$" ||
+	fail "principles hints: $(tail -n 1 "$T/screens/hints-on.screen")"
+[ -z "$(tail -n 1 "$T/screens/hints-off.screen" | tr -d ' ')" ] || fail "F2 did not hide the hints"
+tail -n 1 "$T/screens/hints-cases.screen" | grep -q "C generate  a amend  r rate" || fail "cases hints: $(tail -n 1 "$T/screens/hints-cases.screen")"
+git -C "$T/repo" config codicil.keyHints false
+tui_script "$T/repo" <<'SCRIPT'
+k
+:dump hints-config-off
+SCRIPT
+expect_rc 0 "key hints off"
+[ -z "$(tail -n 1 "$T/screens/hints-config-off.screen" | tr -d ' ')" ] ||
+	fail "codicil.keyHints=false still shows the hints"
+git -C "$T/repo" config --unset codicil.keyHints
+
+# a search draws what it found in reverse video, in a text pane too
+CODICIL_TUI_OUTPUT="$T/tty-search" tui_script "$T/repo" <<'SCRIPT'
+?
+/
+"Cancel"
+Enter
+:dump search-found
+SCRIPT
+expect_rc 0 "search highlight"
+python3 - "$T/tty-search" <<'PY' || fail "the match is not highlighted"
+import re, sys
+b = open(sys.argv[1], "rb").read()
+assert re.search(rb"\x1b\[(?:0;)?7m[Cc]ancel", b), b[-1500:]
+PY
 for s in warning override help unbound unavailable elsewhere jobs; do
 	expect_screen "keys-$s"
 done
