@@ -17,7 +17,8 @@ typedef struct history_file {
 typedef struct history_diff {
 	history_file *files;
 	size_t nfiles;
-	cd_buf charter_diff; /* empty when the charter did not change */
+	int charter_changed;
+	cd_buf charter_before, charter_after; /* the charter's texts, when it changed */
 } history_diff;
 
 int history_commit_diff(store *s, const char *commit, const char *charter_path,

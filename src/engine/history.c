@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "codicil/error.h"
-#include "codicil/redline.h"
 
 static int git_fail(const char *what)
 {
@@ -64,18 +63,15 @@ static int blob_text(git_repository *repo, git_tree *tree, const char *path, cd_
 	return rc;
 }
 
-static int charter_diff(git_repository *repo, git_tree *old, git_tree *new,
-			const char *path, cd_buf *out)
+static int charter_texts(git_repository *repo, git_tree *old, git_tree *new, const char *path,
+			 history_diff *out)
 {
-	cd_buf a = CD_BUF_INIT, b = CD_BUF_INIT;
-	int rc = -1;
-
-	if (blob_text(repo, old, path, &a) == 0 && blob_text(repo, new, path, &b) == 0)
-		rc = redline_unified(a.data ? a.data : "", a.len, b.data ? b.data : "", b.len,
-				     path, 0, out);
-	cd_buf_free(&a);
-	cd_buf_free(&b);
-	return rc;
+	out->charter_changed = 1;
+	if (blob_text(repo, old, path, &out->charter_before) < 0 ||
+	    blob_text(repo, new, path, &out->charter_after) < 0)
+		return -1;
+	/* "" rather than NULL for a charter added or removed */
+	return cd_buf_puts(&out->charter_before, "") | cd_buf_puts(&out->charter_after, "");
 }
 
 int history_commit_diff(store *s, const char *commit, const char *charter_path,
@@ -107,7 +103,7 @@ int history_commit_diff(store *s, const char *commit, const char *charter_path,
 	}
 	for (size_t i = 0; i < out->nfiles; i++)
 		if (!strcmp(out->files[i].path, charter_path))
-			if (charter_diff(repo, ptree, tree, charter_path, &out->charter_diff) < 0)
+			if (charter_texts(repo, ptree, tree, charter_path, out) < 0)
 				goto out;
 	rc = 0;
 out:
@@ -127,6 +123,7 @@ void history_diff_free(history_diff *d)
 	for (size_t i = 0; i < d->nfiles; i++)
 		free(d->files[i].path);
 	free(d->files);
-	cd_buf_free(&d->charter_diff);
+	cd_buf_free(&d->charter_before);
+	cd_buf_free(&d->charter_after);
 	memset(d, 0, sizeof *d);
 }

@@ -1,16 +1,23 @@
 /* view_commit.c — one commit: its message, its provenance (the trailers),
- * the files it changed and the diff of the charter. */
+ * the files it changed and the word-level redline of the charter, as
+ * `codicil review` shows an amendment. */
 #include "app.h"
+#include "tui_int.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "codicil/error.h"
 #include "codicil/history.h"
+#include "codicil/redline.h"
+
+#define CONTEXT_LINES 3 /* around each change, as review shows them */
 
 struct commit {
-	tui_pager text;
+	tui_rich text;
 	char id[41];
 };
 
@@ -47,79 +54,83 @@ static size_t message_len(const store_commit_info *ci)
 	return len;
 }
 
-static void add_header(tui_pager *t, const store_commit_info *ci)
+/* One line in one style. */
+__attribute__((format(printf, 3, 4)))
+static void line(tui_rich *t, int style, const char *fmt, ...)
+{
+	cd_buf text = CD_BUF_INIT;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && cd_buf_grow(&text, (size_t)n) == 0) {
+		va_start(ap, fmt);
+		vsnprintf(text.data, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		tui_rich_add(t, text.data, (size_t)n, style);
+	}
+	tui_rich_end(t, 0);
+	cd_buf_free(&text);
+}
+
+static void add_header(tui_rich *t, const store_commit_info *ci)
 {
 	char date[40];
 	size_t len = message_len(ci), start = 0;
-	cd_buf line = CD_BUF_INIT;
 
 	format_date(ci->time, ci->offset, date);
-	tui_pager_addf(t, ST_META, "commit %s", ci->id);
-	cd_buf_printf(&line, "Author: %s <%s>", ci->author_name, ci->author_email);
-	tui_pager_add(t, line.data, line.len, ST_NORMAL);
-	tui_pager_addf(t, ST_NORMAL, "Date:   %s", date);
-	tui_pager_add(t, "", 0, ST_NORMAL);
+	line(t, ST_META, "commit %s", ci->id);
+	line(t, ST_NORMAL, "Author: %s <%s>", ci->author_name, ci->author_email);
+	line(t, ST_NORMAL, "Date:   %s", date);
+	tui_rich_end(t, 0);
 	while (start <= len) {
 		size_t end = start;
 		while (end < len && ci->message[end] != '\n')
 			end++;
-		cd_buf_reset(&line);
-		cd_buf_puts(&line, "    ");
-		cd_buf_append(&line, ci->message + start, end - start);
-		tui_pager_add(t, line.data, line.len, start == 0 ? ST_TITLE : ST_NORMAL);
+		line(t, start == 0 ? ST_TITLE : ST_NORMAL, "    %.*s", (int)(end - start),
+		     ci->message + start);
 		start = end + 1;
 	}
-	tui_pager_add(t, "", 0, ST_NORMAL);
-	cd_buf_free(&line);
+	tui_rich_end(t, 0);
 }
 
-static void add_provenance(tui_pager *t, const store_commit_info *ci)
+static void add_provenance(tui_rich *t, const store_commit_info *ci)
 {
 	if (!ci->ntrailers) {
-		tui_pager_add(t, "Provenance: none recorded (a plain git commit)", 46, ST_DIM);
+		line(t, ST_DIM, "Provenance: none recorded (a plain git commit)");
 	} else {
-		tui_pager_add(t, "Provenance:", 11, ST_TITLE);
+		line(t, ST_TITLE, "Provenance:");
 		for (size_t i = 0; i < ci->ntrailers; i++)
-			tui_pager_addf(t, ST_META, "    %s: %s", ci->trailers[i].key,
-				       ci->trailers[i].value);
+			line(t, ST_META, "    %s: %s", ci->trailers[i].key, ci->trailers[i].value);
 	}
-	tui_pager_add(t, "", 0, ST_NORMAL);
+	tui_rich_end(t, 0);
 }
 
-static int diff_style(const char *line, size_t len)
+static void add_changes(tui_rich *t, const history_diff *d, const char *charter_path)
 {
-	if (len >= 2 && !strncmp(line, "@@", 2))
-		return ST_HUNK;
-	if ((len >= 3 && (!strncmp(line, "+++", 3) || !strncmp(line, "---", 3))) ||
-	    (len >= 4 && !strncmp(line, "diff", 4)))
-		return ST_TITLE;
-	if (len && line[0] == '+')
-		return ST_ADD;
-	if (len && line[0] == '-')
-		return ST_DEL;
-	return ST_NORMAL;
-}
+	redline rl;
 
-static void add_changes(tui_pager *t, const history_diff *d, const char *charter_path)
-{
-	const char *s = d->charter_diff.data, *end = s + d->charter_diff.len;
-
-	tui_pager_addf(t, ST_TITLE, "Files changed: %zu", d->nfiles);
+	line(t, ST_TITLE, "Files changed: %zu", d->nfiles);
 	for (size_t i = 0; i < d->nfiles; i++)
-		tui_pager_addf(t, ST_NORMAL, "    %c %s", d->files[i].status, d->files[i].path);
-	tui_pager_add(t, "", 0, ST_NORMAL);
-	if (!d->charter_diff.len) {
-		cd_buf line = CD_BUF_INIT;
-		cd_buf_printf(&line, "%s is unchanged in this commit.", charter_path);
-		tui_pager_add(t, line.data, line.len, ST_DIM);
-		cd_buf_free(&line);
+		line(t, ST_NORMAL, "    %c %s", d->files[i].status, d->files[i].path);
+	tui_rich_end(t, 0);
+	if (!d->charter_changed) {
+		line(t, ST_DIM, "%s is unchanged in this commit.", charter_path);
+		return;
 	}
-	while (s && s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		size_t len = nl ? (size_t)(nl - s) : (size_t)(end - s);
-		tui_pager_add(t, s, len, diff_style(s, len));
-		s += len + 1;
+	if (redline_compute(d->charter_before.data, d->charter_before.len, d->charter_after.data,
+			    d->charter_after.len, &rl) < 0) {
+		line(t, ST_ERROR, "cannot compare the two texts of %s: %s", charter_path,
+		     cd_err_msg());
+		return;
 	}
+	line(t, ST_TITLE, "Change to %s (%zu word%s deleted, %zu inserted):", charter_path,
+	     rl.deleted_words, rl.deleted_words == 1 ? "" : "s", rl.inserted_words);
+	tui_rich_end(t, 0);
+	tui_rich_redline(t, &rl, CONTEXT_LINES);
+	redline_free(&rl);
 }
 
 static int commit_open(tui_app *app, tui_view *v, const char *arg)
@@ -155,23 +166,23 @@ static void commit_close(tui_view *v)
 {
 	struct commit *c = v->priv;
 
-	tui_pager_clear(&c->text);
+	tui_rich_clear(&c->text);
 	free(c);
 }
 
 static void commit_draw(tui_app *app, tui_view *v, tui_rect r)
 {
-	tui_pager_draw(&((struct commit *)v->priv)->text, r);
+	tui_rich_draw(&((struct commit *)v->priv)->text, r);
 }
 
 static int commit_action(tui_app *app, tui_view *v, enum tui_action a)
 {
-	return tui_pager_action(&((struct commit *)v->priv)->text, a);
+	return tui_rich_action(&((struct commit *)v->priv)->text, a);
 }
 
 static int commit_search(tui_app *app, tui_view *v, const char *needle, int dir)
 {
-	return tui_pager_search(&((struct commit *)v->priv)->text, needle, dir);
+	return tui_rich_search(&((struct commit *)v->priv)->text, needle, dir);
 }
 
 static void commit_position(tui_view *v, char *buf, size_t n)

@@ -44,8 +44,9 @@ static void test_root_commit(void **state)
 	assert_int_equal(d.nfiles, 2);
 	assert_int_equal(d.files[0].status, 'A');
 	assert_string_equal(d.files[0].path, "CONSTITUTION.md");
-	assert_non_null(strstr(d.charter_diff.data, "@@ -0,0 +1,3 @@"));
-	assert_non_null(strstr(d.charter_diff.data, "\n+One.\n"));
+	assert_true(d.charter_changed);
+	assert_string_equal(d.charter_before.data, ""); /* it did not exist */
+	assert_non_null(strstr(d.charter_after.data, "\nOne.\n"));
 	history_diff_free(&d);
 	store_close(s);
 }
@@ -62,7 +63,10 @@ static void test_change_and_delete(void **state)
 	assert_int_equal(d.files[1].status, 'A');
 	assert_string_equal(d.files[2].path, "notes.txt");
 	assert_int_equal(d.files[2].status, 'D');
-	assert_non_null(strstr(d.charter_diff.data, "\n-One.\n+Two.\n"));
+	assert_true(d.charter_changed);
+	assert_non_null(strstr(d.charter_before.data, "\nOne.\n"));
+	assert_non_null(strstr(d.charter_after.data, "\nTwo.\n"));
+	assert_null(strstr(d.charter_after.data, "One."));
 	history_diff_free(&d);
 	store_close(s);
 }
@@ -74,7 +78,8 @@ static void test_charter_untouched_and_bad_rev(void **state)
 
 	assert_int_equal(history_commit_diff(s, "HEAD", "CONSTITUTION.md", &d), 0);
 	assert_int_equal(d.nfiles, 1);
-	assert_int_equal(d.charter_diff.len, 0);
+	assert_false(d.charter_changed);
+	assert_int_equal(d.charter_after.len, 0);
 	history_diff_free(&d);
 	assert_int_equal(history_commit_diff(s, "no-such-rev", "CONSTITUTION.md", &d), -1);
 	assert_string_equal(cd_err_msg(), "unknown commit 'no-such-rev'");
