@@ -33,6 +33,7 @@ typedef struct blame_entry {
 	char **cases;          /* Codicil-Case values (or the proposal's cases) */
 	size_t ncases;
 	char *reviewed_by;     /* Reviewed-by (or the proposal's decision.by), or NULL */
+	int removed;           /* the commit removed the principle (blame_removed) */
 } blame_entry;
 
 /* Blame every principle of the charter at path as of HEAD, in document
@@ -43,6 +44,13 @@ typedef struct blame_entry {
 int blame_principles(store *s, const char *path, const char *only, blame_entry **out,
 		     size_t *n);
 void blame_free(blame_entry *list, size_t n);
+
+/* For a principle that is not in HEAD's charter: the commit that removed
+ * it, the newest one (of those that changed path, first parents from HEAD)
+ * whose charter lacks id while the next older one has it.  1 with *out a
+ * list of one entry (removed set; free it with blame_free(*out, 1)); 0
+ * when no version of the charter ever had id. */
+int blame_removed(store *s, const char *path, const char *id, blame_entry **out);
 
 /* "2026-11-27T14:03:00+01:00", in the commit's own time zone. */
 #define BLAME_DATE_SIZE 32

@@ -13,10 +13,11 @@ const char cmd_blame_usage[] =
 	"\n"
 	"For each principle of the charter at HEAD (or only ID), the commit that\n"
 	"last changed its heading or its own text.  An accepted amendment shows\n"
-	"its proposal, cases and reviewer; any other change its author.\n"
+	"its proposal, cases and reviewer; any other change its author.  An ID\n"
+	"that is no longer in the charter shows the commit that removed it.\n"
 	"\n"
 	"      --json      an array of {id, commit, date, author, email, subject,\n"
-	"                  proposal, cases, reviewed_by} (proposal and\n"
+	"                  proposal, cases, reviewed_by, removed} (proposal and\n"
 	"                  reviewed_by null for plain edits)\n"
 	"  -h, --help      this text\n";
 
@@ -43,6 +44,7 @@ static cJSON *entry_json(const blame_entry *e)
 		cJSON_AddStringToObject(o, "reviewed_by", e->reviewed_by);
 	else
 		cJSON_AddNullToObject(o, "reviewed_by");
+	cJSON_AddBoolToObject(o, "removed", e->removed);
 	return o;
 }
 
@@ -56,6 +58,8 @@ static void print_entry(const blame_entry *e, int width, int color)
 	cli_put_safe(stdout, e->id, CD_SAN_ONE_LINE);
 	printf("%*s  %s%.10s%s %s  ", pad > 0 ? pad : 0, "", color ? "\033[33m" : "", e->commit,
 	       color ? "\033[m" : "", date);
+	if (e->removed)
+		fputs("removed by ", stdout);
 	cli_put_safe(stdout, e->subject, CD_SAN_ONE_LINE);
 	if (e->proposal) {
 		fputs("  [", stdout);
@@ -68,6 +72,22 @@ static void print_entry(const blame_entry *e, int width, int color)
 		cli_put_safe(stdout, e->author_name, CD_SAN_ONE_LINE);
 		fputs(")\n", stdout);
 	}
+}
+
+/* A principle not at HEAD: the commit that removed it, or blame's own
+ * error when no version ever had it. */
+static int removed(store *s, const char *path, const char *id, blame_entry **list, size_t *n)
+{
+	char why[512];
+	int rc;
+
+	if (!id)
+		return -1;
+	snprintf(why, sizeof why, "%s", cd_err_msg());
+	if ((rc = blame_removed(s, path, id, list)) == 0)
+		cd_err_set("%s", why);
+	*n = rc > 0;
+	return rc > 0 ? 0 : -1;
 }
 
 int cmd_blame(cli_ctx *ctx, int argc, char **argv)
@@ -95,7 +115,8 @@ int cmd_blame(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("blame ", "unexpected argument '%s'", argv[optind]);
 	if (!(s = cli_store(ctx)) || !cli_config(ctx))
 		return CLI_FAIL;
-	if (blame_principles(s, workspace_charter_path(ctx->cfg), only, &list, &n) < 0)
+	if (blame_principles(s, workspace_charter_path(ctx->cfg), only, &list, &n) < 0 &&
+	    removed(s, workspace_charter_path(ctx->cfg), only, &list, &n) < 0)
 		return cli_fail_err();
 	if (json) {
 		cJSON *arr = cJSON_CreateArray();

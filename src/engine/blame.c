@@ -306,7 +306,7 @@ static int fill_from_proposal(store *s, blame_entry *e)
 	return rc;
 }
 
-static int fill_entry(store *s, blame_entry *e, const char *id, const store_commit_info *ci)
+int blame__fill_entry(store *s, blame_entry *e, const char *id, const store_commit_info *ci)
 {
 	memcpy(e->commit, ci->id, sizeof e->commit);
 	e->time = ci->time;
@@ -346,7 +346,7 @@ static int make_entries(blamer *b, const store_commit_info *log, blame_entry **o
 		if (b->owner[t] < 0) /* no commit ever changed the charter */
 			continue;
 		const char *id = b->head.shape->c->p[b->targets[t]].id;
-		if (fill_entry(b->s, &v[*n], id, &log[b->owner[t]]) < 0) {
+		if (blame__fill_entry(b->s, &v[*n], id, &log[b->owner[t]]) < 0) {
 			blame_free(v, *n + 1);
 			*n = 0;
 			goto oom;

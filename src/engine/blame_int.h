@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "codicil/charter.h"
+#include "codicil/store.h"
 
 /* The ids of a structure (a parsed charter), shared by derived versions. */
 typedef struct blame_shape {
@@ -38,5 +39,11 @@ int blame_version_index(const blame_version *v, const char *id);
 /* 1 when principle ia of a and ib of b have the same own text (heading and
  * body, trailing blank space ignored). */
 int blame_version_same(const blame_version *a, int ia, const blame_version *b, int ib);
+
+/* e as blame reports principle id against commit ci: who, when, and for an
+ * accepted amendment its proposal, cases and reviewer.  -1: out of memory. */
+struct blame_entry;
+int blame__fill_entry(store *s, struct blame_entry *e, const char *id,
+		      const store_commit_info *ci);
 
 #endif

@@ -1,6 +1,7 @@
 # blame: each principle is attributed to the commit that last changed its own
 # heading or text: an accepted amendment (with proposal, cases, reviewer), a
-# `codicil edit`, a plain git commit, or the initial import.
+# `codicil edit`, a plain git commit, or the initial import; a principle no
+# longer in the charter, to the commit that removed it.
 . ./lib.sh
 MKAMEND="${TOOLS:?run through make check}/mkamend"
 
@@ -118,3 +119,23 @@ expect_err "no principle 'nosuch'"
 run codicil blame a b
 expect_rc 2 "two ids"
 git_clean .
+
+# a principle an amendment removed: blame says which commit and proposal
+# took it out, and who reviewed it
+set -- $("$MKAMEND" . --title "fold the harm rule into privacy" \
+	--case c-01jd2x00000000dddd --delete harm) || fail "mkamend --delete"
+p3=$1 a3=$2
+run codicil blame harm
+expect_rc 0 "blame of a removed principle"
+expect_out "^harm  *$(echo "$a3" | cut -c1-10) .*removed by Amend .*$p3, 1 case, reviewed by Test Reviewer"
+run codicil blame harm --json
+expect_rc 0 "blame --json of a removed principle"
+python3 - "$T/out" "$a3" "$p3" <<'PY' || fail "removed principle, json"
+import json, sys
+(r,) = json.load(open(sys.argv[1]))
+assert r["removed"] is True and r["commit"] == sys.argv[2] and r["proposal"] == sys.argv[3], r
+assert r["cases"] == ["c-01jd2x00000000dddd"], r
+PY
+run codicil blame nosuch
+expect_rc 1 "an id that never was"
+expect_err "no principle 'nosuch'"
