@@ -91,6 +91,7 @@ int main(int argc, char **argv)
 	ctx.command = cmd->name;
 	ctx.argc = argc - i - 1;
 	ctx.argv = argv + i + 1;
+	cli_note_args(argc - i, argv + i);
 	rc = cmd->run(&ctx, argc - i, argv + i);
 	cli_llm_finish(&ctx, rc);
 	if (ctx.cfg)

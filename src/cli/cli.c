@@ -31,15 +31,36 @@ int cli_fail_err(void)
 	return cli_fail("%s", cd_err_msg());
 }
 
+static int cmd_argc;
+static char **cmd_argv;
+
+void cli_note_args(int argc, char **argv)
+{
+	cmd_argc = argc;
+	cmd_argv = argv;
+	opterr = 0; /* getopt's own message would be a second line */
+}
+
+/* One hint a line: a message that ends in its own "(...)" hint is not
+ * followed by the pointer to --help as well.  "bad option" (what every
+ * command says when getopt refuses one) names the option. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
+	char msg[1024];
+	size_t len;
 	va_list ap;
 
-	fputs("codicil: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (see 'codicil %s--help')\n", cmd ? cmd : "");
+	if (!strcmp(msg, "bad option") && cmd_argv && optind > 0 && optind <= cmd_argc)
+		snprintf(msg, sizeof msg, "bad option '%s': unknown here, or it needs a value",
+			 cmd_argv[optind - 1]);
+	len = strlen(msg);
+	fprintf(stderr, "codicil: %s", msg);
+	if (!len || msg[len - 1] != ')')
+		fprintf(stderr, " (see 'codicil %s--help')", cmd ? cmd : "");
+	fputc('\n', stderr);
 	return CLI_USAGE;
 }
 

@@ -46,6 +46,8 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_fail_err(void);
 /* "codicil: <msg>" plus "see 'codicil CMD --help'"; returns CLI_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The command's arguments, for naming a bad option; silences getopt. */
+void cli_note_args(int argc, char **argv);
 /* Print the command's usage to stdout when argv has -h/--help; 1 if so. */
 int cli_wants_help(const cli_command *cmd, int argc, char **argv);
 const cli_command *cli_find(const char *name);

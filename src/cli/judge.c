@@ -25,6 +25,8 @@ const char cmd_judge_usage[] =
 	"rerun costs nothing.\n"
 	"\n"
 	"      --rev REV   judge under the charter at a revision\n"
+	"      --no-cache  ask the judge again even for cases judged before under\n"
+	"                  this charter and prompt (the new verdicts are cached)\n"
 	"      --json      [{case, verdict, confidence, reasoning, cached}]\n"
 	"      --provider-batch  ask through the provider's batch API: about half\n"
 	"                  the price, answers within 24 hours; a run killed while\n"
@@ -50,6 +52,7 @@ const char cmd_regress_usage[] =
 	"      --proposal P   the charter at proposal P's base against the same with\n"
 	"                     P's edits applied\n"
 	"      --json         {fixed, broken, changed, unchanged, errors, flips: [...]}\n"
+	"      --no-cache     ask the judge again even for verdicts it gave before\n"
 	"      --provider-batch  ask through the provider's batch API (see judge)\n"
 	CLI_LLM_USAGE
 	"  -h, --help         this text\n";

@@ -77,3 +77,18 @@ for cmd in "generate -p truthful" "judge" "tensions" "ask hello"; do
 done
 [ "$(git -C "$T/nokey" rev-list --count HEAD)" -eq 1 ] || fail "something was committed without a key"
 [ ! -e "$T/nokey/.git/codicil/lock" ] || fail "a lock was left behind"
+
+# a bad option is one line that names it, with one hint; a message with a
+# hint of its own gets no second one
+cd "$T/r" || fail cd
+for cmd in "cases --bogus" "judge --rev" "blame -Z" "generate --nonsense"; do
+	set -- $cmd
+	run codicil "$@"
+	expect_rc 2 "$cmd"
+	expect_one_line_err
+	expect_err "bad option '$2': unknown here, or it needs a value (see 'codicil $1 --help')"
+done
+run codicil cases -p privcy
+expect_rc 2 "a principle id one letter off"
+expect_one_line_err
+expect_err "no principle with id 'privcy' (did you mean privacy?  list them with 'codicil principles')$"
