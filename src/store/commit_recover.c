@@ -149,6 +149,47 @@ out:
 	return rc;
 }
 
+/* 1 when name is base ".tmp." PID (cd_file_write_atomic's temporary) and
+ * no process PID is alive: the write was killed before its rename. */
+static int dead_temporary(const char *name, const char *base)
+{
+	size_t blen = strlen(base);
+	char *end;
+	long pid;
+
+	if (strncmp(name, base, blen) || strncmp(name + blen, ".tmp.", 5))
+		return 0;
+	pid = strtol(name + blen + 5, &end, 10);
+	return pid > 0 && !*end && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
+/* The temporaries a killed write of path left beside it; how many went. */
+static size_t sweep_temporaries(store *s, const char *path)
+{
+	cd_buf full = CD_BUF_INIT, dir = CD_BUF_INIT;
+	char **names = NULL;
+	const char *slash;
+	size_t n = 0, gone = 0;
+
+	if (store__worktree_path(s, path, &full) < 0 || !(slash = strrchr(full.data, '/')))
+		goto out;
+	cd_buf_append(&dir, full.data, (size_t)(slash - full.data));
+	if (cd_dir_names(dir.data, "", &names, &n) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		cd_buf tmp = CD_BUF_INIT;
+		cd_path_join(&tmp, dir.data, names[i]);
+		gone += dead_temporary(names[i], slash + 1) && unlink(tmp.data) == 0;
+		cd_buf_free(&tmp);
+	}
+out:
+	cd_err_clear();
+	cd_names_free(names, n);
+	cd_buf_free(&dir);
+	cd_buf_free(&full);
+	return gone;
+}
+
 int store__finish_interrupted(store *s)
 {
 	cd_buf path = CD_BUF_INIT, left = CD_BUF_INIT;
@@ -156,7 +197,7 @@ int store__finish_interrupted(store *s)
 	git_index *idx = NULL;
 	char head[41];
 	const char *commit;
-	size_t brought = 0;
+	size_t brought = 0, swept = 0;
 	int rc = 0;
 
 	if (marker_path(s, &path) < 0 || !cd_file_exists(path.data))
@@ -182,15 +223,18 @@ int store__finish_interrupted(store *s)
 			cd_buf_printf(&left, "%s%s", left.len ? ", " : "", p->valuestring);
 		else
 			brought++;
+		if (cJSON_IsString(p))
+			swept += sweep_temporaries(s, p->valuestring);
 	}
 	if (git_index_write(idx) < 0) {
 		rc = store__git_fail("cannot write the index");
 		goto out;
 	}
 	unlink(path.data);
-	cd_warn("finished the commit %.10s that was interrupted: %zu file%s brought to it%s%s",
+	cd_warn("finished the commit %.10s that was interrupted: %zu file%s brought to it%s%s%s",
 		commit, brought, brought == 1 ? "" : "s",
-		left.len ? "; changed since, left as they are: " : "", left.len ? left.data : "");
+		left.len ? "; changed since, left as they are: " : "", left.len ? left.data : "",
+		swept ? "; removed the temporary files of the killed write" : "");
 out:
 	git_index_free(idx);
 	cJSON_Delete(m);

@@ -23,11 +23,18 @@ run env CODICIL_CRASH_AT=commit-ref "$CODICIL_BIN" accept "$p"
 git show HEAD:"proposals/$p.json" | grep -q '"status": "accepted"' || fail "HEAD's proposal is not accepted"
 [ -n "$(git status --porcelain)" ] || fail "the work tree should lag behind after the kill"
 [ -f .git/codicil/commit-in-progress ] || fail "no marker of the interrupted commit"
+# as a write killed before its rename leaves it: the temporary of a
+# process that is gone
+sh -c 'exit 0' & wait $!
+dead=$!
+printf 'half\n' >"CONSTITUTION.md.tmp.$dead"
 
 # the next command that takes the lock finishes the job
 run codicil accept "$p"
 expect_rc 1 "accept again: nothing left to accept"
 expect_err "finished the commit [0-9a-f]\{10\} that was interrupted: [0-9]* files brought to it"
+expect_err "removed the temporary files of the killed write"
+[ ! -e "CONSTITUTION.md.tmp.$dead" ] || fail "the temporary of the killed write is still there"
 expect_err "accepted"
 [ ! -f .git/codicil/commit-in-progress ] || fail "the marker is still there"
 git_clean "$T/r"
