@@ -193,6 +193,10 @@ static int add_to_running(tui_app *app, const char *pid)
 {
 	struct tui_gen *j = app->gen;
 
+	if (tui_job_cancelling(app)) { /* the batch takes no more units */
+		tui_message(app, "The generation is being cancelled; C again once it has ended");
+		return -1;
+	}
 	for (size_t i = 0; i < j->nunits; i++)
 		if (!strcmp(j->targets[i], pid)) {
 			tui_message(app, "Already generating for %s", pid);

@@ -113,6 +113,11 @@ int tui_job_running(tui_app *app)
 	return app->job != NULL;
 }
 
+int tui_job_cancelling(tui_app *app)
+{
+	return app->job && workflow_cancelled(app->job->wf);
+}
+
 static void cancel(void *ud)
 {
 	tui_app *app = ud;

@@ -63,6 +63,8 @@ typedef void (*tui_job_done_fn)(tui_app *app, void *ud, enum tui_job_end end,
 int tui_job_start(tui_app *app, const char *what, tui_job_run_fn run, tui_job_done_fn done,
 		  void *ud, void (*free_ud)(void *));
 int tui_job_running(tui_app *app);
+/* 1 while the running job is being cancelled (Esc was pressed). */
+int tui_job_cancelling(tui_app *app);
 /* The event loop: run the job until it waits for the model again, and
  * report it when it has ended. */
 void tui_job_poll(tui_app *app);
