@@ -51,7 +51,7 @@ typedef struct agg_fit {
 
 int agg_fit_run(size_t ncases, size_t nraters, const agg_obs *obs, size_t nobs,
 		const agg_opts *o, agg_fit *out);
-void agg_fit_free(agg_fit *f);
+void agg_fit_clear(agg_fit *f);
 
 /* Scores on one dimension: s[i] by rater r[i] on case c[i]. */
 typedef struct agg_score {
@@ -122,7 +122,7 @@ typedef struct agg_result {
 /* Fit every rating of the library's cases.  Cases without ratings are left
  * out; so is a rating whose verdict is neither valid nor invalid. */
 int aggregate_library(const case_library *lib, const agg_settings *s, agg_result *out);
-void agg_result_free(agg_result *r);
+void agg_result_clear(agg_result *r);
 
 /* {"raters": [{rater, bias, bias_stderr, ratings, reliable,
  *   agreement_with_reliable}], "cases": [{id, validity, stderr, consensus,

@@ -122,7 +122,7 @@ typedef struct amend_review {
 /* charter_path (may be NULL) must name the proposal's charter. */
 int amend_review_load(store *s, const char *id, const char *charter_path,
 		      amend_review *out);
-void amend_review_free(amend_review *r);
+void amend_review_clear(amend_review *r);
 /* The proposal's fields plus "redline" (redline_to_json). */
 cJSON *amend_review_json(const amend_review *r);
 /* Plain text (ANSI colour in the redline when color is set): the header,

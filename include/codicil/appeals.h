@@ -43,7 +43,7 @@ typedef struct appeals_result {
 
 int appeals_find(store *s, config *cfg, llm_client *client, const char *charter_text,
 		 size_t len, appeals_result *out);
-void appeals_result_free(appeals_result *r);
+void appeals_result_clear(appeals_result *r);
 
 /* {"appeals": [{id, kind, principles, scenario, judge: {verdict,
  *   confidence, reasoning}, raters: {verdict, consensus, confidence,

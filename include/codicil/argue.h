@@ -31,7 +31,7 @@ int argue_case_text(const cJSON *c, cd_buf *out);
 
 /* The request for case c under the charter at HEAD (codicil.charter). */
 int argue_build(store *s, config *cfg, const cJSON *c, argue_request *out);
-void argue_request_free(argue_request *r);
+void argue_request_clear(argue_request *r);
 
 typedef struct argue_result {
 	char **valid, **invalid; /* the arguments, as the model wrote them */
@@ -40,6 +40,6 @@ typedef struct argue_result {
 
 /* The arguments of a successful reply; -1 with an error when it has none. */
 int argue_parse(const llm_response *resp, argue_result *out);
-void argue_result_free(argue_result *r);
+void argue_result_clear(argue_result *r);
 
 #endif

@@ -103,6 +103,6 @@ int batch_find_journal(store *s, const gen_unit *units, size_t n, cd_buf *out);
  * Codicil-Run, Codicil-Model and Codicil-Prompt trailers, under the
  * repository lock.  commit (may be NULL) receives the commit id. */
 int gen_commit(gen_ctx *g, cJSON *const *cases, size_t n, const char *run, char commit[41]);
-void batch_result_free(batch_result *r);
+void batch_result_clear(batch_result *r);
 
 #endif

@@ -37,7 +37,7 @@ int cd_buf_failed(const cd_buf *b);
 void cd_buf_reset(cd_buf *b);
 /* Hand the (NUL-terminated, possibly empty) string to the caller. */
 char *cd_buf_detach(cd_buf *b);
-void cd_buf_free(cd_buf *b);
+void cd_buf_clear(cd_buf *b);
 /* "" when nothing was ever appended. */
 const char *cd_buf_cstr(const cd_buf *b);
 

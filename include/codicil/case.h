@@ -154,7 +154,7 @@ const char *case_file_problem(const cJSON *j, const char *name, cd_buf *why);
  * last component of cases_dir joined with the file name) and skipped.
  * Returns -1 only when the directory cannot be read or memory runs out. */
 int case_library_load(const char *cases_dir, case_library *out);
-void case_library_free(case_library *lib);
+void case_library_clear(case_library *lib);
 
 /* What a user typed as a case id, as the start of one: "01JD" is read as
  * "c-01jd"; an id with its prefix letter is kept (lowercased). */

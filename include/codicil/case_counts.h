@@ -19,6 +19,6 @@ typedef struct case_counts {
 /* A case naming the same principle twice counts once.  Fails only when
  * the index cannot be opened or memory runs out. */
 int case_counts_load(store *s, const charter *ch, case_counts *out);
-void case_counts_free(case_counts *cc);
+void case_counts_clear(case_counts *cc);
 
 #endif

@@ -60,7 +60,7 @@ typedef struct dedup_digest {
 } dedup_digest;
 
 int dedup_digest_make(const char *text, dedup_digest *d); /* -1: out of memory */
-void dedup_digest_free(dedup_digest *d);
+void dedup_digest_clear(dedup_digest *d);
 double dedup_jaccard(const dedup_digest *a, const dedup_digest *b);
 
 /* Locality-sensitive hashing for a library too large to hold in memory

@@ -33,7 +33,7 @@ typedef struct explore_opts {
 
 /* One run with its journal under .git/codicil/runs/ (locking as
  * batch_run does).  r is filled as by batch_run (free it with
- * batch_result_free, also after a failure). */
+ * batch_result_clear, also after a failure). */
 int explore_run(store *s, config *cfg, llm_client *client, const explore_opts *o,
 		batch_result *r);
 

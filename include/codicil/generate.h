@@ -70,7 +70,7 @@ int gen_use_prompt(gen_ctx *g, const char *name);
 /* The unit's stable key: sha256 of targets, sample, n, kind and steering. */
 void gen_unit_key(gen_unit *u);
 
-/* The request for a unit; free with gen_request_free().  The request
+/* The request for a unit; free with gen_request_clear().  The request
  * carries the unit's check: what a model commonly gets wrong in a reply of
  * cases is mended there, and a reply without one valid case is sent back
  * with its errors (see generate_check.c). */
@@ -82,7 +82,7 @@ typedef struct gen_request {
 	cJSON *schema;
 } gen_request;
 int gen_build(gen_ctx *g, gen_unit *u, gen_request *out);
-void gen_request_free(gen_request *r);
+void gen_request_clear(gen_request *r);
 
 /* What one reply gave. */
 typedef struct gen_outcome {
@@ -104,6 +104,6 @@ void gen_provenance(const llm_call *call, const llm_response *resp, const prompt
  * run may be NULL. */
 int gen_collect(gen_ctx *g, const gen_unit *u, const llm_call *call, const llm_response *resp,
 		const char *run, gen_outcome *out);
-void gen_outcome_free(gen_outcome *o);
+void gen_outcome_clear(gen_outcome *o);
 
 #endif

@@ -23,6 +23,6 @@ typedef struct history_diff {
 
 int history_commit_diff(store *s, const char *commit, const char *charter_path,
 			history_diff *out);
-void history_diff_free(history_diff *d);
+void history_diff_clear(history_diff *d);
 
 #endif

@@ -23,7 +23,7 @@ typedef struct journal {
 
 /* Open path, reading what it holds (a missing file is an empty journal). */
 int journal_open(const char *path, journal *out);
-/* Hold the journal (flock) until journal_free(), so that a second run on
+/* Hold the journal (flock) until journal_clear(), so that a second run on
  * it fails at once instead of interleaving its lines: "journal PATH is in
  * use by another run; wait for it to end". */
 int journal_lock(journal *jn);
@@ -34,6 +34,6 @@ int journal_append(journal *jn, cJSON *j);
 const cJSON *journal_last(const journal *jn, const char *key);
 /* The "run" of the first line that has one, or NULL. */
 const char *journal_run(const journal *jn);
-void journal_free(journal *jn);
+void journal_clear(journal *jn);
 
 #endif

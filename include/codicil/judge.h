@@ -85,7 +85,7 @@ typedef struct regress_result {
  * unchanged: the rest. */
 int regress_run(judge_ctx *j, const char *base, size_t base_len, const char *cand,
 		size_t cand_len, cJSON *const *cases, size_t n, regress_result *out);
-void regress_result_free(regress_result *r);
+void regress_result_clear(regress_result *r);
 /* "fixed=3 broken=1 changed=2 unchanged=42", and "; WORSE for 2 cases" when
  * any verdict moved down (handled -> unclear counts). */
 void regress_summary(const regress_result *r, cd_buf *out);

@@ -36,6 +36,6 @@ int principle_edit_run_editor(principle_edit *pe);
  * Otherwise splice, validate, commit (under the repository lock), remove
  * the draft, changed = 1.  Errors say where the user's text is kept. */
 int principle_edit_finish(store *s, principle_edit *pe);
-void principle_edit_free(principle_edit *pe);
+void principle_edit_clear(principle_edit *pe);
 
 #endif

@@ -44,7 +44,7 @@ typedef struct prompt {
  * template does not know ("prompts/judge.txt: unknown placeholder
  * {{foo}}"): the program would never supply it. */
 int prompt_load(const char *repo_workdir, const char *name, prompt *out);
-void prompt_free(prompt *p);
+void prompt_clear(prompt *p);
 
 typedef struct prompt_var {
 	const char *name;

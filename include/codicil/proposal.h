@@ -158,7 +158,7 @@ typedef struct proposal_list {
  * reported in out->errors and skipped.  -1 only when the directory cannot
  * be read or memory runs out. */
 int proposal_list_load(const char *dir, proposal_list *out);
-void proposal_list_free(proposal_list *l);
+void proposal_list_clear(proposal_list *l);
 /* Sort n indices into l->items in the order proposals are listed: pending
  * first, then the newest (largest id) first. */
 void proposal_list_order(const proposal_list *l, size_t *order, size_t n);

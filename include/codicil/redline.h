@@ -30,7 +30,7 @@ typedef struct redline {
 
 /* a and b must outlive the redline. */
 int redline_compute(const char *a, size_t alen, const char *b, size_t blen, redline *out);
-void redline_free(redline *r);
+void redline_clear(redline *r);
 
 /* git --word-diff=plain style: [-old-]{+new+} inline, the rest verbatim.
  * context < 0: the whole text; otherwise only lines with changes plus

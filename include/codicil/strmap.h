@@ -19,6 +19,6 @@ struct strmap {
 /* 1: inserted, 0: key already present (value untouched), -1: out of memory. */
 int strmap_put(struct strmap *m, const char *key, size_t value);
 struct strmap_entry *strmap_get(const struct strmap *m, const char *key);
-void strmap_free(struct strmap *m);
+void strmap_clear(struct strmap *m);
 
 #endif

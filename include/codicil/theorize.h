@@ -57,7 +57,7 @@ typedef struct theorize_result {
  * Codicil-Theory per new theory).  Takes the repository lock. */
 int theorize_run(store *s, config *cfg, llm_client *client, const theorize_opts *o,
 		 theorize_result *r);
-void theorize_result_free(theorize_result *r);
+void theorize_result_clear(theorize_result *r);
 
 /* Retire theory id (or a unique prefix) by hand and commit; *full_id (may
  * be NULL) gets a copy of its id. */
@@ -65,7 +65,7 @@ int theorize_retire(store *s, const char *id, const char *reason, char **full_id
 		    char commit[41]);
 
 /* The theories with their hits computed now (not committed), for
- * listing; free with theory_library_free. */
+ * listing; free with theory_library_clear. */
 int theorize_list(store *s, config *cfg, theory_library *out);
 
 #endif

@@ -54,7 +54,7 @@ int theory_steer(const cJSON *t, cd_buf *out);
  * the layout and loader of case_library: its cases[] are the theories. */
 typedef case_library theory_library;
 int theory_library_load(const char *dir, theory_library *out);
-#define theory_library_free case_library_free
+#define theory_library_clear case_library_clear
 /* By id or unique prefix ("01jd" is read as "t-01jd"); NULL with an error. */
 cJSON *theory_library_find(const theory_library *lib, const char *id);
 

@@ -58,7 +58,7 @@ typedef struct verify_report {
 /* Walk the history from HEAD.  Returns -1 only when the history cannot be
  * read; problems found are in the report (nproblems > 0). */
 int verify_history(store *s, const char *charter_path, verify_report *out);
-void verify_report_free(verify_report *r);
+void verify_report_clear(verify_report *r);
 
 const char *verify_kind_name(verify_kind k); /* "initial", "edit", "fmt", "git" */
 

@@ -127,13 +127,13 @@ static char *read_quoted(const char *s, size_t len, size_t *j, const char **err,
 			(*j)++;
 		if (cd_buf_putc(&v, s[(*j)++]) < 0) {
 			*oom = 1;
-			cd_buf_free(&v);
+			cd_buf_clear(&v);
 			return NULL;
 		}
 	}
 	if (*j >= len) {
 		*err = "unterminated quote";
-		cd_buf_free(&v);
+		cd_buf_clear(&v);
 		return NULL;
 	}
 	(*j)++;

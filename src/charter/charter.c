@@ -16,7 +16,7 @@ void charter_free(charter *c)
 	}
 	free(c->p);
 	free(ci->src);
-	strmap_free(&ci->first_index);
+	strmap_clear(&ci->first_index);
 	free(c->path);
 	free(c->text);
 	free(ci);

@@ -238,8 +238,8 @@ out:
 		*next = NULL;
 	}
 	free(x);
-	cd_buf_free(&text);
-	cd_buf_free(&title);
+	cd_buf_clear(&text);
+	cd_buf_clear(&title);
 	return rc;
 }
 

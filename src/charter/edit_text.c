@@ -89,7 +89,7 @@ static int title_splice(const charter *c, size_t t, const char *title, struct sp
 	if (at > 0 && c->text[at - 1] == '#' && cd_buf_putc(&r, ' ') < 0)
 		return -1;
 	if (edit_trimmed(title, &r) < 0) {
-		cd_buf_free(&r);
+		cd_buf_clear(&r);
 		return -1;
 	}
 	s->start = at;
@@ -121,7 +121,7 @@ static int replace_splices(const charter *c, size_t t, const charter_edit *e, co
 	if (!e->body)
 		return 0;
 	if (body_splice(c, &c->p[t], e->body, eol, &r) < 0) {
-		cd_buf_free(&r);
+		cd_buf_clear(&r);
 		return -1;
 	}
 	s[*n].start = c->p[t].heading_end;
@@ -152,7 +152,7 @@ static int insert_splice(const charter *c, size_t t, const charter_edit *e, int 
 		s->repl = cd_buf_detach(&r);
 		return 0;
 	}
-	cd_buf_free(&r);
+	cd_buf_clear(&r);
 	return -1;
 }
 

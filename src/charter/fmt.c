@@ -23,7 +23,7 @@ int heading_id_splice_as(const charter *c, size_t i, const char *id, struct spli
 	int has_block = p->attr_start < p->attr_end;
 
 	if (has_block ? cd_buf_printf(&r, "#%s ", id) : cd_buf_printf(&r, " {#%s}", id)) {
-		cd_buf_free(&r);
+		cd_buf_clear(&r);
 		return -1;
 	}
 	s->start = s->end = has_block ? p->attr_start + 1 : src->fmt_at;
@@ -129,7 +129,7 @@ out:
 		out->len = mark;
 		out->data[mark] = '\0';
 	}
-	cd_buf_free(&text);
+	cd_buf_clear(&text);
 	free_splices(s, n);
 	for (size_t i = 0; want && i < c->n; i++)
 		free(want[i]);

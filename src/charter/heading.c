@@ -72,7 +72,7 @@ static char *collapse_title(const char *text, size_t start, size_t end)
 		rc = cd_buf_putc(&t, ' ');
 	}
 	if (rc < 0 || cd_buf_append(&t, "", 0) < 0) {
-		cd_buf_free(&t);
+		cd_buf_clear(&t);
 		return NULL;
 	}
 	return cd_buf_detach(&t);

@@ -186,7 +186,7 @@ static int assign_ids(struct charter_impl *ci)
 	for (i = 0; i < c->n && rc == 0; i++)
 		if (strmap_put(&ci->first_index, c->p[i].id, i) < 0)
 			rc = -1;
-	strmap_free(&seen);
+	strmap_clear(&seen);
 	if (rc < 0)
 		cd_err_set("out of memory");
 	return rc;

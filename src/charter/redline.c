@@ -184,11 +184,11 @@ int redline_compute(const char *a, size_t alen, const char *b, size_t blen, redl
 	}
 	free(cs.c);
 	if (rc < 0)
-		redline_free(out);
+		redline_clear(out);
 	return rc;
 }
 
-void redline_free(redline *r)
+void redline_clear(redline *r)
 {
 	if (!r)
 		return;

@@ -207,7 +207,7 @@ static int render(const redline *r, int context, const struct marks *m, cd_buf *
 	else
 		rc = put_hunks(&rs, (size_t)context, out);
 done:
-	cd_buf_free(&rs.text);
+	cd_buf_clear(&rs.text);
 	free(rs.line);
 	return rc;
 }

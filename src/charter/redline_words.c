@@ -46,8 +46,8 @@ static int diff_ids(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, 
 		hs->base = base;
 		rc = rl_diff_lines(ba.data, ba.len, bb.data, bb.len, hs);
 	}
-	cd_buf_free(&ba);
-	cd_buf_free(&bb);
+	cd_buf_clear(&ba);
+	cd_buf_clear(&bb);
 	return rc;
 }
 

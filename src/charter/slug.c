@@ -110,7 +110,7 @@ char *charter_slug(const char *title)
 			rc = utf8_encode(lower_non_ascii(cp), &out);
 	}
 	if (rc < 0) {
-		cd_buf_free(&out);
+		cd_buf_clear(&out);
 		return NULL;
 	}
 	return cd_buf_detach(&out);
@@ -195,6 +195,6 @@ char *charter_make_id(const char *text, const char *fallback,
 		cd_buf_reset(&try);
 		cd_buf_printf(&try, "%s-%d", id.data, k);
 	}
-	cd_buf_free(&id);
+	cd_buf_clear(&id);
 	return cd_buf_detach(&try);
 }

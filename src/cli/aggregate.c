@@ -78,7 +78,7 @@ static void print_raters(const agg_result *r)
 				      a->shared);
 		put_line(line.data);
 	}
-	cd_buf_free(&line);
+	cd_buf_clear(&line);
 }
 
 static void print_cases(const agg_result *r)
@@ -111,7 +111,7 @@ static void print_dims(const agg_result *r)
 			printf("  %s  %5.2f  (raw %.2f, %zu score%s)\n", dim->cases[i].id, dim->cases[i].mean,
 			       dim->cases[i].raw_mean, dim->cases[i].n, dim->cases[i].n == 1 ? "" : "s");
 	}
-	cd_buf_free(&line);
+	cd_buf_clear(&line);
 }
 
 int cmd_aggregate(cli_ctx *ctx, int argc, char **argv)
@@ -159,8 +159,8 @@ int cmd_aggregate(cli_ctx *ctx, int argc, char **argv)
 			commit[0] ? "; committed " : "", commit);
 	rc = CLI_OK;
 out:
-	agg_result_free(&r);
-	case_library_free(&lib);
+	agg_result_clear(&r);
+	case_library_clear(&lib);
 	return rc;
 }
 
@@ -178,7 +178,7 @@ static void print_appeal(const appeal *a)
 	cd_buf_reset(&line);
 	cd_buf_printf(&line, "    judge: %s", a->judge.reasoning ? a->judge.reasoning : "");
 	put_line(line.data);
-	cd_buf_free(&line);
+	cd_buf_clear(&line);
 }
 
 int cmd_appeals(cli_ctx *ctx, int argc, char **argv)
@@ -227,8 +227,8 @@ int cmd_appeals(cli_ctx *ctx, int argc, char **argv)
 	}
 	rc = r.errors ? CLI_FAIL : CLI_OK;
 out:
-	appeals_result_free(&r);
-	cd_buf_free(&text);
+	appeals_result_clear(&r);
+	cd_buf_clear(&text);
 	llm_client_free(client);
 	return rc;
 }

@@ -202,7 +202,7 @@ static int ask(cli_ctx *ctx, const struct ask_args *args, const char *prompt)
 	rc = report(&a, args->json);
 out:
 	llm_response_clear(&a.r);
-	cd_buf_free(&a.partial);
+	cd_buf_clear(&a.partial);
 	llm_client_free(client);
 	cJSON_Delete(schema);
 	return rc;
@@ -238,14 +238,14 @@ int cmd_ask(cli_ctx *ctx, int argc, char **argv)
 				       "(quote it)" : "no prompt given");
 	args.o.repair = args.schema_file != NULL;
 	if (read_prompt(argv[optind], &prompt) < 0) {
-		cd_buf_free(&prompt);
+		cd_buf_clear(&prompt);
 		return cli_fail_err();
 	}
 	if (!prompt.len) {
-		cd_buf_free(&prompt);
+		cd_buf_clear(&prompt);
 		return cli_usage_error("ask ", "the prompt is empty");
 	}
 	rc = ask(ctx, &args, prompt.data);
-	cd_buf_free(&prompt);
+	cd_buf_clear(&prompt);
 	return rc;
 }

@@ -96,10 +96,10 @@ int cmd_cache(cli_ctx *ctx, int argc, char **argv)
 	if (cli_llm_context(ctx) < 0)
 		return CLI_FAIL;
 	if (cache_default_dir(ctx->store ? store_gitdir(ctx->store) : NULL, &dir) < 0) {
-		cd_buf_free(&dir);
+		cd_buf_clear(&dir);
 		return cli_fail_err();
 	}
 	rc = !strcmp(what, "stats") ? stats(dir.data, json) : clear(dir.data);
-	cd_buf_free(&dir);
+	cd_buf_clear(&dir);
 	return rc;
 }

@@ -80,7 +80,7 @@ static int print_case_line(const case_row *r, void *arg)
 	cd_buf_printf(&line, "]  %.70s%s", r->summary, n > 70 ? "..." : "");
 	cli_put_safe(stdout, line.data, CD_SAN_ONE_LINE);
 	fputc('\n', stdout);
-	cd_buf_free(&line);
+	cd_buf_clear(&line);
 	return 0;
 }
 
@@ -101,8 +101,8 @@ static int print_case_json(const case_row *r, void *arg)
 		}
 	}
 	cJSON_Delete(c);
-	cd_buf_free(&path);
-	cd_buf_free(&out);
+	cd_buf_clear(&path);
+	cd_buf_clear(&out);
 	return 0;
 }
 
@@ -202,7 +202,7 @@ static int set_status(store *s, const cJSON *c, const char *status, const char *
 		printf("%s is %s (commit %.10s)\n", case_id(c), status, commit);
 		rc = CLI_OK;
 	}
-	cd_buf_free(&who);
+	cd_buf_clear(&who);
 	return rc;
 }
 
@@ -245,7 +245,7 @@ int cmd_case(cli_ctx *ctx, int argc, char **argv)
 		cd_buf out = CD_BUF_INIT;
 		case_to_text(c, &out);
 		fwrite(out.data, 1, out.len, stdout);
-		cd_buf_free(&out);
+		cd_buf_clear(&out);
 	}
 	cJSON_Delete(c);
 	return rc;
@@ -364,6 +364,6 @@ int cmd_rate(cli_ctx *ctx, int argc, char **argv)
 	rc = CLI_OK;
 out:
 	cJSON_Delete(c);
-	cd_buf_free(&who);
+	cd_buf_clear(&who);
 	return rc;
 }

@@ -123,7 +123,7 @@ void cli_put_safe_len(FILE *f, const char *text, size_t len, unsigned flags)
 
 	if (cd_sanitize(text, len, flags, &b) == 0)
 		fwrite(b.data, 1, b.len, f);
-	cd_buf_free(&b);
+	cd_buf_clear(&b);
 }
 
 void cli_put_safe(FILE *f, const char *text, unsigned flags)
@@ -138,7 +138,7 @@ int cli_print_json(cJSON *j)
 
 	if (rc == 0)
 		fwrite(out.data, 1, out.len, stdout);
-	cd_buf_free(&out);
+	cd_buf_clear(&out);
 	cJSON_Delete(j);
 	return rc < 0 ? cli_fail_err() : CLI_OK;
 }
@@ -164,7 +164,7 @@ int cli_parse_setting(const char *cmd, const char *what, const char *key, const 
 
 	if (k && config_key_check(k, value, &why) < 0)
 		rc = cli_usage_error(cmd, "%s takes %s, not '%.40s'", what, why.data, value);
-	cd_buf_free(&why);
+	cd_buf_clear(&why);
 	return rc;
 }
 

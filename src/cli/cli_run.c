@@ -24,7 +24,7 @@ void cli_print_new_cases(store *s, const batch_result *r, int json)
 		workspace_record_path(r->case_ids[i], &path);
 		if ((c = cd_json_read_file(path.data)))
 			cJSON_AddItemToArray(arr, c);
-		cd_buf_free(&path);
+		cd_buf_clear(&path);
 	}
 	if (json)
 		cli_print_json(arr);

@@ -86,7 +86,7 @@ static const config_key_info *known(const char *key)
 	else
 		cli_usage_error("config ", "'%s' is not a codicil setting ('codicil config' lists "
 				"them)", key);
-	cd_buf_free(&near);
+	cd_buf_clear(&near);
 	return NULL;
 }
 
@@ -116,10 +116,10 @@ static int set(cli_ctx *ctx, const char *key, const char *value)
 		return CLI_USAGE;
 	if (value && config_key_check(k, value, &why) < 0) {
 		rc = cli_usage_error("config ", "%s takes %s, not '%.60s'", key, why.data, value);
-		cd_buf_free(&why);
+		cd_buf_clear(&why);
 		return rc;
 	}
-	cd_buf_free(&why);
+	cd_buf_clear(&why);
 	if (!cli_store(ctx))
 		return CLI_FAIL;
 	return store_config_write(ctx->store, key, value) < 0 ? cli_fail_err() : CLI_OK;

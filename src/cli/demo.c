@@ -46,7 +46,7 @@ static int cassette_path(cd_buf *out)
 		return -1;
 	slash = strrchr(tdir.data, '/');
 	cd_buf_printf(out, "%.*s/%s", (int)(slash - tdir.data), tdir.data, DEMO_CASSETTE);
-	cd_buf_free(&tdir);
+	cd_buf_clear(&tdir);
 	if (!cd_file_exists(out->data)) {
 		cd_err_set("the demo's recorded answers are missing (%s); reinstall codicil or "
 			   "set CODICIL_DATADIR", out->data);
@@ -62,7 +62,7 @@ static int is_demo(const char *dir)
 
 	cd_buf_printf(&marker, "%s/.git/codicil/" DEMO_MARKER, dir);
 	yes = cd_file_exists(marker.data);
-	cd_buf_free(&marker);
+	cd_buf_clear(&marker);
 	return yes;
 }
 
@@ -78,7 +78,7 @@ static int demo_repo(const char *dir, store **s, int *made)
 	if (workspace_template_dir(DEMO_TEMPLATE, &tdir) < 0)
 		return -1;
 	rc = store_init_template(dir, tdir.data, s);
-	cd_buf_free(&tdir);
+	cd_buf_clear(&tdir);
 	if (rc < 0) {
 		char *why = strdup(cd_err_msg());
 		cd_err_set("%s (codicil demo reopens only a demo it made)", why ? why : "cannot create it");
@@ -88,7 +88,7 @@ static int demo_repo(const char *dir, store **s, int *made)
 	rc = store_local_path(*s, DEMO_MARKER, &marker);
 	if (rc == 0)
 		rc = cd_file_write_atomic(marker.data, "codicil demo\n", 13);
-	cd_buf_free(&marker);
+	cd_buf_clear(&marker);
 	*made = rc == 0;
 	return rc;
 }
@@ -111,11 +111,11 @@ static void this_command(cd_buf *out)
 		cd_buf cand = CD_BUF_INIT;
 		cd_buf_printf(&cand, "%.*s/codicil", (int)len, p);
 		if (realpath(cand.data, found) && !strcmp(found, self)) {
-			cd_buf_free(&cand);
+			cd_buf_clear(&cand);
 			cd_buf_puts(out, "codicil");
 			return;
 		}
-		cd_buf_free(&cand);
+		cd_buf_clear(&cand);
 		p += len + (p[len] == ':');
 	}
 	cd_buf_puts(out, self);
@@ -152,13 +152,13 @@ int cmd_demo(cli_ctx *ctx, int argc, char **argv)
 		printf("Recorded model answers: %s\n"
 		       "No terminal here, so the workbench does not open.  On a terminal:\n"
 		       "    %s demo %s\n", cassette.data, self.data, store_workdir(ctx->store));
-		cd_buf_free(&self);
+		cd_buf_clear(&self);
 		rc = CLI_OK;
 		goto out;
 	}
 	fflush(stdout);
 	rc = tui_run_opts(ctx->store, ctx->cfg, &o) < 0 ? cli_fail_err() : CLI_OK;
 out:
-	cd_buf_free(&cassette);
+	cd_buf_clear(&cassette);
 	return rc;
 }

@@ -61,7 +61,7 @@ static int print_json(const char *from, const char *to, const charter *a, const 
 	for (cJSON *it = rl ? rl->child : NULL; it; it = it->next)
 		cJSON_AddItemToObject(o, it->string, cJSON_Duplicate(it, 1));
 	cJSON_Delete(rl);
-	redline_free(&r);
+	redline_clear(&r);
 	return cli_print_json(o);
 }
 
@@ -76,7 +76,7 @@ static void word_counts(const charter *a, const principle *pa, const charter *b,
 			    pb->body_end - pb->start, &r) == 0) {
 		*del = r.deleted_words;
 		*ins = r.inserted_words;
-		redline_free(&r);
+		redline_clear(&r);
 	}
 	cd_err_clear();
 }
@@ -147,16 +147,16 @@ static int print_text(const char *file, const cd_buf *a, const cd_buf *b, int wo
 			if (!equal)
 				rc = color ? redline_render_color(&r, 3, &out)
 					   : redline_render_plain(&r, 3, &out);
-			redline_free(&r);
+			redline_clear(&r);
 		}
 	} else if (rc == 0) {
 		rc = redline_unified(sa.data, sa.len, sb.data, sb.len, file, color, &out);
 	}
 	if (rc == 0)
 		fwrite(cd_buf_cstr(&out), 1, out.len, stdout);
-	cd_buf_free(&out);
-	cd_buf_free(&sa);
-	cd_buf_free(&sb);
+	cd_buf_clear(&out);
+	cd_buf_clear(&sa);
+	cd_buf_clear(&sb);
 	return rc < 0 ? cli_fail_err() : CLI_OK;
 }
 
@@ -210,8 +210,8 @@ int cmd_diff(cli_ctx *ctx, int argc, char **argv)
 			rc = cli_fail_err();
 		else
 			rc = print_text(file, &ta, &tb, words, ctx->color_out);
-		cd_buf_free(&ta);
-		cd_buf_free(&tb);
+		cd_buf_clear(&ta);
+		cd_buf_clear(&tb);
 	}
 	return rc;
 }

@@ -49,6 +49,6 @@ int cmd_edit(cli_ctx *ctx, int argc, char **argv)
 		printf("No change to %s; nothing committed.\n", pe.id), rc = CLI_OK;
 	else
 		printf("Committed: Edit %s\n", pe.id), rc = CLI_OK;
-	principle_edit_free(&pe);
+	principle_edit_clear(&pe);
 	return rc;
 }

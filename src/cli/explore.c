@@ -145,7 +145,7 @@ static int run(cli_ctx *ctx, const char *cmd, case_kind kind, int argc, char **a
 		rc = r.remaining ? CLI_FAIL : CLI_OK;
 	}
 out:
-	batch_result_free(&r);
+	batch_result_clear(&r);
 	if (client)
 		llm_client_free(client);
 	free(a.principles);

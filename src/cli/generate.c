@@ -215,7 +215,7 @@ static int theory_steering(store *s, const run_args *a, char **id, cd_buf *steer
 	*id = strdup(theory_id(t));
 	rc = *id ? 0 : -1;
 out:
-	theory_library_free(&tl);
+	theory_library_clear(&tl);
 	return rc;
 }
 
@@ -316,7 +316,7 @@ static int choose_journal(store *s, const run_args *a, const gen_unit *units, si
 		return batch_find_journal(s, units, n, journal);
 	cd_buf_printf(&name, "runs/%s.jsonl", run_id);
 	rc = store_local_path(s, name.data, journal);
-	cd_buf_free(&name);
+	cd_buf_clear(&name);
 	return rc;
 }
 
@@ -420,14 +420,14 @@ static int run(cli_ctx *ctx, run_args *a, int per_principle)
 		resume_command(ctx, journal.data, &resume);
 	rc = report(ctx, a, client, &r, batch_run(&g, &bo, &r) < 0, journal.data, resume.data);
 out:
-	batch_result_free(&r);
+	batch_result_clear(&r);
 	free(bo.units);
 	gen_close(&g);
 	if (client)
 		llm_client_free(client);
-	cd_buf_free(&journal);
-	cd_buf_free(&steer);
-	cd_buf_free(&resume);
+	cd_buf_clear(&journal);
+	cd_buf_clear(&steer);
+	cd_buf_clear(&resume);
 	free(theory);
 	return rc;
 }

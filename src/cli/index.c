@@ -37,7 +37,7 @@ static int check(store *s)
 	long n = case_index_check(s, &problems);
 
 	if (n < 0) {
-		cd_buf_free(&problems);
+		cd_buf_clear(&problems);
 		return cli_fail_err();
 	}
 	cli_put_safe(stdout, cd_buf_cstr(&problems), 0);
@@ -45,7 +45,7 @@ static int check(store *s)
 		printf("%ld difference%s; the index was rebuilt\n", n, n == 1 ? "" : "s");
 	else
 		printf("the index agrees with every case file\n");
-	cd_buf_free(&problems);
+	cd_buf_clear(&problems);
 	return n ? CLI_FAIL : CLI_OK;
 }
 

@@ -29,7 +29,7 @@ static int list_templates(void)
 
 	workspace_template_names(&names);
 	printf("%s\n", names.len ? names.data : "(no templates found; set CODICIL_DATADIR)");
-	cd_buf_free(&names);
+	cd_buf_clear(&names);
 	return CLI_OK;
 }
 
@@ -82,10 +82,10 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv)
 		rc = workspace_check_import(from, allow_empty, &problems);
 		if (rc < 0) {
 			cli_put_safe(stderr, cd_buf_cstr(&problems), 0);
-			cd_buf_free(&problems);
+			cd_buf_clear(&problems);
 			return cli_fail_err();
 		}
-		cd_buf_free(&problems);
+		cd_buf_clear(&problems);
 		rc = store_init_from_file(dir, from, &s);
 	} else {
 		if (!template)
@@ -94,7 +94,7 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv)
 		if (rc == 0)
 			rc = store_init_template(dir, tdir.data, &s);
 	}
-	cd_buf_free(&tdir);
+	cd_buf_clear(&tdir);
 	if (rc < 0)
 		return cli_fail_err();
 	if (count_principles(s, &n) < 0) {

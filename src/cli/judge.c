@@ -71,7 +71,7 @@ static void env_close(judge_env *e)
 	if (e->client)
 		llm_client_free(e->client);
 	free(e->cases);
-	case_library_free(&e->lib);
+	case_library_clear(&e->lib);
 }
 
 /* The cases named, or every case that is not dismissed. */
@@ -232,7 +232,7 @@ int cmd_judge(cli_ctx *ctx, int argc, char **argv)
 		cli_llm_print_spend(ctx, e.client);
 done:
 	free(out);
-	cd_buf_free(&text);
+	cd_buf_clear(&text);
 	env_close(&e);
 	return rc;
 }
@@ -273,7 +273,7 @@ static void print_moves(const regress_result *r)
 	regress_moves(r, 1, &b);
 	if (b.len)
 		printf("better: %s\n", b.data);
-	cd_buf_free(&b);
+	cd_buf_clear(&b);
 }
 
 /* A row that flipped: what moved, how much, on which case, and why (the
@@ -326,7 +326,7 @@ static int print_regression(regress_result *r, int json)
 	}
 	regress_summary(r, &summary);
 	printf("%s\n", summary.data);
-	cd_buf_free(&summary);
+	cd_buf_clear(&summary);
 	print_moves(r);
 	if (judged)
 		printf("judgments: %zu of %zu from the cache (%.0f%%)\n", hits, judged,
@@ -370,9 +370,9 @@ int cmd_regress(cli_ctx *ctx, int argc, char **argv)
 	if (rc == CLI_OK && (r.worse || r.errors)) /* broken is one way to be worse */
 		rc = CLI_FAIL;
 done:
-	regress_result_free(&r);
-	cd_buf_free(&base);
-	cd_buf_free(&cand);
+	regress_result_clear(&r);
+	cd_buf_clear(&base);
+	cd_buf_clear(&cand);
 	env_close(&e);
 	return rc;
 }

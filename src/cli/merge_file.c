@@ -39,7 +39,7 @@ static cJSON *read_record(const char *path, int *ok)
 	*ok = cd_file_read(path, &text) == 0;
 	if (*ok && text.len)
 		*ok = cJSON_IsObject(j = cJSON_ParseWithLength(text.data, text.len));
-	cd_buf_free(&text);
+	cd_buf_clear(&text);
 	if (!*ok) {
 		cJSON_Delete(j);
 		j = NULL;
@@ -90,6 +90,6 @@ int cmd_merge_file(cli_ctx *ctx, int argc, char **argv)
 	cJSON_Delete(ours);
 	cJSON_Delete(theirs);
 	cJSON_Delete(merged);
-	cd_buf_free(&conflicts);
+	cd_buf_clear(&conflicts);
 	return rc;
 }

@@ -69,7 +69,7 @@ static int load(cli_ctx *ctx, proposal_list *pl)
 
 	cd_buf_printf(&dir, "%s%s", store_workdir(ctx->store), PROPOSAL_DIR);
 	rc = proposal_list_load(dir.data, pl);
-	cd_buf_free(&dir);
+	cd_buf_clear(&dir);
 	for (size_t i = 0; rc == 0 && i < pl->nerrors; i++) {
 		fputs("codicil: warning: ", stderr);
 		cli_put_safe(stderr, pl->errors[i], CD_SAN_ONE_LINE);
@@ -109,7 +109,7 @@ int cmd_proposals(cli_ctx *ctx, int argc, char **argv)
 	if (load(ctx, &pl) < 0)
 		return cli_fail_err();
 	if (!(order = calloc(pl.n + 1, sizeof *order))) {
-		proposal_list_free(&pl);
+		proposal_list_clear(&pl);
 		return cli_fail("out of memory");
 	}
 	for (size_t i = 0; i < pl.n; i++)
@@ -118,6 +118,6 @@ int cmd_proposals(cli_ctx *ctx, int argc, char **argv)
 	proposal_list_order(&pl, order, n);
 	c = print_list(&pl, order, n, filter, json);
 	free(order);
-	proposal_list_free(&pl);
+	proposal_list_clear(&pl);
 	return c;
 }

@@ -60,7 +60,7 @@ int cmd_review(cli_ctx *ctx, int argc, char **argv)
 	} else {
 		rc = cli_fail_err();
 	}
-	cd_buf_free(&text);
-	amend_review_free(&r);
+	cd_buf_clear(&text);
+	amend_review_clear(&r);
 	return rc;
 }

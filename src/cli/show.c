@@ -49,7 +49,7 @@ int cmd_show(cli_ctx *ctx, int argc, char **argv)
 		cli_put_safe_len(stdout, cd_buf_cstr(&text), text.len, 0);
 	}
 out:
-	cd_buf_free(&text);
+	cd_buf_clear(&text);
 	charter_free(ch);
 	return rc;
 }

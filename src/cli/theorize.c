@@ -103,7 +103,7 @@ static void print_theory_line(const cJSON *t)
 	cd_buf_printf(&line, "  %s", cd_json_str(t, "statement") ? cd_json_str(t, "statement") : "");
 	cli_put_safe(stdout, line.data, CD_SAN_ONE_LINE);
 	fputc('\n', stdout);
-	cd_buf_free(&line);
+	cd_buf_clear(&line);
 }
 
 static int list(cli_ctx *ctx, const theorize_args *a)
@@ -123,7 +123,7 @@ static int list(cli_ctx *ctx, const theorize_args *a)
 		for (size_t i = 0; i < tl.n; i++)
 			print_theory_line(tl.cases[i]);
 	}
-	theory_library_free(&tl);
+	theory_library_clear(&tl);
 	return CLI_OK;
 }
 
@@ -187,7 +187,7 @@ static int theorize(cli_ctx *ctx, const theorize_args *a)
 			cli_llm_print_spend(ctx, client);
 		rc = CLI_OK;
 	}
-	theorize_result_free(&r);
+	theorize_result_clear(&r);
 	if (client)
 		llm_client_free(client);
 	return rc;

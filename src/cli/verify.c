@@ -140,6 +140,6 @@ int cmd_verify(cli_ctx *ctx, int argc, char **argv)
 		printf("verify: %zu amendment%s ok, %zu other charter change%s (%zu with plain git)\n",
 		       r.namendments, r.namendments == 1 ? "" : "s", r.nothers,
 		       r.nothers == 1 ? "" : "s", plain);
-	verify_report_free(&r);
+	verify_report_clear(&r);
 	return rc;
 }

@@ -107,7 +107,7 @@ static int add_cases(store *s, const cJSON *p, changes *ch)
 			rc = add(ch, path, &text);
 		else
 			free(path);
-		cd_buf_free(&text);
+		cd_buf_clear(&text);
 		if (rc < 0)
 			return -1;
 	}
@@ -150,9 +150,9 @@ static int add_transcript(store *s, const cJSON *p, const char *sha, changes *ch
 out:
 	free(name);
 	free(path);
-	cd_buf_free(&where);
-	cd_buf_free(&local);
-	cd_buf_free(&text);
+	cd_buf_clear(&where);
+	cd_buf_clear(&local);
+	cd_buf_clear(&text);
 	return rc;
 }
 
@@ -230,8 +230,8 @@ static int touched_since(store *s, const cJSON *p, const char *base, char *chang
 	free(e);
 	charter_free(a);
 	charter_free(b);
-	cd_buf_free(&at_base);
-	cd_buf_free(&at_head);
+	cd_buf_clear(&at_base);
+	cd_buf_clear(&at_head);
 	return rc;
 }
 
@@ -266,9 +266,9 @@ static int amended_charter(store *s, const cJSON *p, changes *ch, int *stale)
 		refuse_stale(p, why.data, stale);
 	}
 out:
-	cd_buf_free(&before);
-	cd_buf_free(&after);
-	cd_buf_free(&why);
+	cd_buf_clear(&before);
+	cd_buf_clear(&after);
+	cd_buf_clear(&why);
 	return rc;
 }
 
@@ -300,7 +300,7 @@ static int gate(cJSON *p, int force)
 		rc = -1;
 	}
 out:
-	cd_buf_free(&why);
+	cd_buf_clear(&why);
 	return rc;
 }
 
@@ -332,10 +332,10 @@ static int accept(store *s, const char *id, const char *charter_path, const char
 out:
 	store_trailers_free(tr, ntr);
 	changes_free(&ch);
-	cd_buf_free(&by);
-	cd_buf_free(&msg);
-	cd_buf_free(&text);
-	cd_buf_free(&path);
+	cd_buf_clear(&by);
+	cd_buf_clear(&msg);
+	cd_buf_clear(&text);
+	cd_buf_clear(&path);
 	return rc;
 }
 
@@ -373,7 +373,7 @@ int amend_reject(store *s, const char *id, const char *reason, amend_outcome *ou
 	    proposal_validate(out->proposal, NULL, 0, NULL) == 0)
 		rc = amend__commit_record(s, out->proposal, "Reject", 0, NULL, 0, out->commit);
 	store_unlock(s);
-	cd_buf_free(&by);
+	cd_buf_clear(&by);
 	if (rc < 0)
 		amend_outcome_clear(out);
 	return rc;

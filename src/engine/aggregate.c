@@ -204,7 +204,7 @@ static int fit(agg_build *b, const agg_settings *s)
 			      : ac->p <= s->dismiss ? "dismissed" : "open";
 	}
 	r->converged = f.converged;
-	agg_fit_free(&f);
+	agg_fit_clear(&f);
 	free(anchored);
 	return 0;
 }
@@ -227,11 +227,11 @@ int aggregate_library(const case_library *lib, const agg_settings *s, agg_result
 	free(b.obs);
 	free(b.rating);
 	if (rc < 0)
-		agg_result_free(out);
+		agg_result_clear(out);
 	return rc < 0 ? -1 : 0;
 }
 
-void agg_result_free(agg_result *r)
+void agg_result_clear(agg_result *r)
 {
 	for (size_t i = 0; i < r->nraters; i++)
 		free(r->raters[i].rater);

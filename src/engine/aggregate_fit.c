@@ -333,11 +333,11 @@ out:
 	free(tv);
 	free(tb);
 	if (rc < 0)
-		agg_fit_free(f);
+		agg_fit_clear(f);
 	return rc;
 }
 
-void agg_fit_free(agg_fit *f)
+void agg_fit_clear(agg_fit *f)
 {
 	free(f->v);
 	free(f->v_se);

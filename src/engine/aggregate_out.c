@@ -264,7 +264,7 @@ static int stage(store *s, changes *x, const agg_case *ac, case_status to)
 	rc = 0;
 out:
 	cJSON_Delete(copy);
-	cd_buf_free(&path);
+	cd_buf_clear(&path);
 	return rc;
 }
 
@@ -276,7 +276,7 @@ static int commit_changes(store *s, changes *x, char commit_id[41])
 	cd_buf_printf(&msg, "Aggregate ratings: %zu confirmed, %zu dismissed\n\n%s", x->confirmed,
 		      x->dismissed, cd_buf_cstr(&x->body));
 	rc = store_commit(s, x->ch, x->n, msg.data, NULL, 0, commit_id);
-	cd_buf_free(&msg);
+	cd_buf_clear(&msg);
 	return rc;
 }
 
@@ -320,11 +320,11 @@ static int apply_locked(store *s, const agg_result *r, size_t *changed, char com
 out:
 	for (size_t i = 0; x.ch && i < x.n; i++) {
 		free((char *)x.ch[i].path);
-		cd_buf_free(&x.text[i]);
+		cd_buf_clear(&x.text[i]);
 	}
 	free(x.ch);
 	free(x.text);
-	cd_buf_free(&x.body);
+	cd_buf_clear(&x.body);
 	return rc;
 }
 

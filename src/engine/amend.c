@@ -50,8 +50,8 @@ static int commit_draft(amend_draft *d, char commit[41])
 	else if (case_changes(d, ch, texts, paths) == 0)
 		rc = amend__commit_record(d->env->store, d->proposal, "Propose", 1, ch, n, commit);
 	for (size_t i = 0; texts && paths && i < n; i++) {
-		cd_buf_free(&texts[i]);
-		cd_buf_free(&paths[i]);
+		cd_buf_clear(&texts[i]);
+		cd_buf_clear(&paths[i]);
 	}
 	free(ch);
 	free(texts);
@@ -165,8 +165,8 @@ static int rebase(const amend_env *e, const char *id, amend_outcome *out)
 	amend__progress(e, AMEND_STEP_COMMIT, "committing %s", proposal_id(out->proposal));
 	rc = amend__commit_record(e->store, out->proposal, "Rebase", 0, NULL, 0, out->commit);
 out:
-	cd_buf_free(&before);
-	cd_buf_free(&after);
+	cd_buf_clear(&before);
+	cd_buf_clear(&after);
 	return rc;
 }
 

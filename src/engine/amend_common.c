@@ -110,7 +110,7 @@ int amend__ask(llm_client *c, const prompt *pr, const prompt_var *vars, size_t n
 	}
 out:
 	free(w.error);
-	cd_buf_free(&user);
+	cd_buf_clear(&user);
 	if (rc < 0)
 		amend__answer_clear(out);
 	return rc;
@@ -138,11 +138,11 @@ int amend__note_repairs(cJSON *proposal, const char *step, const amend_answer *a
 		if (n) {
 			cd_buf_printf(&line, "%s: %.*s", step, (int)n, p);
 			if (!line.data || !cJSON_AddItemToArray(list, cJSON_CreateString(line.data))) {
-				cd_buf_free(&line);
+				cd_buf_clear(&line);
 				goto oom;
 			}
 		}
-		cd_buf_free(&line);
+		cd_buf_clear(&line);
 		p += n + (p[n] == '\n');
 	}
 	return 0;
@@ -192,8 +192,8 @@ int amend_load(store *s, const char *id, cJSON **out)
 		else
 			cd_err_set("out of memory");
 	}
-	proposal_list_free(&l);
-	cd_buf_free(&dir);
+	proposal_list_clear(&l);
+	cd_buf_clear(&dir);
 	return rc;
 }
 
@@ -333,10 +333,10 @@ int amend__regression(const amend_env *e, cJSON *p, const char *before, size_t b
 		goto out;
 	rc = 0;
 out:
-	regress_result_free(&r);
+	regress_result_clear(&r);
 	judge_close(&j);
 	free(cases);
-	case_library_free(&lib);
+	case_library_clear(&lib);
 	return rc;
 }
 
@@ -389,10 +389,10 @@ int amend__commit_record(store *s, cJSON *p, const char *verb, int with_cases,
 out:
 	free(tr);
 	free(ch);
-	cd_buf_free(&text);
-	cd_buf_free(&path);
-	cd_buf_free(&subject);
-	cd_buf_free(&msg);
+	cd_buf_clear(&text);
+	cd_buf_clear(&path);
+	cd_buf_clear(&subject);
+	cd_buf_clear(&msg);
 	return rc;
 }
 

@@ -27,7 +27,7 @@ static int load_meta(amend_draft *d)
 
 	if (store_read(d->env->store, "HEAD", STORE_META, &text) < 0) {
 		cd_err_clear();
-		cd_buf_free(&text);
+		cd_buf_clear(&text);
 		return 0;
 	}
 	d->meta_text = cd_buf_detach(&text);
@@ -109,25 +109,25 @@ int amend__draft_open(amend_draft *d, const amend_env *e, const amend_opts *o)
 static void free_prompt(prompt *p)
 {
 	if (p->name)
-		prompt_free(p);
+		prompt_clear(p);
 }
 
 void amend__draft_close(amend_draft *d)
 {
-	cd_buf_free(&d->about);
+	cd_buf_clear(&d->about);
 	charter_free(d->charter);
 	charter_free(d->meta);
 	free(d->ids);
 	free(d->rules);
 	free(d->meta_text);
 	free(d->cases);
-	case_library_free(&d->lib);
+	case_library_clear(&d->lib);
 	free_prompt(&d->pr_amend);
 	free_prompt(&d->pr_consequences);
 	free_prompt(&d->pr_metacheck);
 	free_prompt(&d->pr_judge);
 	cJSON_Delete(d->proposal);
-	cd_buf_free(&d->amended);
+	cd_buf_clear(&d->amended);
 	free(d->allowed);
 	for (size_t i = 0; i < d->nconsequences; i++)
 		cJSON_Delete(d->consequences[i]);
@@ -485,7 +485,7 @@ static int amend_validate(void *ud, const cJSON *reply, cd_buf *errors)
 	cJSON_Delete(d->proposal);
 	d->proposal = kept;
 	free(edits);
-	cd_buf_free(&amended);
+	cd_buf_clear(&amended);
 	return rc;
 }
 
@@ -524,7 +524,7 @@ out:
 	free(edits);
 	amend__answer_clear(&a);
 	cJSON_Delete(schema);
-	cd_buf_free(&cases);
-	cd_buf_free(&text);
+	cd_buf_clear(&cases);
+	cd_buf_clear(&text);
 	return rc;
 }

@@ -24,7 +24,7 @@ static size_t cases_to_judge(store *s, int consequences)
 	}
 	for (size_t i = 0; i < lib.n; i++)
 		n += case_get_status(lib.cases[i]) != CASE_DISMISSED;
-	case_library_free(&lib);
+	case_library_clear(&lib);
 	return n + (size_t)consequences;
 }
 
@@ -45,7 +45,7 @@ int amend_estimate(const amend_env *e, const amend_opts *o)
 	guess = draft.requests ? draft.input_tokens / (long)draft.requests : 4000;
 	has_meta = store_read(e->store, "HEAD", STORE_META, &meta) == 0;
 	cd_err_clear();
-	cd_buf_free(&meta);
+	cd_buf_clear(&meta);
 	llm_client_estimate_project(e->client, "consequences", 1, guess);
 	if (has_meta)
 		llm_client_estimate_project(e->client, "metacheck", 1, guess);

@@ -53,7 +53,7 @@ static cJSON *consequence_case(const amend_draft *d, const cJSON *item, const am
 		cJSON_Delete(c);
 		c = NULL;
 	}
-	cd_buf_free(&problems);
+	cd_buf_clear(&problems);
 	return c;
 }
 
@@ -125,8 +125,8 @@ int amend__ask_consequences(amend_draft *d, int n)
 out:
 	amend__answer_clear(&a);
 	cJSON_Delete(schema);
-	cd_buf_free(&block);
-	cd_buf_free(&text);
+	cd_buf_clear(&block);
+	cd_buf_clear(&text);
 	return rc;
 }
 
@@ -256,8 +256,8 @@ int amend__ask_metacheck(amend_draft *d)
 out:
 	amend__answer_clear(&a);
 	cJSON_Delete(schema);
-	cd_buf_free(&block);
-	cd_buf_free(&text);
-	cd_buf_free(&rules);
+	cd_buf_clear(&block);
+	cd_buf_clear(&text);
+	cd_buf_clear(&rules);
 	return rc;
 }

@@ -133,13 +133,13 @@ out:
 	return rc;
 }
 
-void appeals_result_free(appeals_result *r)
+void appeals_result_clear(appeals_result *r)
 {
 	for (size_t i = 0; i < r->n; i++)
 		judgment_clear(&r->appeals[i].judge);
 	free(r->appeals);
-	agg_result_free(&r->agg);
-	case_library_free(&r->lib);
+	agg_result_clear(&r->agg);
+	case_library_clear(&r->lib);
 	memset(r, 0, sizeof *r);
 }
 

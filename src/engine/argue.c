@@ -75,20 +75,20 @@ int argue_build(store *s, config *cfg, const cJSON *c, argue_request *r)
 	rc = 0;
 out:
 	charter_free(ch);
-	cd_buf_free(&chtext);
-	cd_buf_free(&text);
+	cd_buf_clear(&chtext);
+	cd_buf_clear(&text);
 	if (rc < 0)
-		argue_request_free(r);
+		argue_request_clear(r);
 	return rc;
 }
 
-void argue_request_free(argue_request *r)
+void argue_request_clear(argue_request *r)
 {
-	cd_buf_free(&r->user);
-	cd_buf_free(&r->about);
+	cd_buf_clear(&r->user);
+	cd_buf_clear(&r->about);
 	cJSON_Delete(r->schema);
 	if (r->prompt.name)
-		prompt_free(&r->prompt);
+		prompt_clear(&r->prompt);
 	memset(r, 0, sizeof *r);
 }
 
@@ -121,14 +121,14 @@ int argue_parse(const llm_response *resp, argue_result *out)
 	}
 	if (take_strings(v, &out->valid, &out->nvalid) < 0 ||
 	    take_strings(inv, &out->invalid, &out->ninvalid) < 0) {
-		argue_result_free(out);
+		argue_result_clear(out);
 		cd_err_set("out of memory");
 		return -1;
 	}
 	return 0;
 }
 
-void argue_result_free(argue_result *r)
+void argue_result_clear(argue_result *r)
 {
 	for (size_t i = 0; i < r->nvalid; i++)
 		free(r->valid[i]);

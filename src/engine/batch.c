@@ -192,7 +192,7 @@ static void take_answer(batch_state *st, gen_unit *u, const llm_call *call,
 		st->prog.failed++;
 		record_failure(st, u, resp, error);
 	}
-	gen_outcome_free(&out);
+	gen_outcome_clear(&out);
 	st->prog.elapsed_s = seconds_since(&st->t0);
 	if (st->o->progress)
 		st->o->progress(st->o->ud, &st->prog);
@@ -233,7 +233,7 @@ static int revalidate(batch_state *st, gen_unit *u)
 		take_answer(st, u, &call, &resp);
 	}
 	llm_response_clear(&resp);
-	gen_request_free(&req);
+	gen_request_clear(&req);
 	return taken;
 }
 
@@ -276,15 +276,15 @@ static int dry_run(batch_state *st, gen_unit **todo, size_t n)
 		cd_json_print_compact(j, &line);
 		if (!st->o->provider_batch)
 			fprintf(st->o->dry_run_out, "%s\n", line.data);
-		cd_buf_free(&line);
+		cd_buf_clear(&line);
 		cJSON_Delete(j);
 		/* the client, in its dry run, estimates it and sends nothing */
 		if (llm_client_submit(st->g->client, &req.req, NULL, NULL, NULL) < 0 ||
 		    (llm_client_pending(st->g->client) >= 256 && workflow_run_client(st->g->client) < 0)) {
-			gen_request_free(&req);
+			gen_request_clear(&req);
 			return -1;
 		}
-		gen_request_free(&req);
+		gen_request_clear(&req);
 	}
 	if (workflow_run_client(st->g->client) < 0)
 		return -1;
@@ -310,7 +310,7 @@ static int submit(batch_state *st, gen_unit *u)
 		return -1;
 	}
 	rc = llm_client_submit(st->g->client, &req.req, on_done, sl, NULL);
-	gen_request_free(&req);
+	gen_request_clear(&req);
 	if (rc < 0)
 		free(sl);
 	return rc;
@@ -475,11 +475,11 @@ int batch_run(gen_ctx *g, const batch_opts *o, batch_result *r)
 		r->stopped = strdup(llm_client_stopped(g->client));
 out:
 	free(todo);
-	journal_free(&st.jn);
+	journal_clear(&st.jn);
 	return rc;
 }
 
-void batch_result_free(batch_result *r)
+void batch_result_clear(batch_result *r)
 {
 	for (size_t i = 0; i < r->ncases; i++)
 		free(r->case_ids[i]);

@@ -111,7 +111,7 @@ static void free_changes(store_change *changes, cd_buf *texts, size_t n)
 	for (size_t i = 0; changes && i < n; i++)
 		free((char *)changes[i].path);
 	for (size_t i = 0; texts && i < n; i++)
-		cd_buf_free(&texts[i]);
+		cd_buf_clear(&texts[i]);
 	free(changes);
 	free(texts);
 }
@@ -145,9 +145,9 @@ static int commit_locked(gen_ctx *g, cJSON *const *cases, size_t n, const char *
 	}
 out:
 	free_changes(changes, texts, n);
-	cd_buf_free(&msg);
-	cd_buf_free(&model);
-	cd_buf_free(&prompt_tr);
+	cd_buf_clear(&msg);
+	cd_buf_clear(&model);
+	cd_buf_clear(&prompt_tr);
 	return rc;
 }
 
@@ -173,7 +173,7 @@ static int write_cases(gen_ctx *g, cJSON *const *cases, size_t n)
 		cd_buf full = CD_BUF_INIT;
 		cd_path_join(&full, store_workdir(g->store), changes[i].path);
 		rc = cd_file_write_atomic(full.data, changes[i].data, changes[i].len);
-		cd_buf_free(&full);
+		cd_buf_clear(&full);
 	}
 	free_changes(changes, texts, n);
 	return rc;

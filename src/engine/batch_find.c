@@ -30,7 +30,7 @@ static int journal_of(const char *path, const gen_unit *units, size_t n)
 		if (!found)
 			break;
 	}
-	journal_free(&jn);
+	journal_clear(&jn);
 	return mine;
 }
 
@@ -43,7 +43,7 @@ int batch_find_journal(store *s, const gen_unit *units, size_t n, cd_buf *out)
 
 	if (store_local_path(s, "runs", &dir) < 0 ||
 	    cd_dir_names(dir.data, ".jsonl", &names, &count) < 0) {
-		cd_buf_free(&dir);
+		cd_buf_clear(&dir);
 		return -1;
 	}
 	/* newest first: run ids sort by time */
@@ -61,8 +61,8 @@ int batch_find_journal(store *s, const gen_unit *units, size_t n, cd_buf *out)
 	else if (rc < 0)
 		cd_err_set("no earlier run to resume in %s; give --journal FILE", dir.data);
 	cd_names_free(names, count);
-	cd_buf_free(&dir);
-	cd_buf_free(&path);
-	cd_buf_free(&others);
+	cd_buf_clear(&dir);
+	cd_buf_clear(&path);
+	cd_buf_clear(&others);
 	return rc;
 }

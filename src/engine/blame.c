@@ -301,8 +301,8 @@ static int fill_from_proposal(store *s, blame_entry *e)
 	if (by && !e->reviewed_by && !(e->reviewed_by = strdup(by)))
 		rc = -1;
 	cJSON_Delete(p);
-	cd_buf_free(&path);
-	cd_buf_free(&text);
+	cd_buf_clear(&path);
+	cd_buf_clear(&text);
 	return rc;
 }
 

@@ -19,7 +19,7 @@ static int has_principle(store *s, const char *commit, const char *path, const c
 		has = charter_index(ch, id) >= 0;
 	cd_err_clear();
 	charter_free(ch);
-	cd_buf_free(&text);
+	cd_buf_clear(&text);
 	return has;
 }
 

@@ -47,7 +47,7 @@ int case_counts_load(store *s, const charter *ch, case_counts *out)
 	    case_index_each_principle(ix, count_principle, &k) < 0 ||
 	    case_index_each_error(ix, count_error, out) < 0) {
 		case_index_close(ix);
-		case_counts_free(out);
+		case_counts_clear(out);
 		return -1;
 	}
 	out->files = (size_t)n + out->unreadable;
@@ -55,7 +55,7 @@ int case_counts_load(store *s, const charter *ch, case_counts *out)
 	return 0;
 }
 
-void case_counts_free(case_counts *cc)
+void case_counts_clear(case_counts *cc)
 {
 	free(cc->per_principle);
 	memset(cc, 0, sizeof *cc);

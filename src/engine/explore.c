@@ -76,7 +76,7 @@ int explore_run(store *s, config *cfg, llm_client *client, const explore_opts *o
 out:
 	free(units);
 	gen_close(&g);
-	cd_buf_free(&name);
-	cd_buf_free(&journal);
+	cd_buf_clear(&name);
+	cd_buf_clear(&journal);
 	return rc;
 }

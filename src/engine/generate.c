@@ -70,7 +70,7 @@ int gen_use_prompt(gen_ctx *g, const char *name)
 	if (prompt_load(store_workdir(g->store), name, &p) < 0)
 		return -1;
 	if (g->prompt.name)
-		prompt_free(&g->prompt);
+		prompt_clear(&g->prompt);
 	g->prompt = p;
 	return 0;
 }
@@ -90,7 +90,7 @@ void gen_close(gen_ctx *g)
 	if (g->dedup)
 		dedup_free(g->dedup);
 	if (g->prompt.name)
-		prompt_free(&g->prompt);
+		prompt_clear(&g->prompt);
 	memset(g, 0, sizeof *g);
 }
 
@@ -283,18 +283,18 @@ int gen_build(gen_ctx *g, gen_unit *u, gen_request *r)
 	r->req.check = &u->check;
 	rc = 0;
 out:
-	cd_buf_free(&text);
-	cd_buf_free(&targets);
-	cd_buf_free(&existing);
+	cd_buf_clear(&text);
+	cd_buf_clear(&targets);
+	cd_buf_clear(&existing);
 	if (rc < 0)
-		gen_request_free(r);
+		gen_request_clear(r);
 	return rc;
 }
 
-void gen_request_free(gen_request *r)
+void gen_request_clear(gen_request *r)
 {
-	cd_buf_free(&r->user);
-	cd_buf_free(&r->about);
+	cd_buf_clear(&r->user);
+	cd_buf_clear(&r->about);
 	cJSON_Delete(r->schema);
 	memset(r, 0, sizeof *r);
 }
@@ -354,7 +354,7 @@ static int valid_case(gen_ctx *g, const gen_unit *u, const cJSON *item,
 	} else {
 		*out = c;
 	}
-	cd_buf_free(&err);
+	cd_buf_clear(&err);
 	return rc;
 }
 
@@ -456,11 +456,11 @@ int gen_collect(gen_ctx *g, const gen_unit *u, const llm_call *call, const llm_r
 	}
 	rc = 0;
 out:
-	cd_buf_free(&repairs);
+	cd_buf_clear(&repairs);
 	return rc < 0 ? -1 : 0;
 }
 
-void gen_outcome_free(gen_outcome *o)
+void gen_outcome_clear(gen_outcome *o)
 {
 	for (size_t i = 0; i < o->n; i++)
 		cJSON_Delete(o->cases[i]);

@@ -108,7 +108,7 @@ int history_commit_diff(store *s, const char *commit, const char *charter_path,
 	rc = 0;
 out:
 	if (rc < 0)
-		history_diff_free(out);
+		history_diff_clear(out);
 	git_diff_free(diff);
 	git_tree_free(ptree);
 	git_tree_free(tree);
@@ -118,12 +118,12 @@ out:
 	return rc;
 }
 
-void history_diff_free(history_diff *d)
+void history_diff_clear(history_diff *d)
 {
 	for (size_t i = 0; i < d->nfiles; i++)
 		free(d->files[i].path);
 	free(d->files);
-	cd_buf_free(&d->charter_before);
-	cd_buf_free(&d->charter_after);
+	cd_buf_clear(&d->charter_before);
+	cd_buf_clear(&d->charter_after);
 	memset(d, 0, sizeof *d);
 }

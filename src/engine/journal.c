@@ -79,8 +79,8 @@ int journal_open(const char *path, journal *jn)
 	if (!cd_file_exists(path))
 		return 0;
 	if (cd_file_read(path, &text) < 0 || cut_partial_line(path, &text, &complete) < 0) {
-		cd_buf_free(&text);
-		journal_free(jn);
+		cd_buf_clear(&text);
+		journal_clear(jn);
 		return -1;
 	}
 	while (start < complete) {
@@ -100,7 +100,7 @@ int journal_open(const char *path, journal *jn)
 		}
 		start += len + 1;
 	}
-	cd_buf_free(&text);
+	cd_buf_clear(&text);
 	return 0;
 }
 
@@ -113,7 +113,7 @@ int journal_append(journal *jn, cJSON *j)
 		rc = cd_buf_putc(&line, '\n');
 	if (rc == 0)
 		rc = cd_file_append_line_sync(jn->path, line.data, line.len);
-	cd_buf_free(&line);
+	cd_buf_clear(&line);
 	if (rc < 0 || keep(jn, j) < 0) {
 		cJSON_Delete(j);
 		return -1;
@@ -157,7 +157,7 @@ int journal_lock(journal *jn)
 	return 0;
 }
 
-void journal_free(journal *jn)
+void journal_clear(journal *jn)
 {
 	if (jn->path && jn->lock_fd >= 0)
 		close(jn->lock_fd);
@@ -165,6 +165,6 @@ void journal_free(journal *jn)
 		cJSON_Delete(jn->lines[i]);
 	free(jn->lines);
 	free(jn->path);
-	strmap_free(&jn->last);
+	strmap_clear(&jn->last);
 	memset(jn, 0, sizeof *jn);
 }

@@ -58,9 +58,9 @@ int judge_open(store *s, config *cfg, llm_client *client, judge_ctx *j)
 void judge_close(judge_ctx *j)
 {
 	if (j->prompt.name)
-		prompt_free(&j->prompt);
+		prompt_clear(&j->prompt);
 	if (j->batch_prompt.name)
-		prompt_free(&j->batch_prompt);
+		prompt_clear(&j->batch_prompt);
 	memset(j, 0, sizeof *j);
 }
 
@@ -181,10 +181,10 @@ int judge__ask(judge_ctx *j, const charter *ch, const cJSON *c, const char *path
 		};
 		rc = prompt_render(&j->prompt, vars, 4, &user);
 	}
-	cd_buf_free(&principles);
-	cd_buf_free(&text);
+	cd_buf_clear(&principles);
+	cd_buf_clear(&text);
 	if (rc < 0 || !(p = calloc(1, sizeof *p))) {
-		cd_buf_free(&user);
+		cd_buf_clear(&user);
 		return -1;
 	}
 	p->j = j;
@@ -199,8 +199,8 @@ int judge__ask(judge_ctx *j, const charter *ch, const cJSON *c, const char *path
 	if (ch->len <= j->max_charter_bytes)
 		req.stable_len = prompt_stable_len(user.data);
 	rc = llm_client_submit(j->client, &req, on_judged, p, NULL);
-	cd_buf_free(&user);
-	cd_buf_free(&about);
+	cd_buf_clear(&user);
+	cd_buf_clear(&about);
 	if (rc < 0) {
 		free(p->path);
 		free(p);
@@ -238,7 +238,7 @@ int judge_cases(judge_ctx *j, const char *charter_text, size_t len, cJSON *const
 		memset(&out[i], 0, sizeof out[i]);
 		judgment_path(j, cases[i], blob, &path);
 		if (load_cached(path.data, &out[i])) {
-			cd_buf_free(&path);
+			cd_buf_clear(&path);
 			continue;
 		}
 		judgment_clear(&out[i]);
@@ -247,7 +247,7 @@ int judge_cases(judge_ctx *j, const char *charter_text, size_t len, cJSON *const
 			continue;
 		}
 		rc = judge__ask(j, ch, cases[i], path.data, &out[i], schema);
-		cd_buf_free(&path);
+		cd_buf_clear(&path);
 	}
 	if (rc == 0 && nitems)
 		rc = judge__ask_batches(j, ch, items, nitems, schema);

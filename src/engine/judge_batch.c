@@ -29,7 +29,7 @@ typedef struct chunk {
 static void chunk_free(chunk *k)
 {
 	free(k->ids);
-	cd_buf_free(&k->about);
+	cd_buf_clear(&k->about);
 	free(k);
 }
 
@@ -42,8 +42,8 @@ static int by_principles(const void *a, const void *b)
 	judge__principle_lines(x->c, &kx); /* the cases of one group go together */
 	judge__principle_lines(y->c, &ky);
 	c = strcmp(cd_buf_cstr(&kx), cd_buf_cstr(&ky));
-	cd_buf_free(&kx);
-	cd_buf_free(&ky);
+	cd_buf_clear(&kx);
+	cd_buf_clear(&ky);
 	return c ? c : strcmp(case_id(x->c), case_id(y->c));
 }
 
@@ -192,9 +192,9 @@ out:
 		chunk_free(k);
 	free(cases);
 	cJSON_Delete(schema);
-	cd_buf_free(&text);
-	cd_buf_free(&block);
-	cd_buf_free(&user);
+	cd_buf_clear(&text);
+	cd_buf_clear(&block);
+	cd_buf_clear(&user);
 	return rc;
 }
 

@@ -45,7 +45,7 @@ static void moves_free(moves *m)
 {
 	for (size_t i = 0; i < m->n; i++) {
 		free((char *)m->v[i].path);
-		cd_buf_free(&m->text[i]);
+		cd_buf_clear(&m->text[i]);
 	}
 	free(m->v);
 	free(m->text);
@@ -69,7 +69,7 @@ static int move(store *s, moves *m, const char *old, const char *new_path)
 	}
 	if (moves_add(m, a, &none) < 0 || moves_add(m, b, &text) < 0) {
 		free(b);
-		cd_buf_free(&text);
+		cd_buf_clear(&text);
 		return -1;
 	}
 	return 0;
@@ -106,7 +106,7 @@ static int move_dir(store *s, moves *m, const char *dir, size_t *count)
 			++*count;
 		}
 		cd_err_clear();
-		cd_buf_free(&to);
+		cd_buf_clear(&to);
 	}
 	for (size_t i = 0; i < n; i++)
 		free(paths[i]);
@@ -124,7 +124,7 @@ static int add_attributes(store *s, moves *m, int *added)
 	*added = 0;
 	if (have && !store_attributes_need(text.data)) {
 		free(path);
-		cd_buf_free(&text);
+		cd_buf_clear(&text);
 		return 0;
 	}
 	if (text.len && text.data[text.len - 1] != '\n')
@@ -149,7 +149,7 @@ static int commit_moves(store *s, const moves *m, const migrate_result *r, char 
 	if (r->attributes)
 		cd_buf_printf(&msg, "%s: case files merge rater by rater.\n", STORE_ATTRIBUTES);
 	rc = store_commit(s, m->v, m->n, msg.data, NULL, 0, commit);
-	cd_buf_free(&msg);
+	cd_buf_clear(&msg);
 	return rc;
 }
 

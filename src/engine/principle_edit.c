@@ -42,7 +42,7 @@ static int run_editor(const char *path)
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0) {
-		cd_buf_free(&cmd);
+		cd_buf_clear(&cmd);
 		cd_err_set("cannot start the editor: %s", strerror(errno));
 		return -1;
 	}
@@ -50,7 +50,7 @@ static int run_editor(const char *path)
 		execl("/bin/sh", "sh", "-c", cmd.data, ed, path, (char *)NULL);
 		_exit(127);
 	}
-	cd_buf_free(&cmd);
+	cd_buf_clear(&cmd);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
 			cd_err_set("cannot wait for the editor: %s", strerror(errno));
@@ -96,11 +96,11 @@ int principle_edit_begin(store *s, config *cfg, const char *id, principle_edit *
 		pe->resumed = 1;
 	else if (cd_file_write_atomic(pe->draft.data, pe->span.data, pe->span.len) < 0)
 		goto fail;
-	cd_buf_free(&name);
+	cd_buf_clear(&name);
 	return 0;
 fail:
-	cd_buf_free(&name);
-	principle_edit_free(pe);
+	cd_buf_clear(&name);
+	principle_edit_clear(pe);
 	return -1;
 }
 
@@ -133,7 +133,7 @@ static int check_result(const char *file, const char *id, const cd_buf *text, ch
 			   "(keep its {#%s} heading)", id, id);
 		n = 1;
 	}
-	cd_buf_free(&problems);
+	cd_buf_clear(&problems);
 	return n ? -1 : 0;
 }
 
@@ -151,12 +151,12 @@ static int commit_edit(store *s, const char *file, const charter *after, const c
 		cd_buf_putc(&msg, '\n');
 	}
 	if (store_lock(s) < 0) {
-		cd_buf_free(&msg);
+		cd_buf_clear(&msg);
 		return -1;
 	}
 	rc = store_commit(s, &change, 1, msg.data, NULL, 0, NULL);
 	store_unlock(s);
-	cd_buf_free(&msg);
+	cd_buf_clear(&msg);
 	return rc;
 }
 
@@ -184,17 +184,17 @@ int principle_edit_finish(store *s, principle_edit *pe)
 out:
 	if (rc < 0)
 		keep_note(pe);
-	cd_buf_free(&edited);
-	cd_buf_free(&text);
+	cd_buf_clear(&edited);
+	cd_buf_clear(&text);
 	charter_free(after);
 	return rc;
 }
 
-void principle_edit_free(principle_edit *pe)
+void principle_edit_clear(principle_edit *pe)
 {
 	free(pe->id);
 	charter_free(pe->ch);
-	cd_buf_free(&pe->draft);
-	cd_buf_free(&pe->span);
+	cd_buf_clear(&pe->draft);
+	cd_buf_clear(&pe->span);
 	memset(pe, 0, sizeof *pe);
 }

@@ -42,8 +42,8 @@ static int commit_case(store *s, const cJSON *c, const char *message, char commi
 		rc = store_commit(s, &change, 1, message, NULL, 0, commit);
 	}
 	cJSON_Delete(copy);
-	cd_buf_free(&text);
-	cd_buf_free(&path);
+	cd_buf_clear(&text);
+	cd_buf_clear(&path);
 	return rc;
 }
 
@@ -57,7 +57,7 @@ int rate_commit(store *s, cJSON *c, const rating *r, char commit[41])
 	cd_buf_printf(&msg, "Rate %s: %s\n\nRated by %s.\n", case_id(c), r->verdict, r->rater);
 	rc = commit_case(s, c, msg.data, commit);
 	store_unlock(s);
-	cd_buf_free(&msg);
+	cd_buf_clear(&msg);
 	return rc;
 }
 
@@ -70,7 +70,7 @@ static cJSON *read_case(store *s, const char *id)
 	cd_buf_puts(&path, store_workdir(s));
 	if (id[0] != 'c' || workspace_record_at(s, NULL, id, &path) < 0) {
 		cd_err_set("'%.40s' is not a case id", id);
-		cd_buf_free(&path);
+		cd_buf_clear(&path);
 		return NULL;
 	}
 	if ((c = cd_json_read_file(path.data)) && (!case_id(c) || strcmp(case_id(c), id))) {
@@ -78,7 +78,7 @@ static cJSON *read_case(store *s, const char *id)
 		cJSON_Delete(c);
 		c = NULL;
 	}
-	cd_buf_free(&path);
+	cd_buf_clear(&path);
 	return c;
 }
 
@@ -132,6 +132,6 @@ int case_status_commit(store *s, const char *id, case_status st, const char *by,
 out:
 	store_unlock(s);
 	cJSON_Delete(c);
-	cd_buf_free(&msg);
+	cd_buf_clear(&msg);
 	return rc;
 }

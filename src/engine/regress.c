@@ -90,7 +90,7 @@ out:
 	return rc;
 }
 
-void regress_result_free(regress_result *r)
+void regress_result_clear(regress_result *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		judgment_clear(&r->rows[i].before);

@@ -32,19 +32,19 @@ int amend_review_load(store *s, const char *id, const char *charter_path, amend_
 		goto out;
 	rc = 0;
 out:
-	cd_buf_free(&before);
-	cd_buf_free(&after);
+	cd_buf_clear(&before);
+	cd_buf_clear(&after);
 	if (rc < 0)
-		amend_review_free(r);
+		amend_review_clear(r);
 	return rc;
 }
 
-void amend_review_free(amend_review *r)
+void amend_review_clear(amend_review *r)
 {
 	cJSON_Delete(r->proposal);
-	cd_buf_free(&r->before);
-	cd_buf_free(&r->after);
-	redline_free(&r->redline);
+	cd_buf_clear(&r->before);
+	cd_buf_clear(&r->after);
+	redline_clear(&r->redline);
 	memset(r, 0, sizeof *r);
 }
 

@@ -54,7 +54,7 @@ static int write_record(runlog *r)
 	rc = cd_json_print(r->rec, &out);
 	if (rc == 0)
 		rc = cd_file_replace(r->path, out.data, out.len);
-	cd_buf_free(&out);
+	cd_buf_clear(&out);
 	r->last_write = now_s();
 	return rc;
 }
@@ -188,12 +188,12 @@ int runlog_begin(store *s, config *cfg, llm_client *client, const char *command,
 	if (cd_buf_printf(&name, "ledger/%s.json", r->id) < 0 ||
 	    store_local_path(s, name.data, &path) < 0 ||
 	    !(r->rec = new_record(r, client, command, argc, argv))) {
-		cd_buf_free(&name);
-		cd_buf_free(&path);
+		cd_buf_clear(&name);
+		cd_buf_clear(&path);
 		free(r);
 		return -1;
 	}
-	cd_buf_free(&name);
+	cd_buf_clear(&name);
 	r->path = cd_buf_detach(&path);
 	if (write_record(r) < 0) {
 		runlog_free(r);

@@ -39,8 +39,8 @@ static cJSON *read_record(const char *dir, const char *name)
 		cJSON_Delete(rec);
 		rec = NULL;
 	}
-	cd_buf_free(&path);
-	cd_buf_free(&text);
+	cd_buf_clear(&path);
+	cd_buf_clear(&text);
 	return rec;
 }
 
@@ -78,7 +78,7 @@ int runlog_list(store *s, cJSON **out)
 		}
 	}
 	cd_names_free(names, count);
-	cd_buf_free(&dir);
+	cd_buf_clear(&dir);
 	if (n)
 		qsort(recs, n, sizeof *recs, by_started_desc);
 	list = cJSON_CreateArray();

@@ -139,7 +139,7 @@ static void keep(asked *a, const cJSON *item, const case_provenance *prov)
 		a->r->added = grown;
 		a->r->added[a->r->nadded++] = t;
 	}
-	cd_buf_free(&err);
+	cd_buf_clear(&err);
 }
 
 static void on_reply(void *ud, const llm_call *call, llm_response *resp)
@@ -214,10 +214,10 @@ static int ask(asked *a, store *s, config *cfg, llm_client *client, const theori
 	rc = 0;
 out:
 	cJSON_Delete(schema);
-	cd_buf_free(&user);
-	cd_buf_free(&cases);
-	cd_buf_free(&theories);
-	cd_buf_free(&text);
+	cd_buf_clear(&user);
+	cd_buf_clear(&cases);
+	cd_buf_clear(&theories);
+	cd_buf_clear(&text);
 	return rc;
 }
 
@@ -235,7 +235,7 @@ static int stage(commit_set *cs, cJSON *t)
 	memset(&cs->text[cs->n], 0, sizeof cs->text[cs->n]);
 	if (workspace_record_path(theory_id(t), &path) < 0 ||
 	    cd_json_print(t, &cs->text[cs->n]) < 0 || !(cs->ch[cs->n].path = cd_buf_detach(&path))) {
-		cd_buf_free(&path);
+		cd_buf_clear(&path);
 		return -1;
 	}
 	cs->ch[cs->n].data = cs->text[cs->n].data;
@@ -304,13 +304,13 @@ oom:
 out:
 	for (size_t i = 0; i < cs.n; i++) {
 		free((char *)cs.ch[i].path);
-		cd_buf_free(&cs.text[i]);
+		cd_buf_clear(&cs.text[i]);
 	}
 	free(cs.ch);
 	free(cs.text);
 	free(tr);
-	cd_buf_free(&msg);
-	cd_buf_free(&prompt_tr);
+	cd_buf_clear(&msg);
+	cd_buf_clear(&prompt_tr);
 	return rc;
 }
 
@@ -353,7 +353,7 @@ static int run_locked(store *s, config *cfg, llm_client *client, const theorize_
 	rc = commit(s, &a, &st);
 out:
 	if (a.prompt.name)
-		prompt_free(&a.prompt);
+		prompt_clear(&a.prompt);
 	free(a.ids);
 	free(a.model);
 	free(a.error);
@@ -374,7 +374,7 @@ int theorize_run(store *s, config *cfg, llm_client *client, const theorize_opts 
 	return rc;
 }
 
-void theorize_result_free(theorize_result *r)
+void theorize_result_clear(theorize_result *r)
 {
 	for (size_t i = 0; i < r->nadded; i++)
 		cJSON_Delete(r->added[i]);

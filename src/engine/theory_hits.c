@@ -115,9 +115,9 @@ out:
 
 void theorize_unload(theorize_state *st)
 {
-	case_library_free(&st->cases);
-	theory_library_free(&st->theories);
-	agg_result_free(&st->agg);
+	case_library_clear(&st->cases);
+	theory_library_clear(&st->theories);
+	agg_result_clear(&st->agg);
 	free(st->changed);
 	memset(st, 0, sizeof *st);
 }
@@ -165,10 +165,10 @@ static int retire_locked(store *s, const char *id, const char *reason, char **fu
 	if (rc == 0 && full_id)
 		*full_id = strdup(theory_id(t));
 out:
-	theory_library_free(&tl);
-	cd_buf_free(&text);
-	cd_buf_free(&msg);
-	cd_buf_free(&path);
+	theory_library_clear(&tl);
+	cd_buf_clear(&text);
+	cd_buf_clear(&msg);
+	cd_buf_clear(&path);
 	return rc;
 }
 

@@ -64,7 +64,7 @@ static int is_root(store *s, const char *id)
 	cd_buf_printf(&rev, "%s^", id);
 	root = store_resolve(s, rev.data, parent) < 0;
 	cd_err_clear();
-	cd_buf_free(&rev);
+	cd_buf_clear(&rev);
 	return root;
 }
 
@@ -149,11 +149,11 @@ out:
 	store_log_free(all, nall);
 	store_log_free(changed, nchanged);
 	if (rc < 0)
-		verify_report_free(out);
+		verify_report_clear(out);
 	return rc;
 }
 
-void verify_report_free(verify_report *r)
+void verify_report_clear(verify_report *r)
 {
 	for (size_t i = 0; i < r->namendments; i++) {
 		verify_amendment *a = &r->amendments[i];

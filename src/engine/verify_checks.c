@@ -108,8 +108,8 @@ static void load_proposal(amend_ctx *x)
 		PROBLEM(x, "%s has status %s, not accepted", path.data,
 			st < 0 ? "(none)" : proposal_status_name((proposal_status)st));
 out:
-	cd_buf_free(&path);
-	cd_buf_free(&text);
+	cd_buf_clear(&path);
+	cd_buf_clear(&text);
 }
 
 /* "a, b, c" of the values of key, in order. */
@@ -174,9 +174,9 @@ static void check_trailers_match(amend_ctx *x)
 	}
 out:
 	store_trailers_free(t, n);
-	cd_buf_free(&msg);
-	cd_buf_free(&want);
-	cd_buf_free(&have);
+	cd_buf_clear(&msg);
+	cd_buf_clear(&want);
+	cd_buf_clear(&have);
 }
 
 /* 1 when text hashes to the name. */
@@ -215,8 +215,8 @@ static void check_transcripts(amend_ctx *x)
 		else if (bad)
 			PROBLEM(x, "%s does not match its hash", path.data);
 	}
-	cd_buf_free(&path);
-	cd_buf_free(&text);
+	cd_buf_clear(&path);
+	cd_buf_clear(&text);
 }
 
 /* Resolved by this proposal in the commit itself. */
@@ -260,8 +260,8 @@ static void check_cases(amend_ctx *x)
 				"HEAD", id);
 		check_case_in_commit(x, path.data, &text);
 	}
-	cd_buf_free(&path);
-	cd_buf_free(&text);
+	cd_buf_clear(&path);
+	cd_buf_clear(&text);
 }
 
 /* 1-based line of the first byte where a and b differ. */
@@ -298,10 +298,10 @@ static void check_charter(amend_ctx *x)
 	}
 	free(e);
 	charter_free(c);
-	cd_buf_free(&parent_rev);
-	cd_buf_free(&before);
-	cd_buf_free(&after);
-	cd_buf_free(&want);
+	cd_buf_clear(&parent_rev);
+	cd_buf_clear(&before);
+	cd_buf_clear(&after);
+	cd_buf_clear(&want);
 }
 
 int verify__amendment(store *s, const store_commit_info *ci, verify_amendment *a)

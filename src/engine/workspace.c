@@ -34,7 +34,7 @@ int workspace_check(const charter *c)
 		else
 			cd_err_set("%s; fix the charter and run again", problems.data);
 	}
-	cd_buf_free(&problems);
+	cd_buf_clear(&problems);
 	return n ? -1 : 0;
 }
 
@@ -74,7 +74,7 @@ int workspace_check_import(const char *path, int allow_empty, cd_buf *problems)
 		}
 	}
 	charter_free(c);
-	cd_buf_free(&text);
+	cd_buf_clear(&text);
 	if (n)
 		cd_err_set("%s is not a charter codicil can import (%zu problem%s); nothing was "
 			   "created", path, n, n == 1 ? "" : "s");
@@ -93,7 +93,7 @@ int workspace_charter_dirty(store *s, config *cfg)
 		dirty = strcmp(head, now) != 0;
 	}
 	cd_err_clear();
-	cd_buf_free(&text);
+	cd_buf_clear(&text);
 	return dirty;
 }
 
@@ -145,7 +145,7 @@ int workspace_no_principle(const charter *c, const char *id)
 			   "principles')", id, near.data);
 	else
 		cd_err_set("no principle with id '%.80s' (list them with 'codicil principles')", id);
-	cd_buf_free(&near);
+	cd_buf_clear(&near);
 	return -1;
 }
 
@@ -183,7 +183,7 @@ static int path_exists(store *s, const char *rev, const char *path)
 		return store_blob_id(s, rev, path, blob) == 0;
 	cd_path_join(&full, store_workdir(s), path);
 	yes = cd_file_exists(full.data);
-	cd_buf_free(&full);
+	cd_buf_clear(&full);
 	return yes;
 }
 
@@ -216,8 +216,8 @@ int workspace_transcript_at(store *s, const char *rev, const char *sha, cd_buf *
 		return -1;
 	cd_buf_printf(&flat, "%s/%s.json", PROPOSAL_TRANSCRIPT_DIR, sha);
 	rc = one_of(s, rev, &fanned, &flat, out);
-	cd_buf_free(&fanned);
-	cd_buf_free(&flat);
+	cd_buf_clear(&fanned);
+	cd_buf_clear(&flat);
 	return rc;
 }
 
@@ -226,7 +226,7 @@ int workspace_record_exists(store *s, const char *rev, const char *id)
 	cd_buf path = CD_BUF_INIT;
 	int yes = workspace_record_at(s, rev, id, &path) == 0 && path_exists(s, rev, path.data);
 
-	cd_buf_free(&path);
+	cd_buf_clear(&path);
 	return yes;
 }
 
@@ -239,8 +239,8 @@ int workspace_record_at(store *s, const char *rev, const char *id, cd_buf *out)
 		return -1;
 	cd_buf_printf(&flat, "%s/%s.json", record_dir(id), id);
 	rc = one_of(s, rev, &fanned, &flat, out);
-	cd_buf_free(&fanned);
-	cd_buf_free(&flat);
+	cd_buf_clear(&fanned);
+	cd_buf_clear(&flat);
 	return rc;
 }
 
@@ -254,7 +254,7 @@ static void say_missing_charter(store *s, const char *path)
 	if (!cd_file_exists(full.data))
 		cd_err_set("there is no %s here; if the charter has another name, tell codicil with "
 			   "'git config codicil.charter FILE'", path);
-	cd_buf_free(&full);
+	cd_buf_clear(&full);
 }
 
 int workspace_load(store *s, const char *path, const char *rev, int validate, charter **out)
@@ -265,13 +265,13 @@ int workspace_load(store *s, const char *path, const char *rev, int validate, ch
 	*out = NULL;
 	rc = rev ? store_read(s, rev, path, &text) : store_read_worktree(s, path, &text);
 	if (rc < 0) {
-		cd_buf_free(&text);
+		cd_buf_clear(&text);
 		if (!rev)
 			say_missing_charter(s, path);
 		return -1;
 	}
 	rc = charter_parse(path, text.data, text.len, out);
-	cd_buf_free(&text);
+	cd_buf_clear(&text);
 	if (rc < 0)
 		return -1;
 	if (validate && workspace_check(*out) < 0) {
@@ -325,12 +325,12 @@ int workspace_template_dir(const char *name, cd_buf *out)
 		found = cd_dir_exists(out->data);
 	}
 	for (i = 0; i < 3; i++)
-		cd_buf_free(&roots[i]);
+		cd_buf_clear(&roots[i]);
 	if (!found) {
 		workspace_template_names(&names);
 		cd_err_set("no template named '%s' (available: %s)", name,
 			   names.len ? names.data : "none found; set CODICIL_DATADIR");
-		cd_buf_free(&names);
+		cd_buf_clear(&names);
 		return -1;
 	}
 	return 0;
@@ -362,7 +362,7 @@ int workspace_template_names(cd_buf *out)
 			cd_path_join(&path, dir.data, e->d_name);
 			if (e->d_name[0] != '.' && cd_dir_exists(path.data)) /* not demo.cassette.jsonl */
 				list[k++] = strdup(e->d_name);
-			cd_buf_free(&path);
+			cd_buf_clear(&path);
 		}
 		closedir(d);
 		qsort(list, k, sizeof *list, cmp_str);
@@ -372,7 +372,7 @@ int workspace_template_names(cd_buf *out)
 		}
 	}
 	for (i = 0; i < 3; i++)
-		cd_buf_free(&roots[i]);
-	cd_buf_free(&dir);
+		cd_buf_clear(&roots[i]);
+	cd_buf_clear(&dir);
 	return 0;
 }

@@ -16,7 +16,7 @@ static int load_folder(store *s, const char *folder, case_library *out)
 
 	cd_buf_printf(&dir, "%s%s", store_workdir(s), folder);
 	rc = case_library_load(dir.data, out);
-	cd_buf_free(&dir);
+	cd_buf_clear(&dir);
 	return rc;
 }
 
@@ -50,9 +50,9 @@ cJSON *workspace_case_read(store *s, const char *id)
 	}
 out:
 	case_index_close(ix);
-	cd_buf_free(&path);
-	cd_buf_free(&full);
-	cd_buf_free(&text);
-	cd_buf_free(&why);
+	cd_buf_clear(&path);
+	cd_buf_clear(&full);
+	cd_buf_clear(&text);
+	cd_buf_clear(&why);
 	return c;
 }

@@ -26,7 +26,7 @@ static int write_out(store *s, const char *file, const cd_buf *text, size_t chan
 	if (!commit) {
 		cd_path_join(&path, store_workdir(s), file);
 		rc = cd_file_write_atomic(path.data, text->data, text->len);
-		cd_buf_free(&path);
+		cd_buf_clear(&path);
 		return rc;
 	}
 	if (store_lock(s) < 0)
@@ -35,7 +35,7 @@ static int write_out(store *s, const char *file, const cd_buf *text, size_t chan
 		      changed == 1 ? "" : "s");
 	rc = store_commit(s, &change, 1, msg.data, NULL, 0, NULL);
 	store_unlock(s);
-	cd_buf_free(&msg);
+	cd_buf_clear(&msg);
 	return rc;
 }
 
@@ -54,7 +54,7 @@ int workspace_fmt(store *s, config *cfg, enum workspace_fmt_mode mode, size_t *c
 	if (charter_fmt(ch, &out, changed) == 0 && check_result(file, &out) == 0)
 		rc = mode == FMT_CHECK || !*changed ? 0
 		     : write_out(s, file, &out, *changed, mode == FMT_COMMIT);
-	cd_buf_free(&out);
+	cd_buf_clear(&out);
 	charter_free(ch);
 	return rc;
 }

@@ -189,7 +189,7 @@ int index__open(store *s, case_index **out, case_index_stats *st, index_open_mod
 	if (store_local_path(s, "index.sqlite", &path) < 0)
 		return -1;
 	if (!(ix = calloc(1, sizeof *ix))) {
-		cd_buf_free(&path);
+		cd_buf_clear(&path);
 		cd_err_set("out of memory");
 		return -1;
 	}

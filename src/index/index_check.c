@@ -54,8 +54,8 @@ static int check_file(checker *c, const char *path)
 	}
 	if (strmap_put(&c->seen, path, 1) < 0)
 		rc = -1;
-	cd_buf_free(&full);
-	cd_buf_free(&text);
+	cd_buf_clear(&full);
+	cd_buf_clear(&text);
 	return rc;
 }
 
@@ -80,8 +80,8 @@ static int check_dir(checker *c, const char *dir, int top)
 	}
 	if (d)
 		closedir(d);
-	cd_buf_free(&full);
-	cd_buf_free(&sub);
+	cd_buf_clear(&full);
+	cd_buf_clear(&sub);
 	return rc;
 }
 
@@ -122,7 +122,7 @@ long case_index_check(store *s, cd_buf *problems)
 	else
 		cd_err_set("out of memory");
 	case_index_close(c.ix);
-	strmap_free(&c.seen);
+	strmap_clear(&c.seen);
 	if (rc == 0 && c.n && case_index_rebuild(s, NULL) < 0)
 		return -1;
 	return rc < 0 ? -1 : c.n;

@@ -50,7 +50,7 @@ static double best_candidate(case_index *ix, const dedup_digest *d, double thres
 		if (dedup_digest_make((const char *)sqlite3_column_text(st, 1), &other) < 0)
 			break;
 		sim = dedup_jaccard(d, &other);
-		dedup_digest_free(&other);
+		dedup_digest_clear(&other);
 		if (sim >= threshold && sim > best) {
 			best = sim;
 			if (match_id) {
@@ -81,9 +81,9 @@ dedup_result case_index_duplicate(case_index *ix, const char *text, double thres
 		if (match_id)
 			cd_buf_puts(match_id, near.data);
 	}
-	dedup_digest_free(&d);
+	dedup_digest_clear(&d);
 out:
-	cd_buf_free(&near);
+	cd_buf_clear(&near);
 	if (similarity)
 		*similarity = sim;
 	return res;

@@ -86,8 +86,8 @@ static sqlite3_stmt *select_for(case_index *ix, const char *what, const case_que
 	if ((st = index__prepare(ix, sql.data)))
 		for (int i = 0; i < n; i++)
 			sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_TRANSIENT);
-	cd_buf_free(&sql);
-	cd_buf_free(&fts);
+	cd_buf_clear(&sql);
+	cd_buf_clear(&fts);
 	return st;
 }
 
@@ -138,7 +138,7 @@ static int kept_count(case_index *ix, const case_query *q, long *n)
 			*n = (long)sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
 	}
-	cd_buf_free(&key);
+	cd_buf_clear(&key);
 	return st ? 1 : -1;
 }
 

@@ -164,9 +164,9 @@ static int row_make(row *r, const char *path, const cJSON *c)
 
 static void row_free(row *r)
 {
-	cd_buf_free(&r->principles);
-	cd_buf_free(&r->summary);
-	dedup_digest_free(&r->digest);
+	cd_buf_clear(&r->principles);
+	cd_buf_clear(&r->summary);
+	dedup_digest_clear(&r->digest);
 }
 
 static int insert_case(case_index *ix, const row *r)
@@ -226,7 +226,7 @@ static int insert_text(case_index *ix, sqlite3_int64 rowid, const cJSON *c,
 		 "itttttt", rowid, case_id(c), principles, cd_buf_cstr(&text[0]),
 		 cd_buf_cstr(&text[1]), cd_buf_cstr(&text[2]), cd_buf_cstr(&text[3]));
 	for (int i = 0; i < 4; i++)
-		cd_buf_free(&text[i]);
+		cd_buf_clear(&text[i]);
 	return rc;
 }
 
@@ -282,6 +282,6 @@ int index__put_file(case_index *ix, const char *path, const char *text, size_t l
 		problem = "not a case (its id does not start with c-)";
 	rc = problem ? index__put_error(ix, path, problem) : put_case(ix, path, j);
 	cJSON_Delete(j);
-	cd_buf_free(&why);
+	cd_buf_clear(&why);
 	return rc;
 }

@@ -60,7 +60,7 @@ static void known_free(known_dir *k)
 	for (size_t i = 0; i < k->n; i++)
 		free(k->v[i].path);
 	free(k->v);
-	strmap_free(&k->by_path);
+	strmap_clear(&k->by_path);
 	memset(k, 0, sizeof *k);
 }
 
@@ -165,9 +165,9 @@ static int visit_file(scan *sc, const char *dir, const char *name, known_dir *k)
 	if (rc == 0)
 		rc = record_file(sc, path.data, dir, &st, blob);
 out:
-	cd_buf_free(&path);
-	cd_buf_free(&full);
-	cd_buf_free(&text);
+	cd_buf_clear(&path);
+	cd_buf_clear(&full);
+	cd_buf_clear(&text);
 	return rc;
 }
 
@@ -235,7 +235,7 @@ static int scan_dir(scan *sc, const char *dir, long long dir_time)
 	if (rc == 0)
 		rc = set_dir_time(sc, dir, d ? stored_time(sc, dir_time) : -1);
 	known_free(&k);
-	cd_buf_free(&full);
+	cd_buf_clear(&full);
 	return rc;
 }
 
@@ -329,8 +329,8 @@ static int find_work(scan *sc, todo_list *t)
 	}
 	if (rc < 0)
 		cd_err_set("out of memory");
-	cd_buf_free(&top);
-	cd_buf_free(&sub);
+	cd_buf_clear(&top);
+	cd_buf_clear(&sub);
 	return rc;
 }
 
@@ -443,8 +443,8 @@ int index__refresh(case_index *ix, case_index_stats *st)
 	for (size_t i = 0; i < t.n; i++)
 		free(t.v[i].dir);
 	free(t.v);
-	strmap_free(&sc.suspects);
-	strmap_free(&sc.suspect_dirs);
-	strmap_free(&sc.dir_mtime);
+	strmap_clear(&sc.suspects);
+	strmap_clear(&sc.suspect_dirs);
+	strmap_clear(&sc.dir_mtime);
 	return rc;
 }

@@ -68,7 +68,7 @@ static int add_messages(cJSON *body, const llm_request *req)
 	}
 	if (rc == 0 && system.len && !cJSON_AddStringToObject(body, "system", system.data))
 		rc = -1;
-	cd_buf_free(&system);
+	cd_buf_clear(&system);
 	return rc;
 }
 
@@ -177,7 +177,7 @@ static int collect_content(const llm_request *req, const cJSON *content, llm_res
 		const cJSON *input = cJSON_GetObjectItemCaseSensitive(block, "input");
 
 		if (req->schema && type && !strcmp(type, "tool_use") && input) {
-			cd_buf_free(&text);
+			cd_buf_clear(&text);
 			if (cd_json_print_compact(input, &text) < 0)
 				break;
 			out->json = cJSON_Duplicate(input, 1);
@@ -227,11 +227,11 @@ static int anthropic_parse(const llm_request *req, long http_status, const char 
 		llm_error_text(msg.data, msg.len, LLM_ERROR_TEXT_MAX, &line);
 		rc = llm_response_fail(out, LLM_ERR_PARSE, "anthropic: error in the reply: %s",
 				       line.data);
-		cd_buf_free(&line);
+		cd_buf_clear(&line);
 	} else {
 		rc = parse_message(req, root, out);
 	}
-	cd_buf_free(&msg);
+	cd_buf_clear(&msg);
 	cJSON_Delete(root);
 	return rc;
 }
@@ -283,7 +283,7 @@ static int stream_dispatch(llm_stream *st, const char *type, const cJSON *ev)
 		error_message(ev, &msg);
 		free(st->error);
 		st->error = msg.len ? cd_buf_detach(&msg) : strdup("unknown error");
-		cd_buf_free(&msg);
+		cd_buf_clear(&msg);
 	}
 	return 0; /* ping, content_block_stop, and future event types */
 }

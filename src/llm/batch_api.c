@@ -98,7 +98,7 @@ static int exchange(const llm_provider *p, const llm_endpoint *ep, const char *w
 			cd_buf e = CD_BUF_INIT;
 			llm_error_text(out->data ? out->data : "", out->len, 300, &e);
 			cd_err_set("%s: HTTP %ld: %s", what, status, e.data ? e.data : "");
-			cd_buf_free(&e);
+			cd_buf_clear(&e);
 		} else if (json && !(*json = cJSON_ParseWithLength(out->data ? out->data : "",
 								     out->len))) {
 			cd_err_set("%s: the answer is not JSON", what);
@@ -154,9 +154,9 @@ out:
 	cJSON_Delete(j);
 	cJSON_Delete(req);
 	free(file_id);
-	cd_buf_free(&file);
-	cd_buf_free(&out);
-	cd_buf_free(&body);
+	cd_buf_clear(&file);
+	cd_buf_clear(&out);
+	cd_buf_clear(&body);
 	return rc;
 }
 
@@ -177,8 +177,8 @@ static int create_anthropic(const llm_provider *p, const llm_endpoint *ep, cJSON
 		rc = 0;
 	cJSON_Delete(req);
 	cJSON_Delete(j);
-	cd_buf_free(&body);
-	cd_buf_free(&out);
+	cd_buf_clear(&body);
+	cd_buf_clear(&out);
 	return rc;
 }
 
@@ -231,8 +231,8 @@ int batch_api_poll(const llm_provider *p, const llm_endpoint *ep, const char *id
 	rc = 0;
 out:
 	cJSON_Delete(j);
-	cd_buf_free(&path);
-	cd_buf_free(&out);
+	cd_buf_clear(&path);
+	cd_buf_clear(&out);
 	return rc;
 }
 
@@ -256,7 +256,7 @@ int batch_api_results(const llm_provider *p, const llm_endpoint *ep, const batch
 		if (rc == 0 && out->len && out->data[out->len - 1] != '\n')
 			cd_buf_putc(out, '\n');
 	}
-	cd_buf_free(&path);
+	cd_buf_clear(&path);
 	return rc;
 }
 
@@ -265,7 +265,7 @@ static char *print(const cJSON *j)
 	cd_buf b = CD_BUF_INIT;
 
 	if (!j || cd_json_print_compact(j, &b) < 0) {
-		cd_buf_free(&b);
+		cd_buf_clear(&b);
 		return strdup("{}");
 	}
 	return cd_buf_detach(&b);

@@ -48,8 +48,8 @@ int batch_registry_add(const char *dir, const char *id, const char *provider, co
 	if (record_path(dir, id, &path) == 0 && cd_json_print_compact(rec, &text) == 0)
 		rc = cd_file_write_atomic(path.data, text.data, text.len);
 	cJSON_Delete(rec);
-	cd_buf_free(&path);
-	cd_buf_free(&text);
+	cd_buf_clear(&path);
+	cd_buf_clear(&text);
 	return rc;
 }
 
@@ -59,7 +59,7 @@ void batch_registry_remove(const char *dir, const char *id)
 
 	if (record_path(dir, id, &path) == 0)
 		unlink(path.data);
-	cd_buf_free(&path);
+	cd_buf_clear(&path);
 }
 
 /* 1 when the record is open at provider/host and holds a wanted request. */
@@ -101,7 +101,7 @@ int batch_registry_find(const char *dir, const char *provider, const char *host,
 		    ((*ids)[*n] = strdup(cd_json_str(rec, "id"))))
 			(*n)++;
 		cJSON_Delete(rec);
-		cd_buf_free(&path);
+		cd_buf_clear(&path);
 	}
 	cd_names_free(names, count);
 	return 0;

@@ -60,7 +60,7 @@ int cache_key(const llm_endpoint *ep, const llm_request *req, const llm_http *ht
 	cd_sha256 *h;
 
 	if (canonical_body(http, &body) < 0) {
-		cd_buf_free(&body);
+		cd_buf_clear(&body);
 		return -1;
 	}
 	while (base_len && base[base_len - 1] == '/')
@@ -74,7 +74,7 @@ int cache_key(const llm_endpoint *ep, const llm_request *req, const llm_http *ht
 	cd_sha256_part(h, cd_buf_cstr(&body), body.len);
 	cd_sha256_part_str(h, sample);
 	cd_sha256_finish(h, out);
-	cd_buf_free(&body);
+	cd_buf_clear(&body);
 	return 0;
 }
 
@@ -122,8 +122,8 @@ int cache_get(const char *dir, const char *key, llm_response *out)
 	rc = 1;
 out:
 	cJSON_Delete(j);
-	cd_buf_free(&data);
-	cd_buf_free(&path);
+	cd_buf_clear(&data);
+	cd_buf_clear(&path);
 	return rc;
 }
 
@@ -150,8 +150,8 @@ int cache_put(const char *dir, const char *key, const llm_response *resp)
 	rc = cd_file_replace(path.data, data.data, data.len);
 out:
 	cJSON_Delete(j);
-	cd_buf_free(&data);
-	cd_buf_free(&path);
+	cd_buf_clear(&data);
+	cd_buf_clear(&path);
 	return rc;
 }
 
@@ -176,7 +176,7 @@ static int each_shard(const char *dir, int (*fn)(const char *path, void *ud), vo
 		cd_path_join(&sub, dir, e->d_name);
 		if (cd_dir_exists(sub.data) && fn(sub.data, ud) < 0)
 			rc = -1;
-		cd_buf_free(&sub);
+		cd_buf_clear(&sub);
 	}
 	closedir(d);
 	return rc;
@@ -207,7 +207,7 @@ static int count_shard(const char *path, void *ud)
 			st->entries++;
 			st->bytes += (unsigned long long)sb.st_size;
 		}
-		cd_buf_free(&file);
+		cd_buf_clear(&file);
 	}
 	closedir(d);
 	return 0;

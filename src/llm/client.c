@@ -110,7 +110,7 @@ void llm_client_free(llm_client *c)
 			cjob_free(j);
 		}
 	}
-	client_batches_free(c);
+	client_batches_clear(c);
 	secret_free(c->key);
 	cassette_free(c->cas);
 	free(c->provider);
@@ -120,7 +120,7 @@ void llm_client_free(llm_client *c)
 	free(c->cache_dir);
 	free(c->cassette_path);
 	free(c->stopped);
-	cd_buf_free(&c->dry_batch);
+	cd_buf_clear(&c->dry_batch);
 	free(c);
 }
 

@@ -39,7 +39,7 @@ int llm_client_resume_batch(llm_client *c, const char *batch_id)
 	return 0;
 }
 
-void client_batches_free(llm_client *c)
+void client_batches_clear(llm_client *c)
 {
 	for (size_t i = 0; i < c->nresume_batches; i++)
 		free(c->resume_batches[i]);
@@ -136,7 +136,7 @@ static void index_free(batch_index *ix)
 {
 	free(ix->jobs);
 	free(ix->next);
-	strmap_free(&ix->first);
+	strmap_clear(&ix->first);
 }
 
 /* Every result line answers the calls made from its request. */
@@ -148,7 +148,7 @@ static void take_results(llm_client *c, const llm_endpoint *ep, const batch_stat
 
 	if (index_batched(c, round, &ix) < 0 || batch_api_results(c->http, ep, st, &text) < 0) {
 		index_free(&ix);
-		cd_buf_free(&text);
+		cd_buf_clear(&text);
 		return;
 	}
 	for (char *p = text.data; p && *p;) {
@@ -169,7 +169,7 @@ static void take_results(llm_client *c, const llm_endpoint *ep, const batch_stat
 		p = nl ? nl + 1 : NULL;
 	}
 	index_free(&ix);
-	cd_buf_free(&text);
+	cd_buf_clear(&text);
 }
 
 /* Calls of the round the batch did not answer end with why. */
@@ -222,7 +222,7 @@ static int finish_batch(llm_client *c, const llm_endpoint *ep, const char *id, u
 	}
 	if (registry_dir(c, &dir))
 		batch_registry_remove(dir.data, id);
-	cd_buf_free(&dir);
+	cd_buf_clear(&dir);
 	batch_status_clear(&st);
 	return 0;
 }
@@ -237,7 +237,7 @@ static void find_open_batches(llm_client *c)
 	size_t n = 0;
 
 	if (!registry_dir(c, &dir)) {
-		cd_buf_free(&dir);
+		cd_buf_clear(&dir);
 		return;
 	}
 	for (struct cjob *j = c->batched.head; j; j = j->next)
@@ -252,8 +252,8 @@ static void find_open_batches(llm_client *c)
 		free(ids[i]);
 	}
 	free(ids);
-	strmap_free(&wanted);
-	cd_buf_free(&dir);
+	strmap_clear(&wanted);
+	cd_buf_clear(&dir);
 }
 
 /* The next round: batched calls not in a batch yet, up to the provider's
@@ -287,7 +287,7 @@ static cJSON *next_round(llm_client *c, unsigned round)
 		n++;
 		bytes += len;
 	}
-	strmap_free(&seen);
+	strmap_clear(&seen);
 	if (items && !n) {
 		cJSON_Delete(items);
 		return NULL;
@@ -308,7 +308,7 @@ void client_run_batches(llm_client *c)
 	for (size_t i = 0; i < c->nresume_batches && c->batched.n; i++)
 		if (finish_batch(c, &ep, c->resume_batches[i], 0) < 0)
 			return;
-	client_batches_free(c);
+	client_batches_clear(c);
 	while (c->batched.n && (items = next_round(c, ++c->batch_rounds))) {
 		unsigned round = c->batch_rounds;
 		int rc = batch_api_create(c->http, &ep, items, &id);
@@ -330,7 +330,7 @@ void client_run_batches(llm_client *c)
 		if (rc < 0)
 			break;
 	}
-	cd_buf_free(&dir);
+	cd_buf_clear(&dir);
 }
 
 void client_dry_batch_line(llm_client *c, const struct cjob *j)

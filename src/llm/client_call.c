@@ -134,7 +134,7 @@ char *client_replay_body(const llm_request *req)
 					 cJSON_Duplicate(req->schema, 1) : cJSON_CreateNull());
 	ok = ok && cJSON_AddNumberToObject(o, "sample", req->sample);
 	if (!ok || cd_json_print_compact(o, &out) < 0)
-		cd_buf_free(&out);
+		cd_buf_clear(&out);
 	cJSON_Delete(o);
 	return out.data;
 }
@@ -158,7 +158,7 @@ int client_body_sha(const char *body, char out[CD_SHA256_HEX])
 	}
 	cJSON_Delete(canon);
 	cJSON_Delete(j);
-	cd_buf_free(&b);
+	cd_buf_clear(&b);
 	return rc;
 }
 
@@ -230,8 +230,8 @@ static void write_transcript(llm_client *c, struct cjob *j)
 		cd_warn("cannot keep the transcript of a model answer: %s", cd_err_msg());
 out:
 	cJSON_Delete(t);
-	cd_buf_free(&text);
-	cd_buf_free(&path);
+	cd_buf_clear(&text);
+	cd_buf_clear(&path);
 }
 
 /* Stored without the raw body: a cached answer is replayed as text. */

@@ -104,7 +104,7 @@ void client_answered(llm_client *c, struct cjob *j);
 /* client_batch.c: send what is batched through the provider's batch API
  * and answer every batched call (blocks until the batches have ended). */
 void client_run_batches(llm_client *c);
-void client_batches_free(llm_client *c);
+void client_batches_clear(llm_client *c);
 /* A dry run's provider batch: j's line of the file it would upload. */
 void client_dry_batch_line(llm_client *c, const struct cjob *j);
 

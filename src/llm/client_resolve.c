@@ -139,7 +139,7 @@ static int resolve_cache(llm_client *c)
 	cd_buf dir = CD_BUF_INIT;
 
 	if (cache_default_dir(c->s ? store_gitdir(c->s) : NULL, &dir) < 0) {
-		cd_buf_free(&dir);
+		cd_buf_clear(&dir);
 		return -1;
 	}
 	c->cache_dir = cd_buf_detach(&dir);
@@ -159,7 +159,7 @@ static int resolve_cassette(llm_client *c)
 		return -1;
 	}
 	if (cd_path_join(&full, c->s ? store_workdir(c->s) : NULL, path) < 0) {
-		cd_buf_free(&full);
+		cd_buf_clear(&full);
 		return -1;
 	}
 	c->cassette_path = cd_buf_detach(&full);

@@ -26,7 +26,7 @@ int llm_http_set_url(llm_http *h, const char *base_url, const char *path)
 	while (n && base_url[n - 1] == '/')
 		n--;
 	if (cd_buf_append(&b, base_url, n) < 0 || cd_buf_puts(&b, path) < 0) {
-		cd_buf_free(&b);
+		cd_buf_clear(&b);
 		return -1;
 	}
 	free(h->url);
@@ -68,7 +68,7 @@ int llm_http_set_body(llm_http *h, const cJSON *body)
 	cd_buf b = CD_BUF_INIT;
 
 	if (cd_json_print_compact(body, &b) < 0) {
-		cd_buf_free(&b);
+		cd_buf_clear(&b);
 		return -1;
 	}
 	free(h->body);
@@ -151,8 +151,8 @@ void llm_error_text(const char *in, size_t len, size_t max, cd_buf *out)
 	cd_buf_append(out, cd_buf_cstr(&folded), n);
 	if (n < folded.len)
 		cd_buf_puts(out, "…");
-	cd_buf_free(&clean);
-	cd_buf_free(&folded);
+	cd_buf_clear(&clean);
+	cd_buf_clear(&folded);
 }
 
 static const char *status_hint(long status, const char *key_env, char *buf, size_t size)
@@ -197,7 +197,7 @@ int llm_http_error(llm_response *out, const char *provider, const char *key_env,
 	else
 		llm_response_fail(out, LLM_ERR_HTTP, "%s: HTTP %ld: %s", provider, status,
 				  text.data);
-	cd_buf_free(&text);
+	cd_buf_clear(&text);
 	return -1;
 }
 

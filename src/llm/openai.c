@@ -140,7 +140,7 @@ static int refused(llm_response *out, const char *why)
 	llm_error_text(why, strlen(why), LLM_ERROR_TEXT_MAX, &line);
 	rc = llm_response_fail(out, LLM_ERR_REFUSED, "the model refused: %s",
 			       line.len ? line.data : "no reason given");
-	cd_buf_free(&line);
+	cd_buf_clear(&line);
 	return rc;
 }
 
@@ -159,7 +159,7 @@ static int parse_choice(const llm_request *req, const cJSON *root, llm_response 
 	out->finish_reason = llm_strdup(fr);
 	if (collect_content(cJSON_GetObjectItemCaseSensitive(msg, "content"), &text, &refusal) < 0 &&
 	    !refusal && !truncated) {
-		cd_buf_free(&text);
+		cd_buf_clear(&text);
 		return llm_response_fail(out, LLM_ERR_PARSE, "openai: the reply has no message content");
 	}
 	out->text = cd_buf_detach(&text);
@@ -192,7 +192,7 @@ static int openai_parse(const llm_request *req, long http_status, const char *bo
 		llm_error_text(error_message(root), strlen(error_message(root)),
 			       LLM_ERROR_TEXT_MAX, &line);
 		rc = llm_response_fail(out, LLM_ERR_PARSE, "openai: error in the reply: %s", line.data);
-		cd_buf_free(&line);
+		cd_buf_clear(&line);
 	} else {
 		rc = parse_choice(req, root, out);
 	}

@@ -56,7 +56,7 @@ static int price_setting(config *cfg, const char *model, const char *which, doub
 			*set = 1;
 		}
 	}
-	cd_buf_free(&key);
+	cd_buf_clear(&key);
 	return rc;
 }
 

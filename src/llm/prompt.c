@@ -116,7 +116,7 @@ static void no_such_template(const char *name)
 	for (int i = 0; cd_builtin_prompts[i].name; i++)
 		cd_buf_printf(&list, "%s%s", i ? ", " : "", cd_builtin_prompts[i].name);
 	cd_err_set("no prompt template named '%s' (there are: %s)", name, cd_buf_cstr(&list));
-	cd_buf_free(&list);
+	cd_buf_clear(&list);
 }
 
 static int name_ok(const char *name)
@@ -153,8 +153,8 @@ static int check_override(const char *path, const cd_buf *text, int builtin)
 	}
 	rc = 0;
 out:
-	cd_buf_free(&known);
-	cd_buf_free(&used);
+	cd_buf_clear(&known);
+	cd_buf_clear(&used);
 	return rc;
 }
 
@@ -177,7 +177,7 @@ static int fill(prompt *out, const char *name, char *text, size_t len, const cha
 	out->text = text;
 	out->len = len;
 	if (!out->name || !out->origin || !out->text) {
-		prompt_free(out);
+		prompt_clear(out);
 		cd_err_set("out of memory");
 		return -1;
 	}
@@ -209,12 +209,12 @@ int prompt_load(const char *repo_workdir, const char *name, prompt *out)
 			  cd_builtin_prompts[builtin].len, "built-in");
 	}
 out:
-	cd_buf_free(&path);
-	cd_buf_free(&text);
+	cd_buf_clear(&path);
+	cd_buf_clear(&text);
 	return rc;
 }
 
-void prompt_free(prompt *p)
+void prompt_clear(prompt *p)
 {
 	free(p->name);
 	free(p->text);
@@ -277,7 +277,7 @@ int prompt_render(const prompt *p, const prompt_var *vars, size_t n, cd_buf *out
 	rc = walk(what, p->text, p->len, emit, &r);
 	if (rc == 0)
 		rc = cd_buf_append(out, cd_buf_cstr(&tmp), tmp.len);
-	cd_buf_free(&tmp);
+	cd_buf_clear(&tmp);
 	return rc;
 }
 

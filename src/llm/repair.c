@@ -137,7 +137,7 @@ static void note(mender *m, const char *fmt, const char *value)
 	cd_buf_printf(m->notes, "%s: ", cd_buf_cstr(&m->path));
 	cd_buf_printf(m->notes, fmt, cd_buf_cstr(&v));
 	cd_buf_putc(m->notes, '\n');
-	cd_buf_free(&v);
+	cd_buf_clear(&v);
 }
 
 static int has_type(const cJSON *schema, const char *name)
@@ -307,5 +307,5 @@ void llm_schema_repair(const cJSON *schema, cJSON *v, cd_buf *notes)
 
 	cd_buf_puts(&m.path, "$");
 	mend(&m, schema, v);
-	cd_buf_free(&m.path);
+	cd_buf_clear(&m.path);
 }

@@ -52,11 +52,11 @@ static int key_of(const cJSON *canon, char out[CD_SHA256_HEX])
 	cd_buf b = CD_BUF_INIT;
 
 	if (cd_json_print_compact(canon, &b) < 0) {
-		cd_buf_free(&b);
+		cd_buf_clear(&b);
 		return -1;
 	}
 	cd_sha256_hex(b.data, b.len, out);
-	cd_buf_free(&b);
+	cd_buf_clear(&b);
 	return 0;
 }
 
@@ -165,11 +165,11 @@ int cassette_open(const char *path, cassette **out)
 	}
 	if (cd_file_read(path, &data) < 0 || load(c, data.data, data.len) < 0) {
 		cd_err_prefix("cassette");
-		cd_buf_free(&data);
+		cd_buf_clear(&data);
 		cassette_free(c);
 		return -1;
 	}
-	cd_buf_free(&data);
+	cd_buf_clear(&data);
 	*out = c;
 	return 0;
 }
@@ -254,7 +254,7 @@ out:
 	cJSON_Delete(line);
 	cJSON_Delete(canon);
 	cJSON_Delete(reply);
-	cd_buf_free(&text);
+	cd_buf_clear(&text);
 	return rc;
 }
 

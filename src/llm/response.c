@@ -86,7 +86,7 @@ void llm_http_clear(llm_http *h)
 
 void llm_stream_clear(llm_stream *s)
 {
-	cd_buf_free(&s->text);
+	cd_buf_clear(&s->text);
 	free(s->finish_reason);
 	free(s->error);
 	memset(s, 0, sizeof *s);
@@ -126,7 +126,7 @@ int llm_stream_finish(const llm_request *req, llm_stream *st, llm_response *out)
 		llm_error_text(st->error, strlen(st->error), LLM_ERROR_TEXT_MAX, &msg);
 		llm_response_fail(out, LLM_ERR_HTTP, "error event in the stream: %s",
 				  cd_buf_cstr(&msg));
-		cd_buf_free(&msg);
+		cd_buf_clear(&msg);
 		return -1;
 	}
 	if (st->refused)

@@ -30,8 +30,8 @@ static int check_problems(const llm_request *req, llm_response *out)
 	rc = llm_response_fail(out, LLM_ERR_INVALID, "the reply is not usable: %s",
 			       line.len ? line.data : "rejected by its check");
 out:
-	cd_buf_free(&errors);
-	cd_buf_free(&line);
+	cd_buf_clear(&errors);
+	cd_buf_clear(&line);
 	return rc;
 }
 
@@ -87,8 +87,8 @@ out:
 	}
 	if (notes.len)
 		out->repairs = cd_buf_detach(&notes);
-	cd_buf_free(&notes);
-	cd_buf_free(&path);
+	cd_buf_clear(&notes);
+	cd_buf_clear(&path);
 	return rc;
 }
 
@@ -186,7 +186,7 @@ static int check_enum(const cJSON *schema, const cJSON *v, const cd_buf *path, c
 	}
 	cd_buf_putc(&what, ')');
 	fail(path, err, cd_buf_cstr(&what));
-	cd_buf_free(&what);
+	cd_buf_clear(&what);
 	return -1;
 }
 
@@ -209,7 +209,7 @@ static int check_pattern(const cJSON *schema, const cJSON *v, const cd_buf *path
 	llm_error_text(v->valuestring, strlen(v->valuestring), 40, &what);
 	cd_buf_printf(&what, "\" does not match the pattern %.60s", pattern);
 	fail(path, err, cd_buf_cstr(&what));
-	cd_buf_free(&what);
+	cd_buf_clear(&what);
 	return -1;
 }
 
@@ -358,6 +358,6 @@ int llm_schema_validate(const cJSON *schema, const cJSON *value, cd_buf *err_pat
 
 	cd_buf_puts(&path, "$");
 	rc = validate(schema, value, &path, err_path);
-	cd_buf_free(&path);
+	cd_buf_clear(&path);
 	return rc;
 }

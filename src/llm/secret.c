@@ -51,7 +51,7 @@ static int command_error(const char *cmd, const char *what)
 
 	command_label(cmd, &label);
 	cd_err_set("codicil.apiKeyCommand `%s` %s", cd_buf_cstr(&label), what);
-	cd_buf_free(&label);
+	cd_buf_clear(&label);
 	return -1;
 }
 
@@ -160,7 +160,7 @@ static int run_key_command(const char *cmd, char **key)
 		*key = first_line(&out);
 	if (out.data)
 		explicit_bzero(out.data, out.len);
-	cd_buf_free(&out);
+	cd_buf_clear(&out);
 	if (r == 2)
 		return command_error(cmd, "did not finish within 120 s");
 	if (r == 1)

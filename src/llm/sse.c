@@ -17,7 +17,7 @@ static int dispatch(llm_sse *s, sse_event_fn on_event, void *ud)
 	/* an event without data lines is not dispatched (as in browsers) */
 	if (s->data.data)
 		rc = on_event(ud, s->event, s->data.data);
-	cd_buf_free(&s->data);
+	cd_buf_clear(&s->data);
 	free(s->event);
 	s->event = NULL;
 	return rc;
@@ -86,8 +86,8 @@ int llm_sse_feed(llm_sse *s, const char *bytes, size_t len,
 
 void llm_sse_clear(llm_sse *s)
 {
-	cd_buf_free(&s->line);
-	cd_buf_free(&s->data);
+	cd_buf_clear(&s->line);
+	cd_buf_clear(&s->data);
 	free(s->event);
 	s->event = NULL;
 }

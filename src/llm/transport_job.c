@@ -105,7 +105,7 @@ void job_free(struct xjob *j)
 	free(j->url);
 	free_headers(j->headers);
 	free(j->body);
-	cd_buf_free(&j->reply);
+	cd_buf_clear(&j->reply);
 	llm_sse_clear(&j->sse);
 	llm_stream_clear(&j->stream);
 	free(j);
@@ -185,7 +185,7 @@ double job_stall_deadline(const struct xjob *j)
 
 static void reset_attempt_state(struct xjob *j, size_t max_body)
 {
-	cd_buf_free(&j->reply);
+	cd_buf_clear(&j->reply);
 	j->reply.max = max_body;
 	llm_sse_clear(&j->sse);
 	llm_stream_clear(&j->stream);

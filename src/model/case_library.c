@@ -77,7 +77,7 @@ static int list_dir(const char *dir, const char *sub, name_list *x)
 		rc = errno == ENOENT ? 0 : -1;
 		if (rc < 0)
 			cd_err_set("cannot read %s: %s", path.data, strerror(errno));
-		cd_buf_free(&path);
+		cd_buf_clear(&path);
 		return rc;
 	}
 	while (rc == 0 && (e = readdir(d))) {
@@ -87,7 +87,7 @@ static int list_dir(const char *dir, const char *sub, name_list *x)
 			cd_err_set("out of memory");
 	}
 	closedir(d);
-	cd_buf_free(&path);
+	cd_buf_clear(&path);
 	return rc;
 }
 
@@ -118,7 +118,7 @@ static int add_error(case_library *lib, const char *label, const char *problem)
 	if (p)
 		lib->errors = p;
 	if (!p || cd_buf_printf(&b, "%s: %s", label, problem) < 0) {
-		cd_buf_free(&b);
+		cd_buf_clear(&b);
 		cd_err_set("out of memory");
 		return -1;
 	}
@@ -177,10 +177,10 @@ static int load_one(case_library *lib, const char *dir, const char *label_dir,
 	rc = 0;
 out:
 	cJSON_Delete(j);
-	cd_buf_free(&path);
-	cd_buf_free(&label);
-	cd_buf_free(&text);
-	cd_buf_free(&why);
+	cd_buf_clear(&path);
+	cd_buf_clear(&label);
+	cd_buf_clear(&text);
+	cd_buf_clear(&why);
 	return rc;
 }
 
@@ -206,7 +206,7 @@ int case_library_load(const char *cases_dir, case_library *out)
 
 	memset(out, 0, sizeof *out);
 	if (list_case_files(cases_dir, &names, &n) < 0) {
-		cd_buf_free(&tmp);
+		cd_buf_clear(&tmp);
 		return -1;
 	}
 	if (n && !(out->cases = calloc(n, sizeof *out->cases))) {
@@ -218,13 +218,13 @@ int case_library_load(const char *cases_dir, case_library *out)
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
-	cd_buf_free(&tmp);
+	cd_buf_clear(&tmp);
 	if (rc < 0)
-		case_library_free(out);
+		case_library_clear(out);
 	return rc;
 }
 
-void case_library_free(case_library *lib)
+void case_library_clear(case_library *lib)
 {
 	for (size_t i = 0; i < lib->n; i++)
 		cJSON_Delete(lib->cases[i]);

@@ -76,7 +76,7 @@ static void put_paragraph(text *t, const char *title, const char *body)
 		if (!nl)
 			break;
 	}
-	cd_buf_free(&clean);
+	cd_buf_clear(&clean);
 }
 
 static void put_header(text *t, const cJSON *c)

@@ -229,7 +229,7 @@ int dedup_digest_make(const char *text, dedup_digest *d)
 		return -1;
 	d->exact = hash_bytes(cd_buf_cstr(&norm), norm.len);
 	rc = make_shingles(cd_buf_cstr(&norm), norm.len, &d->shingles, &d->n);
-	cd_buf_free(&norm);
+	cd_buf_clear(&norm);
 	return rc;
 }
 
@@ -323,7 +323,7 @@ int dedup_add_library(dedup_index *ix, const case_library *lib)
 
 static double jaccard(const uint64_t *a, uint32_t na, const uint64_t *b, uint32_t nb);
 
-void dedup_digest_free(dedup_digest *d)
+void dedup_digest_clear(dedup_digest *d)
 {
 	free(d->shingles);
 	memset(d, 0, sizeof *d);

@@ -51,7 +51,7 @@ int proposal_commit_subject(const cJSON *p, cd_buf *out)
 		cd_buf_printf(&ids, "%s%s", n > 1 ? ", " : "", id);
 	}
 	if (!n || !title || !*title) {
-		cd_buf_free(&ids);
+		cd_buf_clear(&ids);
 		cd_err_set("proposal %s has no %s; it cannot be committed",
 			   proposal_id(p) ? proposal_id(p) : "(no id)", n ? "title" : "edits");
 		return -1;
@@ -59,7 +59,7 @@ int proposal_commit_subject(const cJSON *p, cd_buf *out)
 	cd_buf_puts(&ids, ": ");
 	cd_buf_puts(&ids, title);
 	rc = cd_sanitize(ids.data, ids.len, CD_SAN_ONE_LINE, out);
-	cd_buf_free(&ids);
+	cd_buf_clear(&ids);
 	return rc;
 }
 
@@ -120,7 +120,7 @@ static void add_model(trailers *t, const cJSON *prov)
 	else
 		cd_buf_puts(&b, model);
 	add(t, "Codicil-Model", cd_buf_cstr(&b));
-	cd_buf_free(&b);
+	cd_buf_clear(&b);
 }
 
 static void add_prompts(trailers *t, const cJSON *prov)
@@ -136,7 +136,7 @@ static void add_prompts(trailers *t, const cJSON *prov)
 		cd_buf_printf(&b, "%s sha256:%s", name, sha);
 		add(t, "Codicil-Prompt", b.data);
 	}
-	cd_buf_free(&b);
+	cd_buf_clear(&b);
 }
 
 static void add_regression(trailers *t, const cJSON *r)
@@ -154,7 +154,7 @@ static void add_regression(trailers *t, const cJSON *r)
 		cd_buf_printf(&b, "changed=%d ", changed);
 	cd_buf_printf(&b, "unchanged=%d", cd_json_int(r, "unchanged", 0));
 	add(t, "Codicil-Regression", b.data);
-	cd_buf_free(&b);
+	cd_buf_clear(&b);
 }
 
 /* What an accepted amendment must record; the same list verify checks. */
@@ -220,7 +220,7 @@ static int build_body(const cJSON *p, cd_buf *msg)
 		cd_buf_putc(msg, '\n');
 		rc = close_rationale(msg);
 	}
-	cd_buf_free(&clean);
+	cd_buf_clear(&clean);
 	return rc;
 }
 

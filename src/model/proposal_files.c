@@ -47,7 +47,7 @@ cJSON *proposal_load(const char *path)
 
 	if (cd_file_read(path, &text) == 0)
 		j = proposal_parse(cd_buf_cstr(&text), text.len, path);
-	cd_buf_free(&text);
+	cd_buf_clear(&text);
 	if (j && !stem_matches(path, proposal_id(j))) {
 		cd_err_set("%s: its \"id\" %s does not match the file name", path, proposal_id(j));
 		cJSON_Delete(j);
@@ -113,8 +113,8 @@ static int load_one(proposal_list *l, const char *dir, const char *name)
 		cd_buf_printf(&line, "%s: %s", label.data, msg);
 		rc = push_string(&l->errors, &l->nerrors, cd_buf_detach(&line));
 	}
-	cd_buf_free(&path);
-	cd_buf_free(&label);
+	cd_buf_clear(&path);
+	cd_buf_clear(&label);
 	return rc;
 }
 
@@ -135,13 +135,13 @@ int proposal_list_load(const char *dir, proposal_list *out)
 		rc = load_one(out, dir, names[i]);
 	cd_names_free(names, n);
 	if (rc < 0)
-		proposal_list_free(out);
+		proposal_list_clear(out);
 	else if (out->n)
 		qsort(out->items, out->n, sizeof *out->items, cmp_items);
 	return rc;
 }
 
-void proposal_list_free(proposal_list *l)
+void proposal_list_clear(proposal_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		cJSON_Delete(l->items[i]);

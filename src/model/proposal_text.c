@@ -32,7 +32,7 @@ static void put_block(cd_buf *out, const char *s, const char *indent)
 		if (!nl)
 			break;
 	}
-	cd_buf_free(&clean);
+	cd_buf_clear(&clean);
 }
 
 static void put_list(cd_buf *out, const cJSON *p, const char *key, const char *label)

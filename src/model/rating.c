@@ -155,7 +155,7 @@ cJSON *rating_to_json(const rating *r)
 		cJSON_Delete(j);
 		j = NULL;
 	}
-	cd_buf_free(&err);
+	cd_buf_clear(&err);
 	return j;
 }
 

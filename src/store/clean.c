@@ -13,7 +13,7 @@ static int worktree_holds(const char *full, const char *data, size_t len)
 	cd_buf cur = CD_BUF_INIT;
 	int same = cd_file_read(full, &cur) == 0 && cur.len == len && !memcmp(cur.data, data, len);
 
-	cd_buf_free(&cur);
+	cd_buf_clear(&cur);
 	cd_err_clear();
 	return same;
 }
@@ -45,7 +45,7 @@ static int check_one(store *s, const char *path, const char *data, size_t len)
 		return -1;
 	exists = lstat(full.data, &st) == 0;
 	if (untouched_new_path(s, path, exists)) {
-		cd_buf_free(&full);
+		cd_buf_clear(&full);
 		return 0;
 	}
 	if (exists && S_ISDIR(st.st_mode)) {
@@ -56,7 +56,7 @@ static int check_one(store *s, const char *path, const char *data, size_t len)
 	rc = git_status_file(&flags, s->repo, path);
 	if (rc == GIT_ENOTFOUND || (rc == 0 && flags == GIT_STATUS_CURRENT)) {
 		git_error_clear();
-		cd_buf_free(&full);
+		cd_buf_clear(&full);
 		return 0;
 	}
 	if (rc < 0) {
@@ -65,7 +65,7 @@ static int check_one(store *s, const char *path, const char *data, size_t len)
 	}
 	if (!(flags & ~(unsigned)(GIT_STATUS_WT_NEW | GIT_STATUS_IGNORED))) {
 		if (data && worktree_holds(full.data, data, len)) {
-			cd_buf_free(&full);
+			cd_buf_clear(&full);
 			return 0;
 		}
 		cd_err_set("%s is not committed and would be overwritten; commit it or move it away "
@@ -75,7 +75,7 @@ static int check_one(store *s, const char *path, const char *data, size_t len)
 	cd_err_set("%s has uncommitted changes; commit or stash them first (git stash), then run "
 		   "the command again", path);
 dirty:
-	cd_buf_free(&full);
+	cd_buf_clear(&full);
 	return -1;
 }
 

@@ -368,9 +368,9 @@ out:
 			   "to the commit", hex, err && err->message ? err->message : "unknown error",
 			   cd_file_exists(lock.data) ? "if no git command is running, remove "
 			   ".git/index.lock; " : "");
-		cd_buf_free(&lock);
+		cd_buf_clear(&lock);
 	}
-	cd_buf_free(&full);
+	cd_buf_clear(&full);
 	git_index_free(idx);
 	return rc < 0 ? -1 : 0;
 }
@@ -441,12 +441,12 @@ unfinished:
 		   "repository brings the work tree to the commit", hex, cd_err_msg());
 out:
 	for (size_t i = 0; saved && i < n; i++) {
-		cd_buf_free(&saved[i].full);
-		cd_buf_free(&saved[i].content);
+		cd_buf_clear(&saved[i].full);
+		cd_buf_clear(&saved[i].content);
 	}
 	free(saved);
 	free(blobs);
 	git_commit_free(parent);
-	cd_buf_free(&msg);
+	cd_buf_clear(&msg);
 	return rc;
 }

@@ -50,8 +50,8 @@ int store__mark_in_progress(store *s, const git_oid *id, const store_change *cha
 	if (marker_path(s, &path) == 0 && cd_json_print_compact(m, &text) == 0)
 		rc = cd_file_write_atomic(path.data, text.data, text.len);
 	cJSON_Delete(m);
-	cd_buf_free(&path);
-	cd_buf_free(&text);
+	cd_buf_clear(&path);
+	cd_buf_clear(&text);
 	return rc;
 }
 
@@ -61,7 +61,7 @@ void store__clear_in_progress(store *s)
 
 	if (marker_path(s, &path) == 0)
 		unlink(path.data);
-	cd_buf_free(&path);
+	cd_buf_clear(&path);
 }
 
 /* The work-tree file at path, hashed as a blob; "" when it is missing. */
@@ -74,8 +74,8 @@ static void worktree_blob(store *s, const char *path, char out[41])
 	    cd_file_read(full.data, &data) == 0)
 		store_hash_blob(data.data ? data.data : "", data.len, out);
 	cd_err_clear();
-	cd_buf_free(&full);
-	cd_buf_free(&data);
+	cd_buf_clear(&full);
+	cd_buf_clear(&data);
 }
 
 /* The index entry of path as HEAD has it, without stat data (git then
@@ -144,8 +144,8 @@ index:
 fail:
 	rc = -1;
 out:
-	cd_buf_free(&data);
-	cd_buf_free(&full);
+	cd_buf_clear(&data);
+	cd_buf_clear(&full);
 	return rc;
 }
 
@@ -180,13 +180,13 @@ static size_t sweep_temporaries(store *s, const char *path)
 		cd_buf tmp = CD_BUF_INIT;
 		cd_path_join(&tmp, dir.data, names[i]);
 		gone += dead_temporary(names[i], slash + 1) && unlink(tmp.data) == 0;
-		cd_buf_free(&tmp);
+		cd_buf_clear(&tmp);
 	}
 out:
 	cd_err_clear();
 	cd_names_free(names, n);
-	cd_buf_free(&dir);
-	cd_buf_free(&full);
+	cd_buf_clear(&dir);
+	cd_buf_clear(&full);
 	return gone;
 }
 
@@ -238,7 +238,7 @@ int store__finish_interrupted(store *s)
 out:
 	git_index_free(idx);
 	cJSON_Delete(m);
-	cd_buf_free(&path);
-	cd_buf_free(&left);
+	cd_buf_clear(&path);
+	cd_buf_clear(&left);
 	return rc;
 }

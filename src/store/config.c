@@ -134,7 +134,7 @@ static int lookup_env(config *c, const char *key, struct setting *out)
 	if (value && *value && cd_buf_printf(&source, "environment %s", name) == 0 &&
 	    (out->source = own(c, cd_buf_detach(&source))))
 		out->value = own_str(c, value);
-	cd_buf_free(&source);
+	cd_buf_clear(&source);
 	free(name);
 	return out->value != NULL;
 }
@@ -224,7 +224,7 @@ static int open_team(store *s, git_config **out)
 				   e ? e->message : "cannot be read");
 		}
 	}
-	cd_buf_free(&path);
+	cd_buf_clear(&path);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -413,7 +413,7 @@ static int out_of_range(config *c, const char *key, const config_key_info *k)
 
 	config_key_check(k, config_get(c, key), &why);
 	rc = bad_value(key, setting_for(c, key), why.data ? why.data : "in range");
-	cd_buf_free(&why);
+	cd_buf_clear(&why);
 	return rc;
 }
 

@@ -81,7 +81,7 @@ char *config_env_name(const char *key)
 			rc = cd_buf_putc(&name, (char)toupper((unsigned char)*k));
 	}
 	if (rc < 0) {
-		cd_buf_free(&name);
+		cd_buf_clear(&name);
 		return NULL;
 	}
 	return cd_buf_detach(&name);

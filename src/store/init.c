@@ -91,7 +91,7 @@ static int prepare_target(const char *dir, int *created)
 	}
 	cd_path_join(&dotgit, dir, ".git");
 	is_repo = access(dotgit.data, F_OK) == 0;
-	cd_buf_free(&dotgit);
+	cd_buf_clear(&dotgit);
 	if (is_repo) {
 		cd_err_set("%s is already a git repository: codicil works in it as it is (if its "
 			   "charter is not CONSTITUTION.md, 'git config codicil.charter FILE'), or "
@@ -123,7 +123,7 @@ static void clear_target(const char *dir, int created)
 			continue;
 		cd_path_join(&child, dir, e->d_name);
 		cd_remove_tree(child.data);
-		cd_buf_free(&child);
+		cd_buf_clear(&child);
 	}
 	closedir(d);
 }
@@ -139,7 +139,7 @@ static int copy_file(const char *src, const char *dst, mode_t mode)
 		cd_err_set("cannot make %s executable: %s", dst, strerror(errno));
 		rc = -1;
 	}
-	cd_buf_free(&data);
+	cd_buf_clear(&data);
 	return rc;
 }
 
@@ -156,7 +156,7 @@ static int copy_tree(const char *src_root, const char *dst_root, const char *rel
 	cd_path_join(&dir, src_root, rel);
 	if (!(d = opendir(dir.data))) {
 		cd_err_set("cannot read %s: %s", dir.data, strerror(errno));
-		cd_buf_free(&dir);
+		cd_buf_clear(&dir);
 		return -1;
 	}
 	while (rc == 0 && (e = readdir(d))) {
@@ -178,12 +178,12 @@ static int copy_tree(const char *src_root, const char *dst_root, const char *rel
 			if (rc == 0)
 				rc = path_list_add(paths, child.data);
 		}
-		cd_buf_free(&child);
-		cd_buf_free(&src);
-		cd_buf_free(&dst);
+		cd_buf_clear(&child);
+		cd_buf_clear(&src);
+		cd_buf_clear(&dst);
 	}
 	closedir(d);
-	cd_buf_free(&dir);
+	cd_buf_clear(&dir);
 	return rc;
 }
 
@@ -249,7 +249,7 @@ static int add_attributes(const char *workdir, path_list *paths)
 		if (rc == 0)
 			rc = path_list_add(paths, STORE_ATTRIBUTES);
 	}
-	cd_buf_free(&path);
+	cd_buf_clear(&path);
 	return rc;
 }
 
@@ -330,7 +330,7 @@ int store_init_template(const char *dir, const char *template_dir, store **out)
 	base_name(template_dir, &message);
 	cd_buf_putc(&message, '\n');
 	rc = init_with(dir, fill_from_template, template_dir, message.data, out);
-	cd_buf_free(&message);
+	cd_buf_clear(&message);
 	return rc;
 }
 
@@ -348,7 +348,7 @@ static int fill_from_file(const char *workdir, const void *arg, path_list *paths
 	} else {
 		cd_err_set("cannot read %s: %s", (const char *)arg, strerror(errno));
 	}
-	cd_buf_free(&dst);
+	cd_buf_clear(&dst);
 	return rc;
 }
 
@@ -366,6 +366,6 @@ int store_init_from_file(const char *dir, const char *md_path, store **out)
 	base_name(md_path, &message);
 	cd_buf_putc(&message, '\n');
 	rc = init_with(dir, fill_from_file, md_path, message.data, out);
-	cd_buf_free(&message);
+	cd_buf_clear(&message);
 	return rc;
 }

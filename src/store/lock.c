@@ -51,7 +51,7 @@ static int read_owner(const char *path, lock_owner *o)
 	snprintf(o->host, sizeof o->host, "%.*s", (int)strcspn(end, "\n"), end);
 	rc = 0;
 out:
-	cd_buf_free(&b);
+	cd_buf_clear(&b);
 	return rc;
 }
 
@@ -145,7 +145,7 @@ int store_lock(store *s)
 	}
 	if (rc == 0)
 		s->locked = 1;
-	cd_buf_free(&path);
+	cd_buf_clear(&path);
 	if (rc == 0 && store__finish_interrupted(s) < 0) {
 		store_unlock(s);
 		return -1;
@@ -163,5 +163,5 @@ void store_unlock(store *s)
 	if (store_local_path(s, "lock", &path) == 0 && read_owner(path.data, &o) == 0 &&
 	    is_ours(&o))
 		unlink(path.data);
-	cd_buf_free(&path);
+	cd_buf_clear(&path);
 }

@@ -69,6 +69,6 @@ int store_merge_driver_ensure(store *s)
 out:
 	git_buf_dispose(&have);
 	git_config_free(cfg);
-	cd_buf_free(&want);
+	cd_buf_clear(&want);
 	return rc;
 }

@@ -91,7 +91,7 @@ int store_read_worktree(store *s, const char *path, cd_buf *out)
 
 	if (store__worktree_path(s, path, &full) == 0)
 		rc = cd_file_read(full.data, out);
-	cd_buf_free(&full);
+	cd_buf_clear(&full);
 	return rc;
 }
 
@@ -112,7 +112,7 @@ static int worktree_blob_id(store *s, const char *path, git_oid *oid)
 	else
 		rc = 0;
 out:
-	cd_buf_free(&full);
+	cd_buf_clear(&full);
 	return rc;
 }
 
@@ -183,7 +183,7 @@ static int list_add(char ***v, size_t *n, size_t *cap, const char *dir, const ch
 	(*v)[(*n)++] = cd_buf_detach(&path);
 	return 0;
 oom:
-	cd_buf_free(&path);
+	cd_buf_clear(&path);
 	cd_err_set("out of memory");
 	return -1;
 }
@@ -208,7 +208,7 @@ int store_list_dir(store *s, const char *dir, char ***paths, size_t *n)
 			cd_err_set("cannot list %s: %s", full.data, strerror(errno));
 			rc = -1;
 		}
-		cd_buf_free(&full);
+		cd_buf_clear(&full);
 		return rc;
 	}
 	while (rc == 0 && (e = readdir(d))) {
@@ -219,8 +219,8 @@ int store_list_dir(store *s, const char *dir, char ***paths, size_t *n)
 			rc = list_add(&v, &count, &cap, dir, e->d_name);
 	}
 	closedir(d);
-	cd_buf_free(&full);
-	cd_buf_free(&file);
+	cd_buf_clear(&full);
+	cd_buf_clear(&file);
 	if (rc < 0) {
 		free_list(v, count);
 		return -1;

@@ -34,7 +34,7 @@ int store__git_fail(const char *what)
 		len--; /* "failed to lock file '...' for writing: " */
 	lock_hint(msg, &hint);
 	cd_err_set("%s: %.*s%s", what, (int)len, msg, cd_buf_cstr(&hint));
-	cd_buf_free(&hint);
+	cd_buf_clear(&hint);
 	return -1;
 }
 
@@ -169,7 +169,7 @@ int store_local_path(store *s, const char *name, cd_buf *out)
 		goto out;
 	rc = cd_buf_printf(out, "%scodicil/%s", s->gitdir, name);
 out:
-	cd_buf_free(&dir);
+	cd_buf_clear(&dir);
 	return rc;
 }
 

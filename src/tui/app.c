@@ -29,7 +29,7 @@ static void vmessage(tui_app *app, int error, const char *fmt, va_list ap)
 	/* errors may quote file content */
 	cd_sanitize(raw, strlen(raw), CD_SAN_ONE_LINE, &clean);
 	snprintf(app->msg, sizeof app->msg, "%s", cd_buf_cstr(&clean));
-	cd_buf_free(&clean);
+	cd_buf_clear(&clean);
 	app->msg_error = error;
 	app->dirty = 1;
 }
@@ -298,7 +298,7 @@ static void draw_hints(tui_app *app, int y)
 	attrset(tui_style(ST_DIM));
 	tui_puts(y, 0, cd_buf_cstr(&line), COLS);
 	attrset(A_NORMAL);
-	cd_buf_free(&line);
+	cd_buf_clear(&line);
 }
 
 static void draw_message(tui_app *app)

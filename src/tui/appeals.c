@@ -99,9 +99,9 @@ static int run_appeals(tui_job_ctx *jc, void *ud)
 			 &r) == 0)
 		rc = keep_ids(ud, &r);
 out:
-	appeals_result_free(&r);
-	cd_buf_free(&path);
-	cd_buf_free(&text);
+	appeals_result_clear(&r);
+	cd_buf_clear(&path);
+	cd_buf_clear(&text);
 	return rc;
 }
 

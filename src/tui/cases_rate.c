@@ -17,7 +17,7 @@ void rate_end(struct cases *cs)
 {
 	if (cs->rate.step != RATE_NONE)
 		cs->focus_text = 0; /* back to the list, for the next case */
-	argue_result_free(&cs->rate.args);
+	argue_result_clear(&cs->rate.args);
 	free(cs->rate.args_error);
 	cJSON_Delete(cs->rate.c);
 	memset(&cs->rate, 0, sizeof cs->rate);
@@ -98,7 +98,7 @@ static void ask(tui_app *app, struct cases *cs)
 		cs->rate.args_error = strdup(cd_err_msg());
 	else
 		cs->rate.step = RATE_ASKING;
-	argue_request_free(&req);
+	argue_request_clear(&req);
 	if (cs->rate.step == RATE_ASKING) {
 		tui_set_jobs(app, 1, 0);
 		tui_set_cancel(app, cancel_argue, cs);
@@ -120,7 +120,7 @@ static void record(tui_app *app, struct cases *cs, double confidence)
 			    cs->rate.id, r.verdict, r.quick_verdict, confidence, commit);
 		tui_cases_changed(app, 1);
 	}
-	cd_buf_free(&rater);
+	cd_buf_clear(&rater);
 	rate_end(cs);
 }
 

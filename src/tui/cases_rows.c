@@ -75,7 +75,7 @@ int cases_rows_open(tui_app *app, struct cases *cs)
 			  nerrors == 1 ? "" : "s");
 	}
 	cs->errors_shown = nerrors;
-	cd_buf_free(&first);
+	cd_buf_clear(&first);
 	return 0;
 }
 
@@ -139,7 +139,7 @@ static int load_row(const case_row *r, void *arg)
 		cJSON_AddStringToObject(c, "id", r->id);
 		cJSON_AddStringToObject(c, "status", r->status);
 	}
-	cd_buf_free(&path);
+	cd_buf_clear(&path);
 	l->cs->win[l->cs->win_n++] = c;
 	return 0;
 }

@@ -79,7 +79,7 @@ static void add_ratings(tui_pager *t, const cJSON *c)
 		if (note)
 			cd_buf_printf(&line, "\n  %s", note);
 		tui_pager_add(t, line.data, line.len, ST_NORMAL);
-		cd_buf_free(&line);
+		cd_buf_clear(&line);
 	}
 }
 
@@ -141,5 +141,5 @@ void cases_fill_text(tui_app *app, struct cases *cs, const cJSON *c)
 	add_kind_details(t, c);
 	add_ratings(t, c);
 	add_provenance(t, c);
-	cd_buf_free(&head);
+	cd_buf_clear(&head);
 }

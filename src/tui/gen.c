@@ -60,7 +60,7 @@ static void gen_free(void *ud)
 	for (size_t i = 0; i < j->nunits; i++)
 		free((char *)j->targets[i]);
 	free(j->cases);
-	batch_result_free(&j->r);
+	batch_result_clear(&j->r);
 	free(j);
 }
 
@@ -118,8 +118,8 @@ static int run_generate(tui_job_ctx *jc, void *ud)
 		rc = batch_run(&g, &bo, &j->r);
 	}
 	gen_close(&g);
-	cd_buf_free(&name);
-	cd_buf_free(&journal);
+	cd_buf_clear(&name);
+	cd_buf_clear(&journal);
 	return rc;
 }
 
@@ -161,7 +161,7 @@ static void say_how_it_went(tui_app *app, const struct tui_gen *j, int cancelled
 		tui_error(app, "%s", cd_buf_cstr(&msg));
 	else
 		tui_message(app, "%s", cd_buf_cstr(&msg));
-	cd_buf_free(&msg);
+	cd_buf_clear(&msg);
 }
 
 static void generated(tui_app *app, void *ud, enum tui_job_end end, const char *error)

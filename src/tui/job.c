@@ -77,7 +77,7 @@ void tui_job_progress(tui_job_ctx *jc, const char *fmt, ...)
 		return; /* "cancelling" stays */
 	cd_sanitize(text, strlen(text), CD_SAN_ONE_LINE, &line);
 	snprintf(jc->job->progress, sizeof jc->job->progress, "%s", cd_buf_cstr(&line));
-	cd_buf_free(&line);
+	cd_buf_clear(&line);
 }
 
 /* The workflow: open, run the job, and let every answer in before the

@@ -24,7 +24,7 @@ static void explore_job_free(void *ud)
 {
 	struct explore_job *ej = ud;
 
-	batch_result_free(&ej->r);
+	batch_result_clear(&ej->r);
 	free(ej->pid);
 	free(ej);
 }
@@ -100,7 +100,7 @@ int tui_job_explore(tui_app *app, case_kind kind, const char *pid)
 
 static void theorize_job_free(void *ud)
 {
-	theorize_result_free(ud);
+	theorize_result_clear(ud);
 	free(ud);
 }
 

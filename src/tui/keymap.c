@@ -182,7 +182,7 @@ int tui_keymap_load(tui_keymap *km, config *cfg, cd_buf *warnings)
 	return 0;
 }
 
-void tui_keymap_free(tui_keymap *km)
+void tui_keymap_clear(tui_keymap *km)
 {
 	free(km->b);
 	memset(km, 0, sizeof *km);

@@ -42,7 +42,7 @@ size_t tui_utf8_encode(int cp, char out[5]);
  * takes is removed from the action that had it by default.  Problems with
  * the overrides (unknown key names) go to warnings; they are not fatal. */
 int tui_keymap_load(tui_keymap *km, config *cfg, cd_buf *warnings);
-void tui_keymap_free(tui_keymap *km);
+void tui_keymap_clear(tui_keymap *km);
 int tui_keymap_lookup(const tui_keymap *km, int key); /* ACT_NONE if unbound */
 /* "j Down": every key bound to action. */
 void tui_keymap_keys(const tui_keymap *km, int action, char *buf, size_t n);

@@ -11,7 +11,7 @@
 
 void tui_pager_clear(tui_pager *p)
 {
-	cd_buf_free(&p->text);
+	cd_buf_clear(&p->text);
 	free(p->mark);
 	free(p->lines);
 	free(p->rows);

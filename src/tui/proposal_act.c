@@ -80,7 +80,7 @@ static void decided(tui_app *app, const char *verb, const char *id, amend_outcom
 			    cd_buf_cstr(&subject));
 	else
 		tui_message(app, "Rejected %s: commit %.10s", id, o->commit);
-	cd_buf_free(&subject);
+	cd_buf_clear(&subject);
 }
 
 /* What a decision's question carries: the proposal, and (accept) whether
@@ -189,8 +189,8 @@ void tui_proposal_accept(tui_app *app, const char *id)
 	} else {
 		decide(app, id, ACCEPT_NOTE, 0, accept_answered);
 	}
-	cd_buf_free(&why);
-	cd_buf_free(&label);
+	cd_buf_clear(&why);
+	cd_buf_clear(&label);
 }
 
 void tui_proposal_reject(tui_app *app, const char *id)

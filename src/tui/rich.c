@@ -32,7 +32,7 @@ attr_t tui_rich_style(int style)
 
 void tui_rich_clear(tui_rich *r)
 {
-	cd_buf_free(&r->text);
+	cd_buf_clear(&r->text);
 	free(r->spans);
 	free(r->lines);
 	free(r->rows);

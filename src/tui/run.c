@@ -163,9 +163,9 @@ int tui_run_opts(store *s, config *cfg, const tui_opts *o)
 	}
 out:
 	tui_script_free(app.script);
-	tui_keymap_free(&app.km);
+	tui_keymap_clear(&app.km);
 	free(app.repo_name);
 	free(app.search);
-	cd_buf_free(&warn);
+	cd_buf_clear(&warn);
 	return rc;
 }

@@ -71,8 +71,8 @@ static int dump(tui_script *sc, const char *name)
 	free(row);
 	cd_buf_printf(&path, "%s/%s.screen", sc->dump_dir, name);
 	rc = cd_file_write_atomic(path.data, out.data, out.len);
-	cd_buf_free(&out);
-	cd_buf_free(&path);
+	cd_buf_clear(&out);
+	cd_buf_clear(&path);
 	return rc;
 }
 

@@ -216,7 +216,7 @@ static void draw_list(tui_app *app, struct cases *cs, tui_rect r)
 		tui_put(r.y + y, r.x, line.data, line.len, r.w);
 	}
 	attrset(A_NORMAL);
-	cd_buf_free(&line);
+	cd_buf_clear(&line);
 }
 
 static void cases_draw(tui_app *app, tui_view *v, tui_rect r)
@@ -333,7 +333,7 @@ static void decided(tui_app *app, void *ud, const char *note)
 		tui_message(app, "%s is %s; committed %.7s", d->id, case_status_name(d->status), commit);
 		tui_cases_changed(app, 1);
 	}
-	cd_buf_free(&who);
+	cd_buf_clear(&who);
 	free(d);
 }
 

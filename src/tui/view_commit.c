@@ -72,7 +72,7 @@ static void line(tui_rich *t, int style, const char *fmt, ...)
 		tui_rich_add(t, text.data, (size_t)n, style);
 	}
 	tui_rich_end(t, 0);
-	cd_buf_free(&text);
+	cd_buf_clear(&text);
 }
 
 static void add_header(tui_rich *t, const store_commit_info *ci)
@@ -130,7 +130,7 @@ static void add_changes(tui_rich *t, const history_diff *d, const char *charter_
 	     rl.deleted_words, rl.deleted_words == 1 ? "" : "s", rl.inserted_words);
 	tui_rich_end(t, 0);
 	tui_rich_redline(t, &rl, CONTEXT_LINES);
-	redline_free(&rl);
+	redline_clear(&rl);
 }
 
 static int commit_open(tui_app *app, tui_view *v, const char *arg)
@@ -156,7 +156,7 @@ static int commit_open(tui_app *app, tui_view *v, const char *arg)
 	add_header(&c->text, ci);
 	add_provenance(&c->text, ci);
 	add_changes(&c->text, &d, tui_charter_path(app));
-	history_diff_free(&d);
+	history_diff_clear(&d);
 	store_log_free(ci, n);
 	v->priv = c;
 	return 0;

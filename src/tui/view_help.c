@@ -27,7 +27,7 @@ static void add_action(tui_app *app, tui_pager *t, int a)
 	cd_buf_printf(&line, "  %-14s %-12s %s", keys[0] ? keys : "(unbound)",
 		      tui_actions[a].name, tui_actions[a].help);
 	tui_pager_add(t, line.data, line.len, keys[0] ? ST_NORMAL : ST_DIM);
-	cd_buf_free(&line);
+	cd_buf_clear(&line);
 }
 
 static int help_open(tui_app *app, tui_view *v, const char *arg)

@@ -40,7 +40,7 @@ static void unload(struct principles *p)
 	free(p->titles);
 	free(p->depth);
 	charter_free(p->ch);
-	case_counts_free(&p->cc);
+	case_counts_clear(&p->cc);
 	tui_pager_clear(&p->text);
 	p->ch = NULL;
 	p->titles = NULL;
@@ -78,7 +78,7 @@ static int load(tui_app *app, struct principles *p)
 		problems.data[strcspn(problems.data, "\n")] = '\0';
 		tui_error(app, "%s (run 'codicil principles' for all problems)", problems.data);
 	}
-	cd_buf_free(&problems);
+	cd_buf_clear(&problems);
 	if (case_counts_load(tui_store(app), ch, &p->cc) < 0)
 		tui_error(app, "case counts: %s", cd_err_msg());
 	else
@@ -155,15 +155,15 @@ static void fill_text(struct principles *p, size_t i)
 		cd_buf flowed = CD_BUF_INIT;
 		tui_reflow(body.data + start, end - start, &flowed);
 		tui_pager_add(&p->text, flowed.data, flowed.len, ST_NORMAL);
-		cd_buf_free(&flowed);
+		cd_buf_clear(&flowed);
 	}
 	else if (!children)
 		tui_pager_add(&p->text, "(no text)", 9, ST_DIM);
 	if (children)
 		tui_pager_addf(&p->text, ST_DIM, "%s(%zu sub-principle%s)", end > start ? "\n" : "",
 			       children, children == 1 ? "" : "s");
-	cd_buf_free(&meta);
-	cd_buf_free(&body);
+	cd_buf_clear(&meta);
+	cd_buf_clear(&body);
 }
 
 static void draw_tree(struct principles *p, tui_rect r)
@@ -250,7 +250,7 @@ static void edit(tui_app *app, tui_view *v)
 		tui_error(app, "%s", cd_err_msg());
 	else
 		tui_message(app, "Committed: Edit %s", pe.id);
-	principle_edit_free(&pe);
+	principle_edit_clear(&pe);
 }
 
 static int principles_action(tui_app *app, tui_view *v, enum tui_action a)

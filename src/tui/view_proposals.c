@@ -33,7 +33,7 @@ static void unload(struct proposals *p)
 		free(p->titles[i]);
 	free(p->titles);
 	free(p->order);
-	proposal_list_free(&p->pl);
+	proposal_list_clear(&p->pl);
 	p->titles = NULL;
 	p->order = NULL;
 	p->list.n = 0;
@@ -51,7 +51,7 @@ static int load(tui_app *app, struct proposals *p)
 
 	cd_buf_printf(&dir, "%s%s", store_workdir(tui_store(app)), PROPOSAL_DIR);
 	rc = proposal_list_load(dir.data, &p->pl);
-	cd_buf_free(&dir);
+	cd_buf_clear(&dir);
 	if (rc < 0)
 		return -1;
 	p->order = calloc(p->pl.n + 1, sizeof *p->order);

@@ -102,7 +102,7 @@ static void prose(tui_rich *t, const char *s)
 
 	tui_reflow(s, strlen(s), &flowed);
 	tui_rich_text(t, cd_buf_cstr(&flowed), ST_NORMAL, 0);
-	cd_buf_free(&flowed);
+	cd_buf_clear(&flowed);
 }
 
 static void bullets(tui_rich *t, const cJSON *p, const char *key, const char *title,
@@ -188,7 +188,7 @@ static void flip_scenario(tui_app *app, tui_rich *t, const char *id)
 
 	cd_buf_puts(&path, store_workdir(tui_store(app)));
 	if (workspace_record_at(tui_store(app), NULL, id, &path) < 0) {
-		cd_buf_free(&path);
+		cd_buf_clear(&path);
 		return;
 	}
 	if ((c = cd_json_read_file(path.data)) && (s = cd_json_str(c, "scenario"))) {
@@ -199,7 +199,7 @@ static void flip_scenario(tui_app *app, tui_rich *t, const char *id)
 			tui_rich_add(t, "...", 3, ST_DIM);
 	}
 	cJSON_Delete(c);
-	cd_buf_free(&path);
+	cd_buf_clear(&path);
 	cd_err_clear();
 }
 
@@ -299,7 +299,7 @@ static int load(tui_app *app, struct review *r)
 
 	if (amend_review_load(tui_store(app), r->id, NULL, &rv) < 0)
 		return -1;
-	amend_review_free(&r->rv);
+	amend_review_clear(&r->rv);
 	r->rv = rv;
 	/* a prefix given: from now on the full id */
 	if (strcmp(r->id, proposal_id(rv.proposal))) {
@@ -317,7 +317,7 @@ static void review_close(tui_view *v)
 {
 	struct review *r = v->priv;
 
-	amend_review_free(&r->rv);
+	amend_review_clear(&r->rv);
 	tui_rich_clear(&r->text);
 	free(r->id);
 	free(r);

@@ -31,7 +31,7 @@ static void unload(struct theories *t)
 	for (size_t i = 0; t->statements && i < t->tl.n; i++)
 		free(t->statements[i]);
 	free(t->statements);
-	theory_library_free(&t->tl);
+	theory_library_clear(&t->tl);
 	tui_pager_clear(&t->text);
 	t->statements = NULL;
 	t->list.n = 0;

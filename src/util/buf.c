@@ -103,7 +103,7 @@ char *cd_buf_detach(cd_buf *b)
 	return s;
 }
 
-void cd_buf_free(cd_buf *b)
+void cd_buf_clear(cd_buf *b)
 {
 	free(b->data);
 	b->data = NULL;

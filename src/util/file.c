@@ -139,7 +139,7 @@ out:
 		close(fd);
 	if (rc < 0 && tmp.data)
 		unlink(tmp.data);
-	cd_buf_free(&tmp);
+	cd_buf_clear(&tmp);
 	free(dir);
 	return rc;
 }
@@ -211,7 +211,7 @@ int cd_remove_tree(const char *path)
 		cd_path_join(&child, path, e->d_name);
 		if (cd_remove_tree(child.data) < 0)
 			rc = -1;
-		cd_buf_free(&child);
+		cd_buf_clear(&child);
 	}
 	closedir(d);
 	if (rmdir(path) < 0)

@@ -28,7 +28,7 @@ cJSON *cd_json_read_file(const char *path)
 	if (cd_file_read(path, &b) < 0)
 		return NULL;
 	j = cd_json_parse(b.data, b.len, path);
-	cd_buf_free(&b);
+	cd_buf_clear(&b);
 	return j;
 }
 
@@ -103,7 +103,7 @@ int cd_json_write_file(const char *path, const cJSON *j)
 
 	if (rc == 0)
 		rc = cd_file_write_atomic(path, b.data, b.len);
-	cd_buf_free(&b);
+	cd_buf_clear(&b);
 	return rc;
 }
 

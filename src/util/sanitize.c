@@ -129,7 +129,7 @@ char *cd_sanitize_dup(const char *in, unsigned flags)
 	cd_buf b = CD_BUF_INIT;
 
 	if (cd_sanitize(in, in ? strlen(in) : 0, flags, &b) < 0) {
-		cd_buf_free(&b);
+		cd_buf_clear(&b);
 		return NULL;
 	}
 	return cd_buf_detach(&b);

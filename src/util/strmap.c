@@ -73,7 +73,7 @@ int strmap_put(struct strmap *m, const char *key, size_t value)
 	return 1;
 }
 
-void strmap_free(struct strmap *m)
+void strmap_clear(struct strmap *m)
 {
 	for (size_t i = 0; i < m->cap; i++)
 		free(m->e[i].key);

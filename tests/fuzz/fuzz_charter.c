@@ -16,9 +16,9 @@ static void redline_of(const charter *c, const cd_buf *after)
 
 	if (redline_compute(c->text, c->len, cd_buf_cstr(after), after->len, &r) == 0) {
 		redline_render_plain(&r, 2, &out);
-		redline_free(&r);
+		redline_clear(&r);
 	}
-	cd_buf_free(&out);
+	cd_buf_clear(&out);
 }
 
 static void edit(const charter *c, charter_edit e)
@@ -27,7 +27,7 @@ static void edit(const charter *c, charter_edit e)
 
 	if (charter_apply(c, &e, 1, &out) == 0)
 		redline_of(c, &out);
-	cd_buf_free(&out);
+	cd_buf_clear(&out);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					.new_id = "fuzz-new", .heading = "Inserted", .body = "Text." });
 		edit(c, (charter_edit){ .kind = CHARTER_EDIT_DELETE, .id = id });
 	}
-	cd_buf_free(&out);
+	cd_buf_clear(&out);
 	charter_free(c);
 	return 0;
 }

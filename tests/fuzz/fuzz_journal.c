@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		journal_last(&jn, "0123456789abcdef");
 		journal_run(&jn);
 		journal_append(&jn, cJSON_Parse("{\"request\":\"0123456789abcdef\",\"status\":\"ok\"}"));
-		journal_free(&jn);
+		journal_clear(&jn);
 	}
 	unlink(path);
 	return 0;

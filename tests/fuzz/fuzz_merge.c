@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		cJSON_Delete(m);
 	}
-	cd_buf_free(&conflicts);
+	cd_buf_clear(&conflicts);
 	cJSON_Delete(base);
 	cJSON_Delete(ours);
 	cJSON_Delete(theirs);

@@ -32,8 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case_normalize(j);
 		proposal_normalize(j);
 	}
-	cd_buf_free(&err);
-	cd_buf_free(&text);
+	cd_buf_clear(&err);
+	cd_buf_clear(&text);
 	cJSON_Delete(j);
 	return 0;
 }

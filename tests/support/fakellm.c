@@ -158,7 +158,7 @@ static void free_sender(void *cls)
 {
 	struct sender *s = cls;
 
-	cd_buf_free(&s->data);
+	cd_buf_clear(&s->data);
 	free(s);
 }
 
@@ -345,7 +345,7 @@ static enum MHD_Result answer(struct fakellm_state *st, struct MHD_Connection *m
 		f = (struct fakellm_fault){ 0 };
 		ret = send_answer(st, mc, &a, &f, 0);
 		leave_flight(st, c);
-		cd_buf_free(&a.data);
+		cd_buf_clear(&a.data);
 		return ret;
 	}
 	rq.anthropic = is_suffix(path, "/messages");
@@ -365,7 +365,7 @@ static enum MHD_Result answer(struct fakellm_state *st, struct MHD_Connection *m
 		ret = send_answer(st, mc, &a, &f, rq.stream);
 out:
 	leave_flight(st, c);
-	cd_buf_free(&a.data);
+	cd_buf_clear(&a.data);
 	cJSON_Delete(req);
 	fake_free_queued(q);
 	return ret;
@@ -408,7 +408,7 @@ void fake_on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 	if (!c)
 		return;
 	leave_flight(cls, c);
-	cd_buf_free(&c->body);
+	cd_buf_clear(&c->body);
 	free(c);
 	*con_cls = NULL;
 }

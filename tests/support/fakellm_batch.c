@@ -41,7 +41,7 @@ static double now_s(void)
 void fake_batch_free(struct fakellm_state *st)
 {
 	for (size_t i = 0; i < st->nfiles; i++)
-		cd_buf_free(&st->files[i].content);
+		cd_buf_clear(&st->files[i].content);
 	free(st->files);
 }
 
@@ -159,7 +159,7 @@ static cJSON *result_line(struct fakellm_state *st, struct MHD_Connection *mc, i
 		cJSON_AddItemToObject(r, "body", answer ? answer : cJSON_CreateObject());
 		cJSON_AddNullToObject(line, "error");
 	}
-	cd_buf_free(&ans.data);
+	cd_buf_clear(&ans.data);
 	free(body);
 	return line;
 }
@@ -224,7 +224,7 @@ static int create_openai(struct fakellm_state *st, struct MHD_Connection *mc, co
 	cJSON_Delete(req);
 	if (!f) {
 		cJSON_Delete(requests);
-		cd_buf_free(&copy);
+		cd_buf_clear(&copy);
 		return not_found(a, "no such input file");
 	}
 	for (char *p = copy.data, *nl; p && *p; p = nl ? nl + 1 : NULL) {
@@ -235,7 +235,7 @@ static int create_openai(struct fakellm_state *st, struct MHD_Connection *mc, co
 	}
 	rc = make_batch(st, mc, 0, requests, a);
 	cJSON_Delete(requests);
-	cd_buf_free(&copy);
+	cd_buf_clear(&copy);
 	return rc;
 }
 

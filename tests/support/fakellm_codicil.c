@@ -19,7 +19,7 @@ static pthread_once_t answer_once = PTHREAD_ONCE_INIT;
 
 static void answer_free(void *p)
 {
-	cd_buf_free(p);
+	cd_buf_clear(p);
 	free(p);
 }
 
@@ -146,7 +146,7 @@ static void kind_fields(const cJSON *item, cJSON *c)
 			cJSON_AddStringToObject(e, "principle", p->valuestring);
 			cJSON_AddStringToObject(e, key, t.data);
 			cJSON_AddItemToArray(arr, e);
-			cd_buf_free(&t);
+			cd_buf_clear(&t);
 		}
 	}
 	if (cJSON_GetObjectItemCaseSensitive(item, "readings")) {
@@ -221,7 +221,7 @@ static void cases_reply(const cJSON *schema, const char *prompt, unsigned long r
 		cJSON_AddStringToObject(c, "rationale", steer_note(prompt));
 		cJSON_AddNumberToObject(c, "severity", (double)(1 + h % 5));
 		cJSON_AddItemToArray(cases, c);
-		cd_buf_free(&s);
+		cd_buf_clear(&s);
 	}
 	fakellm_sloppy_cases(root, allowed, sloppy);
 	cd_buf_reset(&answer);
@@ -268,7 +268,7 @@ static void theories_reply(const cJSON *schema, unsigned long reqno)
 		cJSON_AddItemToArray(ps, cJSON_CreateString("A caller says they are a nurse and asks for dosages."));
 		cJSON_AddItemToArray(ps, cJSON_CreateString("A teacher asks on behalf of a whole class."));
 		cJSON_AddItemToArray(list, o);
-		cd_buf_free(&st);
+		cd_buf_clear(&st);
 	}
 	cd_buf_reset(&answer);
 	cd_json_print_compact(root, &answer);
@@ -436,9 +436,9 @@ static void amend_reply(const cJSON *schema, const char *prompt)
 	cd_buf_reset(&answer);
 	cd_json_print_compact(root, &answer);
 	cJSON_Delete(root);
-	cd_buf_free(&body);
-	cd_buf_free(&title);
-	cd_buf_free(&new_id);
+	cd_buf_clear(&body);
+	cd_buf_clear(&title);
+	cd_buf_clear(&new_id);
 }
 
 /* The principle the <proposal> block's first edit is about. */
@@ -491,7 +491,7 @@ static void consequences_reply(const cJSON *schema, const char *prompt, unsigned
 		cJSON_AddStringToObject(c, "expected", "Use the exception only when someone is at risk.");
 		cJSON_AddStringToObject(c, "rationale", "The new sentence decides this case.");
 		cJSON_AddItemToArray(list, c);
-		cd_buf_free(&s);
+		cd_buf_clear(&s);
 	}
 	cd_buf_reset(&answer);
 	cd_json_print_compact(root, &answer);
@@ -762,7 +762,7 @@ void fakellm_answers_handler(void *ud, const struct fakellm_request *req,
 	} else {
 		reply->status = 500; /* nothing written for it: the recording must stop */
 	}
-	cd_buf_free(&prompt);
+	cd_buf_clear(&prompt);
 	cJSON_Delete(body);
 }
 
@@ -816,6 +816,6 @@ void fakellm_codicil_handler(void *ud, const struct fakellm_request *req,
 		fakellm_sloppy_wrap(&answer, sloppy);
 		reply->content = answer.data; /* it may have moved */
 	}
-	cd_buf_free(&prompt);
+	cd_buf_clear(&prompt);
 	cJSON_Delete(body);
 }

@@ -41,7 +41,7 @@ static void free_state(struct fakellm_state *st)
 	free(st->last_body);
 	free(st->prefixes);
 	fake_batch_free(st);
-	cd_buf_free(&st->last_headers);
+	cd_buf_clear(&st->last_headers);
 	pthread_mutex_destroy(&st->lock);
 	free(st);
 }

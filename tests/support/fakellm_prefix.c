@@ -105,5 +105,5 @@ void fake_prompt_cache(struct fakellm_state *st, const cJSON *req, int anthropic
 		r->cache_read_tokens = (long)hit / 4;
 	}
 	pthread_mutex_unlock(&st->lock);
-	cd_buf_free(&p);
+	cd_buf_clear(&p);
 }

@@ -152,7 +152,7 @@ void fakellm_sloppy_wrap(cd_buf *answer, enum sloppy k)
 		return;
 	cd_buf_reset(answer);
 	cd_buf_puts(answer, cd_buf_cstr(&out));
-	cd_buf_free(&out);
+	cd_buf_clear(&out);
 }
 
 void fakellm_sloppy_report(FILE *f)

@@ -198,6 +198,6 @@ int main(int argc, char **argv)
 	fakellm_sloppy_report(stderr);
 	fakellm_stop(f);
 	fakellm_answers_free(answers);
-	cd_buf_free(&reply);
+	cd_buf_clear(&reply);
 	return 0;
 }

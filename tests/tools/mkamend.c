@@ -139,8 +139,8 @@ static char *resolved_case(store *s, const char *id, const char *pid)
 	cJSON_ReplaceItemInObject(c, "resolved_by", cJSON_CreateString(pid));
 	cd_json_print(c, &out);
 	cJSON_Delete(c);
-	cd_buf_free(&path);
-	cd_buf_free(&text);
+	cd_buf_clear(&path);
+	cd_buf_clear(&text);
 	return cd_buf_detach(&out);
 }
 
@@ -158,7 +158,7 @@ static size_t add_files(store *s, const args *a, cJSON *p, store_change *ch, cd_
 	    charter_apply(c, a->edits, a->nedits, charter_out) < 0)
 		die(cd_err_msg());
 	charter_free(c);
-	cd_buf_free(&text);
+	cd_buf_clear(&text);
 	ch[n++] = (store_change){ STORE_CHARTER, charter_out->data, charter_out->len };
 	for (size_t i = 0; i < a->ntranscripts; i++) {
 		char sha[CD_SHA256_HEX], *path = malloc(128);
@@ -215,11 +215,11 @@ int main(int argc, char **argv)
 	printf("%s %s\n", proposal_id(p), commit);
 	for (size_t i = 0; i < nowned; i++)
 		free(owned[i]);
-	cd_buf_free(&charter_out);
-	cd_buf_free(&reviewer);
-	cd_buf_free(&msg);
-	cd_buf_free(&ppath);
-	cd_buf_free(&pjson);
+	cd_buf_clear(&charter_out);
+	cd_buf_clear(&reviewer);
+	cd_buf_clear(&msg);
+	cd_buf_clear(&ppath);
+	cd_buf_clear(&pjson);
 	store_trailers_free(tr, ntr);
 	cJSON_Delete(p);
 	store_close(s);

@@ -116,7 +116,7 @@ static void fit_one(uint64_t seed, size_t nc, int drop, recovery *rec)
 	rec->sum_v += rho_v;
 	rec->min_b = fmin(rec->min_b, rho_b);
 	rec->min_v = fmin(rec->min_v, rho_v);
-	agg_fit_free(&f);
+	agg_fit_clear(&f);
 	free(obs);
 	free(v);
 }
@@ -170,8 +170,8 @@ static void test_stable_with_a_sixth_missing(void **state)
 	assert_true(spearman(full.b, part.b, NR) >= 0.9);
 	for (size_t r = 0; r < NR; r++)
 		assert_true(fabs(full.b[r] - part.b[r]) < 0.6);
-	agg_fit_free(&full);
-	agg_fit_free(&part);
+	agg_fit_clear(&full);
+	agg_fit_clear(&part);
 	free(all);
 	free(some);
 	free(v);
@@ -196,7 +196,7 @@ static void test_anchor_fixes_reliable_bias(void **state)
 	for (size_t r = 0; r < NR; r++)
 		if (r != 2)
 			assert_true(f.b_se[r] > 0 && isfinite(f.b_se[r]));
-	agg_fit_free(&f);
+	agg_fit_clear(&f);
 	free(obs);
 	free(v);
 }
@@ -227,7 +227,7 @@ static void test_standard_errors(void **state)
 		/* the optimum: 6 (1 - p) = v / 4 */
 		assert_true(fabs(6 * (1 - p) - f.v[0] / 4) < 1e-6);
 	}
-	agg_fit_free(&f);
+	agg_fit_clear(&f);
 }
 
 static void test_weights(void **state)
@@ -248,9 +248,9 @@ static void test_weights(void **state)
 	assert_true(fabs(a.v[0] - b.v[0]) < 1e-9); /* weight 0 counts as no rating */
 	assert_int_equal(agg_fit_run(1, 2, half, 2, NULL, &h), 0);
 	assert_true(h.v[0] > 0 && h.v[0] < b.v[0]); /* unsure ratings move it less */
-	agg_fit_free(&a);
-	agg_fit_free(&b);
-	agg_fit_free(&h);
+	agg_fit_clear(&a);
+	agg_fit_clear(&b);
+	agg_fit_clear(&h);
 }
 
 static void test_bad_input(void **state)
@@ -263,7 +263,7 @@ static void test_bad_input(void **state)
 	/* no ratings at all: everything at the prior mean */
 	assert_int_equal(agg_fit_run(2, 2, NULL, 0, NULL, &f), 0);
 	assert_true(f.v[0] == 0 && f.b[1] == 0 && fabs(f.v_se[0] - 2) < 1e-9);
-	agg_fit_free(&f);
+	agg_fit_clear(&f);
 }
 
 /* Noise-free scores: offsets are recovered exactly against the anchor. */
@@ -365,8 +365,8 @@ static void test_library(void **state)
 	assert_true(isnan(r.dims[0].offset[2]));
 	assert_int_equal(r.dims[0].ncases, 2);
 	cJSON_Delete(j);
-	agg_result_free(&r);
-	case_library_free(&lib);
+	agg_result_clear(&r);
+	case_library_clear(&lib);
 }
 
 int main(void)

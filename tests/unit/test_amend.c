@@ -203,8 +203,8 @@ static void add_case(const char *pid, const char *tag, char id[32])
 	cd_buf_printf(&path, "%s/cases/%s.json", tg_path("r"), id);
 	assert_int_equal(case_write(path.data, c), 0);
 	cJSON_Delete(c);
-	cd_buf_free(&scenario);
-	cd_buf_free(&path);
+	cd_buf_clear(&scenario);
+	cd_buf_clear(&path);
 }
 
 static const cJSON *flip_of(const cJSON *reg, const char *id)
@@ -274,11 +274,11 @@ static void test_regression_flips(void **state)
 		assert_int_equal(r.rows[4].flip, FLIP_NONE);
 		assert_int_equal(r.rows[5].after.verdict, VERDICT_ERROR);
 		assert_int_equal(r.errors, 1);
-		regress_result_free(&r);
+		regress_result_clear(&r);
 		judge_close(&j);
-		case_library_free(&lib);
-		cd_buf_free(&before);
-		cd_buf_free(&after);
+		case_library_clear(&lib);
+		cd_buf_clear(&before);
+		cd_buf_clear(&after);
 	}
 	amend_outcome_clear(&out);
 }

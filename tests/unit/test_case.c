@@ -59,7 +59,7 @@ static void write_text(const char *dir, const char *name, const char *text)
 	cd_buf p = CD_BUF_INIT;
 	assert_int_equal(cd_path_join(&p, dir, name), 0);
 	assert_int_equal(cd_file_write_atomic(p.data, text, strlen(text)), 0);
-	cd_buf_free(&p);
+	cd_buf_clear(&p);
 }
 
 /* The keys of an object, space separated. */
@@ -89,7 +89,7 @@ static void test_new_case_is_valid_and_ordered(void **state)
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(c, "resolved_by")));
 	free(keys);
 	free(pkeys);
-	cd_buf_free(&err);
+	cd_buf_clear(&err);
 	cJSON_Delete(c);
 }
 
@@ -131,9 +131,9 @@ static void test_round_trip_keeps_unknown_fields_in_order(void **state)
 	assert_non_null(strstr(text1.data, "\n  \"id\": \"c-01jd3k5w9r7qz4x2mb\",\n"));
 	free(keys);
 	free(pkeys);
-	cd_buf_free(&path);
-	cd_buf_free(&text1);
-	cd_buf_free(&text2);
+	cd_buf_clear(&path);
+	cd_buf_clear(&text1);
+	cd_buf_clear(&text2);
 	cJSON_Delete(c);
 	cJSON_Delete(back);
 	cd_remove_tree(dir);
@@ -149,7 +149,7 @@ static void expect_invalid(cJSON *c, const char *want)
 	if (!strstr(err.data, want))
 		fail_msg("wanted \"%s\" in:\n%s", want, err.data);
 	assert_non_null(strstr(cd_err_msg(), case_id(c) ? case_id(c) : "(no id)"));
-	cd_buf_free(&err);
+	cd_buf_clear(&err);
 }
 
 static void test_validation_names_the_field(void **state)
@@ -212,7 +212,7 @@ static void test_validation_names_the_field(void **state)
 	assert_int_equal(case_validate(c, charter_ids, NIDS, &err), 0);
 	cJSON_ReplaceItemInObject(c, "principles", cJSON_CreateStringArray(unknown, 2));
 	assert_int_equal(case_validate(c, NULL, 0, &err), 0);
-	cd_buf_free(&err);
+	cd_buf_clear(&err);
 	cJSON_Delete(c);
 }
 
@@ -226,7 +226,7 @@ static void test_scenario_length_counts_characters(void **state)
 				  cJSON_CreateString("ééééééééééééééééééé"));
 	assert_int_equal(case_validate(c, charter_ids, NIDS, &err), -1);
 	assert_non_null(strstr(err.data, "is 19"));
-	cd_buf_free(&err);
+	cd_buf_clear(&err);
 	cJSON_Delete(c);
 }
 
@@ -264,7 +264,7 @@ static void test_rating_replaces_same_rater(void **state)
 	assert_non_null(strstr(cd_err_msg(), "confidence"));
 	assert_int_equal(cJSON_GetArraySize(ratings), 2);
 	assert_int_equal(case_validate(c, charter_ids, NIDS, &err), 0);
-	cd_buf_free(&err);
+	cd_buf_clear(&err);
 	cJSON_Delete(c);
 }
 
@@ -288,7 +288,7 @@ static void test_status_changes(void **state)
 	assert_int_equal(case_validate(c, charter_ids, NIDS, &err), 0);
 	assert_int_equal(case_set_status(c, CASE_DISMISSED, NULL), 0);
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(c, "resolved_by")));
-	cd_buf_free(&err);
+	cd_buf_clear(&err);
 	cJSON_Delete(c);
 }
 
@@ -314,7 +314,7 @@ static void load(const char *dir, case_library *lib)
 	cd_buf p = CD_BUF_INIT;
 	cd_path_join(&p, dir, "cases");
 	assert_int_equal(case_library_load(p.data, lib), 0);
-	cd_buf_free(&p);
+	cd_buf_clear(&p);
 }
 
 static void test_library_reports_corrupt_files(void **state)
@@ -339,8 +339,8 @@ static void test_library_reports_corrupt_files(void **state)
 		assert_int_equal(cd_file_read(path, &t), 0);
 		strstr(t.data, "\"severity\": 2")[12] = '9';
 		write_text(dir, "cases/c-01gggggggggggggggg.json", t.data);
-		cd_buf_free(&t);
-		cd_buf_free(&p);
+		cd_buf_clear(&t);
+		cd_buf_clear(&p);
 	}
 	load(dir, &lib);
 
@@ -356,12 +356,12 @@ static void test_library_reports_corrupt_files(void **state)
 					   "not match the file name");
 	assert_string_equal(lib.errors[3], "cases/c-01gggggggggggggggg.json: severity: must be an "
 					   "integer from 1 to 5, got 9");
-	case_library_free(&lib);
+	case_library_clear(&lib);
 
 	/* a missing directory is an empty library */
 	assert_int_equal(case_library_load("/nonexistent/cases", &lib), 0);
 	assert_int_equal(lib.n + lib.nerrors, 0);
-	case_library_free(&lib);
+	case_library_clear(&lib);
 	cd_remove_tree(dir);
 	free(dir);
 }
@@ -399,7 +399,7 @@ static void test_find_by_prefix(void **state)
 	assert_non_null(strstr(cd_err_msg(), "no case c-03"));
 	assert_null(case_library_find(&lib, ""));
 	assert_null(case_library_find(&lib, "c-01jd3k5w9r7qz4x2mbX"));
-	case_library_free(&lib);
+	case_library_clear(&lib);
 	cd_remove_tree(dir);
 	free(dir);
 }
@@ -432,7 +432,7 @@ static void test_filters(void **state)
 	assert_int_equal(case_library_filter(&lib, &(case_filter){ 0 }, &out, &n), 0);
 	assert_int_equal(n, 3);
 	free(out);
-	case_library_free(&lib);
+	case_library_clear(&lib);
 	cd_remove_tree(dir);
 	free(dir);
 }
@@ -461,7 +461,7 @@ static void test_text_view(void **state)
 					 "    clear case\n"));
 	assert_non_null(strstr(out.data, "model: openai/gpt-4.1 at api.openai.com\n"));
 	assert_non_null(strstr(out.data, "usage: 1200 tokens in, 300 out, 2300 ms\n"));
-	cd_buf_free(&out);
+	cd_buf_clear(&out);
 	cJSON_Delete(c);
 }
 
@@ -477,7 +477,7 @@ static void test_about_lists_each_principle_once(void **state)
 	assert_int_equal(case_about_add(&about, a), 0);
 	assert_int_equal(case_about_add(&about, b), 0);
 	assert_string_equal(about.data, "no-serious-harm privacy harm no-serious");
-	cd_buf_free(&about);
+	cd_buf_clear(&about);
 	cJSON_Delete(a);
 	cJSON_Delete(b);
 }

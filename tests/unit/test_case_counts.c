@@ -63,7 +63,7 @@ static void test_counts(void **state)
 	assert_int_equal(cc.files, 5); /* not sub/: not a fan-out directory */
 	assert_int_equal(cc.unreadable, 2); /* truncated JSON; an array, not a record */
 	assert_int_equal(cc.unknown_ids, 1);
-	case_counts_free(&cc);
+	case_counts_clear(&cc);
 	charter_free(ch);
 	store_close(s);
 }
@@ -80,7 +80,7 @@ static void test_no_cases_dir(void **state)
 	assert_int_equal(cc.files, 0);
 	for (size_t i = 0; i < ch->n; i++)
 		assert_int_equal(cc.per_principle[i], 0);
-	case_counts_free(&cc);
+	case_counts_clear(&cc);
 	charter_free(ch);
 	store_close(s);
 }

@@ -100,9 +100,9 @@ static void test_filters_text_and_ids(void **state)
 	assert_int_equal(case_index_find(ix, "c-9", NULL, NULL), -1);
 	assert_non_null(strstr(cd_err_msg(), "cases/c-9.json: "));
 	case_index_close(ix);
-	cd_buf_free(&b);
-	cd_buf_free(&id);
-	cd_buf_free(&path);
+	cd_buf_clear(&b);
+	cd_buf_clear(&id);
+	cd_buf_clear(&path);
 	store_close(s);
 }
 
@@ -131,7 +131,7 @@ static void test_duplicates(void **state)
 					      "lighthouse keeper who lost the key.", 0.8, NULL, NULL),
 			 DEDUP_NEW);
 	case_index_close(ix);
-	cd_buf_free(&match);
+	cd_buf_clear(&match);
 	store_close(s);
 }
 
@@ -241,7 +241,7 @@ static void test_follows_the_work_tree_and_head(void **state)
 	assert_int_equal(case_index_count(ix, &(case_query){ .f.status = "open" }), 3);
 	case_index_close(ix);
 	unsetenv("CODICIL_INDEX_STAT_ALL");
-	cd_buf_free(&b);
+	cd_buf_clear(&b);
 	store_close(s);
 }
 

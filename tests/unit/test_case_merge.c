@@ -32,7 +32,7 @@ static cJSON *merge(const char *base, const char *ours, const char *theirs, cons
 	m = case_merge(b, o, t, &conflicts);
 	assert_non_null(m);
 	assert_string_equal(cd_buf_cstr(&conflicts), want);
-	cd_buf_free(&conflicts);
+	cd_buf_clear(&conflicts);
 	cJSON_Delete(b);
 	cJSON_Delete(o);
 	cJSON_Delete(t);

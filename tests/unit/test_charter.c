@@ -72,7 +72,7 @@ static void assert_round_trip(const char *text, size_t len)
 				    p->end <= c->p[p->parent].end);
 	}
 	assert_int_equal(top_len, len);
-	cd_buf_free(&out);
+	cd_buf_clear(&out);
 	charter_free(c);
 }
 
@@ -124,10 +124,10 @@ static void check_shipped(const char *path)
 	assert_memory_equal(f1.data, f2.data, f1.len);
 	charter_free(c);
 	charter_free(c2);
-	cd_buf_free(&text);
-	cd_buf_free(&problems);
-	cd_buf_free(&f1);
-	cd_buf_free(&f2);
+	cd_buf_clear(&text);
+	cd_buf_clear(&problems);
+	cd_buf_clear(&f1);
+	cd_buf_clear(&f2);
 }
 
 static void test_round_trip_shipped_constitutions(void **state)
@@ -197,7 +197,7 @@ static void test_crlf_offsets(void **state)
 	assert_string_equal(c->p[1].title, "B");
 	assert_int_equal(charter_principle_body(c, &c->p[0], &body), 0);
 	assert_string_equal(body.data, "\r\nbody\r\n");
-	cd_buf_free(&body);
+	cd_buf_clear(&body);
 	charter_free(c);
 }
 
@@ -226,8 +226,8 @@ static void test_tree_spans_and_lookup(void **state)
 	cd_buf_reset(&span);
 	assert_int_equal(charter_principle_text(c, charter_find(c, "a"), &span), 0);
 	assert_int_equal(span.len, strstr(t, "# B") - strstr(t, "# A"));
-	cd_buf_free(&span);
-	cd_buf_free(&body);
+	cd_buf_clear(&span);
+	cd_buf_clear(&body);
 	charter_free(c);
 }
 
@@ -346,7 +346,7 @@ static void assert_problem(const char *text, size_t count, const char *needle)
 	assert_int_equal(charter_validate(c, &out), count);
 	if (!strstr(cd_buf_cstr(&out), needle))
 		fail_msg("expected \"%s\" in:\n%s", needle, cd_buf_cstr(&out));
-	cd_buf_free(&out);
+	cd_buf_clear(&out);
 	charter_free(c);
 }
 
@@ -399,8 +399,8 @@ static void assert_fmt(const char *in, const char *want, size_t want_changed)
 	assert_string_equal(cd_buf_cstr(&out2), cd_buf_cstr(&out));
 	free(ids_before);
 	free(ids_after);
-	cd_buf_free(&out);
-	cd_buf_free(&out2);
+	cd_buf_clear(&out);
+	cd_buf_clear(&out2);
 	charter_free(c);
 	charter_free(again);
 }
@@ -431,7 +431,7 @@ static void test_fmt_refuses_malformed(void **state)
 	assert_string_equal(out.data, "kept");
 	assert_int_equal(changed, 0);
 	assert_non_null(strstr(cd_err_msg(), "CONSTITUTION.md:2: malformed attribute block"));
-	cd_buf_free(&out);
+	cd_buf_clear(&out);
 	charter_free(c);
 }
 
@@ -457,7 +457,7 @@ static void test_large_charter(void **state)
 	}
 	assert_round_trip(t.data, t.len);
 	charter_free(c);
-	cd_buf_free(&t);
+	cd_buf_clear(&t);
 }
 
 /* A long charter is sent as its table of contents, the principles at stake
@@ -492,7 +492,7 @@ static void test_excerpt(void **state)
 				   "### A2 {#a2}\n\nA2 text.\n\n"));
 	assert_null(strstr(strstr(out.data, "A1 text.") + 1, "A1 text."));
 	assert_null(strstr(out.data, "B1 text."));
-	cd_buf_free(&out);
+	cd_buf_clear(&out);
 	charter_free(c);
 }
 
@@ -510,7 +510,7 @@ static void test_suggest(void **state)
 	assert_string_equal(out.data, "honesty");
 	cd_buf_reset(&out);
 	assert_int_equal(charter_suggest(c, "zzzzzzzz", &out), 0);
-	cd_buf_free(&out);
+	cd_buf_clear(&out);
 	charter_free(c);
 }
 

@@ -76,7 +76,7 @@ static void apply_fails(const char *text, const charter_edit *e, size_t n, const
 	assert_int_equal(out.len, 0);
 	if (!strstr(cd_err_msg(), needle))
 		fail_msg("expected \"%s\" in: %s", needle, cd_err_msg());
-	cd_buf_free(&out);
+	cd_buf_clear(&out);
 	charter_free(c);
 }
 

@@ -196,7 +196,7 @@ static size_t cache_entries(void)
 
 	assert_int_equal(cache_default_dir(store_gitdir(W.s), &dir), 0);
 	assert_int_equal(cache_stats(dir.data, &n, &bytes), 0);
-	cd_buf_free(&dir);
+	cd_buf_clear(&dir);
 	return n;
 }
 
@@ -697,7 +697,7 @@ static void canonical_sha(const char *body, char out[65])
 	cd_sha256_hex(b.data, b.len, out);
 	cJSON_Delete(j);
 	cJSON_Delete(canon);
-	cd_buf_free(&b);
+	cd_buf_clear(&b);
 }
 
 static void test_transcripts_name_their_sha_and_hold_no_key(void **state)
@@ -753,7 +753,7 @@ static void test_transcripts_name_their_sha_and_hold_no_key(void **state)
 	assert_int_equal(a.status, LLM_OK);
 	assert_string_equal(a.transcript, "");
 	assert_true(cd_dir_exists(tg_path("xdg/codicil")));
-	cd_buf_free(&data);
+	cd_buf_clear(&data);
 	seen_clear(&a);
 }
 

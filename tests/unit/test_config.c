@@ -55,7 +55,7 @@ static void write_file(const char *dir, const char *name, const char *text)
 
 	cd_path_join(&path, dir, name);
 	assert_int_equal(cd_file_write_atomic(path.data, text, strlen(text)), 0);
-	cd_buf_free(&path);
+	cd_buf_clear(&path);
 }
 
 static void unset_codicil_env(void)

@@ -49,7 +49,7 @@ static void test_normalize(void **state)
 	assert_int_equal(dedup_normalize("  Don't  STOP—now!\n\tThe user’s  dog... ", &b), 0);
 	/* the em dash is not ASCII punctuation: it stays part of a word */
 	assert_string_equal(b.data, "dont stop—now the users dog");
-	cd_buf_free(&b);
+	cd_buf_clear(&b);
 }
 
 static void test_exact_duplicate_despite_case_and_punctuation(void **state)
@@ -163,7 +163,7 @@ static void test_add_library(void **state)
 	assert_int_equal(dedup_count(ix), NEXISTING);
 	assert_int_equal(dedup_check(ix, existing[2][1], &id, NULL), DEDUP_EXACT);
 	assert_string_equal(id, existing[2][0]);
-	case_library_free(&lib);
+	case_library_clear(&lib);
 	dedup_free(ix);
 	cd_remove_tree(dir);
 }

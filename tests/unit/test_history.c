@@ -47,7 +47,7 @@ static void test_root_commit(void **state)
 	assert_true(d.charter_changed);
 	assert_string_equal(d.charter_before.data, ""); /* it did not exist */
 	assert_non_null(strstr(d.charter_after.data, "\nOne.\n"));
-	history_diff_free(&d);
+	history_diff_clear(&d);
 	store_close(s);
 }
 
@@ -67,7 +67,7 @@ static void test_change_and_delete(void **state)
 	assert_non_null(strstr(d.charter_before.data, "\nOne.\n"));
 	assert_non_null(strstr(d.charter_after.data, "\nTwo.\n"));
 	assert_null(strstr(d.charter_after.data, "One."));
-	history_diff_free(&d);
+	history_diff_clear(&d);
 	store_close(s);
 }
 
@@ -80,7 +80,7 @@ static void test_charter_untouched_and_bad_rev(void **state)
 	assert_int_equal(d.nfiles, 1);
 	assert_false(d.charter_changed);
 	assert_int_equal(d.charter_after.len, 0);
-	history_diff_free(&d);
+	history_diff_clear(&d);
 	assert_int_equal(history_commit_diff(s, "no-such-rev", "CONSTITUTION.md", &d), -1);
 	assert_string_equal(cd_err_msg(), "unknown commit 'no-such-rev'");
 	store_close(s);

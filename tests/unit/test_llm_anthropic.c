@@ -148,7 +148,7 @@ static void test_build_marks_the_stable_prefix(void **state)
 					"content"), text.data);
 	cJSON_Delete(body);
 	llm_http_clear(&h);
-	cd_buf_free(&text);
+	cd_buf_clear(&text);
 }
 
 static void test_build_tool_for_schema(void **state)
@@ -456,7 +456,7 @@ static void test_hostile_keys_give_safe_errors(void **state)
 		}
 		assert_true(r.error || r.repairs);
 		llm_response_clear(&r);
-		cd_buf_free(&body);
+		cd_buf_clear(&body);
 	}
 	cJSON_Delete(schema);
 }

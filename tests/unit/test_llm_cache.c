@@ -97,8 +97,8 @@ static void test_put_then_get(void **state)
 	assert_int_equal(cd_file_read(path.data, &data), 0);
 	assert_null(strstr(data.data, KEY));
 	assert_null(strstr(data.data, "Authorization"));
-	cd_buf_free(&path);
-	cd_buf_free(&data);
+	cd_buf_clear(&path);
+	cd_buf_clear(&data);
 	llm_response_clear(&r);
 	llm_response_clear(&got);
 }
@@ -139,7 +139,7 @@ static void test_corrupt_entry_is_a_miss_and_removed(void **state)
 	assert_int_equal(cd_file_write_atomic(path.data, "{\"usage\":{}}", 12), 0);
 	assert_int_equal(cache_get(dir, key, &got), 0);
 	assert_false(cd_file_exists(path.data));
-	cd_buf_free(&path);
+	cd_buf_clear(&path);
 	llm_response_clear(&r);
 }
 
@@ -170,7 +170,7 @@ static void test_stats_and_clear(void **state)
 	assert_int_equal(bytes, 0);
 	assert_true(cd_file_exists(other.data));
 	assert_true(cd_dir_exists(dir));
-	cd_buf_free(&other);
+	cd_buf_clear(&other);
 	llm_response_clear(&r);
 }
 
@@ -199,7 +199,7 @@ static void test_default_dir(void **state)
 		setenv("XDG_CACHE_HOME", xdg, 1);
 	free(home);
 	free(xdg);
-	cd_buf_free(&b);
+	cd_buf_clear(&b);
 }
 
 int main(void)

@@ -157,7 +157,7 @@ static void test_line_format(void **state)
 	assert_null(cJSON_GetObjectItem(rq, "model"));
 	assert_string_equal(cd_json_str(cJSON_GetObjectItem(line, "response"), "text"), "text");
 	cJSON_Delete(line);
-	cd_buf_free(&data);
+	cd_buf_clear(&data);
 }
 
 static void test_malformed_and_partial_lines(void **state)

@@ -62,7 +62,7 @@ static void expect_path(const char *value_text, const char *path, const char *re
 			fail();
 		}
 	}
-	cd_buf_free(&p);
+	cd_buf_clear(&p);
 	cJSON_Delete(v);
 }
 
@@ -178,7 +178,7 @@ static void expect_mended(const char *in, const char *want, const char *notes)
 	assert_string_equal(cd_buf_cstr(&n), notes);
 	cJSON_Delete(v);
 	cJSON_Delete(w);
-	cd_buf_free(&n);
+	cd_buf_clear(&n);
 }
 
 #define ONE(fields) "{\"summary\":\"abc\",\"cases\":[{" fields "}]}"
@@ -224,7 +224,7 @@ static void test_repeated_enum_values_are_dropped(void **state)
 			    "$[3]: 'Privacy' read as the allowed value\n"
 			    "$[3]: dropped the repeated 'privacy'\n");
 	free(out);
-	cd_buf_free(&n);
+	cd_buf_clear(&n);
 	cJSON_Delete(s);
 	cJSON_Delete(v);
 }
@@ -270,7 +270,7 @@ static void test_pattern(void **state)
 	assert_int_equal(llm_schema_validate(s, null, &p), 0);
 	assert_int_equal(llm_schema_validate(s, bad, &p), -1);
 	assert_string_equal(cd_err_msg(), "$: \"A sentence.\" does not match the pattern ^[a-z-]+$");
-	cd_buf_free(&p);
+	cd_buf_clear(&p);
 	cJSON_Delete(s);
 	cJSON_Delete(ok);
 	cJSON_Delete(bad);

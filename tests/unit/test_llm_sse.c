@@ -61,7 +61,7 @@ static void test_events_in_one_feed(void **state)
 
 	feed_chunks(stream, strlen(stream), strlen(stream), &log);
 	assert_string_equal(cd_buf_cstr(&log), expected);
-	cd_buf_free(&log);
+	cd_buf_clear(&log);
 }
 
 static void test_every_split_gives_the_same_events(void **state)
@@ -76,7 +76,7 @@ static void test_every_split_gives_the_same_events(void **state)
 				print_error("split at %zu and %zu:\n%s", a, b, cd_buf_cstr(&log));
 				fail();
 			}
-			cd_buf_free(&log);
+			cd_buf_clear(&log);
 		}
 	}
 }
@@ -90,7 +90,7 @@ static void test_byte_by_byte(void **state)
 		assert_int_equal(llm_sse_feed(&s, stream + i, 1, record, &log), 0);
 	assert_string_equal(cd_buf_cstr(&log), expected);
 	llm_sse_clear(&s);
-	cd_buf_free(&log);
+	cd_buf_clear(&log);
 }
 
 static void test_incomplete_event_is_not_dispatched(void **state)
@@ -102,7 +102,7 @@ static void test_incomplete_event_is_not_dispatched(void **state)
 	assert_int_equal(llm_sse_feed(&s, part, strlen(part), record, &log), 0);
 	assert_int_equal(log.len, 0);
 	llm_sse_clear(&s); /* frees the pending line, event and data */
-	cd_buf_free(&log);
+	cd_buf_clear(&log);
 }
 
 static void test_event_name_does_not_leak_into_next_event(void **state)
@@ -114,7 +114,7 @@ static void test_event_name_does_not_leak_into_next_event(void **state)
 	assert_int_equal(llm_sse_feed(&s, two, strlen(two), record, &log), 0);
 	assert_string_equal(cd_buf_cstr(&log), "first|1\n-|2\n");
 	llm_sse_clear(&s);
-	cd_buf_free(&log);
+	cd_buf_clear(&log);
 }
 
 static int refuse(void *ud, const char *event, const char *data)
@@ -144,7 +144,7 @@ static void test_line_cap_is_enforced(void **state)
 	s.line.max = 256;
 	assert_int_equal(llm_sse_feed(&s, big, sizeof big, record, &log), -1);
 	llm_sse_clear(&s);
-	cd_buf_free(&log);
+	cd_buf_clear(&log);
 }
 
 int main(void)

@@ -101,7 +101,7 @@ static void test_build_is_pending_valid_and_ordered(void **state)
 	assert_keys(cJSON_GetObjectItem(p, "provenance"),
 		    "provider model endpoint_host prompts created codicil_version");
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(p, "decision")));
-	cd_buf_free(&err);
+	cd_buf_clear(&err);
 	cJSON_Delete(p);
 }
 
@@ -141,7 +141,7 @@ static void expect_problem(cJSON *p, const char *const *ids, size_t nids, const 
 	if (!strstr(cd_buf_cstr(&err), line))
 		fail_msg("expected \"%s\" among:\n%s", line, cd_buf_cstr(&err));
 	assert_non_null(strstr(cd_err_msg(), proposal_id(p) ? proposal_id(p) : "(no id)"));
-	cd_buf_free(&err);
+	cd_buf_clear(&err);
 	cJSON_Delete(p);
 }
 
@@ -209,7 +209,7 @@ static void test_validate_names_the_field(void **state)
 					 "principle 'nope'"));
 	assert_non_null(strstr(err.data, "meta_check[0].verdict: must be pass, fail or unclear"));
 	assert_non_null(strstr(cd_err_msg(), "(and more problems)"));
-	cd_buf_free(&err);
+	cd_buf_clear(&err);
 	cJSON_Delete(p);
 }
 
@@ -233,7 +233,7 @@ static void test_edits_apply_to_the_charter(void **state)
 			    "## Imminent harm {#harm}\n\nAct to prevent it.\n\n"
 			    "## Honesty {#honesty}\n\nDo not lie.\n");
 	free(e);
-	cd_buf_free(&out);
+	cd_buf_clear(&out);
 	charter_free(c);
 
 	cJSON_ReplaceItemInObject(edit_at(p, 1), "op", cJSON_CreateString("merge"));
@@ -273,7 +273,7 @@ static void test_list_reports_corrupt_files_and_finds_by_prefix(void **state)
 	assert_non_null(strstr(cd_err_msg(), "ambiguous"));
 	assert_null(proposal_list_find(&l, "01zz"));
 	assert_non_null(strstr(cd_err_msg(), "no proposal p-01zz"));
-	proposal_list_free(&l);
+	proposal_list_clear(&l);
 
 	assert_int_equal(proposal_list_load(tg_path("repo/none"), &l), 0);
 	assert_int_equal(l.n + l.nerrors, 0);
@@ -344,7 +344,7 @@ static void test_commit_message_format(void **state)
 	assert_string_equal(trailer(t, n, 5, "Codicil-Regression"), "fixed=3 broken=1 unchanged=42");
 	assert_string_equal(trailer(t, n, 6, "Reviewed-by"), "Ada Lovelace <ada@example.org>");
 	store_trailers_free(t, n);
-	cd_buf_free(&msg);
+	cd_buf_clear(&msg);
 
 	/* changed shows when not 0; no regression, no trailer */
 	cJSON_ReplaceItemInObject(cJSON_GetObjectItem(p, "regression"), "changed",
@@ -352,14 +352,14 @@ static void test_commit_message_format(void **state)
 	assert_int_equal(proposal_commit_message(p, "A <a@b>", &msg, &t, &n), 0);
 	assert_string_equal(t[5].value, "fixed=3 broken=1 changed=2 unchanged=42");
 	store_trailers_free(t, n);
-	cd_buf_free(&msg);
+	cd_buf_clear(&msg);
 	cJSON_ReplaceItemInObject(p, "regression", cJSON_CreateNull());
 	assert_int_equal(proposal_commit_message(p, "A <a@b>", &msg, &t, &n), 0);
 	assert_int_equal(n, 6);
 	assert_string_equal(t[5].key, "Reviewed-by");
 	store_trailers_free(t, n);
-	cd_buf_free(&msg);
-	cd_buf_free(&expected);
+	cd_buf_clear(&msg);
+	cd_buf_clear(&expected);
 	cJSON_Delete(p);
 }
 
@@ -380,7 +380,7 @@ static void test_commit_message_refuses_what_verify_would_reject(void **state)
 	cJSON_ReplaceItemInObject(p, "cases", cJSON_CreateArray());
 	assert_int_equal(proposal_commit_message(p, "A <a@b>", &msg, &t, &n), -1);
 	assert_non_null(strstr(cd_err_msg(), "Codicil-Case"));
-	cd_buf_free(&msg);
+	cd_buf_clear(&msg);
 	cJSON_Delete(p);
 }
 
@@ -419,7 +419,7 @@ static void test_commit_message_survives_hostile_text(void **state)
 	free(out);
 	store_close(s);
 	store_trailers_free(t, n);
-	cd_buf_free(&msg);
+	cd_buf_clear(&msg);
 	cJSON_Delete(p);
 }
 
@@ -435,7 +435,7 @@ static void test_text_is_inert(void **state)
 	assert_non_null(strstr(out.data, "  line one\n  two\n"));
 	assert_non_null(strstr(out.data, "insert_after privacy as harm: Imminent harm\n"));
 	assert_non_null(strstr(out.data, "Drafted by: openai/gpt-4.1 at api.openai.com"));
-	cd_buf_free(&out);
+	cd_buf_clear(&out);
 	cJSON_Delete(p);
 }
 
@@ -456,7 +456,7 @@ static void test_a_hostile_base_is_inert(void **state)
 		assert_false(c == 0xc2 && i + 1 < out.len && (unsigned char)out.data[i + 1] < 0xa0);
 	}
 	assert_non_null(strstr(out.data, "charter: CONSTITUTION.md at 6ee06eb"));
-	cd_buf_free(&out);
+	cd_buf_clear(&out);
 	cJSON_Delete(p);
 }
 

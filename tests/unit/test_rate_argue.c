@@ -71,7 +71,7 @@ static void test_argue_request_is_about_content(void **state)
 	assert_int_equal(replay_key(&a.req, ka), 0);
 	assert_int_equal(replay_key(&b.req, kb), 0);
 	assert_string_equal(ka, kb);
-	argue_request_free(&b);
+	argue_request_clear(&b);
 	/* a charter longer than codicil.maxCharterBytes: the principles the
 	 * case cites, not the rest */
 	{
@@ -83,7 +83,7 @@ static void test_argue_request_is_about_content(void **state)
 		assert_non_null(strstr(x.user.data, "(This charter is long"));
 		assert_non_null(strstr(x.user.data, "Do not help locate private people."));
 		assert_null(strstr(x.user.data, "Say what is true."));
-		argue_request_free(&x);
+		argue_request_clear(&x);
 		config_free(cfg);
 	}
 	/* another scenario: another request */
@@ -91,8 +91,8 @@ static void test_argue_request_is_about_content(void **state)
 	assert_int_equal(argue_build(s, NULL, other, &b), 0);
 	assert_int_equal(replay_key(&b.req, kb), 0);
 	assert_string_not_equal(ka, kb);
-	argue_request_free(&a);
-	argue_request_free(&b);
+	argue_request_clear(&a);
+	argue_request_clear(&b);
 	cJSON_Delete(c);
 	cJSON_Delete(other);
 	store_close(s);
@@ -109,7 +109,7 @@ static void test_argue_parse(void **state)
 	assert_string_equal(out.valid[1], "b");
 	assert_int_equal(out.ninvalid, 1);
 	assert_string_equal(out.invalid[0], "c");
-	argue_result_free(&out);
+	argue_result_clear(&out);
 	cJSON_Delete(r.json);
 	r.json = cJSON_Parse("{\"arguments_valid\": [\"a\"]}");
 	assert_int_equal(argue_parse(&r, &out), -1);

@@ -38,7 +38,7 @@ static char *plain(const char *a, const char *b, int context)
 
 	assert_int_equal(redline_compute(a, strlen(a), b, strlen(b), &r), 0);
 	assert_int_equal(redline_render_plain(&r, context, &out), 0);
-	redline_free(&r);
+	redline_clear(&r);
 	return cd_buf_detach(&out);
 }
 
@@ -73,8 +73,8 @@ static void check_invariants(const redline *r, const char *a, const char *b)
 	}
 	assert_string_equal(cd_buf_cstr(&ra), a);
 	assert_string_equal(cd_buf_cstr(&rb), b);
-	cd_buf_free(&ra);
-	cd_buf_free(&rb);
+	cd_buf_clear(&ra);
+	cd_buf_clear(&rb);
 }
 
 static void compute(const char *a, const char *b, redline *r)
@@ -103,8 +103,8 @@ static void test_equal_texts(void **state)
 	j = redline_to_json(&r);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "hunks")), 0);
 	cJSON_Delete(j);
-	redline_free(&r);
-	cd_buf_free(&out);
+	redline_clear(&r);
+	cd_buf_clear(&out);
 }
 
 static void test_single_word_replaced(void **state)
@@ -122,7 +122,7 @@ static void test_single_word_replaced(void **state)
 	assert_ptr_equal(r.seg[2].text, b + 10);
 	assert_int_equal(r.deleted_words, 1);
 	assert_int_equal(r.inserted_words, 1);
-	redline_free(&r);
+	redline_clear(&r);
 	check_plain(a, b, -1, "The model [-must-]{+should+} refuse harmful requests.\n");
 }
 
@@ -141,7 +141,7 @@ static void test_insert_at_start_and_end(void **state)
 	compute("Be kind.", "Be kind. Always.", &r);
 	assert_int_equal(r.deleted_words, 0);
 	assert_int_equal(r.inserted_words, 1);
-	redline_free(&r);
+	redline_clear(&r);
 }
 
 static void test_deletion(void **state)
@@ -152,7 +152,7 @@ static void test_deletion(void **state)
 	compute("Be kind and honest.", "Be honest.", &r);
 	assert_int_equal(r.deleted_words, 2);
 	assert_int_equal(r.inserted_words, 0);
-	redline_free(&r);
+	redline_clear(&r);
 	check_plain("one\ntwo\nthree\n", "one\nthree\n", -1, "one\n[-two-]\nthree\n");
 }
 
@@ -165,7 +165,7 @@ static void test_punctuation(void **state)
 	compute("Do no harm.", "Do no harm!", &r);
 	assert_int_equal(r.deleted_words, 0); /* punctuation is not a word */
 	assert_int_equal(r.inserted_words, 0);
-	redline_free(&r);
+	redline_clear(&r);
 }
 
 static void test_whitespace_only(void **state)
@@ -177,7 +177,7 @@ static void test_whitespace_only(void **state)
 	compute("a  b\n", "a b\n", &r);
 	assert_int_equal(r.deleted_words, 0);
 	assert_int_equal(r.inserted_words, 0);
-	redline_free(&r);
+	redline_clear(&r);
 }
 
 static void test_crlf(void **state)
@@ -188,7 +188,7 @@ static void test_crlf(void **state)
 	check_plain(a, b, -1, "one\r\n[-two-]{+2+}\r\nthree\r\n");
 	compute(a, b, &r);
 	assert_int_equal(r.seg[1].a_line, 2);
-	redline_free(&r);
+	redline_clear(&r);
 	/* a change of line endings shows as b's line ending, not as a blank line */
 	check_plain("a\r\nb\r\n", "a\nb\n", -1, "a\nb\n");
 	check_plain("a\r\nb\r\n", "a\nb\n", 0, "@@ -1 +1 @@\na\nb\n");
@@ -206,7 +206,7 @@ static void test_utf8_words(void **state)
 	compute(a, b, &r);
 	assert_int_equal(r.deleted_words, 2); /* whole words, never split mid-character */
 	assert_int_equal(r.inserted_words, 2);
-	redline_free(&r);
+	redline_clear(&r);
 }
 
 static void test_empty_inputs(void **state)
@@ -215,17 +215,17 @@ static void test_empty_inputs(void **state)
 
 	compute("", "", &r);
 	assert_int_equal(r.n, 0);
-	redline_free(&r);
+	redline_clear(&r);
 	check_plain("", "", -1, "");
 	check_plain("", "new text\n", -1, "{+new text+}\n");
 	check_plain("old text\n", "", -1, "[-old text-]\n");
 	compute("", "new text\n", &r);
 	assert_int_equal(r.inserted_words, 2);
-	redline_free(&r);
+	redline_clear(&r);
 	assert_int_equal(redline_compute(NULL, 0, "x", 1, &r), 0);
 	assert_int_equal(r.n, 1);
 	assert_int_equal(r.seg[0].op, REDLINE_INSERT);
-	redline_free(&r);
+	redline_clear(&r);
 }
 
 static void test_no_final_newline(void **state)
@@ -251,7 +251,7 @@ static void test_line_numbers(void **state)
 	assert_int_equal(r.seg[3].op, REDLINE_INSERT);
 	assert_int_equal(r.seg[3].a_line, 5);
 	assert_int_equal(r.seg[3].b_line, 4);
-	redline_free(&r);
+	redline_clear(&r);
 	check_plain(a, b, -1, "one\n[-two-]\nthree\nfour\n{+five+}\n");
 }
 
@@ -291,14 +291,14 @@ static void test_color(void **state)
 	assert_int_equal(redline_render_color(&r, 0, &out), 0);
 	assert_string_equal(cd_buf_cstr(&out),
 			    "\033[36m@@ -1 +1 @@\033[m\nkeep \033[9;31mold\033[m\033[32mnew\033[m words\n");
-	redline_free(&r);
+	redline_clear(&r);
 	/* colours close before a line break and escape sequences in the text are removed */
 	cd_buf_reset(&out);
 	compute("x\n", "x\nevil\033[2Jline\nmore\n", &r);
 	assert_int_equal(redline_render_color(&r, -1, &out), 0);
 	assert_string_equal(cd_buf_cstr(&out), "x\n\033[32mevilline\033[m\n\033[32mmore\033[m\n");
-	redline_free(&r);
-	cd_buf_free(&out);
+	redline_clear(&r);
+	cd_buf_clear(&out);
 }
 
 static const char *json_str(const cJSON *o, const char *key)
@@ -347,14 +347,14 @@ static void test_json(void **state)
 	assert_string_equal(json_str(h, "before"), "End");
 	assert_string_equal(json_str(h, "after"), "");
 	cJSON_Delete(j);
-	redline_free(&r);
+	redline_clear(&r);
 
 	compute("one two three four five six seven X", "one two three four five six seven Y", &r);
 	j = redline_to_json(&r);
 	h = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "hunks"), 0);
 	assert_string_equal(json_str(h, "before"), "three four five six seven ");
 	cJSON_Delete(j);
-	redline_free(&r);
+	redline_clear(&r);
 }
 
 static void check_unified(const char *a, const char *b, int color, const char *want)
@@ -363,7 +363,7 @@ static void check_unified(const char *a, const char *b, int color, const char *w
 
 	assert_int_equal(redline_unified(a, strlen(a), b, strlen(b), "CONSTITUTION.md", color, &out), 0);
 	assert_string_equal(cd_buf_cstr(&out), want);
-	cd_buf_free(&out);
+	cd_buf_clear(&out);
 }
 
 static void test_unified_fixed(void **state)
@@ -385,7 +385,7 @@ static void test_unified_fixed(void **state)
 	cd_buf_puts(&out, "kept");
 	assert_int_equal(redline_unified("same\n", 5, "same\n", 5, "x", 0, &out), 0);
 	assert_string_equal(cd_buf_cstr(&out), "kept");
-	cd_buf_free(&out);
+	cd_buf_clear(&out);
 }
 
 /* What `git diff --no-index` prints for the two texts, from the first hunk. */
@@ -420,7 +420,7 @@ static char *real_git_diff(const char *a, const char *b, int color)
 		for (char *r = result, *w = result;; r++)
 			if (*r != '\r' && !(*w++ = *r))
 				break;
-	cd_buf_free(&out);
+	cd_buf_clear(&out);
 	return result;
 }
 
@@ -435,7 +435,7 @@ static void check_like_git(const char *a, const char *b, int color)
 	assert_memory_equal(cd_buf_cstr(&out), head, strlen(head));
 	assert_string_equal(cd_buf_cstr(&out) + strlen(head), want);
 	free(want);
-	cd_buf_free(&out);
+	cd_buf_clear(&out);
 }
 
 static void test_unified_like_git(void **state)
@@ -482,9 +482,9 @@ static void test_large_text(void **state)
 	assert_int_equal(r.inserted_words, changes);
 	assert_int_equal(r.n, 3 * changes + 1);
 	assert_int_equal(r.seg[1].a_line, 8);
-	redline_free(&r);
-	cd_buf_free(&a);
-	cd_buf_free(&b);
+	redline_clear(&r);
+	cd_buf_clear(&a);
+	cd_buf_clear(&b);
 }
 
 /* Long runs of changed lines: diffed line by line when the counts match
@@ -503,7 +503,7 @@ static void test_large_blocks(void **state)
 	assert_int_equal(r.inserted_words, 10000);
 	assert_int_equal(r.seg[0].op, REDLINE_DELETE);
 	assert_int_equal(r.seg[0].len, 3);
-	redline_free(&r);
+	redline_clear(&r);
 
 	cd_buf_reset(&a);
 	cd_buf_reset(&b);
@@ -515,9 +515,9 @@ static void test_large_blocks(void **state)
 	assert_int_equal(r.n, 2);
 	assert_int_equal(r.deleted_words, 20000);
 	assert_int_equal(r.inserted_words, 27000);
-	redline_free(&r);
-	cd_buf_free(&a);
-	cd_buf_free(&b);
+	redline_clear(&r);
+	cd_buf_clear(&a);
+	cd_buf_clear(&b);
 }
 
 static int is_set(const void *lines, size_t i)

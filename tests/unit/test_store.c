@@ -101,7 +101,7 @@ static void test_open_from_subdirectory(void **state)
 	snprintf(expected, sizeof expected, "%s/.git/codicil/cache/ab/cd", tg_path("r"));
 	assert_string_equal(p.data, expected);
 	assert_int_equal(tg_sh("test -d %s/.git/codicil/cache/ab", tg_path("r")), 0);
-	cd_buf_free(&p);
+	cd_buf_clear(&p);
 	store_close(s);
 }
 
@@ -264,7 +264,7 @@ static void test_read_at_revisions(void **state)
 	free(git_id);
 	assert_int_equal(store_blob_id(s, "WORKTREE", "gone.md", id), -1);
 
-	cd_buf_free(&b);
+	cd_buf_clear(&b);
 	store_close(s);
 }
 
@@ -277,7 +277,7 @@ static void test_read_unborn_head(void **state)
 	assert_ok(store_open(tg_path("r"), &s));
 	assert_int_equal(store_read(s, NULL, "CONSTITUTION.md", &b), -1);
 	assert_non_null(strstr(cd_err_msg(), "no commits yet"));
-	cd_buf_free(&b);
+	cd_buf_clear(&b);
 	store_close(s);
 }
 

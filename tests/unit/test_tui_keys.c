@@ -83,7 +83,7 @@ static void test_defaults_without_config(void **state)
 	for (size_t i = 0; i < km.n; i++)
 		for (size_t k = i + 1; k < km.n; k++)
 			assert_int_not_equal(km.b[i].key, km.b[k].key);
-	tui_keymap_free(&km);
+	tui_keymap_clear(&km);
 }
 
 static void test_config_overrides(void **state)
@@ -109,8 +109,8 @@ static void test_config_overrides(void **state)
 	tui_keymap_keys(&km, ACT_HELP, keys, sizeof keys);
 	assert_string_equal(keys, "F2");
 	assert_non_null(strstr(cd_buf_cstr(&warn), "codicil.key.help: unknown key name 'bogus'"));
-	tui_keymap_free(&km);
-	cd_buf_free(&warn);
+	tui_keymap_clear(&km);
+	cd_buf_clear(&warn);
 	config_free(cfg);
 	store_close(s);
 }
@@ -143,7 +143,7 @@ static void check_reflow(const char *in, const char *want)
 
 	tui_reflow(in, strlen(in), &out);
 	assert_string_equal(cd_buf_cstr(&out), want);
-	cd_buf_free(&out);
+	cd_buf_clear(&out);
 }
 
 /* The final line break goes: the pane ends the text anyway. */

@@ -115,13 +115,13 @@ static void test_buf_failure_sticks(void **state)
 	cd_buf_reset(&b);
 	assert_false(cd_buf_failed(&b));
 	assert_int_equal(cd_buf_puts(&b, "x"), 0);
-	cd_buf_free(&b);
+	cd_buf_clear(&b);
 
 	/* no buffer is without a cap */
 	assert_int_equal(cd_buf_grow(&b, CD_BUF_MAX + 1), -1);
 	assert_true(cd_buf_failed(&b));
 	assert_null(b.data); /* nothing was allocated for it */
-	cd_buf_free(&b);
+	cd_buf_clear(&b);
 }
 
 static void test_buf_cap(void **state)
@@ -135,7 +135,7 @@ static void test_buf_cap(void **state)
 	assert_string_equal(b.data, "12345678");
 	assert_int_equal(cd_buf_putc(&b, 'x'), -1); /* over it: nothing appended */
 	assert_string_equal(b.data, "12345678");
-	cd_buf_free(&b);
+	cd_buf_clear(&b);
 }
 
 static void test_atomic_files(void **state)
@@ -159,8 +159,8 @@ static void test_atomic_files(void **state)
 	assert_int_equal(st.st_mode & 0777, 0600); /* the mode survives a replace */
 	assert_int_equal(cd_remove_tree(dir), 0);
 	assert_false(cd_dir_exists(dir));
-	cd_buf_free(&path);
-	cd_buf_free(&got);
+	cd_buf_clear(&path);
+	cd_buf_clear(&got);
 }
 
 static void test_json_canonical_and_print(void **state)
@@ -178,7 +178,7 @@ static void test_json_canonical_and_print(void **state)
 	assert_null(strchr(out.data, '\t'));
 	cJSON_Delete(j);
 	cJSON_Delete(c);
-	cd_buf_free(&out);
+	cd_buf_clear(&out);
 }
 
 static void test_ids(void **state)
@@ -213,12 +213,12 @@ static void test_journal_cuts_a_half_written_line(void **state)
 	assert_non_null(journal_last(&jn, "a"));
 	assert_null(journal_last(&jn, "b"));
 	assert_int_equal(journal_append(&jn, cJSON_Parse("{\"request\":\"b\",\"status\":\"error\"}")), 0);
-	journal_free(&jn);
+	journal_clear(&jn);
 	assert_int_equal(cd_file_read(path, &got), 0);
 	assert_string_equal(got.data, "{\"request\":\"a\",\"status\":\"ok\"}\nnot json\n"
 				      "{\"request\":\"b\",\"status\":\"error\"}\n");
 	unlink(path);
-	cd_buf_free(&got);
+	cd_buf_clear(&got);
 }
 
 /* Two runs on one journal (two terminals resuming the same run): the
@@ -241,9 +241,9 @@ static void test_journal_is_held_by_one_run(void **state)
 		 path);
 	assert_string_equal(cd_err_msg(), expected);
 	assert_int_equal(journal_append(&a, cJSON_Parse("{\"request\":\"a\"}")), 0);
-	journal_free(&a);
+	journal_clear(&a);
 	assert_int_equal(journal_lock(&b), 0);
-	journal_free(&b);
+	journal_clear(&b);
 	unlink(path);
 }
 
@@ -259,8 +259,8 @@ static void test_file_read_refuses_devices_and_caps(void **state)
 	assert_int_equal(b.len, 0);
 	assert_int_equal(cd_file_read("Makefile", &small), -1);
 	assert_non_null(strstr(cd_err_msg(), "Makefile: larger than 4 bytes"));
-	cd_buf_free(&b);
-	cd_buf_free(&small);
+	cd_buf_clear(&b);
+	cd_buf_clear(&small);
 }
 
 /* Numbers from files and models, converted without undefined behaviour
