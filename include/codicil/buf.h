@@ -12,6 +12,7 @@
 #ifndef CODICIL_BUF_H
 #define CODICIL_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 typedef struct cd_buf {
@@ -31,6 +32,7 @@ int cd_buf_append(cd_buf *b, const void *data, size_t len);
 int cd_buf_puts(cd_buf *b, const char *s);
 int cd_buf_putc(cd_buf *b, char c);
 int cd_buf_printf(cd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cd_buf_vprintf(cd_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* 1 when an append has failed since the last reset (cd_err said why). */
 int cd_buf_failed(const cd_buf *b);
 /* Empty the buffer, keeping its memory; it may be appended to again. */

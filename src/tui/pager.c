@@ -50,20 +50,16 @@ int tui_pager_add(tui_pager *p, const char *text, size_t len, int style)
 
 int tui_pager_addf(tui_pager *p, int style, const char *fmt, ...)
 {
-	char *line;
+	cd_buf line = CD_BUF_INIT;
 	va_list ap;
-	int n, rc;
+	int rc;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	rc = cd_buf_vprintf(&line, fmt, ap);
 	va_end(ap);
-	if (n < 0 || !(line = malloc((size_t)n + 1)))
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(line, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	rc = tui_pager_add(p, line, (size_t)n, style);
-	free(line);
+	if (rc == 0)
+		rc = tui_pager_add(p, cd_buf_cstr(&line), line.len, style);
+	cd_buf_clear(&line);
 	return rc;
 }
 

@@ -117,13 +117,17 @@ int tui_rich_add(tui_rich *r, const char *s, size_t len, int style)
 
 int tui_rich_addf(tui_rich *r, int style, const char *fmt, ...)
 {
-	char buf[1024];
+	cd_buf text = CD_BUF_INIT;
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	rc = cd_buf_vprintf(&text, fmt, ap);
 	va_end(ap);
-	return tui_rich_add(r, buf, strlen(buf), style);
+	if (rc == 0)
+		rc = tui_rich_add(r, cd_buf_cstr(&text), text.len, style);
+	cd_buf_clear(&text);
+	return rc;
 }
 
 int tui_rich_text(tui_rich *r, const char *s, int style, int indent)

@@ -60,17 +60,11 @@ static void line(tui_rich *t, int style, const char *fmt, ...)
 {
 	cd_buf text = CD_BUF_INIT;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	if (cd_buf_vprintf(&text, fmt, ap) == 0)
+		tui_rich_add(t, cd_buf_cstr(&text), text.len, style);
 	va_end(ap);
-	if (n >= 0 && cd_buf_grow(&text, (size_t)n) == 0) {
-		va_start(ap, fmt);
-		vsnprintf(text.data, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-		tui_rich_add(t, text.data, (size_t)n, style);
-	}
 	tui_rich_end(t, 0);
 	cd_buf_clear(&text);
 }

@@ -67,23 +67,30 @@ int cd_buf_putc(cd_buf *b, char c)
 	return cd_buf_append(b, &c, 1);
 }
 
-int cd_buf_printf(cd_buf *b, const char *fmt, ...)
+int cd_buf_vprintf(cd_buf *b, const char *fmt, va_list ap)
 {
-	va_list ap, ap2;
+	va_list ap2;
 	int n;
 
-	va_start(ap, fmt);
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || cd_buf_grow(b, (size_t)n) < 0) {
-		va_end(ap2);
-		return -1;
-	}
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+	n = vsnprintf(NULL, 0, fmt, ap2);
 	va_end(ap2);
+	if (n < 0 || cd_buf_grow(b, (size_t)n) < 0)
+		return -1;
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 	return 0;
+}
+
+int cd_buf_printf(cd_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = cd_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 void cd_buf_reset(cd_buf *b)
