@@ -27,6 +27,7 @@
 #include <cJSON.h>
 
 #include "codicil/client.h"
+#include "codicil/config.h"
 #include "codicil/judge.h"
 #include "codicil/redline.h"
 

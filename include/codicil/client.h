@@ -1,9 +1,10 @@
 /* client.h — the one way engine code talks to a model.
  *
- * Ties together: configuration (provider, endpoint, model, concurrency,
- * retries, limits), the API key (secret.h; never stored or printed), the
- * response cache (cache.h), cassettes for replay/record (replay.h), the
- * provider (llm.h) and the transport (transport.h).  Every answer — from
+ * Ties together: the resolved settings (llm_settings.h: provider,
+ * endpoint, model, concurrency, retries, limits), the API key (secret.h;
+ * never stored or printed), the response cache (cache.h), cassettes for
+ * replay/record (replay.h), the provider (llm.h) and the transport
+ * (transport.h).  Every answer — from
  * the network, the cache or a cassette — arrives through the same callback
  * from llm_client_step()/llm_client_run(), so callers need one code path.
  *
@@ -20,8 +21,8 @@
 #ifndef CODICIL_CLIENT_H
 #define CODICIL_CLIENT_H
 
-#include "codicil/config.h"
 #include "codicil/llm.h"
+#include "codicil/llm_settings.h"
 #include "codicil/price.h"
 #include "codicil/store.h"
 #include "codicil/transport.h"
@@ -60,8 +61,10 @@ typedef struct llm_call {
  * and cancel, but not step, run or free the client. */
 typedef void (*llm_done_fn)(void *ud, const llm_call *call, llm_response *resp);
 
-/* s may be NULL (outside a repository: cache under $XDG_CACHE_HOME). */
-int llm_client_open(config *cfg, store *s, const llm_client_opts *o, llm_client **out);
+/* The client takes what set holds, and leaves set empty, whether it opens
+ * or not (client_config.h builds set from the configuration).  s may be
+ * NULL (outside a repository: no transcripts, no provider batches). */
+int llm_client_open(llm_settings *set, store *s, const llm_client_opts *o, llm_client **out);
 void llm_client_free(llm_client *c);
 
 /* Resolved settings, for `codicil doctor` and provenance. */

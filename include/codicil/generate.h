@@ -18,6 +18,7 @@
 #include "codicil/case.h"
 #include "codicil/charter.h"
 #include "codicil/client.h"
+#include "codicil/config.h"
 #include "codicil/dedup.h"
 #include "codicil/prompt.h"
 

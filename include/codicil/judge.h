@@ -16,6 +16,7 @@
 #include <cJSON.h>
 
 #include "codicil/client.h"
+#include "codicil/config.h"
 #include "codicil/prompt.h"
 
 typedef enum verdict { VERDICT_HANDLED, VERDICT_MISHANDLED, VERDICT_UNCLEAR, VERDICT_ERROR } verdict;

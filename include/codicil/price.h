@@ -2,7 +2,7 @@
  *
  * Prices are settings, never built in: codicil.price.<model>.input,
  * .output and .cachedInput, in US dollars per million tokens (a committed
- * .codicil may set them for a team).  A model without an input and an
+ * .codicil may set them for a team), read by client_config.h.  A model without an input and an
  * output price has no price: codicil then shows tokens only.  Cached input
  * without its own price is counted at the input price (an upper bound).
  *
@@ -12,7 +12,6 @@
 #ifndef CODICIL_PRICE_H
 #define CODICIL_PRICE_H
 
-#include "codicil/config.h"
 #include "codicil/llm.h"
 
 typedef struct llm_price {
@@ -23,9 +22,6 @@ typedef struct llm_price {
 	                        OpenAI and Anthropic charge today) */
 } llm_price;
 
-/* The price of model: 0 (out->known says whether there is one), or -1
- * when a value is set but is not a number. */
-int llm_price_for(config *cfg, const char *model, llm_price *out);
 /* Dollars for usage at price p (0 when p is not known); from_batch: an
  * answer from a provider batch (batch_factor). */
 double llm_price_cost(const llm_price *p, const llm_usage *u);

@@ -18,6 +18,7 @@
 
 #include "codicil/aggregate.h"
 #include "codicil/client.h"
+#include "codicil/config.h"
 #include "codicil/theory.h"
 
 typedef struct theory_policy {

@@ -3,6 +3,7 @@
  * their runs. */
 #include "cli_llm.h"
 
+#include "codicil/client_config.h"
 #include "codicil/error.h"
 #include "codicil/runlog.h"
 #include "codicil/sanitize.h"
@@ -73,7 +74,7 @@ llm_client *cli_llm_client(cli_ctx *ctx, const llm_client_opts *o)
 		cli_fail_err();
 		return NULL;
 	}
-	if (llm_client_open(ctx->cfg, ctx->store, &opts, &c) < 0) {
+	if (client_open_configured(ctx->cfg, ctx->store, &opts, &c) < 0) {
 		char *line = cd_sanitize_dup(cd_err_msg(), CD_SAN_ONE_LINE);
 		cli_fail("%s", line ? line : "cannot set up the LLM client");
 		free(line);

@@ -11,7 +11,7 @@
  * directory; outside a repository ctx->store stays NULL.  Then the config.
  * Returns -1 after printing an error. */
 int cli_llm_context(cli_ctx *ctx);
-/* cli_llm_context, then llm_client_open with ctx->budget and
+/* cli_llm_context, then client_open_configured with ctx->budget and
  * ctx->dry_run; in a repository the client learns from earlier runs
  * (estimates) and, unless it is a dry run, is metered into the run's
  * record (runlog.h).  NULL after printing an error. */

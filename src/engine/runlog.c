@@ -5,7 +5,7 @@
 #include "codicil/file.h"
 #include "codicil/id.h"
 #include "codicil/json.h"
-#include "codicil/price.h"
+#include "codicil/client_config.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -131,7 +131,7 @@ static void count_paid(runlog *r, const llm_call *call, const llm_response *resp
 	double usd;
 	cJSON *kind;
 
-	if (llm_price_for(r->cfg, call->model, &p) < 0) {
+	if (client_config_price(r->cfg, call->model, &p) < 0) {
 		cd_err_clear();
 		p.known = 0;
 	}

@@ -71,21 +71,24 @@ static void on_retry(void *ud, unsigned xjob, int attempt, double delay_s, const
 	client_watch_connections(c, why); /* last: it cancels this very job */
 }
 
-int llm_client_open(config *cfg, store *s, const llm_client_opts *o, llm_client **out)
+int llm_client_open(llm_settings *set, store *s, const llm_client_opts *o, llm_client **out)
 {
 	llm_client *c = calloc(1, sizeof *c);
 
 	*out = NULL;
 	if (!c) {
+		llm_settings_clear(set);
 		cd_err_set("out of memory");
 		return -1;
 	}
-	c->cfg = cfg;
+	c->set = *set;
+	memset(set, 0, sizeof *set);
 	c->s = s;
 	if (o)
 		c->o = *o;
 	cd_err_clear();
-	if (client_resolve(c) < 0 || xport_new(&c->xo, &c->x) < 0) {
+	if (client_resolve(c) < 0 || client_check_budget(c) < 0 ||
+	    xport_new(&c->set.xo, &c->x) < 0) {
 		if (!*cd_err_msg())
 			cd_err_set("out of memory");
 		llm_client_free(c);
@@ -113,12 +116,8 @@ void llm_client_free(llm_client *c)
 	client_batches_clear(c);
 	secret_free(c->key);
 	cassette_free(c->cas);
-	free(c->provider);
-	free(c->endpoint);
+	llm_settings_clear(&c->set);
 	free(c->endpoint_host);
-	free(c->model);
-	free(c->cache_dir);
-	free(c->cassette_path);
 	free(c->stopped);
 	cd_buf_clear(&c->dry_batch);
 	free(c);
@@ -126,17 +125,17 @@ void llm_client_free(llm_client *c)
 
 const char *llm_client_provider(const llm_client *c)
 {
-	return c->provider;
+	return c->set.provider;
 }
 
 const char *llm_client_endpoint(const llm_client *c)
 {
-	return c->endpoint;
+	return c->set.endpoint;
 }
 
 const char *llm_client_model(const llm_client *c)
 {
-	return c->model;
+	return c->set.model;
 }
 
 const char *llm_client_key_source(const llm_client *c)
@@ -146,10 +145,10 @@ const char *llm_client_key_source(const llm_client *c)
 
 int llm_client_check_key(const llm_client *c)
 {
-	if (!c->http || c->key || strcmp(c->endpoint, c->http->default_base_url))
+	if (!c->set.http || c->key || strcmp(c->set.endpoint, c->set.http->default_base_url))
 		return 0;
 	cd_err_set("no API key for %s: export %s (or set codicil.apiKeyCommand), or point "
-		   "codicil.endpoint at a local server", c->http->name, c->http->key_env);
+		   "codicil.endpoint at a local server", c->set.http->name, c->set.http->key_env);
 	return -1;
 }
 
@@ -183,7 +182,7 @@ int llm_client_submit(llm_client *c, const llm_request *req, llm_done_fn done, v
 		return -1;
 	j = calloc(1, sizeof *j);
 
-	if (!j || cjob_copy_request(&j->req, req, c->model) < 0) {
+	if (!j || cjob_copy_request(&j->req, req, c->set.model) < 0) {
 		free(j);
 		cd_err_set("out of memory while queueing an LLM request");
 		return -1;
@@ -268,8 +267,8 @@ static void mask_key(const llm_client *c, llm_response *r)
 void client_answered(llm_client *c, struct cjob *j)
 {
 	mask_key(c, &j->resp);
-	if (j->resp.status == LLM_ERR_INVALID && c->o.repair && c->http && !c->stopped &&
-	    j->reasks < c->repair_attempts && j->resp.text) {
+	if (j->resp.status == LLM_ERR_INVALID && c->o.repair && c->set.http && !c->stopped &&
+	    j->reasks < c->set.repair_attempts && j->resp.text) {
 		if (cjob_make_repair(j) == 0) {
 			client_move(c, j, CJ_WAITING);
 			return;
@@ -293,7 +292,7 @@ void client_answered(llm_client *c, struct cjob *j)
 		client_keep_invalid(c, j);
 	else if (j->resp.http_status == 401 || j->resp.http_status == 403)
 		say_where_the_key_came_from(c, &j->resp);
-	if (c->http)
+	if (c->set.http)
 		client_watch_answer(c, &j->resp);
 	client_move(c, j, CJ_READY);
 	if (j->has_cache_key)
@@ -338,7 +337,7 @@ static void answer_from_cassette(llm_client *c, struct cjob *j)
 				  "charter or case library asks other ones.  To go on, connect a "
 				  "model (git config codicil.provider openai, a key in "
 				  "OPENAI_API_KEY; check with 'codicil doctor'), or record answers "
-				  "(codicil.provider record)", c->cassette_path);
+				  "(codicil.provider record)", c->set.cassette);
 	client_answered(c, j);
 }
 
@@ -347,7 +346,7 @@ static int from_cache(llm_client *c, struct cjob *j)
 {
 	const llm_request *req = cjob_asked(j);
 
-	if (cache_get(c->cache_dir, j->cache_key, &j->resp) != 1) {
+	if (cache_get(c->set.cache_dir, j->cache_key, &j->resp) != 1) {
 		llm_response_clear(&j->resp);
 		return 0;
 	}
@@ -395,7 +394,7 @@ static void dry_run_end(llm_client *c, struct cjob *j, int cached, size_t body_l
 		c->est.cached++;
 	else
 		client_estimate_add(c, j, body_len);
-	if (!cached && c->o.provider_batch && c->http)
+	if (!cached && c->o.provider_batch && c->set.http)
 		client_dry_batch_line(c, j);
 	llm_response_clear(&j->resp);
 	llm_response_fail(&j->resp, LLM_ERR_NOT_SENT, "dry run: %s",
@@ -408,13 +407,13 @@ static void dry_run_end(llm_client *c, struct cjob *j, int cached, size_t body_l
 static int ask_over_http(llm_client *c, struct cjob *j)
 {
 	const llm_request *req = cjob_asked(j);
-	llm_endpoint ep = { .provider = c->http->name, .base_url = c->endpoint,
+	llm_endpoint ep = { .provider = c->set.http->name, .base_url = c->set.endpoint,
 			    .api_key = c->key };
 	llm_http http = { 0 };
 	int hit = 0;
 	enum cm_verdict v;
 
-	if (c->http->build(&ep, req, &http) < 0) {
+	if (c->set.http->build(&ep, req, &http) < 0) {
 		llm_http_clear(&http);
 		fail_now(c, j, LLM_ERR_PARSE, "cannot build the request");
 		return 0;
@@ -451,7 +450,7 @@ static int ask_over_http(llm_client *c, struct cjob *j)
 		llm_http_clear(&http);
 		return v == CM_WAIT;
 	}
-	if (xport_submit(c->x, c->http, req, &http, on_xport_done, j, &j->xjob) < 0) {
+	if (xport_submit(c->x, c->set.http, req, &http, on_xport_done, j, &j->xjob) < 0) {
 		llm_http_clear(&http); /* wipes the key */
 		client_budget_settle(c, j);
 		fail_now(c, j, LLM_ERR_TRANSPORT, "cannot queue the request");
@@ -466,15 +465,15 @@ static int ask_over_http(llm_client *c, struct cjob *j)
  * transport or waiting for delivery. */
 static void feed(llm_client *c)
 {
-	size_t room = 2 * (size_t)c->xo.concurrency;
+	size_t room = 2 * (size_t)c->set.xo.concurrency;
 	struct cjob *j;
 
 	while ((j = c->waiting.head) && xport_pending(c->x) + c->ready.n < room) {
 		if (c->stopped)
 			client_not_sent(c, j);
-		else if (!c->http && c->o.dry_run)
+		else if (!c->set.http && c->o.dry_run)
 			dry_run_end(c, j, 1, 0);
-		else if (!c->http)
+		else if (!c->set.http)
 			answer_from_cassette(c, j);
 		else if (ask_over_http(c, j))
 			break; /* the budget: wait for what is in flight */
@@ -506,7 +505,7 @@ static void deliver_ready(llm_client *c)
 		llm_call call = {
 			.id = j->id,
 			.req = &j->req,
-			.provider = c->http ? c->http->name : c->provider,
+			.provider = c->set.http ? c->set.http->name : c->set.provider,
 			.model = j->req.model,
 			.endpoint_host = c->endpoint_host,
 			.request_bytes = j->body ? strlen(j->body) : 0,

@@ -70,7 +70,7 @@ static int wait_for(llm_client *c, const llm_endpoint *ep, const char *id, batch
 	int failures = 0;
 
 	for (;;) {
-		if (batch_api_poll(c->http, ep, id, st) < 0) {
+		if (batch_api_poll(c->set.http, ep, id, st) < 0) {
 			if (++failures >= POLL_FAILURES_MAX)
 				return -1;
 		} else {
@@ -79,7 +79,7 @@ static int wait_for(llm_client *c, const llm_endpoint *ep, const char *id, batch
 			if (st->ended)
 				return 0;
 		}
-		nap(c->batch_poll_s);
+		nap(c->set.batch_poll_s);
 	}
 }
 
@@ -87,7 +87,7 @@ static int wait_for(llm_client *c, const llm_endpoint *ep, const char *id, batch
 static void answer_one(llm_client *c, struct cjob *j, long status, const char *body)
 {
 	llm_response_clear(&j->resp);
-	c->http->parse(cjob_asked(j), status, body, strlen(body), &j->resp);
+	c->set.http->parse(cjob_asked(j), status, body, strlen(body), &j->resp);
 	j->resp.http_status = status;
 	j->resp.attempts = 1;
 	j->resp.from_batch = 1;
@@ -146,7 +146,7 @@ static void take_results(llm_client *c, const llm_endpoint *ep, const batch_stat
 	cd_buf text = CD_BUF_INIT;
 	batch_index ix;
 
-	if (index_batched(c, round, &ix) < 0 || batch_api_results(c->http, ep, st, &text) < 0) {
+	if (index_batched(c, round, &ix) < 0 || batch_api_results(c->set.http, ep, st, &text) < 0) {
 		index_free(&ix);
 		cd_buf_clear(&text);
 		return;
@@ -159,7 +159,7 @@ static void take_results(llm_client *c, const llm_endpoint *ep, const batch_stat
 		char *body = NULL;
 		struct strmap_entry *e;
 
-		if (line && batch_api_result(c->http, line, &id, &status, &body) == 0 &&
+		if (line && batch_api_result(c->set.http, line, &id, &status, &body) == 0 &&
 		    (e = strmap_get(&ix.first, id)))
 			for (size_t k = e->value; k != SIZE_MAX; k = ix.next[k])
 				if (ix.jobs[k]->state == CJ_BATCHED)
@@ -242,7 +242,7 @@ static void find_open_batches(llm_client *c)
 	}
 	for (struct cjob *j = c->batched.head; j; j = j->next)
 		strmap_put(&wanted, j->request_sha, 0);
-	batch_registry_find(dir.data, c->http->name, c->endpoint_host, &wanted, &ids, &n);
+	batch_registry_find(dir.data, c->set.http->name, c->endpoint_host, &wanted, &ids, &n);
 	for (size_t i = 0; i < n; i++) {
 		int known = 0;
 		for (size_t k = 0; k < c->nresume_batches && !known; k++)
@@ -260,7 +260,7 @@ static void find_open_batches(llm_client *c)
  * limits, one item per distinct request.  NULL when there are none. */
 static cJSON *next_round(llm_client *c, unsigned round)
 {
-	batch_limits lim = batch_api_limits(c->http);
+	batch_limits lim = batch_api_limits(c->set.http);
 	struct strmap seen = { 0 };
 	cJSON *items = cJSON_CreateArray();
 	size_t n = 0, bytes = 0;
@@ -277,7 +277,7 @@ static cJSON *next_round(llm_client *c, unsigned round)
 		}
 		if (n && (n + 1 > lim.max_requests || bytes + len > lim.max_bytes))
 			break;
-		if (!(item = batch_api_item(c->http, j->request_sha, j->body ? j->body : "{}")) ||
+		if (!(item = batch_api_item(c->set.http, j->request_sha, j->body ? j->body : "{}")) ||
 		    strmap_put(&seen, j->request_sha, n) < 0) {
 			cJSON_Delete(item);
 			break;
@@ -297,7 +297,7 @@ static cJSON *next_round(llm_client *c, unsigned round)
 
 void client_run_batches(llm_client *c)
 {
-	llm_endpoint ep = { .provider = c->http->name, .base_url = c->endpoint,
+	llm_endpoint ep = { .provider = c->set.http->name, .base_url = c->set.endpoint,
 			    .api_key = c->key };
 	cd_buf dir = CD_BUF_INIT;
 	cJSON *items;
@@ -311,10 +311,10 @@ void client_run_batches(llm_client *c)
 	client_batches_clear(c);
 	while (c->batched.n && (items = next_round(c, ++c->batch_rounds))) {
 		unsigned round = c->batch_rounds;
-		int rc = batch_api_create(c->http, &ep, items, &id);
+		int rc = batch_api_create(c->set.http, &ep, items, &id);
 
 		if (rc == 0 && registry_dir(c, &dir) &&
-		    batch_registry_add(dir.data, id, c->http->name, c->endpoint_host, items) < 0)
+		    batch_registry_add(dir.data, id, c->set.http->name, c->endpoint_host, items) < 0)
 			cd_err_clear(); /* the caller's journal may still have it */
 		cd_buf_reset(&dir);
 		cJSON_Delete(items);
@@ -335,7 +335,7 @@ void client_run_batches(llm_client *c)
 
 void client_dry_batch_line(llm_client *c, const struct cjob *j)
 {
-	cJSON *item = batch_api_item(c->http, j->request_sha, j->body ? j->body : "{}");
+	cJSON *item = batch_api_item(c->set.http, j->request_sha, j->body ? j->body : "{}");
 
 	if (item && cd_json_print_compact(item, &c->dry_batch) == 0)
 		cd_buf_putc(&c->dry_batch, '\n');

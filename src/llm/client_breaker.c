@@ -45,7 +45,7 @@ void client_watch_connections(llm_client *c, const char *last)
 	size_t n = xport_connection_failures(c->x);
 	char why[512];
 
-	if (!c->http || n < (size_t)c->max_conn_failures)
+	if (!c->set.http || n < (size_t)c->set.max_conn_failures)
 		return;
 	snprintf(why, sizeof why, "%zu connection failures in a row (the last: %s); is the "
 		 "endpoint up?", n, last ? last : "no answer");

@@ -190,7 +190,9 @@ static cJSON *transcript_json(const llm_client *c, const struct cjob *j)
 	int ok;
 
 	now_iso(created);
-	ok = o && cJSON_AddStringToObject(o, "provider", c->http ? c->http->name : c->provider) &&
+	ok = o &&
+	     cJSON_AddStringToObject(o, "provider",
+				     c->set.http ? c->set.http->name : c->set.provider) &&
 	     cJSON_AddStringToObject(o, "endpoint_host", c->endpoint_host) &&
 	     cJSON_AddStringToObject(o, "model", cjob_asked(j)->model) &&
 	     cJSON_AddItemToObject(o, "request", j->body ? cJSON_Parse(j->body) : cJSON_CreateNull()) &&
@@ -240,7 +242,7 @@ static void put_cache(llm_client *c, struct cjob *j)
 	char *body = j->resp.body;
 
 	j->resp.body = NULL;
-	if (cache_put(c->cache_dir, j->cache_key, &j->resp) < 0)
+	if (cache_put(c->set.cache_dir, j->cache_key, &j->resp) < 0)
 		cd_warn("cannot cache a model answer (it will be asked again next time): %s",
 			cd_err_msg());
 	j->resp.body = body;
@@ -266,8 +268,8 @@ void client_keep_answer(llm_client *c, struct cjob *j)
 	hash_response(j);
 	if (j->has_cache_key && !c->o.no_cache && !j->resp.cached)
 		put_cache(c, j);
-	if (c->http && c->cassette_path &&
-	    cassette_append(c->cassette_path, &j->req, &j->resp) < 0) {
+	if (c->set.http && c->set.cassette &&
+	    cassette_append(c->set.cassette, &j->req, &j->resp) < 0) {
 		llm_response_fail(&j->resp, LLM_ERR_REPLAY, "cannot record the answer: %s",
 				  cd_err_msg());
 		return;

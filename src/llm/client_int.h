@@ -55,24 +55,15 @@ struct cjob_list {
 };
 
 struct llm_client {
-	config *cfg;
+	llm_settings set;
 	store *s;
 	llm_client_opts o;
-	char *provider;             /* as configured: openai, anthropic, replay, record */
-	const llm_provider *http;   /* who answers over HTTP; NULL for replay */
-	char *endpoint;             /* base URL; the cassette for replay */
 	char *endpoint_host;        /* "host[:port]", or "cassette" */
-	char *model;
 	char *key;                  /* NULL: none; zeroed when freed */
 	char key_source[160];
-	char *cache_dir;
-	char *cassette_path;        /* replay and record */
 	cassette *cas;              /* replay */
-	xport_opts xo;
 	xport *x;
 	struct cjob_list waiting, inflight, following, ready, batched;
-	int repair_attempts;        /* codicil.repairAttempts */
-	long max_conn_failures;     /* codicil.maxConsecutiveFailures */
 	char *stopped;              /* why the breaker stopped sending; NULL: it did not */
 	unsigned last_id;
 	llm_client_stats st;
@@ -81,7 +72,6 @@ struct llm_client {
 	llm_meter_fn meter;
 	void *meter_ud;
 	llm_estimator est_from;     /* history for estimates */
-	llm_budget budget;          /* codicil.budget */
 	llm_spend spent;            /* every paid answer, valid or not */
 	long reserved_tokens;       /* calls in flight, at their maximum */
 	double reserved_usd;
@@ -91,7 +81,6 @@ struct llm_client {
 	char **resume_batches;
 	size_t nresume_batches;
 	unsigned batch_rounds;
-	double batch_poll_s;        /* codicil.batchPollSeconds */
 	cd_buf dry_batch;           /* dry run with provider_batch: the lines */
 };
 
@@ -128,10 +117,11 @@ enum cm_verdict client_budget_admit(llm_client *c, struct cjob *j, size_t body_l
 void client_budget_settle(llm_client *c, struct cjob *j);
 /* Dry run: count what j would cost. */
 void client_estimate_add(llm_client *c, const struct cjob *j, size_t body_len);
-/* codicil.budget; -1 when it is bad or in dollars without a price. */
-int client_resolve_budget(llm_client *c);
+/* -1 when the budget is in dollars and the model has no price. */
+int client_check_budget(llm_client *c);
 
-/* client_resolve.c: fill provider .. cassette and xo from c->cfg and c->s. */
+/* client_resolve.c: what the settings imply: the endpoint's host, the
+ * key, the cassette. */
 int client_resolve(llm_client *c);
 
 /* client_call.c */

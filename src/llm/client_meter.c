@@ -32,7 +32,7 @@ void llm_client_spend_get(const llm_client *c, llm_spend *out)
 
 const llm_budget *llm_client_budget(const llm_client *c)
 {
-	return &c->budget;
+	return &c->set.budget;
 }
 
 void llm_client_estimate_get(const llm_client *c, llm_estimate *out)
@@ -68,34 +68,22 @@ static llm_price price_of(const llm_client *c, const llm_request *req)
 {
 	llm_price p;
 
-	if (llm_price_for(c->cfg, req->model, &p) < 0) {
-		cd_err_clear();
-		p.known = 0;
-	}
+	llm_settings_price(&c->set, req->model, &p);
 	return p;
 }
 
-int client_resolve_budget(llm_client *c)
+int client_check_budget(llm_client *c)
 {
-	const char *text = config_get(c->cfg, "codicil.budget");
 	llm_price p;
 
-	if (llm_budget_parse(text, &c->budget) < 0) {
-		char why[256];
-		snprintf(why, sizeof why, "%s", cd_err_msg());
-		cd_err_set("%s (codicil.budget, from %s)", why,
-			   config_source(c->cfg, "codicil.budget"));
-		return -1;
-	}
-	if (c->budget.usd <= 0 || !c->http)
+	if (c->set.budget.usd <= 0 || !c->set.http)
 		return 0;
-	if (llm_price_for(c->cfg, c->model, &p) < 0)
-		return -1;
+	llm_settings_price(&c->set, c->set.model, &p);
 	if (!p.known) {
 		cd_err_set("a budget in dollars needs the price of %s: set "
 			   "codicil.price.%s.input and codicil.price.%s.output (dollars per "
-			   "million tokens), or give the budget in tokens", c->model, c->model,
-			   c->model);
+			   "million tokens), or give the budget in tokens", c->set.model, c->set.model,
+			   c->set.model);
 		return -1;
 	}
 	return 0;
@@ -106,8 +94,8 @@ static void stop_for_budget(llm_client *c, long need_tokens, double need_usd)
 {
 	char cap[64], spent[32], need[32], why[256];
 
-	llm_budget_describe(&c->budget, cap, sizeof cap);
-	if (c->budget.usd > 0) {
+	llm_budget_describe(&c->set.budget, cap, sizeof cap);
+	if (c->set.budget.usd > 0) {
 		snprintf(spent, sizeof spent, "$%.4f", c->spent.usd);
 		snprintf(need, sizeof need, "$%.4f", need_usd);
 	} else {
@@ -126,17 +114,17 @@ enum cm_verdict client_budget_admit(llm_client *c, struct cjob *j, size_t body_l
 	double need_usd = 0;
 	int over = 0;
 
-	if (c->budget.tokens <= 0 && c->budget.usd <= 0)
+	if (c->set.budget.tokens <= 0 && c->set.budget.usd <= 0)
 		return CM_SEND;
-	if (c->budget.tokens > 0)
+	if (c->set.budget.tokens > 0)
 		over = c->spent.input_tokens + c->spent.output_tokens + c->reserved_tokens + need >
-		       c->budget.tokens;
-	if (c->budget.usd > 0) {
+		       c->set.budget.tokens;
+	if (c->set.budget.usd > 0) {
 		llm_price p = price_of(c, req);
 		llm_usage u = { .input_tokens = input_estimate(c, body_len),
 				.output_tokens = max_output(req) };
 		need_usd = llm_price_cost(&p, &u);
-		over = over || c->spent.usd + c->reserved_usd + need_usd > c->budget.usd;
+		over = over || c->spent.usd + c->reserved_usd + need_usd > c->set.budget.usd;
 	}
 	if (!over) {
 		j->reserved_tokens = need;
@@ -194,7 +182,7 @@ void client_estimate_add(llm_client *c, const struct cjob *j, size_t body_len)
 void llm_client_estimate_project(llm_client *c, const char *schema_name, size_t n,
 				 long input_guess)
 {
-	llm_request req = { .model = c->model, .schema_name = schema_name };
+	llm_request req = { .model = c->set.model, .schema_name = schema_name };
 	double in = c->est_from.mean_input ? c->est_from.mean_input(c->est_from.ud, schema_name) : 0;
 	llm_price p = price_of(c, &req);
 	llm_usage each = { .input_tokens = in > 0 ? (long)(in + 0.5) : input_guess,

@@ -35,56 +35,6 @@ int llm_parse_decimal(const char *text, double *out)
 	return 0;
 }
 
-/* One price setting: 0 (found or not: *set), -1 when it is not a number. */
-static int price_setting(config *cfg, const char *model, const char *which, double *v,
-			 int *set)
-{
-	cd_buf key = CD_BUF_INIT;
-	const char *text;
-	int rc = 0;
-
-	*set = 0;
-	if (cd_buf_printf(&key, "codicil.price.%s.%s", model, which) < 0)
-		return -1;
-	text = config_get(cfg, key.data);
-	if (text) {
-		if (llm_parse_decimal(text, v) < 0) {
-			cd_err_set("%s = '%.40s' is not a price in dollars per million tokens "
-				   "(e.g. 2.50)", key.data, text);
-			rc = -1;
-		} else {
-			*set = 1;
-		}
-	}
-	cd_buf_clear(&key);
-	return rc;
-}
-
-int llm_price_for(config *cfg, const char *model, llm_price *out)
-{
-	int in_set, out_set, cached_set;
-	const char *text;
-
-	memset(out, 0, sizeof *out);
-	if (!model || !*model)
-		return 0;
-	if (price_setting(cfg, model, "input", &out->input, &in_set) < 0 ||
-	    price_setting(cfg, model, "output", &out->output, &out_set) < 0 ||
-	    price_setting(cfg, model, "cachedInput", &out->cached_input, &cached_set) < 0)
-		return -1;
-	out->known = in_set && out_set;
-	if (!cached_set)
-		out->cached_input = out->input;
-	out->batch_factor = 0.5;
-	text = config_get(cfg, "codicil.batchPriceFactor");
-	if (text && (llm_parse_decimal(text, &out->batch_factor) < 0 || out->batch_factor > 1)) {
-		cd_err_set("codicil.batchPriceFactor = '%.40s' is not a share from 0 to 1 (0.5: "
-			   "half the price)", text);
-		return -1;
-	}
-	return 0;
-}
-
 double llm_price_cost(const llm_price *p, const llm_usage *u)
 {
 	long cached = u->cached_input_tokens, fresh = u->input_tokens - cached;

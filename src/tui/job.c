@@ -16,6 +16,7 @@
 #include "codicil/error.h"
 #include "codicil/runlog.h"
 #include "codicil/sanitize.h"
+#include "codicil/client_config.h"
 #include "codicil/workflow.h"
 
 struct tui_job_ctx {
@@ -48,7 +49,7 @@ llm_client *tui_job_client(tui_job_ctx *jc)
 {
 	llm_client_opts o = { .repair = 1 };
 
-	if (!jc->client && llm_client_open(jc->cfg, jc->s, &o, &jc->client) < 0) {
+	if (!jc->client && client_open_configured(jc->cfg, jc->s, &o, &jc->client) < 0) {
 		jc->client = NULL;
 		cd_err_set("%s (check the settings with 'codicil doctor')", cd_err_msg());
 	}
@@ -145,7 +146,7 @@ static int key_missing(tui_app *app)
 	llm_client *c;
 	int missing;
 
-	if (llm_client_open(app->cfg, app->s, &o, &c) < 0) {
+	if (client_open_configured(app->cfg, app->s, &o, &c) < 0) {
 		tui_error(app, "%s (check the settings with 'codicil doctor')", cd_err_msg());
 		return 1;
 	}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "codicil/error.h"
+#include "codicil/client_config.h"
 #include "codicil/price.h"
 #include "codicil/runlog.h"
 
@@ -25,7 +26,7 @@ llm_client *tui_llm(tui_app *app)
 
 	if (app->client)
 		return app->client;
-	if (llm_client_open(app->cfg, app->s, &o, &app->client) < 0) {
+	if (client_open_configured(app->cfg, app->s, &o, &app->client) < 0) {
 		app->client = NULL;
 		tui_error(app, "%s (check the settings with 'codicil doctor')", cd_err_msg());
 		return NULL;
@@ -80,7 +81,7 @@ tui_dry *tui_dry_open(tui_app *app)
 	llm_client_opts o = { .repair = 1, .dry_run = 1 };
 	tui_dry *d = calloc(1, sizeof *d);
 
-	if (!d || llm_client_open(app->cfg, app->s, &o, &d->client) < 0) {
+	if (!d || client_open_configured(app->cfg, app->s, &o, &d->client) < 0) {
 		tui_error(app, "%s", d ? cd_err_msg() : "out of memory");
 		free(d);
 		return NULL;

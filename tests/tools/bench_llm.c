@@ -4,7 +4,7 @@
  *
  *   bench_llm BASE_URL N CONCURRENCY LATENCY_MS
  */
-#include "codicil/client.h"
+#include "codicil/client_config.h"
 #include "codicil/error.h"
 
 #include <math.h>
@@ -61,7 +61,7 @@ static int setup(config **cfg, llm_client **c, const char *url, const char *conc
 	    config_set_flag(*cfg, "codicil.endpoint", url) < 0 ||
 	    config_set_flag(*cfg, "codicil.model", "bench-model") < 0 ||
 	    config_set_flag(*cfg, "codicil.concurrency", conc) < 0 ||
-	    llm_client_open(*cfg, NULL, &o, c) < 0) {
+	    client_open_configured(*cfg, NULL, &o, c) < 0) {
 		fprintf(stderr, "bench_llm: %s\n", cd_err_msg());
 		return -1;
 	}

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codicil/client_config.h"
 #include "codicil/amend.h"
 #include "codicil/case.h"
 #include "codicil/error.h"
@@ -170,7 +171,7 @@ static int setup(void **state)
 	assert_int_equal(config_set_flag(W.cfg, "codicil.model", "fake-model"), 0);
 	assert_int_equal(config_set_flag(W.cfg, "codicil.retries", "0"), 0);
 	assert_int_equal(config_set_flag(W.cfg, "codicil.backoffBase", "0.01"), 0);
-	if (llm_client_open(W.cfg, W.s, &co, &W.c) < 0)
+	if (client_open_configured(W.cfg, W.s, &co, &W.c) < 0)
 		fail_msg("llm_client_open: %s", cd_err_msg());
 	W.env = (amend_env){ .store = W.s, .cfg = W.cfg, .client = W.c };
 	return 0;

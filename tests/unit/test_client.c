@@ -9,13 +9,14 @@
 #include <cmocka.h>
 
 #include <git2.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "codicil/cache.h"
-#include "codicil/client.h"
+#include "codicil/client_config.h"
 #include "codicil/error.h"
 #include "codicil/file.h"
 #include "codicil/hash.h"
@@ -148,7 +149,7 @@ static void open_client(const llm_client_opts *o)
 	llm_client_free(W.c);
 	config_free(W.cfg);
 	W.cfg = fresh_config(W.s);
-	if (llm_client_open(W.cfg, W.s, o, &W.c) < 0)
+	if (client_open_configured(W.cfg, W.s, o, &W.c) < 0)
 		fail_msg("llm_client_open: %s", cd_err_msg());
 }
 
@@ -162,7 +163,7 @@ static int reopen(const llm_client_opts *o)
 {
 	llm_client_free(W.c);
 	W.c = NULL;
-	return llm_client_open(W.cfg, W.s, o, &W.c);
+	return client_open_configured(W.cfg, W.s, o, &W.c);
 }
 
 static const llm_message one_msg[] = { { "user", "Find a counter-example to privacy." } };
@@ -748,7 +749,7 @@ static void test_transcripts_name_their_sha_and_hold_no_key(void **state)
 	config_free(W.cfg);
 	setenv("XDG_CACHE_HOME", tg_path("xdg"), 1);
 	W.cfg = fresh_config(NULL);
-	assert_int_equal(llm_client_open(W.cfg, NULL, NULL, &W.c), 0);
+	assert_int_equal(client_open_configured(W.cfg, NULL, NULL, &W.c), 0);
 	ask("Find a counter-example.", NULL, &a);
 	assert_int_equal(a.status, LLM_OK);
 	assert_string_equal(a.transcript, "");
@@ -947,6 +948,56 @@ static void test_retry_callback_names_the_call(void **state)
 	seen_clear(&a);
 }
 
+/* The LLM layer reads no configuration: a client opens from a struct, takes
+ * what it holds, and prices what it spends from the struct's table. */
+static void test_a_client_opens_from_settings_alone(void **state)
+{
+	llm_settings set = { 0 };
+	llm_price price = { .known = 1, .input = 2, .output = 8, .cached_input = 2 };
+	cd_buf dir = CD_BUF_INIT;
+	llm_spend spent;
+	struct seen a = { 0 };
+
+	(void)state;
+	start_server(NULL);
+	setenv("OPENAI_API_KEY", "sk-from-the-environment", 1);
+	assert_int_equal(cache_default_dir(store_gitdir(W.s), &dir), 0);
+	set.provider = strdup("openai");
+	set.http = llm_provider_find("openai");
+	set.endpoint = strdup(W.f->v1_url);
+	set.model = strdup("priced-model");
+	set.cache_dir = cd_buf_detach(&dir);
+	xport_opts_default(&set.xo);
+	set.budget.usd = 5;
+	assert_int_equal(llm_settings_add_price(&set, "priced-model", &price), 0);
+	assert_int_equal(llm_client_open(&set, W.s, &(llm_client_opts){ .no_cache = 1 }, &W.c), 0);
+	assert_null(set.model); /* the client took it */
+	assert_int_equal(set.nprices, 0);
+	assert_string_equal(llm_client_model(W.c), "priced-model");
+
+	ask("Find a counter-example.", NULL, &a);
+	assert_int_equal(a.status, LLM_OK);
+	llm_client_spend_get(W.c, &spent);
+	assert_true(spent.priced);
+	assert_true(spent.input_tokens > 0 && spent.output_tokens > 0);
+	assert_true(fabs(spent.usd - (spent.input_tokens * 2.0 + spent.output_tokens * 8.0) / 1e6) <
+		    1e-12);
+	seen_clear(&a);
+
+	/* a budget in dollars for a model the table has no price for */
+	llm_client_free(W.c);
+	W.c = NULL;
+	set.provider = strdup("openai");
+	set.http = llm_provider_find("openai");
+	set.endpoint = strdup(W.f->v1_url);
+	set.model = strdup("unpriced-model");
+	set.cache_dir = strdup(tg_path("cache"));
+	set.budget.usd = 5;
+	assert_int_equal(llm_client_open(&set, W.s, NULL, &W.c), -1);
+	assert_non_null(strstr(cd_err_msg(), "codicil.price.unpriced-model.input"));
+	assert_null(set.provider);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -971,6 +1022,7 @@ int main(void)
 		T(test_cancel_all),
 		T(test_cancel_one),
 		T(test_retry_callback_names_the_call),
+		T(test_a_client_opens_from_settings_alone),
 #undef T
 	};
 

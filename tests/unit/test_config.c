@@ -19,7 +19,7 @@
 #include "codicil/config.h"
 #include "codicil/error.h"
 #include "codicil/file.h"
-#include "codicil/price.h"
+#include "codicil/client_config.h"
 #include "codicil/store.h"
 
 static store *open_store(const char *dir)
@@ -256,19 +256,19 @@ static void test_prices(void **state)
 	sh("git -C '%s' config codicil.price.cheap.output 4", repo);
 	sh("git -C '%s' config codicil.price.bad.input 2,50", repo);
 	c = open_cfg(*state);
-	assert_int_equal(llm_price_for(c, "gpt-4.1", &p), 0);
+	assert_int_equal(client_config_price(c, "gpt-4.1", &p), 0);
 	assert_true(p.known);
 	/* 600k fresh at $2, 400k cached at $0.50, 200k out at $8 */
 	assert_true(fabs(llm_price_cost(&p, &u) - (1.2 + 0.2 + 1.6)) < 1e-9);
-	assert_int_equal(llm_price_for(c, "cheap", &p), 0);
+	assert_int_equal(client_config_price(c, "cheap", &p), 0);
 	assert_true(p.known);
 	assert_true(fabs(llm_price_cost(&p, &u) - (1.0 + 0.8)) < 1e-9); /* cached at input */
-	assert_int_equal(llm_price_for(c, "half", &p), 0);
+	assert_int_equal(client_config_price(c, "half", &p), 0);
 	assert_false(p.known); /* no output price: no price at all */
 	assert_true(llm_price_cost(&p, &u) == 0);
-	assert_int_equal(llm_price_for(c, "nobody", &p), 0);
+	assert_int_equal(client_config_price(c, "nobody", &p), 0);
 	assert_false(p.known);
-	assert_int_equal(llm_price_for(c, "bad", &p), -1);
+	assert_int_equal(client_config_price(c, "bad", &p), -1);
 	assert_non_null(strstr(cd_err_msg(), "codicil.price.bad.input"));
 	config_free(c);
 }

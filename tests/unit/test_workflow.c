@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "codicil/client.h"
+#include "codicil/client_config.h"
 #include "codicil/error.h"
 #include "codicil/workflow.h"
 #include "../support/fakellm.h"
@@ -43,7 +43,7 @@ static int setup(void **state)
 	assert_int_equal(config_open(W.s, &W.cfg), 0);
 	assert_int_equal(config_set_flag(W.cfg, "codicil.endpoint", W.f->v1_url), 0);
 	assert_int_equal(config_set_flag(W.cfg, "codicil.model", "fake-model"), 0);
-	assert_int_equal(llm_client_open(W.cfg, W.s, &(llm_client_opts){ .no_cache = 1 }, &W.c), 0);
+	assert_int_equal(client_open_configured(W.cfg, W.s, &(llm_client_opts){ .no_cache = 1 }, &W.c), 0);
 	return 0;
 }
 
