@@ -50,6 +50,77 @@ void tui_error(tui_app *app, const char *fmt, ...)
 	va_end(ap);
 }
 
+void tui_redraw(tui_app *app)
+{
+	app->dirty = 1;
+}
+
+void *tui_state(tui_app *app, const tui_feature *f)
+{
+	for (size_t i = 0; i < app->nslots; i++)
+		if (app->slots[i].f == f)
+			return app->slots[i].state;
+	return NULL;
+}
+
+int tui_set_state(tui_app *app, const tui_feature *f, void *state)
+{
+	for (size_t i = 0; i < app->nslots; i++)
+		if (app->slots[i].f == f) {
+			app->slots[i].state = state;
+			return 0;
+		}
+	if (app->nslots == TUI_SLOTS_MAX) {
+		tui_error(app, "internal: no room for the state of %s", f->name);
+		return -1;
+	}
+	app->slots[app->nslots++] = (struct tui_slot){ f, state };
+	return 0;
+}
+
+/* After the views have closed. */
+void tui_end_states(tui_app *app)
+{
+	while (app->nslots) {
+		struct tui_slot *sl = &app->slots[--app->nslots];
+		if (sl->state && sl->f->end)
+			sl->f->end(sl->state);
+	}
+}
+
+unsigned tui_cases_serial(tui_app *app, int on_disk)
+{
+	return on_disk ? app->commits : app->changes;
+}
+
+void tui_cases_changed(tui_app *app, int on_disk)
+{
+	app->changes++;
+	if (on_disk)
+		app->commits++;
+	app->dirty = 1;
+}
+
+void tui_repo_changed(tui_app *app)
+{
+	tui_view *done[TUI_BASE_VIEWS + TUI_STACK_MAX];
+	size_t ndone = 0;
+
+	for (int i = 0; i < TUI_BASE_VIEWS + app->depth; i++) {
+		tui_view *v = i < TUI_BASE_VIEWS ? app->base[i] : app->stack[i - TUI_BASE_VIEWS];
+		int seen = 0;
+
+		for (size_t k = 0; k < ndone; k++)
+			seen |= done[k] == v;
+		if (!v || seen || !v->ops->reload)
+			continue;
+		done[ndone++] = v;
+		if (v->ops->reload(app, v) < 0)
+			tui_error(app, "%s: %s", v->ops->name, cd_err_msg());
+	}
+	tui_cases_changed(app, 1);
+}
+
 void tui_set_jobs(tui_app *app, unsigned running, long tokens)
 {
 	app->jobs = running;
@@ -243,7 +314,7 @@ static int message_rows(tui_app *app)
 	size_t left = strlen(m);
 	int rows = 0;
 
-	if (app->prompting || app->ask || !left || COLS < 1)
+	if (app->prompting || tui_asking(app) || !left || COLS < 1)
 		return 1;
 	while (left && rows < 3 && rows < LINES - 2) {
 		size_t take = tui_fit(m, left, COLS, 1, NULL);
@@ -308,7 +379,7 @@ static void draw_message(tui_app *app)
 
 	if (y < 1)
 		return;
-	if (app->ask) {
+	if (tui_asking(app)) {
 		tui_ask_draw(app, y);
 		return;
 	}
@@ -359,7 +430,7 @@ void tui_draw(tui_app *app)
 	if (app->prompting && LINES > 1) {
 		curs_set(1);
 		move(LINES - 1, 1 + tui_width(app->prompt, app->plen));
-	} else if (app->ask && LINES > 1) {
+	} else if (tui_asking(app) && LINES > 1) {
 		curs_set(1);
 		move(LINES - 1, tui_ask_draw(app, LINES - 1));
 	} else {

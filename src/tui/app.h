@@ -44,6 +44,8 @@ struct tui_view_ops {
 	 * whose answers are not actions (a confidence from 1 to 5); 1 when
 	 * consumed.  NULL: keys go to the keymap. */
 	int (*key)(tui_app *app, tui_view *v, int key);
+	/* A list view (TUI_LIST_VIEW): what its rows are; NULL otherwise. */
+	const struct tui_list_ops *list;
 };
 
 struct tui_view {
@@ -63,6 +65,11 @@ config *tui_config(tui_app *app);
 /* The charter's path in the work tree. */
 const char *tui_charter_path(tui_app *app);
 
+/* The view on top of the stack. */
+tui_view *tui_top(tui_app *app);
+/* Show base view i (0 Principles .. 4 Theories; opened on first use)
+ * with nothing above it. */
+int tui_switch_base(tui_app *app, int i);
 /* Open a view on top of the stack; on failure the error is shown. */
 int tui_push(tui_app *app, const struct tui_view_ops *ops, const char *arg);
 /* Messages on the bottom line until the next key. */
@@ -72,11 +79,30 @@ void tui_error(tui_app *app, const char *fmt, ...) __attribute__((format(printf,
 int tui_external(tui_app *app, int (*fn)(void *ud), void *ud);
 /* The LLM job slot of the status line: spinner, count, tokens. */
 void tui_set_jobs(tui_app *app, unsigned running, long tokens);
-void tui_set_wait(tui_app *app, tui_wait_fn fn, void *ud);
+void tui_set_wait(tui_app *app, tui_wait_fn fn, void *ud); /* NULL: the keyboard alone */
 /* What Esc calls while jobs run. */
 void tui_set_cancel(tui_app *app, void (*fn)(void *ud), void *ud);
 /* Effective keys of an action, "j Down". */
 void tui_action_keys(tui_app *app, enum tui_action a, char *buf, size_t n);
+
+/* The screen needs drawing again (state changed outside a key). */
+void tui_redraw(tui_app *app);
+/* Something was committed: every open view reloads (errors are shown). */
+void tui_repo_changed(tui_app *app);
+
+/* What a feature keeps for the session (the running job, the open
+ * question, the session's client, ...): the app holds one pointer per
+ * feature without knowing its shape.  A feature names itself with a
+ * tui_feature of its own. */
+typedef struct tui_feature {
+	const char *name;
+	/* Frees a state still held when the app ends, after the views have
+	 * closed (NULL: the feature ends it itself, earlier). */
+	void (*end)(void *state);
+} tui_feature;
+void *tui_state(tui_app *app, const tui_feature *f);
+/* 0, or -1 (shown) when the app holds as many as it can. */
+int tui_set_state(tui_app *app, const tui_feature *f, void *state);
 
 /* ---- LLM work (llm.c, gen.c) ---- */
 
@@ -84,6 +110,8 @@ void tui_action_keys(tui_app *app, enum tui_action a, char *buf, size_t n);
  * loop waits on the keyboard and the network together.  NULL with the
  * error shown. */
 llm_client *tui_llm(tui_app *app);
+/* 1 while the session's client has calls in flight. */
+int tui_llm_pending(tui_app *app);
 /* 1, with a message naming what waits, while an LLM job runs. */
 int tui_llm_busy(tui_app *app, const char *what);
 /* Cancel what runs, deliver every answer (so a job commits what it has),
@@ -184,6 +212,86 @@ int tui_pager_search(tui_pager *p, const char *needle, int dir);
 void tui_reflow(const char *s, size_t len, cd_buf *out);
 /* ASCII-case-insensitive substring search. */
 const char *tui_strcasestr(const char *hay, size_t len, const char *needle);
+
+/* ---- a list view (listview.c) ----
+ *
+ * What tig's struct view is to its views: the generic half of a view that
+ * is a list of rows with, optionally, a text pane about the selected row.
+ * It keeps the selection, scrolls, searches, splits the screen between the
+ * list and the pane, moves the focus between them, and keeps the selection
+ * on the same row (by its id) across reloads.  A view supplies a
+ * tui_list_ops: where its rows come from and how one is drawn. */
+typedef struct tui_listview {
+	const struct tui_list_ops *ops;
+	void *data;          /* the view's own (ops->size bytes) */
+	tui_list list;
+	tui_pager text;
+	size_t text_for;     /* the row the pane was filled for; (size_t)-1: none */
+	int focus_text;
+	enum tui_layout layout;
+	int list_h;          /* rows of the list at the last draw */
+	const char *needle;  /* during a search */
+} tui_listview;
+
+struct tui_list_ops {
+	size_t size;                /* of the view's data, allocated zeroed */
+	int side_pct, stacked_pct;  /* the pane's share (tui_split); 0: no pane */
+	/* Fill data (zeroed; lv->data is the old data on a reload): the
+	 * number of rows, or -1 with cd_err set. */
+	long (*load)(tui_app *app, tui_listview *lv, void *data, const char *arg);
+	void (*unload)(void *data);
+	/* Reload in place instead (set lv->list.n); NULL: load fresh data
+	 * and keep it only if that worked. */
+	int (*update)(tui_app *app, tui_listview *lv);
+	/* Before every draw and action: catch up with changes (NULL: none). */
+	void (*prepare)(tui_app *app, tui_listview *lv);
+	/* The id of row, to keep the selection on it across reloads; the row
+	 * of an id (NULL: a scan with row_id), -1 when it is gone. */
+	const char *(*row_id)(tui_listview *lv, size_t row);
+	long (*row_of)(tui_listview *lv, const char *id);
+	/* A line above the rows; the rows it took (0 or 1).  NULL: none. */
+	int (*draw_header)(tui_app *app, tui_listview *lv, tui_rect r);
+	/* One row in r (one line high), with the selection's style set when
+	 * selected, else A_NORMAL. */
+	void (*draw_row)(tui_app *app, tui_listview *lv, size_t row, tui_rect r, int selected);
+	/* What to show when there are no rows. */
+	void (*draw_empty)(tui_app *app, tui_listview *lv, tui_rect r);
+	/* Fill the pane (cleared) for row. */
+	void (*describe)(tui_app *app, tui_listview *lv, size_t row, tui_pager *p);
+	/* Search: does row have the needle (match), or the next row that has
+	 * it in direction dir, -1 if none (find, when the rows are not all in
+	 * memory). */
+	int (*match)(tui_listview *lv, size_t row, const char *needle);
+	long (*find)(tui_app *app, tui_listview *lv, const char *needle, int dir);
+	/* The view's own actions and keys; 1 when handled. */
+	int (*action)(tui_app *app, tui_listview *lv, enum tui_action a);
+	int (*key)(tui_app *app, tui_listview *lv, int key);
+	/* For the status line; NULL: "3/12". */
+	void (*position)(tui_listview *lv, char *buf, size_t n);
+};
+
+/* The generic half, for TUI_LIST_VIEW. */
+int tui_lv_open(tui_app *app, tui_view *v, const char *arg);
+void tui_lv_close(tui_view *v);
+void tui_lv_draw(tui_app *app, tui_view *v, tui_rect r);
+int tui_lv_action(tui_app *app, tui_view *v, enum tui_action a);
+int tui_lv_search(tui_app *app, tui_view *v, const char *needle, int dir);
+int tui_lv_reload(tui_app *app, tui_view *v);
+void tui_lv_position(tui_view *v, char *buf, size_t n);
+int tui_lv_key(tui_app *app, tui_view *v, int key);
+
+#define TUI_LIST_VIEW(name_, kind_, ops_)                                           \
+	{ .name = (name_), .kind = (kind_), .open = tui_lv_open, .close = tui_lv_close,  \
+	  .draw = tui_lv_draw, .action = tui_lv_action, .search = tui_lv_search,         \
+	  .reload = tui_lv_reload, .position = tui_lv_position, .key = tui_lv_key,       \
+	  .list = (ops_) }
+
+/* v's list view, or NULL when v is not one. */
+tui_listview *tui_view_list(tui_view *v);
+/* Reload (as tui_lv_reload), from a view's own code. */
+int tui_lv_reload_list(tui_app *app, tui_listview *lv);
+/* Put the selection on the row of id; 0, or -1 when it is not there. */
+int tui_lv_select_id(tui_listview *lv, const char *id);
 
 /* ---- the views ---- */
 extern const struct tui_view_ops tui_view_principles, tui_view_cases, tui_view_proposals,

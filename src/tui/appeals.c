@@ -1,7 +1,6 @@
 /* appeals.c — the court of appeal in the TUI: a job runs appeals_find
  * (judging may ask the model) and the ids it returns are kept for the
  * session, so that the Cases view can mark the cases under appeal. */
-#include "core.h"
 #include "tui_int.h"
 
 #include <stdio.h>
@@ -27,10 +26,18 @@ static void set_free(struct tui_appeal_set *s)
 	free(s);
 }
 
+/* The cases found under appeal; NULL until a search has ended. */
+static const tui_feature appeals_feature = { "appeals", NULL };
+
+static struct tui_appeal_set *under_appeal(tui_app *app)
+{
+	return tui_state(app, &appeals_feature);
+}
+
 void tui_appeals_free(tui_app *app)
 {
-	set_free(app->appeals);
-	app->appeals = NULL;
+	set_free(under_appeal(app));
+	tui_set_state(app, &appeals_feature, NULL);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -40,16 +47,18 @@ static int cmp_str(const void *a, const void *b)
 
 int tui_under_appeal(tui_app *app, const char *case_id)
 {
-	struct tui_appeal_set *s = app->appeals;
+	struct tui_appeal_set *s = under_appeal(app);
 
 	return s && s->n && bsearch(&case_id, s->ids, s->n, sizeof *s->ids, cmp_str) != NULL;
 }
 
 size_t tui_appeal_ids(tui_app *app, const char *const **ids, int *searched)
 {
-	*searched = app->appeals != NULL;
-	*ids = app->appeals ? (const char *const *)app->appeals->ids : NULL;
-	return app->appeals ? app->appeals->n : 0;
+	struct tui_appeal_set *s = under_appeal(app);
+
+	*searched = s != NULL;
+	*ids = s ? (const char *const *)s->ids : NULL;
+	return s ? s->n : 0;
 }
 
 /* What the job found: the ids under appeal, sorted. */
@@ -119,7 +128,8 @@ static void found(tui_app *app, void *ud, enum tui_job_end end, const char *erro
 		return;
 	}
 	tui_appeals_free(app);
-	app->appeals = s;
+	if (tui_set_state(app, &appeals_feature, s) < 0)
+		return;
 	aj->set = NULL; /* the app's now */
 	tui_message(app, "%zu case%s under appeal (of %zu confidently rated%s)", s->n,
 		    s->n == 1 ? "" : "s", aj->candidates,

@@ -1,7 +1,7 @@
 /* ask.c — a question on the message line, answered with a line of text:
  * the note of an accept, the reason of a reject.  While it is open every
  * key goes to it; Enter answers, Esc (or C-c) cancels. */
-#include "core.h"
+#include "keymap.h"
 #include "tui_int.h"
 
 #include <stdlib.h>
@@ -21,12 +21,20 @@ struct tui_ask {
 	void *ud;
 };
 
+/* The open question; ended by finish() (tui_ask_free at the latest). */
+static const tui_feature ask_feature = { "question", NULL };
+
 int tui_ask(tui_app *app, const char *label, int required, tui_ask_fn done, void *ud)
 {
-	struct tui_ask *a;
+	struct tui_ask *a = NULL;
 
-	if (app->ask || !(a = calloc(1, sizeof *a))) {
-		tui_error(app, app->ask ? "answer the open question first" : "out of memory");
+	if (tui_asking(app) || !(a = calloc(1, sizeof *a)) ||
+	    tui_set_state(app, &ask_feature, a) < 0) {
+		if (tui_asking(app))
+			tui_error(app, "answer the open question first");
+		else if (!a)
+			tui_error(app, "out of memory");
+		free(a);
 		done(app, ud, NULL);
 		return -1;
 	}
@@ -34,22 +42,21 @@ int tui_ask(tui_app *app, const char *label, int required, tui_ask_fn done, void
 	a->required = required;
 	a->done = done;
 	a->ud = ud;
-	app->ask = a;
-	app->dirty = 1;
+	tui_redraw(app);
 	return 0;
 }
 
 int tui_asking(tui_app *app)
 {
-	return app->ask != NULL;
+	return tui_state(app, &ask_feature) != NULL;
 }
 
 static void finish(tui_app *app, const char *answer)
 {
-	struct tui_ask *a = app->ask;
+	struct tui_ask *a = tui_state(app, &ask_feature);
 
-	app->ask = NULL; /* done may ask again */
-	app->dirty = 1;
+	tui_set_state(app, &ask_feature, NULL); /* done may ask again */
+	tui_redraw(app);
 	a->done(app, a->ud, answer);
 	free(a);
 }
@@ -67,7 +74,7 @@ static void type(struct tui_ask *a, int key)
 
 void tui_ask_key(tui_app *app, int key)
 {
-	struct tui_ask *a = app->ask;
+	struct tui_ask *a = tui_state(app, &ask_feature);
 
 	if (key == TUI_KEY_ESC || key == 3 /* C-c */) {
 		finish(app, NULL);
@@ -106,7 +113,7 @@ void tui_ask_key(tui_app *app, int key)
 /* The label, then as much of the end of the answer as fits. */
 int tui_ask_draw(tui_app *app, int y)
 {
-	struct tui_ask *a = app->ask;
+	struct tui_ask *a = tui_state(app, &ask_feature);
 	const char *nag = a->nagged ? "(required) " : "";
 	int lw, room;
 	size_t start = 0;
@@ -129,6 +136,6 @@ int tui_ask_draw(tui_app *app, int y)
 
 void tui_ask_free(tui_app *app)
 {
-	if (app->ask)
+	if (tui_asking(app))
 		finish(app, NULL);
 }

@@ -40,18 +40,12 @@ struct cases {
 	size_t npend, npending_all;
 	cJSON *win[CASES_WINDOW]; /* library rows win_start.. as their files have them */
 	size_t win_start, win_n;
-	tui_list list;
+	tui_listview *lv;    /* the generic half: selection, pane, focus */
+	tui_app *app;
 	int status, kind, min_severity; /* -1 / -1 / 0: any */
 	char *principle;     /* NULL: any */
 	char **marked;       /* ids */
 	size_t nmarked;
-	tui_pager text;
-	char text_for[64];   /* the id of the case the pager shows */
-	int text_stale;      /* rebuild the text pane at the next draw */
-	int focus_text;
-	enum tui_layout layout;
-	const char *needle;  /* during a search */
-	int list_h;
 	unsigned serial, disk_serial;
 	int follow;          /* select the first new case when one arrives */
 	rate_flow rate;
@@ -66,7 +60,9 @@ const char *cases_str(const cJSON *o, const char *key, const char *def);
 void cases_amend(tui_app *app, struct cases *cs);
 
 /* cases_text.c: the text pane for case c */
-void cases_fill_text(tui_app *app, struct cases *cs, const cJSON *c);
+void cases_fill_text(tui_app *app, struct cases *cs, const cJSON *c, tui_pager *t);
+/* Rebuild the text pane at the next draw. */
+void cases_text_stale(struct cases *cs);
 
 /* The selected case, or NULL; valid until the view moves to another
  * window of rows or reloads. */

@@ -16,12 +16,12 @@
 void rate_end(struct cases *cs)
 {
 	if (cs->rate.step != RATE_NONE)
-		cs->focus_text = 0; /* back to the list, for the next case */
+		cs->lv->focus_text = 0; /* back to the list, for the next case */
 	argue_result_clear(&cs->rate.args);
 	free(cs->rate.args_error);
 	cJSON_Delete(cs->rate.c);
 	memset(&cs->rate, 0, sizeof cs->rate);
-	cs->text_stale = 1;
+	cases_text_stale(cs);
 }
 
 /* The case being rated, committed (a case still arriving cannot be). */
@@ -46,8 +46,8 @@ void rate_start(tui_app *app, struct cases *cs)
 	}
 	cs->rate.app = app;
 	cs->rate.step = RATE_QUICK;
-	cs->focus_text = 1;
-	cs->text.top = 0;
+	cs->lv->focus_text = 1;
+	cs->lv->text.top = 0;
 }
 
 static void argued(void *ud, const llm_call *call, llm_response *resp)
@@ -57,7 +57,7 @@ static void argued(void *ud, const llm_call *call, llm_response *resp)
 
 	tui_set_jobs(app, 0, 0);
 	tui_set_cancel(app, NULL, NULL);
-	cs->text_stale = 1;
+	cases_text_stale(cs);
 	if (resp->status == LLM_ERR_CANCELLED) {
 		rate_end(cs);
 		tui_message(app, "Rating cancelled; nothing recorded");
@@ -148,7 +148,7 @@ int rate_action(tui_app *app, struct cases *cs, enum tui_action a)
 {
 	if (cs->rate.step == RATE_NONE)
 		return 0;
-	cs->text_stale = 1;
+	cases_text_stale(cs);
 	switch (a) {
 	case ACT_VALID: verdict(app, cs, "valid"); return 1;
 	case ACT_INVALID: verdict(app, cs, "invalid"); return 1;

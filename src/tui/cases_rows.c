@@ -111,7 +111,7 @@ int cases_rows_filter(tui_app *app, struct cases *cs)
 		if (passes(cs, pending[i]))
 			pend[cs->npend++] = pending[i];
 	cs->npending_all = n;
-	cs->list.n = cs->nlib + cs->npend;
+	cs->lv->list.n = cs->nlib + cs->npend;
 	return 0;
 }
 
@@ -158,7 +158,7 @@ static int window_load(tui_app *app, struct cases *cs, size_t i)
 
 const cJSON *cases_row(tui_app *app, struct cases *cs, size_t i)
 {
-	if (i >= cs->list.n)
+	if (i >= cs->lv->list.n)
 		return NULL;
 	if (i >= cs->nlib)
 		return cs->pend[i - cs->nlib];
@@ -238,7 +238,7 @@ static long search_pending(struct cases *cs, const char *needle, size_t from, in
 long cases_rows_search(tui_app *app, struct cases *cs, const char *needle, int dir,
 		       int (*pending_matches)(const cJSON *c, const char *needle))
 {
-	size_t sel = cs->list.sel;
+	size_t sel = cs->lv->list.sel;
 	const cJSON *c = cases_row(app, cs, sel);
 	long at = -1;
 

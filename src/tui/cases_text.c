@@ -112,15 +112,16 @@ static void add_provenance(tui_pager *t, const cJSON *c)
 	tui_pager_addf(t, ST_META, "created %s", cases_str(p, "created", "?"));
 }
 
-void cases_fill_text(tui_app *app, struct cases *cs, const cJSON *c)
+void cases_text_stale(struct cases *cs)
 {
-	tui_pager *t = &cs->text;
+	cs->lv->text_for = (size_t)-1;
+}
+
+void cases_fill_text(tui_app *app, struct cases *cs, const cJSON *c, tui_pager *t)
+{
 	cd_buf head = CD_BUF_INIT;
 	int kind = case_get_kind(c);
 
-	tui_pager_clear(t);
-	snprintf(cs->text_for, sizeof cs->text_for, "%s", case_id(c) ? case_id(c) : "");
-	cs->text_stale = 0;
 	if (cs->rate.step != RATE_NONE && case_id(c) && !strcmp(case_id(c), cs->rate.id))
 		rate_panel(app, cs, t);
 	cd_buf_printf(&head, "%s on ", kind >= 0 ? case_kind_name(kind) : "case");

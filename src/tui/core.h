@@ -1,5 +1,7 @@
-/* core.h — internal to app.c, term.c and script.c: the application state
- * and the terminal plumbing behind it.  Views see only app.h. */
+/* core.h — internal to the app's own files (app.c, keys.c, run.c,
+ * script.c, term.c): the application state and the terminal plumbing
+ * behind it.  Views and features see only app.h: what a feature keeps for
+ * the session it keeps through tui_state(). */
 #ifndef CODICIL_TUI_CORE_H
 #define CODICIL_TUI_CORE_H
 
@@ -10,6 +12,7 @@
 #include "keymap.h"
 
 #define TUI_STACK_MAX 16
+#define TUI_SLOTS_MAX 16
 #define TUI_BASE_VIEWS 5 /* principles, cases, proposals, history, theories: keys 1-5 */
 
 typedef struct tui_script tui_script;
@@ -41,16 +44,12 @@ struct tui_app {
 	int hints;           /* the key-hint line is shown (codicil.keyHints, F2) */
 	tui_script *script;
 	const char *tag;     /* "replay: recorded answers", or NULL */
-	llm_client *client;  /* opened on first use (llm.c) */
-	struct runlog *run;  /* the record of the session's calls (llm.c) */
-	struct tui_gen *gen; /* the running generation (gen.c) */
-	unsigned cases_serial, cases_disk_serial;
-	/* proposals, jobs, questions (tui_int.h) */
-	struct tui_ask *ask;
-	struct tui_job *job;
-	struct tui_appeal_set *appeals;
-	char refusal_id[64];  /* the proposal whose accept was refused */
-	char refusal[512];
+	unsigned changes, commits; /* tui_cases_serial() */
+	struct tui_slot {
+		const tui_feature *f;
+		void *state;
+	} slots[TUI_SLOTS_MAX];    /* what features keep (tui_state) */
+	size_t nslots;
 };
 
 /* term.c */
@@ -75,14 +74,13 @@ int tui_script_next(tui_app *app, int *key);
 
 /* app.c */
 void tui_draw(tui_app *app);
-tui_view *tui_top(tui_app *app);
 void tui_pop(tui_app *app);
-/* Show base view i (opened on first use) with nothing above it. */
-int tui_switch_base(tui_app *app, int i);
 /* q: pop a pushed view, else back to the base view the user came from;
  * 0 when there is nowhere to go back to (then q quits). */
 int tui_back(tui_app *app);
 void tui_close_all(tui_app *app);
+/* End what features still hold (tui_feature.end), last first. */
+void tui_end_states(tui_app *app);
 
 /* keys.c */
 void tui_handle_key(tui_app *app, int key);

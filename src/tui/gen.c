@@ -3,7 +3,6 @@
  * validation, de-duplication, provenance, one commit at the end).  The
  * Cases view shows each answer's cases as they arrive, and C on another
  * principle while it runs adds that principle to the same run. */
-#include "core.h"
 #include "tui_int.h"
 
 #include <stdlib.h>
@@ -27,28 +26,27 @@ struct tui_gen {
 	batch_result r;
 };
 
-unsigned tui_cases_serial(tui_app *app, int on_disk)
-{
-	return on_disk ? app->cases_disk_serial : app->cases_serial;
-}
+/* The running generation; the job owns it and frees it. */
+static const tui_feature gen_feature = { "generation", NULL };
 
-void tui_cases_changed(tui_app *app, int on_disk)
+static struct tui_gen *running(tui_app *app)
 {
-	app->cases_serial++;
-	if (on_disk)
-		app->cases_disk_serial++;
-	app->dirty = 1;
+	return tui_state(app, &gen_feature);
 }
 
 size_t tui_generating(tui_app *app)
 {
-	return app->gen ? app->gen->nunits - app->gen->answered : 0;
+	struct tui_gen *j = running(app);
+
+	return j ? j->nunits - j->answered : 0;
 }
 
 size_t tui_gen_cases(tui_app *app, cJSON *const **cases)
 {
-	*cases = app->gen ? app->gen->cases : NULL;
-	return app->gen ? app->gen->ncases : 0;
+	struct tui_gen *j = running(app);
+
+	*cases = j ? j->cases : NULL;
+	return j ? j->ncases : 0;
 }
 
 static void gen_free(void *ud)
@@ -96,7 +94,7 @@ static void progress(void *ud, const batch_progress *p)
 	struct tui_gen *j = ud;
 
 	j->answered = p->done;
-	j->app->dirty = 1;
+	tui_redraw(j->app);
 }
 
 static int run_generate(tui_job_ctx *jc, void *ud)
@@ -168,7 +166,7 @@ static void generated(tui_app *app, void *ud, enum tui_job_end end, const char *
 {
 	struct tui_gen *j = ud;
 
-	app->gen = NULL; /* the job frees it */
+	tui_set_state(app, &gen_feature, NULL); /* the job frees it */
 	say_how_it_went(app, j, end == TUI_JOB_CANCELLED, end == TUI_JOB_OK ? NULL : error);
 	tui_cases_changed(app, 1);
 }
@@ -191,7 +189,7 @@ static int add_unit(struct tui_gen *j, const char *pid)
 
 static int add_to_running(tui_app *app, const char *pid)
 {
-	struct tui_gen *j = app->gen;
+	struct tui_gen *j = running(app);
 
 	if (tui_job_cancelling(app)) { /* the batch takes no more units */
 		tui_message(app, "The generation is being cancelled; C again once it has ended");
@@ -227,9 +225,12 @@ static int start(tui_app *app, const char *pid)
 	}
 	j->app = app;
 	cd_id_new('r', j->run);
-	app->gen = j;
+	if (tui_set_state(app, &gen_feature, j) < 0) {
+		gen_free(j);
+		return -1;
+	}
 	if (tui_job_start(app, "generate", run_generate, generated, j, gen_free) < 0) {
-		app->gen = NULL;
+		tui_set_state(app, &gen_feature, NULL);
 		return -1;
 	}
 	return 0;
@@ -237,9 +238,9 @@ static int start(tui_app *app, const char *pid)
 
 int tui_generate(tui_app *app, const char *pid)
 {
-	if (app->gen ? add_to_running(app, pid) < 0 : start(app, pid) < 0)
+	if (running(app) ? add_to_running(app, pid) < 0 : start(app, pid) < 0)
 		return -1;
-	if (app->gen) /* it may have ended already (answers from the cache) */
+	if (running(app)) /* it may have ended already (answers from the cache) */
 		tui_message(app, "Asking the model for %d counterexamples to %s (Esc cancels)",
 			    GEN_CASES, pid);
 	return 0;

@@ -6,7 +6,6 @@
  * it tells the app how far it is (tui_job_progress) by writing into the
  * job, and what came of it into its own ud, which the app reads between
  * steps and when it has ended: the two never run at once. */
-#include "core.h"
 #include "tui_int.h"
 
 #include <stdarg.h>
@@ -109,25 +108,36 @@ static int job_main(void *ud)
 
 /* ---- the app's side ---- */
 
+/* The running job; one at a time. */
+static const tui_feature job_feature = { "job", NULL };
+
+static struct tui_job *the_job(tui_app *app)
+{
+	return tui_state(app, &job_feature);
+}
+
 int tui_job_running(tui_app *app)
 {
-	return app->job != NULL;
+	return the_job(app) != NULL;
 }
 
 int tui_job_cancelling(tui_app *app)
 {
-	return app->job && workflow_cancelled(app->job->wf);
+	struct tui_job *j = the_job(app);
+
+	return j && workflow_cancelled(j->wf);
 }
 
 static void cancel(void *ud)
 {
 	tui_app *app = ud;
+	struct tui_job *j = the_job(app);
 
-	if (!app->job || workflow_cancelled(app->job->wf))
+	if (!j || workflow_cancelled(j->wf))
 		return;
-	workflow_cancel(app->job->wf);
-	snprintf(app->job->progress, sizeof app->job->progress, "cancelling");
-	app->dirty = 1;
+	workflow_cancel(j->wf);
+	snprintf(j->progress, sizeof j->progress, "cancelling");
+	tui_redraw(app);
 }
 
 static void job_free(struct tui_job *j)
@@ -146,7 +156,7 @@ static int key_missing(tui_app *app)
 	llm_client *c;
 	int missing;
 
-	if (client_open_configured(app->cfg, app->s, &o, &c) < 0) {
+	if (client_open_configured(tui_config(app), tui_store(app), &o, &c) < 0) {
 		tui_error(app, "%s (check the settings with 'codicil doctor')", cd_err_msg());
 		return 1;
 	}
@@ -161,12 +171,12 @@ int tui_job_start(tui_app *app, const char *what, tui_job_run_fn run, tui_job_do
 {
 	struct tui_job *j;
 
-	if (app->job) {
+	if (the_job(app)) {
 		tui_error(app, "%s must wait for the running %s (Esc cancels it)", what,
-			  app->job->what);
+			  the_job(app)->what);
 		goto fail;
 	}
-	if (app->client && llm_client_pending(app->client)) {
+	if (tui_llm_pending(app)) {
 		tui_error(app, "%s must wait for the running LLM job (Esc cancels it)", what);
 		goto fail;
 	}
@@ -178,18 +188,22 @@ int tui_job_start(tui_app *app, const char *what, tui_job_run_fn run, tui_job_do
 	}
 	snprintf(j->what, sizeof j->what, "%s", what);
 	snprintf(j->progress, sizeof j->progress, "starting");
-	j->ctx = (tui_job_ctx){ .cfg = app->cfg, .what = j->what, .job = j };
-	j->workdir = store_workdir(app->s);
+	j->ctx = (tui_job_ctx){ .cfg = tui_config(app), .what = j->what, .job = j };
+	j->workdir = store_workdir(tui_store(app));
 	j->run = run;
 	j->done = done;
 	j->ud = ud;
 	j->free_ud = free_ud;
-	if (workflow_begin(job_main, j, &j->wf) < 0) {
-		tui_error(app, "cannot start the %s: %s", what, cd_err_msg());
+	if (tui_set_state(app, &job_feature, j) < 0) {
 		job_free(j);
 		return -1;
 	}
-	app->job = j;
+	if (workflow_begin(job_main, j, &j->wf) < 0) {
+		tui_error(app, "cannot start the %s: %s", what, cd_err_msg());
+		tui_set_state(app, &job_feature, NULL);
+		job_free(j);
+		return -1;
+	}
 	tui_set_jobs(app, 1, 0);
 	tui_set_cancel(app, cancel, app);
 	return 0; /* the event loop's next turn runs it */
@@ -206,18 +220,18 @@ static void finished(tui_app *app, struct tui_job *j)
 	enum tui_job_end end = rc == 0 ? TUI_JOB_OK : cancelled ? TUI_JOB_CANCELLED : TUI_JOB_FAILED;
 	char *error = cd_sanitize_dup(rc < 0 ? cd_err_msg() : "", CD_SAN_ONE_LINE);
 
-	app->job = NULL;
+	tui_set_state(app, &job_feature, NULL);
 	tui_set_jobs(app, 0, 0);
 	tui_set_cancel(app, NULL, NULL);
 	j->done(app, j->ud, end, error ? error : "failed");
 	free(error);
 	job_free(j);
-	app->dirty = 1;
+	tui_redraw(app);
 }
 
 void tui_job_poll(tui_app *app)
 {
-	struct tui_job *j = app->job;
+	struct tui_job *j = the_job(app);
 
 	if (!j)
 		return;
@@ -226,39 +240,41 @@ void tui_job_poll(tui_app *app)
 		return;
 	}
 	tui_set_jobs(app, 1, workflow_tokens(j->wf));
-	app->dirty = 1;
 }
 
 int tui_job_wait(tui_app *app, int fd, int timeout_ms)
 {
-	return app->job ? workflow_wait(app->job->wf, fd, timeout_ms) : 0;
+	struct tui_job *j = the_job(app);
+
+	return j ? workflow_wait(j->wf, fd, timeout_ms) : 0;
 }
 
 void tui_job_close(tui_app *app)
 {
 	cancel(app);
-	while (app->job)
+	while (the_job(app))
 		tui_job_poll(app);
 }
 
 const char *tui_job_status(tui_app *app, int cols, char *buf, size_t n)
 {
+	struct tui_job *j = the_job(app);
 	char esc[32], hint[48] = "";
 	const char *progress;
 	size_t fits;
 	int room;
 
-	if (!app->job)
+	if (!j)
 		return NULL;
-	progress = app->job->progress;
+	progress = j->progress;
 	tui_action_keys(app, ACT_CANCEL, esc, sizeof esc);
 	esc[strcspn(esc, " ")] = '\0';
-	if (esc[0] && !workflow_cancelled(app->job->wf))
+	if (esc[0] && !workflow_cancelled(j->wf))
 		snprintf(hint, sizeof hint, "  (%s cancels)", esc);
 	/* the progress gives way, so that how to cancel stays in sight */
-	room = cols - (int)strlen(app->job->what) - 2 - (int)strlen(hint);
+	room = cols - (int)strlen(j->what) - 2 - (int)strlen(hint);
 	fits = tui_fit(progress, strlen(progress), room > 1 ? room - 1 : 1, 0, NULL);
-	snprintf(buf, n, "%s: %.*s%s%s", app->job->what, (int)fits, progress,
+	snprintf(buf, n, "%s: %.*s%s%s", j->what, (int)fits, progress,
 		 progress[fits] ? "…" : "", hint);
 	return buf;
 }

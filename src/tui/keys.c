@@ -131,7 +131,7 @@ void tui_handle_key(tui_app *app, int key)
 		prompt_key(app, key);
 		return;
 	}
-	if (app->ask) {
+	if (tui_asking(app)) {
 		tui_ask_key(app, key);
 		return;
 	}

@@ -3,7 +3,6 @@
  * with the charter change and its provenance), x asks for the reason and
  * rejects, b rebases a stale proposal (a job: the regression runs again).
  * A refused accept is remembered so the review screen can show why. */
-#include "core.h"
 #include "tui_int.h"
 
 #include <stdio.h>
@@ -15,40 +14,36 @@
 #include "codicil/json.h"
 #include "codicil/proposal.h"
 
-void tui_repo_changed(tui_app *app)
-{
-	tui_view *done[TUI_BASE_VIEWS + TUI_STACK_MAX];
-	size_t ndone = 0;
+/* The last accept that was refused, shown on the review screen. */
+struct refusal {
+	char id[64];
+	char msg[512];
+};
 
-	for (int i = 0; i < TUI_BASE_VIEWS + app->depth; i++) {
-		tui_view *v = i < TUI_BASE_VIEWS ? app->base[i] : app->stack[i - TUI_BASE_VIEWS];
-		int seen = 0;
-
-		for (size_t k = 0; k < ndone; k++)
-			seen |= done[k] == v;
-		if (!v || seen || !v->ops->reload)
-			continue;
-		done[ndone++] = v;
-		if (v->ops->reload(app, v) < 0)
-			tui_error(app, "%s: %s", v->ops->name, cd_err_msg());
-	}
-	tui_cases_changed(app, 1);
-}
+static const tui_feature refusal_feature = { "refused accept", free };
 
 const char *tui_proposal_refusal(tui_app *app, const char *id)
 {
-	return app->refusal[0] && !strcmp(app->refusal_id, id) ? app->refusal : NULL;
+	struct refusal *r = tui_state(app, &refusal_feature);
+
+	return r && r->msg[0] && !strcmp(r->id, id) ? r->msg : NULL;
 }
 
 void tui_proposal_refused(tui_app *app, const char *id, const char *msg)
 {
+	struct refusal *r = tui_state(app, &refusal_feature);
+
 	if (!msg) {
-		if (!strcmp(app->refusal_id, id))
-			app->refusal[0] = app->refusal_id[0] = '\0';
+		if (r && !strcmp(r->id, id))
+			r->msg[0] = r->id[0] = '\0';
 		return;
 	}
-	snprintf(app->refusal_id, sizeof app->refusal_id, "%s", id);
-	snprintf(app->refusal, sizeof app->refusal, "%s", msg);
+	if (!r && (!(r = calloc(1, sizeof *r)) || tui_set_state(app, &refusal_feature, r) < 0)) {
+		free(r);
+		return;
+	}
+	snprintf(r->id, sizeof r->id, "%s", id);
+	snprintf(r->msg, sizeof r->msg, "%s", msg);
 }
 
 /* Only a pending proposal can be decided; say so before asking anything. */

@@ -34,7 +34,8 @@ static void run_terminal(tui_app *app)
 		/* finite even when idle: a wait function that retries on EINTR
 		 * must not hide a resize or a stop signal for long */
 		readable = tui_job_running(app) ? tui_job_wait(app, STDIN_FILENO, 100)
-			 : app->wait(app->wait_ud, STDIN_FILENO, app->jobs ? 100 : 1000);
+			 : app->wait ? app->wait(app->wait_ud, STDIN_FILENO, app->jobs ? 100 : 1000)
+			 : poll_wait(NULL, STDIN_FILENO, 1000);
 		while (!app->quit && (rc = get_wch(&wc)) != ERR) {
 			tui_handle_key(app, tui_key_from_curses(rc, (unsigned)wc));
 			got++;
@@ -153,6 +154,7 @@ int tui_run_opts(store *s, config *cfg, const tui_opts *o)
 	tui_appeals_free(&app);
 	tui_llm_close(&app);
 	tui_close_all(&app);
+	tui_end_states(&app);
 	tui_term_end(&term);
 	cd_warn_set_handler(NULL, NULL);
 	if ((sig = tui_term_stop_signal())) {

@@ -92,13 +92,13 @@ static int run_loop(tui_app *app, long ms)
 	long end = now_ms() + (ms < 0 ? 60000 : ms), left;
 
 	while ((left = end - now_ms()) > 0) {
-		if (!(app->client && llm_client_pending(app->client)) && !tui_job_running(app)) {
+		if (!tui_llm_pending(app) && !tui_job_running(app)) {
 			if (ms < 0)
 				return 0;
 			nanosleep(&(struct timespec){ left / 1000, left % 1000 * 1000000 }, NULL);
 			continue;
 		}
-		if (app->client && llm_client_pending(app->client))
+		if (tui_llm_pending(app))
 			app->wait(app->wait_ud, -1, left < 100 ? (int)left : 100);
 		else
 			tui_job_wait(app, -1, left < 100 ? (int)left : 100);

@@ -120,8 +120,6 @@ int tui_open_review(tui_app *app, const char *id);
 void tui_proposal_accept(tui_app *app, const char *id);
 void tui_proposal_reject(tui_app *app, const char *id);
 void tui_proposal_rebase(tui_app *app, const char *id);
-/* Something was committed: reload the open views. */
-void tui_repo_changed(tui_app *app);
 /* The last refusal of an accept (stale proposal), for the review screen;
  * NULL when the last accept of id was not refused. */
 const char *tui_proposal_refusal(tui_app *app, const char *id);

@@ -5,7 +5,6 @@
  * selected one (cases_rate.c).  Layouts as in the Principles view. */
 #include "cases.h"
 #include "tui_int.h"
-#include "core.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +22,7 @@ static const char *const kind_short[] = { "counterex", "tension", "vague", "prob
 
 const cJSON *cases_selected(tui_app *app, struct cases *cs)
 {
-	return cs->list.n ? cases_row(app, cs, cs->list.sel) : NULL;
+	return cs->lv->list.n ? cases_row(app, cs, cs->lv->list.sel) : NULL;
 }
 
 int cases_is_pending(struct cases *cs, const cJSON *c)
@@ -46,20 +45,18 @@ static int is_marked(struct cases *cs, const char *id)
  * the same case when it is still shown. */
 static int refilter(tui_app *app, struct cases *cs)
 {
+	tui_list *l = &cs->lv->list;
 	const cJSON *sel = cases_selected(app, cs);
 	char keep[64] = "";
-	long at;
 
 	if (sel && case_id(sel))
 		snprintf(keep, sizeof keep, "%s", case_id(sel));
 	if (cases_rows_filter(app, cs) < 0)
 		return -1;
-	if (keep[0] && (at = cases_rows_position(cs, keep)) >= 0 &&
-	    (sel = cases_row(app, cs, (size_t)at)) && case_id(sel) && !strcmp(case_id(sel), keep))
-		cs->list.sel = (size_t)at;
-	if (cs->list.sel >= cs->list.n)
-		cs->list.sel = cs->list.n ? cs->list.n - 1 : 0;
-	cs->text_for[0] = '\0';
+	tui_lv_select_id(cs->lv, keep[0] ? keep : NULL);
+	if (l->sel >= l->n)
+		l->sel = l->n ? l->n - 1 : 0;
+	cases_text_stale(cs);
 	return 0;
 }
 
@@ -71,7 +68,7 @@ int cases_sync(tui_app *app, struct cases *cs)
 		return 0;
 	/* the arriving cases may be gone (committed, freed): forget them first */
 	cs->npend = 0;
-	cs->list.n = cs->nlib;
+	cs->lv->list.n = cs->nlib;
 	if ((disk != cs->disk_serial || !cs->ix) && cases_rows_open(app, cs) < 0)
 		return -1;
 	cs->serial = serial;
@@ -79,7 +76,7 @@ int cases_sync(tui_app *app, struct cases *cs)
 	if (refilter(app, cs) < 0)
 		return -1;
 	if (cs->follow && cs->npend) {
-		cs->list.sel = cs->nlib;
+		cs->lv->list.sel = cs->nlib;
 		cs->follow = 0;
 	}
 	return 0;
@@ -91,7 +88,7 @@ int tui_show_cases(tui_app *app, const char *pid)
 
 	if (tui_switch_base(app, 1) < 0)
 		return -1;
-	cs = tui_top(app)->priv;
+	cs = tui_view_list(tui_top(app))->data;
 	if (cases_sync(app, cs) < 0)
 		return -1;
 	if (pid && cs->rate.step == RATE_NONE) {
@@ -100,34 +97,26 @@ int tui_show_cases(tui_app *app, const char *pid)
 			free(cs->principle);
 			cs->principle = copy;
 		}
-		cs->focus_text = 0;
+		cs->lv->focus_text = 0;
 	}
 	cs->follow = 1;
 	return refilter(app, cs);
 }
 
-static int cases_open(tui_app *app, tui_view *v, const char *arg)
+static long cases_load(tui_app *app, tui_listview *lv, void *data, const char *arg)
 {
-	struct cases *cs = calloc(1, sizeof *cs);
+	struct cases *cs = data;
 
-	if (!cs) {
-		cd_err_set("out of memory");
-		return -1;
-	}
+	cs->lv = lv;
+	cs->app = app;
 	cs->status = cs->kind = -1;
 	cs->disk_serial = tui_cases_serial(app, 1) - 1; /* load now */
-	if (cases_sync(app, cs) < 0) {
-		cases_rows_close(cs);
-		free(cs);
-		return -1;
-	}
-	v->priv = cs;
-	return 0;
+	return cases_sync(app, cs) < 0 ? -1 : (long)lv->list.n;
 }
 
-static void cases_close(tui_view *v)
+static void cases_unload(void *data)
 {
-	struct cases *cs = v->priv;
+	struct cases *cs = data;
 
 	rate_end(cs);
 	for (size_t i = 0; i < cs->nmarked; i++)
@@ -135,8 +124,6 @@ static void cases_close(tui_view *v)
 	free(cs->marked);
 	free(cs->principle);
 	cases_rows_close(cs);
-	tui_pager_clear(&cs->text);
-	free(cs);
 }
 
 /* ---- drawing ---- */
@@ -184,57 +171,54 @@ static void row_text(tui_app *app, struct cases *cs, const cJSON *c, cd_buf *b)
 	cd_sanitize(cases_str(c, "scenario", ""), strlen(cases_str(c, "scenario", "")), CD_SAN_ONE_LINE, b);
 }
 
-static void draw_list(tui_app *app, struct cases *cs, tui_rect r)
+static int cases_header(tui_app *app, tui_listview *lv, tui_rect r)
 {
 	cd_buf line = CD_BUF_INIT;
 
-	if (r.h <= 0 || r.w <= 0)
-		return;
-	filter_line(app, cs, &line);
+	filter_line(app, lv->data, &line);
 	attrset(tui_style(ST_DIM));
 	tui_put(r.y, r.x, line.data, line.len, r.w);
-	attrset(A_NORMAL);
-	r.y++, r.h--;
-	cs->list_h = r.h;
-	tui_list_fit(&cs->list, r.h);
-	if (!cs->list.n)
-		tui_puts(r.y, r.x, tui_generating(app) ? "Waiting for the model's cases..."
-				   : cs->total + cs->npending_all ? "No case passes the filters (c shows every case)."
-				   : "No cases yet: C on a principle asks the model for some.", r.w);
-	for (int y = 0; y < r.h && cs->list.top + (size_t)y < cs->list.n; y++) {
-		size_t i = cs->list.top + (size_t)y;
-		const cJSON *c = cases_row(app, cs, i);
+	cd_buf_clear(&line);
+	return 1;
+}
 
-		if (!c)
-			break;
-		cd_buf_reset(&line);
-		row_text(app, cs, c, &line);
-		attrset(i == cs->list.sel ? tui_style(cs->focus_text ? ST_SELECT_DIM : ST_SELECT)
-					  : i >= cs->nlib ? tui_style(ST_ADD) : A_NORMAL);
-		if (i == cs->list.sel)
-			tui_fill(r.y + y, r.x, r.w);
-		tui_put(r.y + y, r.x, line.data, line.len, r.w);
-	}
-	attrset(A_NORMAL);
+static void cases_empty(tui_app *app, tui_listview *lv, tui_rect r)
+{
+	struct cases *cs = lv->data;
+
+	tui_puts(r.y, r.x, tui_generating(app) ? "Waiting for the model's cases..."
+			   : cs->total + cs->npending_all ? "No case passes the filters (c shows every case)."
+			   : "No cases yet: C on a principle asks the model for some.", r.w);
+}
+
+static void cases_draw_row(tui_app *app, tui_listview *lv, size_t i, tui_rect r, int sel)
+{
+	struct cases *cs = lv->data;
+	const cJSON *c = cases_row(app, cs, i);
+	cd_buf line = CD_BUF_INIT;
+
+	if (!c)
+		return;
+	row_text(app, cs, c, &line);
+	if (!sel && i >= cs->nlib)
+		attrset(tui_style(ST_ADD));
+	tui_put(r.y, r.x, line.data, line.len, r.w);
 	cd_buf_clear(&line);
 }
 
-static void cases_draw(tui_app *app, tui_view *v, tui_rect r)
+static void cases_describe(tui_app *app, tui_listview *lv, size_t row, tui_pager *p)
 {
-	struct cases *cs = v->priv;
-	tui_rect list, text;
-	const cJSON *sel;
+	const cJSON *c = cases_row(app, lv->data, row);
 
-	if (cases_sync(app, cs) < 0)
+	if (c)
+		cases_fill_text(app, lv->data, c, p);
+}
+
+/* The view follows the library and the arriving cases. */
+static void cases_prepare(tui_app *app, tui_listview *lv)
+{
+	if (cases_sync(app, lv->data) < 0)
 		tui_error(app, "%s", cd_err_msg());
-	sel = cases_selected(app, cs);
-	if (sel && (!case_id(sel) || strcmp(case_id(sel), cs->text_for) || cs->text_stale))
-		cases_fill_text(app, cs, sel);
-	cs->layout = tui_split(r, 55, 40, &list, &text);
-	if (cs->layout != TUI_SINGLE || !cs->focus_text)
-		draw_list(app, cs, list);
-	if (sel && (cs->layout != TUI_SINGLE || cs->focus_text))
-		tui_pager_draw(&cs->text, text);
 }
 
 /* ---- actions ---- */
@@ -358,14 +342,10 @@ static void decide(tui_app *app, struct cases *cs, case_status st)
 		0, decided, d);
 }
 
-static int cases_action(tui_app *app, tui_view *v, enum tui_action a)
+static int cases_action(tui_app *app, tui_listview *lv, enum tui_action a)
 {
-	struct cases *cs = v->priv;
+	struct cases *cs = lv->data;
 
-	if (cases_sync(app, cs) < 0) {
-		tui_error(app, "%s", cd_err_msg());
-		return 1;
-	}
 	if (rate_action(app, cs, a))
 		return 1;
 	if (filter_action(cs, a)) {
@@ -374,14 +354,7 @@ static int cases_action(tui_app *app, tui_view *v, enum tui_action a)
 	}
 	switch (a) {
 	case ACT_BY_PRINCIPLE: toggle_principle(app, cs); refilter(app, cs); return 1;
-	case ACT_PANE: cs->focus_text = !cs->focus_text; return 1;
-	case ACT_OPEN: cs->focus_text = cs->list.n > 0; return 1;
-	case ACT_BACK:
-		if (!cs->focus_text || cs->layout != TUI_SINGLE)
-			return 0;
-		cs->focus_text = 0;
-		return 1;
-	case ACT_MARK: toggle_mark(app, cs); tui_list_action(&cs->list, ACT_DOWN, 1); return 1;
+	case ACT_MARK: toggle_mark(app, cs); tui_list_action(&lv->list, ACT_DOWN, 1); return 1;
 	case ACT_RATE:
 		if (cases_selected(app, cs))
 			rate_start(app, cs);
@@ -395,16 +368,13 @@ static int cases_action(tui_app *app, tui_view *v, enum tui_action a)
 		tui_message(app, "%s answers a question of the rating: press r to rate the case",
 			    tui_actions[a].name);
 		return 1;
-	default: break;
+	default: return 0;
 	}
-	if (cs->focus_text)
-		return tui_pager_action(&cs->text, a);
-	return tui_list_action(&cs->list, a, cs->list_h);
 }
 
-static int cases_key(tui_app *app, tui_view *v, int key)
+static int cases_key(tui_app *app, tui_listview *lv, int key)
 {
-	return rate_key(app, v->priv, key);
+	return rate_key(app, lv->data, key);
 }
 
 static int matches(const cJSON *c, const char *needle)
@@ -424,51 +394,70 @@ static int matches(const cJSON *c, const char *needle)
 	return 0;
 }
 
-static int cases_search(tui_app *app, tui_view *v, const char *needle, int dir)
+static long cases_find(tui_app *app, tui_listview *lv, const char *needle, int dir)
 {
-	struct cases *cs = v->priv;
-	long at;
-
-	if (cs->focus_text)
-		return tui_pager_search(&cs->text, needle, dir);
-	if (!cs->list.n || (at = cases_rows_search(app, cs, needle, dir, matches)) < 0)
-		return -1;
-	cs->list.sel = (size_t)at;
-	return 0;
+	return cases_rows_search(app, lv->data, needle, dir, matches);
 }
 
-static int cases_reload(tui_app *app, tui_view *v)
+static const char *cases_row_id(tui_listview *lv, size_t row)
 {
-	struct cases *cs = v->priv;
+	struct cases *cs = lv->data;
+	const cJSON *c = cases_row(cs->app, cs, row);
+
+	return c ? case_id(c) : NULL;
+}
+
+/* The row of a case: the index says where it would be; it is there only
+ * if that row is the case. */
+static long cases_row_of(tui_listview *lv, const char *id)
+{
+	struct cases *cs = lv->data;
+	long at = cases_rows_position(cs, id);
+	const char *there = at >= 0 ? cases_row_id(lv, (size_t)at) : NULL;
+
+	return there && !strcmp(there, id) ? at : -1;
+}
+
+static int cases_update(tui_app *app, tui_listview *lv)
+{
+	struct cases *cs = lv->data;
 
 	cs->disk_serial = tui_cases_serial(app, 1) - 1;
 	cs->serial = tui_cases_serial(app, 0) - 1;
 	return cases_sync(app, cs);
 }
 
-static void cases_position(tui_view *v, char *buf, size_t n)
+static void cases_position(tui_listview *lv, char *buf, size_t n)
 {
-	struct cases *cs = v->priv;
-
+	struct cases *cs = lv->data;
 	size_t all = cs->total + cs->npending_all;
 
-	if (cs->list.n && cs->list.n != all)
-		snprintf(buf, n, "%zu/%zu of %zu", cs->list.sel + 1, cs->list.n, all);
-	else if (cs->list.n)
-		snprintf(buf, n, "%zu/%zu", cs->list.sel + 1, cs->list.n);
+	if (lv->list.n && lv->list.n != all)
+		snprintf(buf, n, "%zu/%zu of %zu", lv->list.sel + 1, lv->list.n, all);
+	else if (lv->list.n)
+		snprintf(buf, n, "%zu/%zu", lv->list.sel + 1, lv->list.n);
 	else
 		snprintf(buf, n, "0/%zu", all);
 }
 
-const struct tui_view_ops tui_view_cases = {
-	.name = "Cases",
-	.kind = TV_CASES,
-	.open = cases_open,
-	.close = cases_close,
-	.draw = cases_draw,
+static const struct tui_list_ops cases_ops = {
+	.size = sizeof(struct cases),
+	.side_pct = 55,
+	.stacked_pct = 40,
+	.load = cases_load,
+	.unload = cases_unload,
+	.update = cases_update,
+	.prepare = cases_prepare,
+	.row_id = cases_row_id,
+	.row_of = cases_row_of,
+	.draw_header = cases_header,
+	.draw_row = cases_draw_row,
+	.draw_empty = cases_empty,
+	.describe = cases_describe,
+	.find = cases_find,
 	.action = cases_action,
-	.search = cases_search,
-	.reload = cases_reload,
-	.position = cases_position,
 	.key = cases_key,
+	.position = cases_position,
 };
+
+const struct tui_view_ops tui_view_cases = TUI_LIST_VIEW("Cases", TV_CASES, &cases_ops);

@@ -23,20 +23,18 @@ struct proposals {
 	proposal_list pl;
 	size_t *order;  /* into pl.items */
 	char **titles;  /* sanitised, one line */
-	tui_list list;
-	int h, idw; /* idw: the widest id */
+	int idw;        /* the widest id */
 };
 
-static void unload(struct proposals *p)
+static void proposals_unload(void *data)
 {
+	struct proposals *p = data;
+
 	for (size_t i = 0; p->titles && i < p->pl.n; i++)
 		free(p->titles[i]);
 	free(p->titles);
 	free(p->order);
 	proposal_list_clear(&p->pl);
-	p->titles = NULL;
-	p->order = NULL;
-	p->list.n = 0;
 }
 
 static const cJSON *item(const struct proposals *p, size_t row)
@@ -44,8 +42,9 @@ static const cJSON *item(const struct proposals *p, size_t row)
 	return p->pl.items[p->order[row]];
 }
 
-static int load(tui_app *app, struct proposals *p)
+static long proposals_load(tui_app *app, tui_listview *lv, void *data, const char *arg)
 {
+	struct proposals *p = data;
 	cd_buf dir = CD_BUF_INIT;
 	int rc;
 
@@ -73,36 +72,11 @@ static int load(tui_app *app, struct proposals *p)
 	}
 	if (p->idw < 8)
 		p->idw = 8; /* "Proposal" */
-	p->list.n = p->pl.n;
 	proposal_list_order(&p->pl, p->order, p->pl.n);
 	if (p->pl.nerrors)
 		tui_error(app, "%s%s", p->pl.errors[0],
 			  p->pl.nerrors > 1 ? " (and more files that could not be read)" : "");
-	return 0;
-}
-
-static int proposals_open(tui_app *app, tui_view *v, const char *arg)
-{
-	struct proposals *p = calloc(1, sizeof *p);
-
-	(void)arg;
-	if (!p) {
-		cd_err_set("out of memory");
-		return -1;
-	}
-	if (load(app, p) < 0) {
-		unload(p);
-		free(p);
-		return -1;
-	}
-	v->priv = p;
-	return 0;
-}
-
-static void proposals_close(tui_view *v)
-{
-	unload(v->priv);
-	free(v->priv);
+	return (long)p->pl.n;
 }
 
 static void regression_cell(const cJSON *pr, char *buf, size_t n)
@@ -121,17 +95,15 @@ static int status_style(int st)
 	return st == PROPOSAL_ACCEPTED ? RS_PASS : st == PROPOSAL_REJECTED ? ST_DIM : ST_NORMAL;
 }
 
-static void draw_row(struct proposals *p, size_t row, int y, tui_rect r)
+static void proposals_draw_row(tui_app *app, tui_listview *lv, size_t row, tui_rect r,
+			       int sel)
 {
+	const struct proposals *p = lv->data;
 	const cJSON *pr = item(p, row);
-	int st = proposal_get_status(pr), x = r.x, sel = row == p->list.sel;
+	int st = proposal_get_status(pr), x = r.x, y = r.y;
 	const char *status = st >= 0 ? proposal_status_name((proposal_status)st) : "?";
 	char *id = cd_sanitize_dup(proposal_id(pr), CD_SAN_ONE_LINE), cell[32];
 
-	if (sel) {
-		attrset(tui_style(ST_SELECT));
-		tui_fill(y, r.x, r.w);
-	}
 	if (r.w >= MID_COLS) {
 		tui_puts(y, x, id ? id : "?", p->idw);
 		x += p->idw + 2;
@@ -153,12 +125,12 @@ static void draw_row(struct proposals *p, size_t row, int y, tui_rect r)
 	}
 	if (x < r.x + r.w)
 		tui_puts(y, x, p->titles[p->order[row]], r.x + r.w - x);
-	attrset(A_NORMAL);
 	free(id);
 }
 
-static void draw_header(const struct proposals *p, tui_rect r)
+static int proposals_header(tui_app *app, tui_listview *lv, tui_rect r)
 {
+	const struct proposals *p = lv->data;
 	char line[160];
 
 	attrset(tui_style(ST_DIM));
@@ -171,11 +143,11 @@ static void draw_header(const struct proposals *p, tui_rect r)
 	else
 		snprintf(line, sizeof line, "  Proposal");
 	tui_puts(r.y, r.x, line, r.w);
-	attrset(A_NORMAL);
+	return 1;
 }
 
 /* What to do to get a proposal, wrapped to the width. */
-static void empty(tui_app *app, tui_rect r)
+static void proposals_empty(tui_app *app, tui_listview *lv, tui_rect r)
 {
 	char mark[32], amend[32], text[256];
 	const char *s = text;
@@ -197,26 +169,9 @@ static void empty(tui_app *app, tui_rect r)
 	}
 }
 
-static void proposals_draw(tui_app *app, tui_view *v, tui_rect r)
+static int proposals_action(tui_app *app, tui_listview *lv, enum tui_action a)
 {
-	struct proposals *p = v->priv;
-
-	draw_header(p, r);
-	r.y++, r.h--;
-	p->h = r.h;
-	if (!p->list.n) {
-		empty(app, r);
-		return;
-	}
-	tui_list_fit(&p->list, r.h);
-	for (int y = 0; y < r.h && p->list.top + (size_t)y < p->list.n; y++)
-		draw_row(p, p->list.top + (size_t)y, r.y + y, r);
-}
-
-static int proposals_action(tui_app *app, tui_view *v, enum tui_action a)
-{
-	struct proposals *p = v->priv;
-	const char *id = p->list.n ? proposal_id(item(p, p->list.sel)) : NULL;
+	const char *id = lv->list.n ? proposal_id(item(lv->data, lv->list.sel)) : NULL;
 
 	switch (a) {
 	case ACT_OPEN:
@@ -236,61 +191,34 @@ static int proposals_action(tui_app *app, tui_view *v, enum tui_action a)
 			tui_proposal_rebase(app, id);
 		return 1;
 	default:
-		return tui_list_action(&p->list, a, p->h);
+		return 0;
 	}
 }
 
-static int proposals_search(tui_app *app, tui_view *v, const char *needle, int dir)
+static int proposals_match(tui_listview *lv, size_t row, const char *needle)
 {
-	struct proposals *p = v->priv;
-	size_t n = p->list.n;
+	const struct proposals *p = lv->data;
+	const char *id = proposal_id(item(p, row)), *t = p->titles[p->order[row]];
 
-	for (size_t k = 1; k <= n; k++) {
-		size_t i = dir > 0 ? (p->list.sel + k) % n : (p->list.sel + n - k) % n;
-		const char *id = proposal_id(item(p, i)), *t = p->titles[p->order[i]];
-		if (tui_strcasestr(id, strlen(id), needle) || tui_strcasestr(t, strlen(t), needle)) {
-			p->list.sel = i;
-			return 0;
-		}
-	}
-	return -1;
+	return tui_strcasestr(id, strlen(id), needle) || tui_strcasestr(t, strlen(t), needle);
 }
 
-/* The selection stays on the same proposal when it is still there. */
-static int proposals_reload(tui_app *app, tui_view *v)
+static const char *proposals_row_id(tui_listview *lv, size_t row)
 {
-	struct proposals *p = v->priv, fresh = { 0 };
-	char *keep = p->list.n ? strdup(proposal_id(item(p, p->list.sel))) : NULL;
-
-	if (load(app, &fresh) < 0) {
-		unload(&fresh);
-		free(keep);
-		return -1;
-	}
-	for (size_t i = 0; keep && i < fresh.list.n; i++)
-		if (!strcmp(proposal_id(item(&fresh, i)), keep))
-			fresh.list.sel = i;
-	fresh.list.top = p->list.top;
-	fresh.h = p->h;
-	free(keep);
-	unload(p);
-	*p = fresh;
-	return 0;
+	return proposal_id(item(lv->data, row));
 }
 
-static void proposals_position(tui_view *v, char *buf, size_t n)
-{
-	tui_list_position(&((struct proposals *)v->priv)->list, buf, n);
-}
-
-const struct tui_view_ops tui_view_proposals = {
-	.name = "Proposals",
-	.kind = TV_PROPOSALS,
-	.open = proposals_open,
-	.close = proposals_close,
-	.draw = proposals_draw,
+static const struct tui_list_ops proposals_ops = {
+	.size = sizeof(struct proposals),
+	.load = proposals_load,
+	.unload = proposals_unload,
+	.row_id = proposals_row_id,
+	.draw_header = proposals_header,
+	.draw_row = proposals_draw_row,
+	.draw_empty = proposals_empty,
+	.match = proposals_match,
 	.action = proposals_action,
-	.search = proposals_search,
-	.reload = proposals_reload,
-	.position = proposals_position,
 };
+
+const struct tui_view_ops tui_view_proposals =
+	TUI_LIST_VIEW("Proposals", TV_PROPOSALS, &proposals_ops);

@@ -44,6 +44,22 @@ wait_for main "AFTER-CODICIL"
 [ "$(tm display -p -t main '#{alternate_on}')" = 0 ] || fail "alternate screen left on"
 screen main | grep -q "Principle" && { screen main >&2; fail "the TUI is still on the screen"; }
 
+# a reload keeps the selection on the same row, wherever the row went
+# (the list view does this for every list: here the History's commits)
+git -C "$T/repo" commit -q --allow-empty -m "Second commit" || fail "commit"
+start sel "$T/repo"
+wait_for sel "codicil: repo - Principles"
+tm send-keys -t sel 4
+wait_for sel "codicil: repo - History.*1/2"
+tm send-keys -t sel j
+wait_for sel "History.*2/2"
+git -C "$T/repo" commit -q --allow-empty -m "Third commit" || fail "commit"
+git -C "$T/repo" commit -q --allow-empty -m "Fourth commit" || fail "commit"
+tm send-keys -t sel R
+wait_for sel "History.*4/4"
+tm send-keys -t sel q q
+wait_exit sel
+
 # SIGTERM: the terminal is restored and the status says so
 start term "$T/repo"
 wait_for term "codicil: repo - Principles"
