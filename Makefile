@@ -103,6 +103,10 @@ $(SUPPORT_OBJ): CFLAGS += $(TEST_CFLAGS)
 $(BUILD)/tests/unit/%: tests/unit/%.c $(SUPPORT_OBJ) $(BUILD)/libcodicil.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LIBS)
+# Allocation-failure torture: codicil's own allocations go through the
+# test's allocator, which fails the n-th (libraries' own are untouched).
+$(BUILD)/tests/unit/test_alloc_torture: LDFLAGS += \
+	-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup,--wrap=free
 $(BUILD)/tools/%: tests/tools/%.c $(SUPPORT_OBJ) $(BUILD)/libcodicil.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LIBS)

@@ -35,9 +35,18 @@ int cd_buf_printf(cd_buf *b, const char *fmt, ...) __attribute__((format(printf,
 int cd_buf_vprintf(cd_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* 1 when an append has failed since the last reset (cd_err said why). */
 int cd_buf_failed(const cd_buf *b);
+/* Mark b failed, as a failed append would: for when what b was built from
+ * (an intermediate buffer) failed, so b's content is incomplete. */
+void cd_buf_fail(cd_buf *b);
+/* Cut back to the first len bytes (to undo what was appended since a
+ * mark); nothing happens when len is past the end.  A failed buffer
+ * stays failed. */
+void cd_buf_truncate(cd_buf *b, size_t len);
 /* Empty the buffer, keeping its memory; it may be appended to again. */
 void cd_buf_reset(cd_buf *b);
-/* Hand the (NUL-terminated, possibly empty) string to the caller. */
+/* Hand the (NUL-terminated, possibly empty) string to the caller; NULL
+ * when an append failed (the buffer is then empty again): so a string
+ * built by appends needs one check, of what this returns. */
 char *cd_buf_detach(cd_buf *b);
 void cd_buf_clear(cd_buf *b);
 /* "" when nothing was ever appended. */

@@ -175,7 +175,11 @@ static int parse_pair(const char *s, size_t len, size_t *j, struct attr_block *b
 		free(value);
 		return -1;
 	}
-	if (*oom || push_attr(b, key, value) < 0) {
+	if (*oom) {
+		free(key);
+		return -1;
+	}
+	if (push_attr(b, key, value) < 0) { /* it frees both */
 		*oom = 1;
 		return -1;
 	}

@@ -125,10 +125,8 @@ int charter_fmt(const charter *c, cd_buf *out, size_t *changed)
 	*changed = n;
 	rc = 0;
 out:
-	if (rc < 0 && out->data) {
-		out->len = mark;
-		out->data[mark] = '\0';
-	}
+	if (rc < 0)
+		cd_buf_truncate(out, mark);
 	cd_buf_clear(&text);
 	free_splices(s, n);
 	for (size_t i = 0; want && i < c->n; i++)

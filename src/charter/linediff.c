@@ -180,9 +180,7 @@ int redline_unified(const char *a, size_t alen, const char *b, size_t blen,
 	}
 	git_patch_free(patch);
 	if (rc < 0) {
-		out->len = start;
-		if (out->data)
-			out->data[start] = '\0';
+		cd_buf_truncate(out, start);
 		return -1;
 	}
 	return 0;

@@ -89,9 +89,12 @@ int journal_open(const char *path, journal *jn)
 		cJSON *j = len ? cJSON_ParseWithLength(text.data + start, len) : NULL;
 
 		if (j && cJSON_IsObject(j)) {
-			if (keep(jn, j) < 0) {
+			if (keep(jn, j) < 0) { /* never a journal with lines missing */
 				cJSON_Delete(j);
-				break;
+				cd_buf_clear(&text);
+				journal_clear(jn);
+				cd_err_set("out of memory reading the journal %s", path);
+				return -1;
 			}
 		} else {
 			cJSON_Delete(j);

@@ -39,12 +39,13 @@ cJSON *workspace_case_read(store *s, const char *id)
 
 	if (case_index_open(s, &ix, NULL) < 0 || case_index_find(ix, id, NULL, &path) < 0)
 		goto out;
-	cd_path_join(&full, store_workdir(s), path.data);
-	if (cd_file_read(full.data, &text) < 0 ||
+	if (cd_path_join(&full, store_workdir(s), path.data) < 0 ||
+	    cd_file_read(full.data, &text) < 0 ||
 	    !(c = cd_json_parse(cd_buf_cstr(&text), text.len, path.data)))
 		goto out;
 	if ((problem = case_file_problem(c, path.data, &why))) {
-		cd_err_set("%s: %s", path.data, problem);
+		if (!cd_buf_failed(&why))
+			cd_err_set("%s: %s", path.data, problem);
 		cJSON_Delete(c);
 		c = NULL;
 	}

@@ -280,7 +280,10 @@ int index__put_file(case_index *ix, const char *path, const char *text, size_t l
 		problem = cd_err_msg() + strlen(path) + 2; /* drop "path: " */
 	else if (!(problem = case_file_problem(j, path, &why)) && case_id(j)[0] != 'c')
 		problem = "not a case (its id does not start with c-)";
-	rc = problem ? index__put_error(ix, path, problem) : put_case(ix, path, j);
+	if (cd_buf_failed(&why)) /* out of memory: never recorded as the file's fault */
+		rc = -1;
+	else
+		rc = problem ? index__put_error(ix, path, problem) : put_case(ix, path, j);
 	cJSON_Delete(j);
 	cd_buf_clear(&why);
 	return rc;

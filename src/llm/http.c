@@ -142,6 +142,8 @@ void llm_error_text(const char *in, size_t len, size_t max, cd_buf *out)
 
 	cd_sanitize(in, len, CD_SAN_ONE_LINE, &clean);
 	fold_and_redact(cd_buf_cstr(&clean), &folded);
+	if (cd_buf_failed(&clean) || cd_buf_failed(&folded))
+		cd_buf_fail(out);
 	n = folded.len;
 	if (n > max) {
 		n = max;

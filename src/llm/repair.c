@@ -134,6 +134,11 @@ static void note(mender *m, const char *fmt, const char *value)
 		return;
 	if (value)
 		llm_error_text(value, strlen(value), 60, &v);
+	if (cd_buf_failed(&m->path) || cd_buf_failed(&v)) {
+		cd_buf_fail(m->notes); /* a note without its path would mislead */
+		cd_buf_clear(&v);
+		return;
+	}
 	cd_buf_printf(m->notes, "%s: ", cd_buf_cstr(&m->path));
 	cd_buf_printf(m->notes, fmt, cd_buf_cstr(&v));
 	cd_buf_putc(m->notes, '\n');
@@ -226,8 +231,7 @@ static void mend_child(mender *m, const cJSON *schema, cJSON *v, const char *key
 	else
 		cd_buf_printf(&m->path, "[%d]", index);
 	mend(m, schema, v);
-	m->path.len = mark;
-	m->path.data[mark] = '\0';
+	cd_buf_truncate(&m->path, mark);
 }
 
 static int repeated_before(const cJSON *arr, const cJSON *it)
@@ -252,8 +256,7 @@ static void mend_array(mender *m, const cJSON *schema, cJSON *v)
 			size_t mark = m->path.len;
 			cd_buf_printf(&m->path, "[%d]", i);
 			note(m, "dropped the repeated '%s'", it->valuestring);
-			m->path.len = mark;
-			m->path.data[mark] = '\0';
+			cd_buf_truncate(&m->path, mark);
 			cJSON_Delete(cJSON_DetachItemViaPointer(v, it));
 		}
 	}

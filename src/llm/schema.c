@@ -51,7 +51,9 @@ static int parse_reply(llm_response *out, cd_buf *notes)
 	if (how)
 		cd_buf_printf(notes, "$: took the JSON out of the %s around it\n",
 			      !strcmp(how, "fence") ? "code fence" : "prose");
-	if ((a > 0 || b < len) && (json = strndup(text + a, b - a))) {
+	if (a > 0 || b < len) {
+		if (!(json = strndup(text + a, b - a)))
+			return llm_response_fail(out, LLM_ERR_PARSE, "out of memory reading the reply");
 		free(out->text);
 		out->text = json;
 	}
@@ -78,6 +80,10 @@ int llm_structured_finish(const llm_request *req, llm_response *out)
 	}
 	if (check_problems(req, out) < 0)
 		goto out;
+	if (cd_buf_failed(&notes)) { /* what was mended is provenance: never lost */
+		llm_response_fail(out, LLM_ERR_PARSE, "out of memory noting the repairs");
+		goto out;
+	}
 	out->status = LLM_OK;
 	rc = 0;
 out:
@@ -85,7 +91,7 @@ out:
 		cJSON_Delete(out->json);
 		out->json = NULL;
 	}
-	if (notes.len)
+	if (notes.len && !cd_buf_failed(&notes))
 		out->repairs = cd_buf_detach(&notes);
 	cd_buf_clear(&notes);
 	cd_buf_clear(&path);
@@ -290,8 +296,7 @@ static int validate_child(const cJSON *schema, const cJSON *v, cd_buf *path, cd_
 	else
 		cd_buf_printf(path, "[%d]", index);
 	rc = validate(schema, v, path, err);
-	path->len = mark;
-	path->data[mark] = '\0';
+	cd_buf_truncate(path, mark);
 	return rc;
 }
 
@@ -322,7 +327,7 @@ static int check_object(const cJSON *schema, const cJSON *v, cd_buf *path, cd_bu
 		size_t mark = path->len;
 		llm_path_push_key(path, it->valuestring);
 		fail(path, err, "required property is missing");
-		path->len = mark;
+		cd_buf_truncate(path, mark);
 		return -1;
 	}
 	cJSON_ArrayForEach(it, v) {

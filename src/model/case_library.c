@@ -37,13 +37,11 @@ typedef struct name_list {
 static int names_add(name_list *x, const char *sub, const char *name)
 {
 	cd_buf b = CD_BUF_INIT;
+	char **grown = cd_grow(x->v, x->n, &x->cap, sizeof *grown, 64);
 
-	if (x->n == x->cap) {
-		char **p = realloc(x->v, (x->cap = x->cap ? x->cap * 2 : 64) * sizeof *p);
-		if (!p)
-			return -1;
-		x->v = p;
-	}
+	if (!grown)
+		return -1;
+	x->v = grown;
 	if (sub)
 		cd_buf_printf(&b, "%s/%s", sub, name);
 	else
@@ -69,10 +67,10 @@ static int list_dir(const char *dir, const char *sub, name_list *x)
 	DIR *d;
 	int rc = 0;
 
-	if (sub)
-		cd_path_join(&path, dir, sub);
-	else
-		cd_buf_puts(&path, dir);
+	if (sub ? cd_path_join(&path, dir, sub) < 0 : cd_buf_puts(&path, dir) < 0) {
+		cd_buf_clear(&path);
+		return -1;
+	}
 	if (!(d = opendir(path.data))) {
 		rc = errno == ENOENT ? 0 : -1;
 		if (rc < 0)
@@ -143,8 +141,10 @@ const char *case_file_problem(const cJSON *j, const char *name, cd_buf *why)
 	if (!cd_id_valid(id)) /* theories load through here too */
 		return "its \"id\" is not an id codicil made (a letter, '-' and 18 base32 digits)";
 	if (id[0] == 'c' && case_validate(j, NULL, 0, why) < 0) {
-		char *nl = strchr(why->data, '\n');
-		if (nl)
+		char *nl;
+		if (cd_buf_failed(why))
+			return "out of memory"; /* the caller checks why */
+		if ((nl = strchr(why->data, '\n')))
 			*nl = '\0';
 		return why->data;
 	}
@@ -168,6 +168,8 @@ static int load_one(case_library *lib, const char *dir, const char *label_dir,
 		problem = cd_err_msg() + label.len + 2; /* drop "label: " */
 	else
 		problem = case_file_problem(j, name, &why);
+	if (cd_buf_failed(&text) || cd_buf_failed(&why))
+		goto out; /* out of memory, not a problem of the file */
 	if (problem) {
 		rc = add_error(lib, label.data, problem);
 		goto out;
@@ -205,7 +207,7 @@ int case_library_load(const char *cases_dir, case_library *out)
 	int rc = 0;
 
 	memset(out, 0, sizeof *out);
-	if (list_case_files(cases_dir, &names, &n) < 0) {
+	if (cd_buf_failed(&tmp) || list_case_files(cases_dir, &names, &n) < 0) {
 		cd_buf_clear(&tmp);
 		return -1;
 	}

@@ -174,7 +174,6 @@ int case_validate(const cJSON *c, const char *const *ids, size_t nids, cd_buf *e
 {
 	size_t before = err->len, n = 0;
 	const char *id = case_id(c);
-	char *nl;
 
 	if (!cJSON_IsObject(c)) {
 		cd_buf_puts(err, "case: must be a JSON object\n");
@@ -196,10 +195,5 @@ int case_validate(const cJSON *c, const char *const *ids, size_t nids, cd_buf *e
 	n += check_link(c, "proposal", 'p', err);
 	n += check_link(c, "theory", 't', err);
 	n += check_link(c, "run", 'r', err);
-	if (!n)
-		return 0;
-	nl = strchr(err->data + before, '\n');
-	cd_err_set("case %s: %.*s", id ? id : "(no id)", (int)(nl - (err->data + before)),
-		   err->data + before);
-	return -1;
+	return n ? record_first_problem(err, before, "case", id) : 0;
 }

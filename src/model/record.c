@@ -1,5 +1,6 @@
 #include "record.h"
 
+#include "codicil/error.h"
 #include "codicil/sanitize.h"
 #include "codicil/utf8.h"
 
@@ -85,4 +86,19 @@ size_t record_check_text(const cJSON *obj, const char *where, const char *key, s
 		return 1;
 	}
 	return 0;
+}
+
+int record_first_problem(const cd_buf *err, size_t before, const char *what, const char *id)
+{
+	const char *first, *nl;
+
+	if (cd_buf_failed(err) || err->len < before) {
+		cd_err_set("%s %s: out of memory listing its problems", what, id ? id : "(no id)");
+		return -1;
+	}
+	first = err->data + before;
+	nl = memchr(first, '\n', err->len - before);
+	cd_err_set("%s %s: %.*s", what, id ? id : "(no id)",
+		   (int)(nl ? (size_t)(nl - first) : err->len - before), first);
+	return -1;
 }

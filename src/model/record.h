@@ -19,6 +19,11 @@ void record_reorder(cJSON *obj, const char *const *order);
 size_t record_check_text(const cJSON *obj, const char *where, const char *key, size_t min,
 			 size_t max, int optional, cd_buf *err);
 
+/* After a check that found problems: cd_err gets the first line the check
+ * appended to err (from offset before), prefixed "what id: " — or says
+ * that memory ran out while listing them.  Returns -1. */
+int record_first_problem(const cd_buf *err, size_t before, const char *what, const char *id);
+
 /* "where.key" or "key" into a small buffer, for messages. */
 const char *record_field(char *buf, size_t size, const char *where, const char *key);
 

@@ -171,7 +171,6 @@ int theory_validate(const cJSON *t, cd_buf *err)
 {
 	size_t before = err->len, n = 0;
 	const char *id = theory_id(t), *st = cd_json_str(t, "status");
-	char *nl;
 
 	if (!cJSON_IsObject(t)) {
 		cd_err_set("a theory must be a JSON object");
@@ -190,12 +189,7 @@ int theory_validate(const cJSON *t, cd_buf *err)
 		cd_buf_puts(err, "status: must be active or retired\n");
 		n++;
 	}
-	if (!n)
-		return 0;
-	nl = strchr(err->data + before, '\n');
-	cd_err_set("theory %s: %.*s", id ? id : "(no id)", (int)(nl - (err->data + before)),
-		   err->data + before);
-	return -1;
+	return n ? record_first_problem(err, before, "theory", id) : 0;
 }
 
 int theory_library_load(const char *dir, theory_library *out)

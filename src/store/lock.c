@@ -32,27 +32,30 @@ static void this_host(char host[HOST_NAME_MAX + 1])
 }
 
 /* 0 and the owner when the lock file reads "pid host\n"; -1 otherwise
- * (missing, or half-written by a holder that is still creating it). */
+ * (missing, or half-written by a holder that is still creating it).
+ * Allocates nothing. */
 static int read_owner(const char *path, lock_owner *o)
 {
-	cd_buf b = CD_BUF_INIT;
-	char *end;
-	int rc = -1;
+	char line[HOST_NAME_MAX + 32], *end;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
 
-	if (cd_file_read(path, &b) < 0)
-		goto out;
+	if (fd < 0)
+		return -1;
+	n = read(fd, line, sizeof line - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	line[n] = '\0';
 	errno = 0;
-	o->pid = strtol(b.data, &end, 10);
-	if (errno || o->pid <= 0 || end == b.data || *end != ' ')
-		goto out;
+	o->pid = strtol(line, &end, 10);
+	if (errno || o->pid <= 0 || end == line || *end != ' ')
+		return -1;
 	end++;
 	if (!strchr(end, '\n') || strcspn(end, "\n") > HOST_NAME_MAX)
-		goto out;
+		return -1;
 	snprintf(o->host, sizeof o->host, "%.*s", (int)strcspn(end, "\n"), end);
-	rc = 0;
-out:
-	cd_buf_clear(&b);
-	return rc;
+	return 0;
 }
 
 static int is_ours(const lock_owner *o)
@@ -143,8 +146,10 @@ int store_lock(store *s)
 			break;
 		}
 	}
-	if (rc == 0)
+	if (rc == 0) {
 		s->locked = 1;
+		s->lock_path = cd_buf_detach(&path);
+	}
 	cd_buf_clear(&path);
 	if (rc == 0 && store__finish_interrupted(s) < 0) {
 		store_unlock(s);
@@ -155,13 +160,12 @@ int store_lock(store *s)
 
 void store_unlock(store *s)
 {
-	cd_buf path = CD_BUF_INIT;
 	lock_owner o;
 
 	if (!s->locked || --s->locked)
 		return;
-	if (store_local_path(s, "lock", &path) == 0 && read_owner(path.data, &o) == 0 &&
-	    is_ours(&o))
-		unlink(path.data);
-	cd_buf_clear(&path);
+	if (read_owner(s->lock_path, &o) == 0 && is_ours(&o))
+		unlink(s->lock_path);
+	free(s->lock_path);
+	s->lock_path = NULL;
 }

@@ -11,6 +11,8 @@ struct store {
 	char *workdir; /* with a trailing '/' */
 	char *gitdir;  /* with a trailing '/' */
 	int locked;    /* store_lock() calls not yet matched by store_unlock() */
+	char *lock_path; /* while locked: unlocking allocates nothing, so it
+	                    cannot fail and leave the lock behind */
 };
 
 /* cd_err_set("WHAT: <libgit2's last error>"); returns -1. */

@@ -41,6 +41,19 @@ int cd_buf_grow(cd_buf *b, size_t extra)
 	return 0;
 }
 
+void cd_buf_truncate(cd_buf *b, size_t len)
+{
+	if (!b->data || len > b->len)
+		return;
+	b->len = len;
+	b->data[len] = '\0';
+}
+
+void cd_buf_fail(cd_buf *b)
+{
+	b->failed = 1;
+}
+
 int cd_buf_failed(const cd_buf *b)
 {
 	return b->failed;
@@ -103,7 +116,12 @@ void cd_buf_reset(cd_buf *b)
 
 char *cd_buf_detach(cd_buf *b)
 {
-	char *s = b->data ? b->data : calloc(1, 1);
+	char *s = b->failed ? NULL : b->data ? b->data : calloc(1, 1);
+
+	if (b->failed)
+		free(b->data);
+	else if (!s)
+		cd_err_set("out of memory");
 	b->data = NULL;
 	b->len = b->cap = 0;
 	b->failed = 0;

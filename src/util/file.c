@@ -107,11 +107,16 @@ static int write_atomic(const char *path, const void *data, size_t len, int dura
 	struct stat st;
 	mode_t mode = 0644;
 
-	if (!dir || cd_mkdir_p(dir, 0755) < 0)
+	if (!dir) {
+		cd_err_set("out of memory writing %s", path);
+		goto out;
+	}
+	if (cd_mkdir_p(dir, 0755) < 0)
 		goto out;
 	if (stat(path, &st) == 0)
 		mode = st.st_mode & 07777;
-	cd_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	if (cd_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid()) < 0)
+		goto out;
 	fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0) {
 		cd_err_set("cannot write %s: %s", path, strerror(errno));
