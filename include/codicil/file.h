@@ -5,6 +5,7 @@
 #define CODICIL_FILE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "codicil/buf.h"
@@ -31,6 +32,17 @@ int cd_dir_names(const char *dir, const char *suffix, char ***names, size_t *n);
 void cd_names_free(char **names, size_t n);
 /* out = a "/" b (b absolute: out = b). */
 int cd_path_join(cd_buf *out, const char *a, const char *b);
+/* A file too large to build in memory, written atomically all the same:
+ * write to a->f, then cd_atomic_commit (fsync, rename over path, fsync
+ * the directory) or cd_atomic_abort (the temporary goes, path is as it
+ * was).  Either ends it. */
+typedef struct cd_atomic {
+	FILE *f;
+	char *path, *tmp, *dir;
+} cd_atomic;
+int cd_atomic_open(const char *path, cd_atomic *a);
+int cd_atomic_commit(cd_atomic *a);
+void cd_atomic_abort(cd_atomic *a);
 /* Append one line to a file and fsync it (journals).  The line must end
  * with '\n'; a crash leaves the file valid up to its last complete line. */
 int cd_file_append_line_sync(const char *path, const char *line, size_t len);

@@ -14,6 +14,9 @@ typedef struct cd_sha256 cd_sha256;
 cd_sha256 *cd_sha256_new(void);
 void cd_sha256_part(cd_sha256 *h, const void *data, size_t len);
 void cd_sha256_part_str(cd_sha256 *h, const char *s); /* NULL hashes as "" */
+/* Bytes as they come, without a prefix: the sha256 of a file read in
+ * chunks is sha256sum's. */
+void cd_sha256_bytes(cd_sha256 *h, const void *data, size_t len);
 void cd_sha256_finish(cd_sha256 *h, char out[CD_SHA256_HEX]); /* frees h */
 
 #endif

@@ -312,3 +312,67 @@ void cd_names_free(char **names, size_t n)
 		free(names[i]);
 	free(names);
 }
+
+static void atomic_free(cd_atomic *a)
+{
+	free(a->path);
+	free(a->tmp);
+	free(a->dir);
+	memset(a, 0, sizeof *a);
+}
+
+int cd_atomic_open(const char *path, cd_atomic *a)
+{
+	cd_buf tmp = CD_BUF_INIT;
+	int fd;
+
+	memset(a, 0, sizeof *a);
+	if (!(a->path = strdup(path)) || !(a->dir = parent_dir(path)) ||
+	    cd_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid()) < 0 ||
+	    !(a->tmp = cd_buf_detach(&tmp))) {
+		cd_buf_clear(&tmp);
+		atomic_free(a);
+		cd_err_set("out of memory writing %s", path);
+		return -1;
+	}
+	if (cd_mkdir_p(a->dir, 0755) < 0)
+		goto fail;
+	fd = open(a->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || !(a->f = fdopen(fd, "w"))) {
+		cd_err_set("cannot write %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		unlink(a->tmp);
+		goto fail;
+	}
+	return 0;
+fail:
+	atomic_free(a);
+	return -1;
+}
+
+int cd_atomic_commit(cd_atomic *a)
+{
+	int ok = fflush(a->f) == 0 && fsync(fileno(a->f)) == 0;
+
+	ok = fclose(a->f) == 0 && ok;
+	a->f = NULL;
+	if (!ok || rename(a->tmp, a->path) < 0) {
+		cd_err_set("cannot write %s: %s", a->path, strerror(errno));
+		unlink(a->tmp);
+		atomic_free(a);
+		return -1;
+	}
+	fsync_dir(a->dir);
+	atomic_free(a);
+	return 0;
+}
+
+void cd_atomic_abort(cd_atomic *a)
+{
+	if (a->f)
+		fclose(a->f);
+	if (a->tmp)
+		unlink(a->tmp);
+	atomic_free(a);
+}

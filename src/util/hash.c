@@ -54,6 +54,12 @@ void cd_sha256_part(cd_sha256 *h, const void *data, size_t len)
 	EVP_DigestUpdate(h->ctx, data, len);
 }
 
+void cd_sha256_bytes(cd_sha256 *h, const void *data, size_t len)
+{
+	if (h->ctx)
+		EVP_DigestUpdate(h->ctx, data, len);
+}
+
 void cd_sha256_part_str(cd_sha256 *h, const char *s)
 {
 	cd_sha256_part(h, s ? s : "", s ? strlen(s) : 0);
