@@ -4,6 +4,9 @@
 #   make check        build and run every test (unit, then integration)
 #   make check SANITIZE=1   the same under ASan + UBSan
 #   make fuzz FUZZ_SECONDS=N   each libFuzzer target for N seconds (clang)
+#   make check-exchange   an exported promptfoo config through a real
+#                     promptfoo eval (npm install on first use; make
+#                     deps-exchange installs nodejs and npm)
 #   make bench        print performance figures
 #   make bench-scale  the same at 100,000 and 1,000,000 cases (minutes, GBs)
 #   make demo         the offline demo
@@ -61,7 +64,8 @@ UNIT_BIN  := $(UNIT_SRC:%.c=$(BUILD)/%)
 TOOL_SRC  := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all check unit integration memcheck bench bench-scale demo install uninstall deps clean fuzz
+.PHONY: all check unit integration memcheck bench bench-scale demo install uninstall deps clean fuzz \
+	check-exchange deps-exchange
 all: codicil
 
 $(BUILD)/%.o: %.c
@@ -174,6 +178,24 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/codicil $(DESTDIR)$(MANDIR)/man1/codicil*.1 \
 	      $(DESTDIR)$(MANDIR)/man5/codicil*.5
 	rm -rf $(DESTDIR)$(DATADIR)
+
+# Slower checks with outside tools, kept out of `make check`: an exported
+# promptfoo config run by a real `promptfoo eval` (npm, installed under
+# $(BUILD)/npm on first use).
+PROMPTFOO_VERSION := 0.118.0
+PROMPTFOO := $(BUILD)/npm/node_modules/.bin/promptfoo
+$(PROMPTFOO):
+	@mkdir -p $(BUILD)/npm
+	cd $(BUILD)/npm && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --ignore-scripts \
+	  --no-audit --no-fund --loglevel=error promptfoo@$(PROMPTFOO_VERSION) && \
+	  npm rebuild better-sqlite3 --loglevel=error
+check-exchange: codicil $(TOOL_BIN) $(PROMPTFOO)
+	@CODICIL_BIN=$(CURDIR)/$(BUILD)/codicil TOOLS=$(CURDIR)/$(BUILD)/tools \
+	  PROMPTFOO=$(CURDIR)/$(PROMPTFOO) sh $(CURDIR)/tests/exchange/promptfoo.sh && \
+	  echo "ok   promptfoo eval of an exported config"
+deps-exchange:
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get install -y -qq nodejs npm
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \

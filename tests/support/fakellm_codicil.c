@@ -766,6 +766,27 @@ void fakellm_answers_handler(void *ud, const struct fakellm_request *req,
 	cJSON_Delete(body);
 }
 
+/* promptfoo's llm-rubric grader (its DEFAULT_GRADING_PROMPT): a rubric that
+ * cites a principle passes an output that is not empty.  0: not the
+ * grader (a scenario put to the model under test gets the default "ok"). */
+static int outside_reply(const char *prompt)
+{
+	const char *out = strstr(prompt, "<Output>\n"), *end = out ? strstr(out, "\n</Output>") : NULL;
+	cJSON *o;
+
+	if (!strstr(prompt, "grading output according to a user-specified rubric") ||
+	    !(o = cJSON_CreateObject()))
+		return 0;
+	int pass = out && end && end > out + 9 && strstr(prompt, "(#") != NULL;
+	cJSON_AddStringToObject(o, "reason", pass ? "the output answers; the rubric cites a principle"
+						  : "no output, or a rubric without a principle");
+	cJSON_AddBoolToObject(o, "pass", pass);
+	cJSON_AddNumberToObject(o, "score", pass);
+	answer_json(o);
+	cJSON_Delete(o);
+	return 1;
+}
+
 void fakellm_codicil_handler(void *ud, const struct fakellm_request *req,
 			     struct fakellm_reply *reply, struct fakellm_fault *fault)
 {
@@ -777,7 +798,12 @@ void fakellm_codicil_handler(void *ud, const struct fakellm_request *req,
 
 	(void)ud;
 	(void)fault;
-	if (!schema || !name) {
+	if (!schema || !name) { /* an evaluation tool's requests (codicil export) */
+		if (body)
+			prompt_text(body, &prompt);
+		if (body && outside_reply(cd_buf_cstr(&prompt)))
+			reply->content = answer.data;
+		cd_buf_clear(&prompt);
 		cJSON_Delete(body);
 		return;
 	}
