@@ -1,8 +1,10 @@
 /* import.c — outside scenario sets in as open cases, in one commit
  * (exchange.h).  The file is read one record at a time; each record
  * becomes a case, is checked (errors carry the line), compared with the
- * library and the records before it, and held as the text of its file
- * until the commit. */
+ * library (exact and near, through the index) and with the records before
+ * it (exact, by the hash of the normalised text: a near-duplicate index of
+ * the file itself would cost more memory than the cases), and held as the
+ * text of its file until the commit. */
 #include "codicil/exchange.h"
 
 #include <errno.h>
@@ -15,6 +17,7 @@
 #include "codicil/error.h"
 #include "codicil/hash.h"
 #include "codicil/json.h"
+#include "codicil/strmap.h"
 #include "codicil/workspace.h"
 
 /* The fields a record may give, and the column each is read from. */
@@ -31,7 +34,9 @@ typedef struct importer {
 	charter *ch;
 	const char **ids;            /* the charter's principle ids */
 	case_index *ix;
-	dedup_index *seen;           /* the records imported so far */
+	struct strmap seen;          /* the normalised scenarios imported so far,
+	                                by their hash: exact repeats in the file
+	                                (the library's near ones are the index's) */
 	double threshold;
 	const char *column[F_COUNT]; /* the column each field is read from */
 	char sha[CD_SHA256_HEX];
@@ -189,10 +194,28 @@ out:
 	return c;
 }
 
+/* The key of a scenario among those of the file: its normalised hash. */
+static int seen_key(const char *scenario, char key[17])
+{
+	dedup_digest d;
+
+	if (dedup_digest_make(scenario, &d) < 0)
+		return -1;
+	snprintf(key, 17, "%016llx", (unsigned long long)d.exact);
+	dedup_digest_clear(&d);
+	return 0;
+}
+
+/* 1: a duplicate; -1: out of memory. */
 static int is_duplicate(importer *x, const char *scenario)
 {
-	return case_index_duplicate(x->ix, scenario, x->threshold, NULL, NULL) != DEDUP_NEW ||
-	       dedup_check(x->seen, scenario, NULL, NULL) != DEDUP_NEW;
+	char key[17];
+
+	if (case_index_duplicate(x->ix, scenario, x->threshold, NULL, NULL) != DEDUP_NEW)
+		return 1;
+	if (seen_key(scenario, key) < 0)
+		return -1;
+	return strmap_get(&x->seen, key) != NULL;
 }
 
 /* Hold c as the file that will be committed. */
@@ -201,6 +224,7 @@ static int keep(importer *x, const cJSON *c)
 	cd_buf path = CD_BUF_INIT, text = CD_BUF_INIT;
 	store_change *more = cd_grow(x->changes, x->n, &x->cap, sizeof *more, 64);
 	cd_buf *texts;
+	char *more_text;
 
 	if (!more)
 		return -1;
@@ -210,7 +234,9 @@ static int keep(importer *x, const cJSON *c)
 		return -1;
 	}
 	x->texts = texts;
-	if (dedup_add(x->seen, case_id(c), cd_json_str(c, "scenario")) < 0 ||
+	char key[17];
+
+	if (seen_key(cd_json_str(c, "scenario"), key) < 0 || strmap_put(&x->seen, key, 1) < 0 ||
 	    workspace_record_path(case_id(c), &path) < 0 || cd_json_print(c, &text) < 0 ||
 	    !(x->changes[x->n].path = cd_buf_detach(&path))) {
 		cd_buf_clear(&path);
@@ -218,6 +244,10 @@ static int keep(importer *x, const cJSON *c)
 		cd_err_set("out of memory");
 		return -1;
 	}
+	/* held until the commit: no room to spare (a buffer doubles) */
+	if ((more_text = realloc(text.data, text.len + 1)))
+		text.data = more_text;
+	text.cap = text.len + 1;
 	x->texts[x->n] = text;
 	x->changes[x->n].data = text.data;
 	x->changes[x->n].len = text.len;
@@ -229,7 +259,7 @@ static int keep(importer *x, const cJSON *c)
 static int take(importer *x)
 {
 	cd_buf errs = CD_BUF_INIT;
-	int oom = 0, rc = 0;
+	int oom = 0, rc = 0, dup;
 	cJSON *c;
 
 	x->r->records++;
@@ -243,8 +273,11 @@ static int take(importer *x)
 			errs.data[strcspn(errs.data, "\n")] = '\0';
 			problem(x, errs.data);
 		}
-	} else if (is_duplicate(x, cd_json_str(c, "scenario"))) {
-		x->r->duplicates++;
+	} else if ((dup = is_duplicate(x, cd_json_str(c, "scenario"))) != 0) {
+		if (dup < 0)
+			rc = -1;
+		else
+			x->r->duplicates++;
 	} else if ((rc = keep(x, c)) == 0) {
 		x->r->imported++;
 	}
@@ -374,10 +407,6 @@ static int open_library(importer *x, config *cfg)
 	if (config_get_setting_double(cfg, "codicil.dedupThreshold", &x->threshold) < 0 ||
 	    case_index_open(x->s, &x->ix, NULL) < 0)
 		return -1;
-	if (!(x->seen = dedup_new(x->threshold))) {
-		cd_err_set("out of memory");
-		return -1;
-	}
 	return 0;
 }
 
@@ -389,8 +418,7 @@ static void importer_clear(importer *x)
 	}
 	free(x->changes);
 	free(x->texts);
-	if (x->seen)
-		dedup_free(x->seen);
+	strmap_clear(&x->seen);
 	case_index_close(x->ix);
 	free(x->ids);
 	charter_free(x->ch);
