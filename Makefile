@@ -7,6 +7,8 @@
 #   make check-exchange   an exported promptfoo config through a real
 #                     promptfoo eval (npm install on first use; make
 #                     deps-exchange installs nodejs and npm)
+#   make check-browser    the published site in headless Chromium
+#                     (make deps-browser installs chromium)
 #   make bench        print performance figures
 #   make bench-scale  the same at 100,000 and 1,000,000 cases (minutes, GBs)
 #   make demo         the offline demo
@@ -65,7 +67,7 @@ TOOL_SRC  := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
 .PHONY: all check unit integration memcheck bench bench-scale demo install uninstall deps clean fuzz \
-	check-exchange deps-exchange
+	check-exchange deps-exchange check-browser deps-browser
 all: codicil
 
 $(BUILD)/%.o: %.c
@@ -196,6 +198,14 @@ check-exchange: codicil $(TOOL_BIN) $(PROMPTFOO)
 deps-exchange:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get install -y -qq nodejs npm
+# The published site in headless Chromium (Debian's chromium).
+check-browser: codicil $(TOOL_BIN)
+	@CODICIL_BIN=$(CURDIR)/$(BUILD)/codicil TOOLS=$(CURDIR)/$(BUILD)/tools \
+	  CHROMIUM=$$(command -v chromium || command -v chromium-browser) \
+	  sh $(CURDIR)/tests/browser/publish.sh && echo "ok   the published site in Chromium"
+deps-browser:
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get install -y -qq chromium
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \

@@ -36,6 +36,7 @@
 	X(config,     "the settings: values, sources, and a checked way to set one") \
 	X(export,     "the cases for promptfoo, Inspect, or as JSONL or CSV") \
 	X(import,     "an outside scenario set in as open cases, in one commit") \
+	X(publish,    "the constitution, its history and its cases as a static site") \
 	X(index,      "the case index: bring it up to date, rebuild or check it") \
 	X(migrate,    "move an older repository to today's layout, in one commit") \
 	N(merge_file, "merge-file", "git's merge driver for case files (ratings merge)") \

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "codicil/error.h"
+#include "codicil/utf8.h"
 #include "codicil/id.h"
 #include "codicil/json.h"
 #include "codicil/workflow.h"
@@ -83,8 +84,12 @@ static void add_outcome(cJSON *line, const char *status, const char *error,
 	cJSON_AddNumberToObject(line, "reasks", resp->reasks);
 	cJSON_AddBoolToObject(line, "cached", resp->cached);
 	cJSON_AddItemToObject(line, "repairs", cd_json_lines(resp->repairs));
-	if (strcmp(status, "ok") && resp->text) /* paid for: kept, to be checked again */
-		cJSON_AddStringToObject(line, "raw", resp->text);
+	if (strcmp(status, "ok") && resp->text) { /* paid for: kept, to be checked again */
+		cd_buf raw = CD_BUF_INIT; /* a journal line is UTF-8, whatever came */
+		if (cd_utf8_mend(resp->text, strlen(resp->text), &raw) == 0)
+			cJSON_AddStringToObject(line, "raw", cd_buf_cstr(&raw));
+		cd_buf_clear(&raw);
+	}
 	if (call && call->request_sha256[0])
 		cJSON_AddStringToObject(line, "request_sha256", call->request_sha256);
 	if (call && call->response_sha256[0])

@@ -42,3 +42,22 @@ size_t cd_utf8_chars(const char *s)
 		n += ((unsigned char)*s & 0xc0) != 0x80;
 	return n;
 }
+
+int cd_utf8_mend(const char *s, size_t len, cd_buf *out)
+{
+	size_t i = 0, run = 0;
+	uint32_t cp;
+
+	while (i < len) {
+		size_t n = cd_utf8_decode(s + i, len - i, &cp);
+		if (n) {
+			i += n;
+			continue;
+		}
+		cd_buf_append(out, s + run, i - run);
+		cd_buf_puts(out, "\xef\xbf\xbd"); /* U+FFFD */
+		run = ++i;
+	}
+	cd_buf_append(out, s + run, len - run);
+	return cd_buf_failed(out) ? -1 : 0;
+}

@@ -76,6 +76,20 @@ static void test_sanitize_controls_and_utf8(void **state)
 	assert_false(cd_utf8_valid("\xc3", 1));
 }
 
+/* Text kept as data (a journal's raw reply): only what is not UTF-8 goes. */
+static void test_utf8_mend(void **state)
+{
+	static const char in[] = "before \x1b[2J \xff\xfe\xc3( \xc3\xa9 after";
+	cd_buf out = CD_BUF_INIT;
+
+	(void)state;
+	assert_int_equal(cd_utf8_mend(in, sizeof in - 1, &out), 0);
+	assert_string_equal(out.data, "before \x1b[2J \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd( "
+				      "\xc3\xa9 after");
+	assert_true(cd_utf8_valid(out.data, out.len));
+	cd_buf_clear(&out);
+}
+
 static void test_utf8_decode(void **state)
 {
 	uint32_t cp = 0;
@@ -294,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_atomic_files),
 		cmocka_unit_test(test_json_canonical_and_print),
 		cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_utf8_mend),
 		cmocka_unit_test(test_journal_cuts_a_half_written_line),
 		cmocka_unit_test(test_journal_is_held_by_one_run),
 	};
