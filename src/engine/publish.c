@@ -51,7 +51,7 @@ size_t publish_history(const site *st, const char *id, const cJSON **out, size_t
 /* "Amended by p-...: title (by Name, 2026-11-02): rationale. Cases: ..." */
 static void history(const site *st, const char *id, cd_buf *out)
 {
-	const cJSON *h[64], *c;
+	const cJSON *h[64];
 	size_t n = publish_history(st, id, h, 64);
 
 	if (!n)
@@ -70,14 +70,8 @@ static void history(const site *st, const char *id, cd_buf *out)
 		cd_buf_puts(out, ". ");
 		html_text(out, cd_json_str(h[i], "rationale"));
 		cd_buf_puts(out, " <span class=\"cases\">Cases:");
-		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(h[i], "cases"))
-			if (cJSON_IsString(c)) {
-				cd_buf_puts(out, " <a href=\"cases.html#");
-				html_text(out, c->valuestring);
-				cd_buf_puts(out, "\">");
-				html_text(out, c->valuestring);
-				cd_buf_puts(out, "</a>");
-			}
+		html_anchor_links(out, cJSON_GetObjectItemCaseSensitive(h[i], "cases"), "cases.html",
+				  " ", "");
 		cd_buf_puts(out, "</span></li>\n");
 	}
 	cd_buf_puts(out, "</ul></div>\n");

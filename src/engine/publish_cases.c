@@ -50,8 +50,6 @@ static void attr(cd_buf *out, const char *name, const char *value)
 
 static void case_row_html(const cJSON *c, const case_row *r, cd_buf *out)
 {
-	const cJSON *p;
-
 	cd_buf_puts(out, "<tr id=\"");
 	html_text(out, r->id);
 	cd_buf_putc(out, '"');
@@ -65,14 +63,8 @@ static void case_row_html(const cJSON *c, const case_row *r, cd_buf *out)
 	cd_buf_puts(out, "</td><td>");
 	html_text(out, r->status);
 	cd_buf_printf(out, "</td><td>%d</td><td>", r->severity);
-	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "principles"))
-		if (cJSON_IsString(p)) {
-			cd_buf_puts(out, "<a href=\"index.html#");
-			html_text(out, p->valuestring);
-			cd_buf_puts(out, "\">");
-			html_text(out, p->valuestring);
-			cd_buf_puts(out, "</a> ");
-		}
+	html_anchor_links(out, cJSON_GetObjectItemCaseSensitive(c, "principles"), "index.html", "",
+			  " ");
 	cd_buf_puts(out, "</td><td>");
 	html_text(out, cd_json_str(c, "scenario"));
 	cd_buf_puts(out, "<br><em>Expected:</em> ");

@@ -45,6 +45,21 @@ void html_markdown(cd_buf *out, const char *md, size_t len)
 	free(html);
 }
 
+void html_anchor_links(cd_buf *out, const cJSON *arr, const char *page, const char *before,
+		       const char *after)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, arr)
+		if (cJSON_IsString(it)) {
+			cd_buf_printf(out, "%s<a href=\"%s#", before, page);
+			html_text(out, it->valuestring);
+			cd_buf_puts(out, "\">");
+			html_text(out, it->valuestring);
+			cd_buf_printf(out, "</a>%s", after);
+		}
+}
+
 void html_open(cd_buf *out, const char *title, const char *up)
 {
 	cd_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

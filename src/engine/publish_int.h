@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 
+#include <cJSON.h>
+
 #include "codicil/buf.h"
 #include "codicil/charter.h"
 #include "codicil/proposal.h"
@@ -25,6 +27,10 @@ void html_text(cd_buf *out, const char *s);
 void html_textn(cd_buf *out, const char *s, size_t len);
 /* Markdown (the charter's own text) as HTML, raw HTML in it shown as text. */
 void html_markdown(cd_buf *out, const char *md, size_t len);
+/* Each string of arr as a link to page#it, between before and after:
+ * "<a href="cases.html#c-...">c-...</a>". */
+void html_anchor_links(cd_buf *out, const cJSON *arr, const char *page, const char *before,
+		       const char *after);
 /* The top of a page (title escaped, css relative to the page: "" or "../")
  * and its end. */
 void html_open(cd_buf *out, const char *title, const char *up);

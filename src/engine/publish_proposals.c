@@ -78,7 +78,7 @@ static const char *status_of(const cJSON *p)
 static int amendment_page(site *st, const cJSON *p)
 {
 	cd_buf out = CD_BUF_INIT, name = CD_BUF_INIT;
-	const cJSON *d = cJSON_GetObjectItemCaseSensitive(p, "decision"), *c;
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(p, "decision");
 	int rc;
 
 	html_open(&out, cd_json_str(p, "title"), "../");
@@ -101,14 +101,8 @@ static int amendment_page(site *st, const cJSON *p)
 	string_list(&out, cJSON_GetObjectItemCaseSensitive(p, "pros"), "For");
 	string_list(&out, cJSON_GetObjectItemCaseSensitive(p, "cons"), "Against");
 	cd_buf_puts(&out, "<h2>Cases</h2>\n<ul>\n");
-	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(p, "cases"))
-		if (cJSON_IsString(c)) {
-			cd_buf_puts(&out, "<li><a href=\"../cases.html#");
-			html_text(&out, c->valuestring);
-			cd_buf_puts(&out, "\">");
-			html_text(&out, c->valuestring);
-			cd_buf_puts(&out, "</a></li>\n");
-		}
+	html_anchor_links(&out, cJSON_GetObjectItemCaseSensitive(p, "cases"), "../cases.html",
+			  "<li>", "</li>\n");
 	cd_buf_puts(&out, "</ul>\n");
 	html_close(&out);
 	cd_buf_printf(&name, "amendments/%s.html", proposal_id(p));
