@@ -72,6 +72,7 @@ typedef struct agg_settings {
 	size_t nreliable;
 	const char **dims;      /* codicil.dimension; none: every name found in ratings */
 	size_t ndims;
+	double vague_alpha;     /* codicil.vagueAlpha (0.45): below it a principle is vague */
 } agg_settings;
 
 /* Read the settings; the strings live as long as cfg. */
@@ -108,6 +109,15 @@ typedef struct agg_dim {
 	size_t ncases;
 } agg_dim;
 
+/* How far raters agree on the cases of one principle: Krippendorff's
+ * alpha (nominal, valid/invalid; agreement.h), NAN when undefined. */
+typedef struct agg_principle {
+	char *id;
+	double alpha;
+	size_t cases, ratings;  /* rated cases citing it, and their ratings */
+	int vague;              /* alpha < codicil.vagueAlpha */
+} agg_principle;
+
 typedef struct agg_result {
 	agg_rater *raters;      /* in order of first appearance */
 	size_t nraters;
@@ -117,6 +127,9 @@ typedef struct agg_result {
 	size_t ndims;
 	size_t nratings;
 	int converged;
+	double alpha;           /* over every rated case; NAN when undefined */
+	agg_principle *principles; /* every principle a rated case cites, by id */
+	size_t nprinciples;
 } agg_result;
 
 /* Fit every rating of the library's cases.  Cases without ratings are left
@@ -128,7 +141,8 @@ void agg_result_clear(agg_result *r);
  *   agreement_with_reliable}], "cases": [{id, validity, stderr, consensus,
  *   ratings, status, suggested_status}], "dimensions": [{name, raters:
  *   [{rater, offset, scores}], cases: [{id, mean, raw_mean, scores}]}],
- *   "ratings": N, "converged": bool} */
+ *   "ratings": N, "converged": bool, "agreement": {"alpha": x|null,
+ *   "principles": [{id, alpha, cases, ratings, vague}]}} */
 cJSON *agg_result_to_json(const agg_result *r);
 
 /* The agg_case of case id, or NULL. */

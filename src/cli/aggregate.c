@@ -114,6 +114,33 @@ static void print_dims(const agg_result *r)
 	cd_buf_clear(&line);
 }
 
+/* Krippendorff's alpha overall and per principle; the vague ones offered
+ * to `codicil vagueness`. */
+static void print_agreement(const agg_result *r)
+{
+	cd_buf line = CD_BUF_INIT;
+
+	if (isnan(r->alpha))
+		printf("agreement: not measurable yet (it needs cases rated by two raters or more, "
+		       "who do not all say the same)\n");
+	else
+		printf("agreement: Krippendorff's alpha %.2f (1: perfect, 0: chance)\n", r->alpha);
+	for (size_t i = 0; i < r->nprinciples; i++) {
+		const agg_principle *p = &r->principles[i];
+		if (isnan(p->alpha))
+			continue;
+		cd_buf_reset(&line);
+		cd_buf_printf(&line, "  %-28s alpha %5.2f over %zu case%s%s%s", p->id, p->alpha,
+			      p->cases, p->cases == 1 ? "" : "s",
+			      p->vague ? "  vague: raters read it differently; try 'codicil vagueness -p "
+				       : "", p->vague ? p->id : "");
+		if (p->vague)
+			cd_buf_putc(&line, '\'');
+		put_line(line.data);
+	}
+	cd_buf_clear(&line);
+}
+
 int cmd_aggregate(cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -153,6 +180,7 @@ int cmd_aggregate(cli_ctx *ctx, int argc, char **argv)
 		print_raters(&r);
 		print_cases(&r);
 		print_dims(&r);
+		print_agreement(&r);
 	}
 	if (apply)
 		fprintf(stderr, "%zu case status%s changed%s%.10s\n", changed, changed == 1 ? "" : "es",

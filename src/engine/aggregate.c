@@ -39,7 +39,8 @@ int agg_settings_load(config *cfg, agg_settings *s)
 			   s->dismiss, s->confirm);
 		return -1;
 	}
-	if (config_get_all(cfg, "codicil.reliableRater", &s->reliable, &s->nreliable) < 0 ||
+	if (config_get_setting_double(cfg, "codicil.vagueAlpha", &s->vague_alpha) < 0 ||
+	    config_get_all(cfg, "codicil.reliableRater", &s->reliable, &s->nreliable) < 0 ||
 	    config_get_all(cfg, "codicil.dimension", &s->dims, &s->ndims) < 0)
 		return -1;
 	return 0;
@@ -222,6 +223,8 @@ int aggregate_library(const case_library *lib, const agg_settings *s, agg_result
 		rc = fit(&b, s);
 	if (rc == 0)
 		rc = agg_dims_build(&b, s);
+	if (rc == 0)
+		rc = agg_alpha_build(&b, s);
 	if (rc == -1)
 		cd_err_set("out of memory");
 	free(b.obs);
@@ -241,9 +244,12 @@ void agg_result_clear(agg_result *r)
 		free(r->dims[d].scored);
 		free(r->dims[d].cases);
 	}
+	for (size_t i = 0; i < r->nprinciples; i++)
+		free(r->principles[i].id);
 	free(r->raters);
 	free(r->cases);
 	free(r->dims);
+	free(r->principles);
 	memset(r, 0, sizeof *r);
 }
 

@@ -218,6 +218,24 @@ static cJSON *dim_json(const agg_result *r, const agg_dim *d)
 	return o;
 }
 
+static cJSON *agreement_json(const agg_result *r)
+{
+	cJSON *o = cJSON_CreateObject(), *ps = cJSON_AddArrayToObject(o, "principles");
+
+	add_num_or_null(o, "alpha", r->alpha);
+	for (size_t i = 0; i < r->nprinciples; i++) {
+		const agg_principle *p = &r->principles[i];
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "id", p->id);
+		add_num_or_null(j, "alpha", p->alpha);
+		cJSON_AddNumberToObject(j, "cases", (double)p->cases);
+		cJSON_AddNumberToObject(j, "ratings", (double)p->ratings);
+		cJSON_AddBoolToObject(j, "vague", p->vague);
+		cJSON_AddItemToArray(ps, j);
+	}
+	return o;
+}
+
 cJSON *agg_result_to_json(const agg_result *r)
 {
 	cJSON *o = cJSON_CreateObject(), *dims;
@@ -229,6 +247,7 @@ cJSON *agg_result_to_json(const agg_result *r)
 		cJSON_AddItemToArray(dims, dim_json(r, &r->dims[d]));
 	cJSON_AddNumberToObject(o, "ratings", (double)r->nratings);
 	cJSON_AddBoolToObject(o, "converged", r->converged);
+	cJSON_AddItemToObject(o, "agreement", agreement_json(r));
 	return o;
 }
 

@@ -57,11 +57,39 @@ assert sev["Ada"]["offset"] == 0 and sev["Mo"]["offset"] > 0.5, sev
 means = {c["id"]: c for c in d[0]["cases"]}
 assert means[ids[0]]["raw_mean"] == 1.5 and means[ids[0]]["mean"] < 1.5, means[ids[0]]
 assert d[1]["cases"] == [] and d[1]["raters"] == []
+# Krippendorff's alpha, computed here from the ratings as written above:
+# per case three raters agree with the truth, Lenny says valid, Stern
+# invalid; every case has 5 values, so each pair weighs 1/4
+pairs = {}
+for k, i in enumerate(ids):
+    truth = 1 if k < 3 else 0
+    vals = [truth, truth, truth, 1, 0]
+    for x in range(5):
+        for y in range(5):
+            if x != y:
+                pairs[(vals[x], vals[y])] = pairs.get((vals[x], vals[y]), 0) + 1 / 4
+n = sum(pairs.values())
+nc = {c: sum(v for (a_, b_), v in pairs.items() if a_ == c) for c in (0, 1)}
+do = pairs.get((0, 1), 0) + pairs.get((1, 0), 0)
+alpha = 1 - (n - 1) * do / (2 * nc[0] * nc[1])
+ag = a["agreement"]
+assert abs(ag["alpha"] - round(alpha, 4)) < 1e-4, (ag["alpha"], alpha)
+assert [p["id"] for p in ag["principles"]] == ["truthful"]
+p = ag["principles"][0]
+assert abs(p["alpha"] - ag["alpha"]) < 1e-9 and p["cases"] == 6 and p["ratings"] == 30
+assert p["vague"] is (alpha < 0.45), (p, alpha)
 PY
 run codicil aggregate
 expect_rc 0 "aggregate text"
 expect_out "open -> confirmed"
 expect_out "dimension severity"
+expect_out "agreement: Krippendorff's alpha"
+# a team that asks more of its raters flags the principle as vague
+git config codicil.vagueAlpha 0.9
+run codicil aggregate
+expect_rc 0 "aggregate, vagueAlpha 0.9"
+expect_out "truthful .* vague: raters read it differently; try 'codicil vagueness -p truthful'"
+git config --unset codicil.vagueAlpha
 
 run codicil aggregate --apply
 expect_rc 0 "aggregate --apply"
