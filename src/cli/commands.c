@@ -24,6 +24,7 @@
 	X(theorize,   "failure theories from the cases, with hit rates") \
 	X(aggregate,  "multi-rater consensus: case validity and rater bias") \
 	X(appeals,    "where the judge and the raters confidently disagree") \
+	X(queue,      "the cases a rater should rate next") \
 	X(judge,      "judge cases against the charter") \
 	X(regress,    "judge every case before and after a change") \
 	X(amend,      "draft an amendment that resolves cases") \

@@ -91,6 +91,46 @@ expect_rc 0 "aggregate, vagueAlpha 0.9"
 expect_out "truthful .* vague: raters read it differently; try 'codicil vagueness -p truthful'"
 git config --unset codicil.vagueAlpha
 
+# queue: two cases nobody rated yet come first for everyone; Ada, reliable,
+# has rated the six and gets only the new ones; a new rater gets them all
+codicil generate -p truthful -n 2 >"$T/new" 2>/dev/null || fail "generate two more"
+run codicil queue --rater ada@example.org --json
+expect_rc 0 "queue for Ada"
+python3 - "$T/out" "$T/new" <<'PY' || fail "queue for Ada"
+import json, sys
+q = json.load(open(sys.argv[1])); new = open(sys.argv[2]).read().split()
+assert sorted(x["id"] for x in q) == sorted(new), q
+assert all(abs(x["score"] - 0.5) < 1e-9 and x["stderr"] == 2 for x in q), q
+PY
+run codicil queue --rater "New <new@example.org>" -n 3 --strategy uncertainty --json
+expect_rc 0 "queue by uncertainty"
+python3 - "$T/out" "$T/new" <<'PY' || fail "queue by uncertainty"
+import json, sys
+q = json.load(open(sys.argv[1])); new = open(sys.argv[2]).read().split()
+assert len(q) == 3 and sorted(x["id"] for x in q[:2]) == sorted(new), q
+assert q[0]["stderr"] >= q[1]["stderr"] >= q[2]["stderr"]
+PY
+run codicil queue --rater lenny@example.org --json
+expect_rc 0 "queue for Lenny"
+python3 - "$T/out" "$T/new" <<'PY' || fail "queue for Lenny: calibration"
+import json, sys
+q = json.load(open(sys.argv[1])); new = open(sys.argv[2]).read().split()
+# lenient Lenny: he would call a new case valid with p > 0.5; q(1-q)/2 for
+# unanchored cases
+assert sorted(x["id"] for x in q) == sorted(new), q
+for x in q:
+    assert x["p_valid"] > 0.6 and abs(x["score"] - x["p_valid"] * (1 - x["p_valid"]) / 2) < 1e-9, x
+PY
+run codicil queue --rater "New <new@example.org>" --strategy random --seed 7
+expect_rc 0 "queue random"
+cp "$T/out" "$T/r1"
+run codicil queue --rater "New <new@example.org>" --strategy random --seed 7
+cmp -s "$T/out" "$T/r1" || fail "the same seed gave another order"
+expect_out "next for New <new@example.org> (random"
+run codicil queue --strategy loudest
+expect_rc 2 "an unknown strategy"
+expect_err "use disagreement, uncertainty or random"
+
 run codicil aggregate --apply
 expect_rc 0 "aggregate --apply"
 expect_err "6 case statuses changed; committed"
