@@ -40,6 +40,12 @@ typedef struct queue_result {
 	double bias;             /* the rater's fitted bias (0: reliable or new) */
 } queue_result;
 
+/* The score of one case (higher: sooner), as queue_build computes it:
+ * consensus = sigmoid(v_c), q = sigmoid(v_c + b_r), se of v_c, anchored:
+ * a reliable rater has rated it, shuffle: the random strategy's key. */
+double queue_score(queue_strategy st, int reliable, double consensus, double q, double se,
+		   int anchored, double shuffle);
+
 /* The next n cases for rater ("Name <email>" or the email) by strategy. */
 int queue_build(const case_library *lib, const agg_settings *s, const char *rater,
 		queue_strategy st, size_t n, unsigned seed, queue_result *out);

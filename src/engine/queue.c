@@ -65,18 +65,18 @@ static double shuffle_key(unsigned seed, const char *id)
 	return (double)strtoull(hex, NULL, 16) / (double)(1ULL << 52);
 }
 
-static double score(queue_strategy st, int reliable, const queue_item *it, int anchored,
-		    unsigned seed)
+double queue_score(queue_strategy st, int reliable, double consensus, double q, double se,
+		   int anchored, double shuffle)
 {
 	switch (st) {
 	case QUEUE_UNCERTAINTY:
-		return it->se;
+		return se;
 	case QUEUE_RANDOM:
-		return shuffle_key(seed, case_id(it->c));
+		return shuffle;
 	case QUEUE_DISAGREEMENT:
 		if (reliable)
-			return it->consensus * (1 - it->q) + (1 - it->consensus) * it->q;
-		return it->q * (1 - it->q) * (anchored ? 1 : 0.5);
+			return consensus * (1 - q) + (1 - consensus) * q;
+		return q * (1 - q) * (anchored ? 1 : 0.5);
 	}
 	return 0;
 }
@@ -130,7 +130,10 @@ int queue_build(const case_library *lib, const agg_settings *s, const char *rate
 			continue;
 		items[k] = (queue_item){ .c = lib->cases[i], .consensus = sigmoid(v),
 					 .se = ac ? ac->se : PRIOR_SD, .q = sigmoid(v + out->bias) };
-		items[k].score = score(st, out->reliable, &items[k], anchored, seed);
+		items[k].score = queue_score(st, out->reliable, items[k].consensus, items[k].q,
+					     items[k].se, anchored,
+					     st == QUEUE_RANDOM ? shuffle_key(seed, case_id(lib->cases[i]))
+								: 0);
 		k++;
 	}
 	qsort(items, k, sizeof *items, by_score);
