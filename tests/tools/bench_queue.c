@@ -136,9 +136,11 @@ static void run(unsigned seed, size_t n, queue_strategy st, double *err, double 
 /* Ratings the curve needs to come down to target (interpolated). */
 static double needed(const double *curve, size_t steps, double target)
 {
+	if (curve[0] <= target)
+		return 0;
 	for (size_t i = 1; i < steps; i++)
-		if (curve[i] <= target) {
-			double f = (curve[i - 1] - target) / (curve[i - 1] - curve[i] + 1e-12);
+		if (curve[i] <= target) { /* curve[i - 1] > target >= curve[i] */
+			double f = (curve[i - 1] - target) / (curve[i - 1] - curve[i]);
 			return ((double)(i - 1) + f) * STEP;
 		}
 	return (double)(steps - 1) * STEP;
