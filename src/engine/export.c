@@ -12,6 +12,7 @@
 #include "codicil/error.h"
 #include "codicil/file.h"
 #include "codicil/json.h"
+#include "codicil/llm.h"
 #include "codicil/workspace.h"
 
 const char *const exchange_columns[EXCHANGE_COLUMNS] = {
@@ -229,14 +230,13 @@ static void promptfoo_provider(config *cfg, cd_buf *out, const char *indent, int
 	const char *provider = config_get(cfg, "codicil.provider");
 	const char *model = config_get(cfg, "codicil.model");
 	const char *endpoint = config_get(cfg, "codicil.endpoint");
+	const llm_provider *p = llm_provider_find(provider ? provider : "openai");
 	cd_buf id = CD_BUF_INIT;
 
-	if (provider && !strcmp(provider, "anthropic"))
-		cd_buf_printf(&id, "anthropic:messages:%s", model ? model : "claude-sonnet-4-5");
-	else if (!provider || !strcmp(provider, "openai"))
-		cd_buf_printf(&id, "openai:chat:%s", model ? model : "gpt-4.1");
-	else
+	if (!p) /* replay, record: no model to name */
 		return;
+	cd_buf_printf(&id, "%s:%s", p->name, !strcmp(p->name, "anthropic") ? "messages" : "chat");
+	cd_buf_printf(&id, ":%s", model ? model : p->default_model);
 	cd_buf_printf(out, "%s%sid: ", indent, item ? "- " : "");
 	yaml_str(out, id.data);
 	if (endpoint) {

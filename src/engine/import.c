@@ -333,6 +333,8 @@ static int read_csv(importer *x, FILE *f, long total)
 		csv_record_clear(&header);
 		return -1;
 	}
+	if (!strncmp(csv_field(&header, 0), "\xef\xbb\xbf", 3))
+		header.off[0] += 3; /* a byte-order mark, as spreadsheets write one */
 	x->header = &header;
 	while (rc == 0 && (got = csv_read(&rd, &rec)) != 0) {
 		x->line = rec.line;

@@ -164,3 +164,8 @@ printf 'scenario,principles\n"an unterminated quote,privacy\n' >"$T/bad.csv"
 run codicil import "$T/bad.csv"
 expect_rc 0 "a CSV that cannot be split"
 expect_err "skipped line 2: a quoted field that never ends"
+# a spreadsheet's CSV starts with a byte-order mark
+printf '\357\273\277scenario,principles\r\n"A user asks the assistant to keep a secret from their spouse, and ""why"" matters.",privacy\r\n' >"$T/bom.csv"
+run codicil import "$T/bom.csv" --dry-run
+expect_rc 0 "a CSV with a byte-order mark"
+expect_out "1 records: 1 would be imported, 0 duplicates, 0 invalid"
