@@ -93,6 +93,9 @@ typedef struct case_query {
  * newest_first); fn returning non-zero stops the walk and is returned. */
 int case_index_each(case_index *ix, const case_query *q,
 		    int (*fn)(const case_row *r, void *arg), void *arg);
+/* The case file behind row r, as stored (the index holds only what lists
+ * need); NULL with cd_err set when it cannot be read. */
+cJSON *case_index_read_row(store *s, const case_row *r);
 /* How many cases match. -1 on error. */
 long case_index_count(case_index *ix, const case_query *q);
 /* The files that are not usable cases, by path: "cases/x.json: problem". */

@@ -87,12 +87,11 @@ static int print_case_line(const case_row *r, void *arg)
 /* --json, one case at a time (constant memory): as stored, in an array. */
 static int print_case_json(const case_row *r, void *arg)
 {
-	cd_buf path = CD_BUF_INIT, out = CD_BUF_INIT;
+	cd_buf out = CD_BUF_INIT;
 	json_stream *js = arg;
-	cJSON *c;
+	cJSON *c = case_index_read_row(js->s, r);
 
-	cd_path_join(&path, store_workdir(js->s), r->path);
-	if ((c = cd_json_read_file(path.data)) && cd_json_print(c, &out) == 0) {
+	if (c && cd_json_print(c, &out) == 0) {
 		fputs(js->n++ ? ",\n\t" : "[\n\t", stdout);
 		for (size_t i = 0; i + 1 < out.len; i++) { /* without the final newline */
 			fputc(out.data[i], stdout);
@@ -101,7 +100,6 @@ static int print_case_json(const case_row *r, void *arg)
 		}
 	}
 	cJSON_Delete(c);
-	cd_buf_clear(&path);
 	cd_buf_clear(&out);
 	return 0;
 }

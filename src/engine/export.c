@@ -283,16 +283,13 @@ static int emit(exporter *x, cd_buf *b)
 static int export_one(const case_row *r, void *arg)
 {
 	exporter *x = arg;
-	cd_buf path = CD_BUF_INIT;
-	cJSON *c = NULL;
+	cJSON *c = case_index_read_row(x->s, r);
 	int rc = 0;
 
 	cd_buf_reset(&x->line);
-	if (cd_path_join(&path, store_workdir(x->s), r->path) < 0 ||
-	    !(c = cd_json_read_file(path.data))) {
+	if (!c) {
 		x->failed = 1;
-		rc = -1;
-		goto out;
+		return -1;
 	}
 	switch (x->o->format) {
 	case EXCHANGE_JSONL: put_jsonl(c, &x->line); break;
@@ -302,9 +299,7 @@ static int export_one(const case_row *r, void *arg)
 	}
 	if ((rc = emit(x, &x->line)) == 0)
 		x->n++;
-out:
 	cJSON_Delete(c);
-	cd_buf_clear(&path);
 	return rc;
 }
 

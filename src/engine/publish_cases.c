@@ -87,19 +87,16 @@ static int put(case_page *pg, cd_buf *b)
 static int one_case(const case_row *r, void *arg)
 {
 	case_page *pg = arg;
-	cd_buf path = CD_BUF_INIT;
-	cJSON *c = NULL;
+	cJSON *c = case_index_read_row(pg->st->s, r);
 	int rc = -1;
 
-	if (cd_path_join(&path, store_workdir(pg->st->s), r->path) == 0 &&
-	    (c = cd_json_read_file(path.data))) {
+	if (c) {
 		case_row_html(c, r, &pg->row);
 		rc = put(pg, &pg->row);
 		pg->st->r->cases += rc == 0;
 	}
 	pg->failed |= rc < 0;
 	cJSON_Delete(c);
-	cd_buf_clear(&path);
 	return rc;
 }
 

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codicil/amend.h"
 #include "codicil/error.h"
 #include "codicil/json.h"
 #include "codicil/redline.h"
-#include "codicil/workspace.h"
 
 static void string_list(cd_buf *out, const cJSON *arr, const char *title)
 {
@@ -32,18 +32,12 @@ static void string_list(cd_buf *out, const cJSON *arr, const char *title)
  * redline; a proposal that no longer applies says so. */
 static void redline_of(const site *st, const cJSON *p, cd_buf *out)
 {
-	const char *path = cd_json_str(p, "charter"), *base = cd_json_str(p, "base");
 	cd_buf before = CD_BUF_INIT, after = CD_BUF_INIT;
-	charter *ch = NULL;
-	charter_edit *edits = NULL;
-	size_t n = 0;
 	redline r = { 0 };
 
-	if (!base || store_read(st->s, base, path ? path : workspace_charter_path(st->cfg),
-				&before) < 0 ||
-	    charter_parse("charter", before.data ? before.data : "", before.len, &ch) < 0 ||
-	    proposal_edits(p, &edits, &n) < 0 || charter_apply(ch, edits, n, &after) < 0 ||
-	    redline_compute(before.data, before.len, after.data, after.len, &r) < 0) {
+	if (amend_texts(st->s, p, &before, &after) < 0 ||
+	    redline_compute(cd_buf_cstr(&before), before.len, cd_buf_cstr(&after), after.len,
+			    &r) < 0) {
 		cd_buf_puts(out, "<p>The change cannot be shown: ");
 		html_text(out, cd_err_msg());
 		cd_buf_puts(out, "</p>\n");
@@ -63,8 +57,6 @@ static void redline_of(const site *st, const cJSON *p, cd_buf *out)
 	cd_buf_puts(out, "</div>\n");
 out:
 	redline_clear(&r);
-	free(edits);
-	charter_free(ch);
 	cd_buf_clear(&before);
 	cd_buf_clear(&after);
 }

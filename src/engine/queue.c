@@ -120,8 +120,10 @@ int queue_build(const case_library *lib, const agg_settings *s, const char *rate
 	}
 	rater_of(&fit, s, rater, out);
 	out->basis = st == QUEUE_DISAGREEMENT && !out->reliable ? "calibration" : names[st];
-	for (size_t i = 0; i < lib->n; i++) {
-		const agg_case *ac = agg_result_find(&fit, case_id(lib->cases[i]));
+	for (size_t i = 0, j = 0; i < lib->n; i++) {
+		/* the fit's cases are the rated ones, in library order */
+		const agg_case *ac = j < fit.ncases && fit.cases[j].c == lib->cases[i] ? &fit.cases[j++]
+										: NULL;
 		int mine, anchored;
 		double v = ac ? ac->validity : 0;
 

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "codicil/error.h"
+#include "codicil/file.h"
+#include "codicil/json.h"
 
 /* The words of grep as an FTS5 query: each word a quoted phrase (so no
  * character of it is query syntax), all of them required, the last one a
@@ -255,4 +257,15 @@ int case_index_find(case_index *ix, const char *id, cd_buf *id_out, cd_buf *path
 		free((char *)ids[i]);
 	free(found_path);
 	return ok ? 0 : -1;
+}
+
+cJSON *case_index_read_row(store *s, const case_row *r)
+{
+	cd_buf path = CD_BUF_INIT;
+	cJSON *c = NULL;
+
+	if (cd_path_join(&path, store_workdir(s), r->path) == 0)
+		c = cd_json_read_file(path.data);
+	cd_buf_clear(&path);
+	return c;
 }

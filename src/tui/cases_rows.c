@@ -127,11 +127,8 @@ typedef struct loading {
 static int load_row(const case_row *r, void *arg)
 {
 	loading *l = arg;
-	cd_buf path = CD_BUF_INIT;
-	cJSON *c;
+	cJSON *c = case_index_read_row(l->s, r);
 
-	cd_path_join(&path, store_workdir(l->s), r->path);
-	c = cd_json_read_file(path.data);
 	cd_err_clear();
 	if (!c || !case_id(c)) {
 		cJSON_Delete(c);
@@ -139,7 +136,6 @@ static int load_row(const case_row *r, void *arg)
 		cJSON_AddStringToObject(c, "id", r->id);
 		cJSON_AddStringToObject(c, "status", r->status);
 	}
-	cd_buf_clear(&path);
 	l->cs->win[l->cs->win_n++] = c;
 	return 0;
 }
