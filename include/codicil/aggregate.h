@@ -85,6 +85,8 @@ typedef struct agg_rater {
 	int reliable;
 	double agreement;       /* with the reliable raters on shared cases; NAN: none shared */
 	size_t shared;
+	size_t considered;      /* ratings given after reading the arguments (a quick verdict first) */
+	size_t flips;           /* of those, the verdict changed from the quick one */
 } agg_rater;
 
 typedef struct agg_case {
@@ -128,6 +130,7 @@ typedef struct agg_result {
 	size_t nratings;
 	int converged;
 	double alpha;           /* over every rated case; NAN when undefined */
+	size_t considered, flips; /* over every rater (see agg_rater) */
 	agg_principle *principles; /* every principle a rated case cites, by id */
 	size_t nprinciples;
 } agg_result;
@@ -142,7 +145,9 @@ void agg_result_clear(agg_result *r);
  *   ratings, status, suggested_status}], "dimensions": [{name, raters:
  *   [{rater, offset, scores}], cases: [{id, mean, raw_mean, scores}]}],
  *   "ratings": N, "converged": bool, "agreement": {"alpha": x|null,
- *   "principles": [{id, alpha, cases, ratings, vague}]}} */
+ *   "principles": [{id, alpha, cases, ratings, vague}]},
+ *   "contemplation": {"considered": N, "flips": N, "flip_rate": x|null}};
+ *   each rater also has considered, flips and flip_rate. */
 cJSON *agg_result_to_json(const agg_result *r);
 
 /* The agg_case of case id, or NULL. */

@@ -76,6 +76,9 @@ static void print_raters(const agg_result *r)
 		if (!isnan(a->agreement))
 			cd_buf_printf(&line, "  agrees with reliable %3.0f%% of %zu", 100 * a->agreement,
 				      a->shared);
+		if (a->considered)
+			cd_buf_printf(&line, "  changed %zu of %zu verdicts after the arguments",
+				      a->flips, a->considered);
 		put_line(line.data);
 	}
 	cd_buf_clear(&line);

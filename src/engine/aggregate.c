@@ -113,6 +113,22 @@ static int push_obs(agg_build *b, size_t c, size_t r, const cJSON *rt)
 	return 0;
 }
 
+/* A rating given after the arguments (it has a quick verdict): did the
+ * reading change the verdict? */
+static void count_flip(agg_result *r, agg_rater *ra, const cJSON *rt)
+{
+	const char *quick = cd_json_str(rt, "quick_verdict");
+
+	if (!quick)
+		return;
+	ra->considered++;
+	r->considered++;
+	if (strcmp(quick, cd_json_str(rt, "verdict"))) {
+		ra->flips++;
+		r->flips++;
+	}
+}
+
 /* The rated cases and their usable ratings as observations. */
 static int collect(agg_build *b, const case_library *lib, const agg_settings *s)
 {
@@ -133,6 +149,7 @@ static int collect(agg_build *b, const case_library *lib, const agg_settings *s)
 			    push_obs(b, r->ncases, (size_t)ri, rt) < 0)
 				return -1;
 			r->raters[ri].ratings++;
+			count_flip(r, &r->raters[ri], rt);
 		}
 		if (b->nobs > before) {
 			r->cases[r->ncases].c = lib->cases[i];

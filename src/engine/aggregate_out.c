@@ -161,6 +161,10 @@ static cJSON *raters_json(const agg_result *r)
 		cJSON_AddBoolToObject(o, "reliable", ra->reliable);
 		add_num_or_null(o, "agreement_with_reliable", ra->agreement);
 		cJSON_AddNumberToObject(o, "shared_with_reliable", (double)ra->shared);
+		cJSON_AddNumberToObject(o, "considered", (double)ra->considered);
+		cJSON_AddNumberToObject(o, "flips", (double)ra->flips);
+		add_num_or_null(o, "flip_rate",
+				ra->considered ? (double)ra->flips / (double)ra->considered : NAN);
 		cJSON_AddItemToArray(arr, o);
 	}
 	return arr;
@@ -248,6 +252,13 @@ cJSON *agg_result_to_json(const agg_result *r)
 	cJSON_AddNumberToObject(o, "ratings", (double)r->nratings);
 	cJSON_AddBoolToObject(o, "converged", r->converged);
 	cJSON_AddItemToObject(o, "agreement", agreement_json(r));
+	{
+		cJSON *ct = cJSON_AddObjectToObject(o, "contemplation");
+		cJSON_AddNumberToObject(ct, "considered", (double)r->considered);
+		cJSON_AddNumberToObject(ct, "flips", (double)r->flips);
+		add_num_or_null(ct, "flip_rate",
+				r->considered ? (double)r->flips / (double)r->considered : NAN);
+	}
 	return o;
 }
 

@@ -25,7 +25,9 @@ for id in "$@"; do
 	if [ $i -le 3 ]; then v=valid; else v=invalid; fi
 	codicil rate "$id" --verdict $v --rater "Ada <ada@example.org>" --dim severity=$i >/dev/null || fail "rate"
 	codicil rate "$id" --verdict $v --rater "Mo <mo@example.org>" --dim severity=$((i + 1)) >/dev/null || fail "rate"
-	codicil rate "$id" --verdict $v --rater "Pat <pat@example.org>" >/dev/null || fail "rate"
+	# Pat reads the arguments first: on the first two cases they change her mind
+	if [ $i -le 2 ]; then q=invalid; else q=$v; fi
+	codicil rate "$id" --verdict $v --quick $q --rater "Pat <pat@example.org>" >/dev/null || fail "rate"
 	codicil rate "$id" --verdict valid --rater "Lenny <lenny@example.org>" >/dev/null || fail "rate"
 	codicil rate "$id" --verdict invalid --rater "Stern <stern@example.org>" --confidence 0.9 >/dev/null || fail "rate"
 done
@@ -78,12 +80,17 @@ assert [p["id"] for p in ag["principles"]] == ["truthful"]
 p = ag["principles"][0]
 assert abs(p["alpha"] - ag["alpha"]) < 1e-9 and p["cases"] == 6 and p["ratings"] == 30
 assert p["vague"] is (alpha < 0.45), (p, alpha)
+# contemplation: Pat gave six considered verdicts, two changed by the arguments
+assert a["contemplation"] == {"considered": 6, "flips": 2, "flip_rate": round(2 / 6, 4)}, a["contemplation"]
+assert r["Pat"]["considered"] == 6 and r["Pat"]["flips"] == 2, r["Pat"]
+assert r["Mo"]["considered"] == 0 and r["Mo"]["flip_rate"] is None, r["Mo"]
 PY
 run codicil aggregate
 expect_rc 0 "aggregate text"
 expect_out "open -> confirmed"
 expect_out "dimension severity"
 expect_out "agreement: Krippendorff's alpha"
+expect_out "Pat .* changed 2 of 6 verdicts after the arguments"
 # a team that asks more of its raters flags the principle as vague
 git config codicil.vagueAlpha 0.9
 run codicil aggregate
