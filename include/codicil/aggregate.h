@@ -73,6 +73,7 @@ typedef struct agg_settings {
 	const char **dims;      /* codicil.dimension; none: every name found in ratings */
 	size_t ndims;
 	double vague_alpha;     /* codicil.vagueAlpha (0.45): below it a principle is vague */
+	double argue_above;     /* codicil.argueAbove, or -1 when unset */
 } agg_settings;
 
 /* Read the settings; the strings live as long as cfg. */
@@ -131,6 +132,12 @@ typedef struct agg_result {
 	int converged;
 	double alpha;           /* over every rated case; NAN when undefined */
 	size_t considered, flips; /* over every rater (see agg_rater) */
+	struct {                /* the flip predictor (aggregate_flip.c) */
+		size_t ratings;     /* it was measured on; 0: too few to learn from */
+		double auc;         /* leave-one-out; NAN: not measured */
+		size_t spared;      /* with codicil.argueAbove: arguments not shown */
+		size_t missed;      /* and, of those, verdicts that would have changed */
+	} flip;
 	agg_principle *principles; /* every principle a rated case cites, by id */
 	size_t nprinciples;
 } agg_result;
@@ -146,7 +153,8 @@ void agg_result_clear(agg_result *r);
  *   [{rater, offset, scores}], cases: [{id, mean, raw_mean, scores}]}],
  *   "ratings": N, "converged": bool, "agreement": {"alpha": x|null,
  *   "principles": [{id, alpha, cases, ratings, vague}]},
- *   "contemplation": {"considered": N, "flips": N, "flip_rate": x|null}};
+ *   "contemplation": {"considered": N, "flips": N, "flip_rate": x|null,
+ *   "predictor": null | {ratings, auc, spared, missed}}};
  *   each rater also has considered, flips and flip_rate. */
 cJSON *agg_result_to_json(const agg_result *r);
 

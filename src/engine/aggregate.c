@@ -39,6 +39,10 @@ int agg_settings_load(config *cfg, agg_settings *s)
 			   s->dismiss, s->confirm);
 		return -1;
 	}
+	s->argue_above = -1;
+	if (config_get(cfg, "codicil.argueAbove") &&
+	    config_get_setting_double(cfg, "codicil.argueAbove", &s->argue_above) < 0)
+		return -1;
 	if (config_get_setting_double(cfg, "codicil.vagueAlpha", &s->vague_alpha) < 0 ||
 	    config_get_all(cfg, "codicil.reliableRater", &s->reliable, &s->nreliable) < 0 ||
 	    config_get_all(cfg, "codicil.dimension", &s->dims, &s->ndims) < 0)
@@ -242,6 +246,8 @@ int aggregate_library(const case_library *lib, const agg_settings *s, agg_result
 		rc = agg_dims_build(&b, s);
 	if (rc == 0)
 		rc = agg_alpha_build(&b, s);
+	if (rc == 0)
+		rc = agg_flip_build(&b, s);
 	if (rc == -1)
 		cd_err_set("out of memory");
 	free(b.obs);

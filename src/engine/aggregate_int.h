@@ -18,6 +18,9 @@ int agg_dims_build(agg_build *b, const agg_settings *s);
 /* Krippendorff's alpha overall and per principle (aggregate_alpha.c). */
 int agg_alpha_build(agg_build *b, const agg_settings *s);
 
+/* The flip predictor (aggregate_flip.c), after the fit. */
+int agg_flip_build(agg_build *b, const agg_settings *s);
+
 /* 1 when a codicil.reliableRater value names rater. */
 int agg_rater_matches(const char *pattern, const char *rater);
 

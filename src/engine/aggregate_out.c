@@ -240,6 +240,21 @@ static cJSON *agreement_json(const agg_result *r)
 	return o;
 }
 
+static void predictor_json(cJSON *ct, const agg_result *r)
+{
+	cJSON *p;
+
+	if (!r->flip.ratings) {
+		cJSON_AddNullToObject(ct, "predictor");
+		return;
+	}
+	p = cJSON_AddObjectToObject(ct, "predictor");
+	cJSON_AddNumberToObject(p, "ratings", (double)r->flip.ratings);
+	add_num_or_null(p, "auc", r->flip.auc);
+	cJSON_AddNumberToObject(p, "spared", (double)r->flip.spared);
+	cJSON_AddNumberToObject(p, "missed", (double)r->flip.missed);
+}
+
 cJSON *agg_result_to_json(const agg_result *r)
 {
 	cJSON *o = cJSON_CreateObject(), *dims;
@@ -258,6 +273,7 @@ cJSON *agg_result_to_json(const agg_result *r)
 		cJSON_AddNumberToObject(ct, "flips", (double)r->flips);
 		add_num_or_null(ct, "flip_rate",
 				r->considered ? (double)r->flips / (double)r->considered : NAN);
+		predictor_json(ct, r);
 	}
 	return o;
 }

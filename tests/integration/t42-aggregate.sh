@@ -81,9 +81,10 @@ p = ag["principles"][0]
 assert abs(p["alpha"] - ag["alpha"]) < 1e-9 and p["cases"] == 6 and p["ratings"] == 30
 assert p["vague"] is (alpha < 0.45), (p, alpha)
 # contemplation: Pat gave six considered verdicts, two changed by the arguments
-assert a["contemplation"] == {"considered": 6, "flips": 2, "flip_rate": round(2 / 6, 4)}, a["contemplation"]
+assert a["contemplation"] == {"considered": 6, "flips": 2, "flip_rate": round(2 / 6, 4), "predictor": None}, a["contemplation"]
 assert r["Pat"]["considered"] == 6 and r["Pat"]["flips"] == 2, r["Pat"]
 assert r["Mo"]["considered"] == 0 and r["Mo"]["flip_rate"] is None, r["Mo"]
+assert a["contemplation"]["predictor"] is None  # six considered ratings: too few to learn from
 PY
 run codicil aggregate
 expect_rc 0 "aggregate text"

@@ -311,6 +311,50 @@ static void rate(cJSON *c, const char *who, const char *verdict, double conf, do
 	assert_int_equal(case_rate(c, &r), 0);
 }
 
+/* The flip predictor: measured once there are enough considered ratings;
+ * with argueAbove at 1 it would spare every argument and miss every flip,
+ * at 0 none. */
+static void test_flip_predictor(void **state)
+{
+	case_library lib = { .n = 20 };
+	agg_settings s = { .confirm = 0.8, .dismiss = 0.2, .vague_alpha = 0.45, .argue_above = 1 };
+	agg_result r;
+
+	(void)state;
+	lib.cases = calloc(lib.n, sizeof *lib.cases);
+	for (size_t i = 0; i < lib.n; i++) {
+		const char *v = i % 2 ? "valid" : "invalid", *other = i % 2 ? "invalid" : "valid";
+		rating a = { .rater = "Ann <ann@example.org>", .verdict = v, .confidence = 1,
+			     .quick_verdict = i % 3 ? v : other };
+		rating b = { .rater = "Ben <ben@example.org>", .verdict = v, .confidence = 1,
+			     .quick_verdict = i % 5 ? v : other };
+		lib.cases[i] = make_case("A scenario long enough to be a case.");
+		assert_int_equal(case_rate(lib.cases[i], &a), 0);
+		assert_int_equal(case_rate(lib.cases[i], &b), 0);
+	}
+	assert_int_equal(aggregate_library(&lib, &s, &r), 0);
+	assert_int_equal(r.considered, 40);
+	assert_int_equal(r.flips, 7 + 4);
+	assert_int_equal(r.flip.ratings, 40);
+	assert_true(r.flip.auc >= 0 && r.flip.auc <= 1);
+	assert_int_equal(r.flip.spared, 40);
+	assert_int_equal(r.flip.missed, r.flips);
+	agg_result_clear(&r);
+	s.argue_above = 0;
+	assert_int_equal(aggregate_library(&lib, &s, &r), 0);
+	assert_int_equal(r.flip.spared, 0);
+	assert_int_equal(r.flip.missed, 0);
+	agg_result_clear(&r);
+	s.argue_above = -1; /* unset: nothing spared is counted */
+	lib.n = 4;          /* eight considered ratings: too few to learn from */
+	assert_int_equal(aggregate_library(&lib, &s, &r), 0);
+	assert_int_equal(r.flip.ratings, 0);
+	assert_true(isnan(r.flip.auc));
+	agg_result_clear(&r);
+	lib.n = 20;
+	case_library_clear(&lib);
+}
+
 static void test_library(void **state)
 {
 	case_library lib = { 0 };
@@ -380,6 +424,7 @@ int main(void)
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_dimension_offsets),
 		cmocka_unit_test(test_library),
+		cmocka_unit_test(test_flip_predictor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
