@@ -4,11 +4,11 @@
  *   bench_flip [CASES [SEEDS]]     (defaults 400 and 5)
  *
  * A simulated library: each case has a true validity v ~ N(0, 1.5^2), a
- * severity and a kind; six raters rate it (sigmoid(v + b_r), biases from
+ * severity and a kind; six raters rate it (sim_sigmoid(v + b_r), biases from
  * -0.8 to 0.8), each first giving a quick verdict.  The known flip model:
  * the arguments change a verdict with probability
- *     sigmoid(-2.2 + 2.5 * closeness + 1.2 * eager_r),
- * closeness = 1 - |2 sigmoid(v) - 1| (hard cases flip), eager_r 1 for two
+ *     sim_sigmoid(-2.2 + 2.5 * closeness + 1.2 * eager_r),
+ * closeness = 1 - |2 sim_sigmoid(v) - 1| (hard cases flip), eager_r 1 for two
  * of the raters (they are easily persuaded), else 0.  Prints the
  * predictor's leave-one-out AUC (1: perfect, 0.5: chance) next to the AUC
  * of the known model itself (the best any predictor can do), and what
@@ -17,28 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../support/simrand.h"
 #include "codicil/aggregate.h"
 #include "codicil/id.h"
 #include "codicil/logistic.h"
 
-static unsigned long long rng;
-
-static double uniform(void)
-{
-	rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
-	return (double)(rng >> 11) / 9007199254740992.0;
-}
-
-static double normal(void)
-{
-	double u = uniform() + 1e-12, w = uniform();
-	return sqrt(-2 * log(u)) * cos(2 * M_PI * w);
-}
-
-static double sigmoid(double x)
-{
-	return 1 / (1 + exp(-x));
-}
 
 static const char *const raters[] = {
 	"A <a@x.org>", "B <b@x.org>", "C <c@x.org>", "D <d@x.org>", "E <e@x.org>", "F <f@x.org>",
@@ -49,7 +32,7 @@ static const char *const raters[] = {
 static cJSON *make_case(size_t i, int *truth, double *known, size_t *k)
 {
 	static const double bias[] = { -0.8, -0.4, 0, 0.3, 0.5, 0.8 };
-	double v = 1.5 * normal(), close = 1 - fabs(2 * sigmoid(v) - 1);
+	double v = 1.5 * sim_normal(), close = 1 - fabs(2 * sim_sigmoid(v) - 1);
 	cJSON *c = cJSON_CreateObject(), *rs = cJSON_AddArrayToObject(c, "ratings");
 	char id[32];
 
@@ -59,9 +42,9 @@ static cJSON *make_case(size_t i, int *truth, double *known, size_t *k)
 	cJSON_AddNumberToObject(c, "severity", 1 + (double)(i % 5));
 	cJSON_AddItemToObject(c, "principles", cJSON_CreateString("p"));
 	for (size_t r = 0; r < 6; r++) {
-		int verdict = uniform() < sigmoid(v + bias[r]);
-		double pf = sigmoid(-2.2 + 2.5 * close + 1.2 * (r >= 4));
-		int flip = uniform() < pf;
+		int verdict = sim_uniform() < sim_sigmoid(v + bias[r]);
+		double pf = sim_sigmoid(-2.2 + 2.5 * close + 1.2 * (r >= 4));
+		int flip = sim_uniform() < pf;
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "rater", raters[r]);
 		cJSON_AddStringToObject(o, "verdict", verdict ? "valid" : "invalid");
@@ -89,7 +72,7 @@ int main(int argc, char **argv)
 		agg_result r;
 		size_t k = 0;
 
-		rng = seed * 2654435761ULL;
+		sim_seed(seed * 2654435761ULL);
 		for (size_t i = 0; i < n; i++)
 			lib.cases[i] = make_case(i, truth, known, &k);
 		if (aggregate_library(&lib, &s, &r) < 0 || !r.flip.ratings) {

@@ -4,11 +4,11 @@
  *
  * A simulated library: CASES cases with a true validity v ~ N(0, 1.5^2),
  * four raters with known biases (-1, -0.5, 0.5, 1) who have each rated a
- * share of the cases (two ratings per case, drawn from sigmoid(v + b)), and
+ * share of the cases (two ratings per case, drawn from sim_sigmoid(v + b)), and
  * one reliable rater (bias 0) who then rates, 10 cases at a time, the cases
  * the strategy puts first (queue_score, the model refitted with
  * agg_fit_run after every 10).  After every 10 ratings: the error of the
- * fitted consensus, mean |sigmoid(v_hat) - sigmoid(v)|, and the share of
+ * fitted consensus, mean |sim_sigmoid(v_hat) - sim_sigmoid(v)|, and the share of
  * cases on the wrong side of 0.5 (what confirm/dismiss gets wrong).  For
  * each strategy, how many of the reliable rater's ratings it needs to reach
  * the error random sampling reaches with half the cases rated, averaged
@@ -18,30 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../support/simrand.h"
 #include "codicil/aggregate.h"
 #include "codicil/queue.h"
 
 #define RATERS 5 /* 0 is the reliable one */
 #define STEP 10
 
-static unsigned long long rng;
-
-static double uniform(void)
-{
-	rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
-	return (double)(rng >> 11) / 9007199254740992.0;
-}
-
-static double normal(void)
-{
-	double u = uniform() + 1e-12, w = uniform();
-	return sqrt(-2 * log(u)) * cos(2 * M_PI * w);
-}
-
-static double sigmoid(double x)
-{
-	return 1 / (1 + exp(-x));
-}
 
 typedef struct sim {
 	size_t n;
@@ -60,17 +43,17 @@ static void rate(sim *s, size_t c, size_t r)
 		s->obs = realloc(s->obs, s->cap * sizeof *s->obs);
 	}
 	s->obs[s->nobs++] = (agg_obs){ .c = c, .r = r, .weight = 1,
-				       .valid = uniform() < sigmoid(s->v[c] + bias[r]) };
+				       .valid = sim_uniform() < sim_sigmoid(s->v[c] + bias[r]) };
 	if (r == 0)
 		s->rated[c] = 1;
 }
 
-/* mean |sigmoid(v_hat) - sigmoid(v)| and the share on the wrong side */
+/* mean |sim_sigmoid(v_hat) - sim_sigmoid(v)| and the share on the wrong side */
 static void errors(const sim *s, const agg_fit *f, double *err, double *wrong)
 {
 	*err = *wrong = 0;
 	for (size_t c = 0; c < s->n; c++) {
-		*err += fabs(sigmoid(f->v[c]) - sigmoid(s->v[c])) / (double)s->n;
+		*err += fabs(sim_sigmoid(f->v[c]) - sim_sigmoid(s->v[c])) / (double)s->n;
 		*wrong += ((f->v[c] > 0) != (s->v[c] > 0)) / (double)s->n;
 	}
 }
@@ -93,8 +76,8 @@ static void choose(sim *s, const agg_fit *f, queue_strategy st, pick *p)
 
 	for (size_t c = 0; c < s->n; c++)
 		if (!s->rated[c])
-			p[k++] = (pick){ c, queue_score(st, 1, sigmoid(f->v[c]), sigmoid(f->v[c]),
-							f->v_se[c], 1, uniform()) };
+			p[k++] = (pick){ c, queue_score(st, 1, sim_sigmoid(f->v[c]), sim_sigmoid(f->v[c]),
+							f->v_se[c], 1, sim_uniform()) };
 	qsort(p, k, sizeof *p, by_score);
 	for (size_t i = 0; i < STEP && i < k; i++)
 		rate(s, p[i].c, 0);
@@ -109,17 +92,17 @@ static void run(unsigned seed, size_t n, queue_strategy st, double *err, double 
 	pick *p = calloc(n, sizeof *p);
 	agg_fit f;
 
-	rng = seed * 2654435761ULL + 1;
+	sim_seed(seed * 2654435761ULL + 1);
 	s.v = calloc(n, sizeof *s.v);
 	s.rated = calloc(n, sizeof *s.rated);
 	for (size_t c = 0; c < n; c++)
-		s.v[c] = 1.5 * normal();
+		s.v[c] = 1.5 * sim_normal();
 	for (size_t c = 0; c < n; c++) { /* two of the four others on each case */
-		size_t a = 1 + (size_t)(uniform() * 4), b = 1 + (a % 4);
+		size_t a = 1 + (size_t)(sim_uniform() * 4), b = 1 + (a % 4);
 		rate(&s, c, a);
 		rate(&s, c, b);
 	}
-	rng = seed * 40503ULL + 7; /* the same ratings before, whatever the strategy */
+	sim_seed(seed * 40503ULL + 7); /* the same ratings before, whatever the strategy */
 	for (size_t i = 0; i * STEP <= n; i++) {
 		agg_fit_run(n, RATERS, s.obs, s.nobs, &o, &f);
 		errors(&s, &f, &err[i], &wrong[i]);
