@@ -1,5 +1,7 @@
 /* cases.c — `codicil cases`, `codicil case` and `codicil rate`. */
 #include "cli.h"
+#include "cli_llm.h"
+#include "rate_argue.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -47,6 +49,7 @@ const char cmd_case_usage[] =
 const char cmd_rate_usage[] =
 	"usage: codicil rate ID --verdict valid|invalid [--confidence C] [--note TEXT]\n"
 	"                   [--quick valid|invalid] [--dim NAME=SCORE]... [--rater \"Name <email>\"]\n"
+	"       codicil rate ID --argue [--quick valid|invalid] [options as above]\n"
 	"\n"
 	"Record a human verdict on a case and commit it.  A rater's new rating\n"
 	"replaces their earlier one (git keeps the history).\n"
@@ -56,6 +59,10 @@ const char cmd_rate_usage[] =
 	"      --confidence C  0..1 (default 1)\n"
 	"      --note TEXT     why\n"
 	"      --quick V       the verdict given before reading the arguments\n"
+	"      --argue         the considered flow: your quick verdict (asked, unless\n"
+	"                      --quick gives it), then the model's strongest arguments\n"
+	"                      on both sides, then the verdict that counts (asked);\n"
+	"                      both are recorded\n"
 	"      --dim NAME=SCORE  a score on one dimension (repeatable), e.g. severity=4;\n"
 	"                      when codicil.dimension lists dimensions, NAME is one of them\n"
 	"      --rater WHO     default: git's user.name <user.email>\n"
@@ -254,14 +261,16 @@ typedef struct rate_args {
 	double confidence;
 	rating_dimension dims[16];
 	size_t ndims;
+	int argue;
 } rate_args;
 
-static int parse_rate(int argc, char **argv, rate_args *a)
+static int parse_rate(cli_ctx *ctx, int argc, char **argv, rate_args *a)
 {
 	static const struct option opts[] = {
 		{ "verdict", required_argument, NULL, 'v' }, { "confidence", required_argument, NULL, 'c' },
 		{ "note", required_argument, NULL, 'n' }, { "quick", required_argument, NULL, 'q' },
 		{ "dim", required_argument, NULL, 'd' }, { "rater", required_argument, NULL, 'r' },
+		{ "argue", no_argument, NULL, 'a' }, CLI_LLM_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end, *eq;
@@ -275,6 +284,7 @@ static int parse_rate(int argc, char **argv, rate_args *a)
 		case 'n': a->note = optarg; break;
 		case 'q': a->quick = optarg; break;
 		case 'r': a->rater = optarg; break;
+		case 'a': a->argue = 1; break;
 		case 'c':
 			a->confidence = strtod(optarg, &end);
 			if (*end || a->confidence < 0 || a->confidence > 1)
@@ -291,14 +301,20 @@ static int parse_rate(int argc, char **argv, rate_args *a)
 				return cli_usage_error("rate ", "--dim %s: the score must be a number", optarg);
 			a->ndims++;
 			break;
-		default: return cli_usage_error("rate ", "bad option");
+		default:
+			if (cli_llm_option(ctx, c, optarg))
+				break;
+			return cli_usage_error("rate ", "bad option");
 		}
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error("rate ", "give exactly one case id");
 	a->id = argv[optind];
-	if (!a->verdict)
-		return cli_usage_error("rate ", "--verdict valid|invalid is required");
+	if (a->argue && a->verdict)
+		return cli_usage_error("rate ", "--argue asks for the verdict after the arguments; "
+				       "leave --verdict out");
+	if (!a->verdict && !a->argue)
+		return cli_usage_error("rate ", "--verdict valid|invalid is required (or --argue)");
 	return 0;
 }
 
@@ -330,7 +346,7 @@ int cmd_rate(cli_ctx *ctx, int argc, char **argv)
 	int rc = CLI_FAIL;
 	store *s;
 
-	if ((rc = parse_rate(argc, argv, &a)) != 0)
+	if ((rc = parse_rate(ctx, argc, argv, &a)) != 0)
 		return rc;
 	rc = CLI_FAIL;
 	if (!(s = cli_store(ctx)) || !cli_config(ctx))
@@ -347,6 +363,9 @@ int cmd_rate(cli_ctx *ctx, int argc, char **argv)
 		cli_fail_err();
 		goto out;
 	}
+	if (a.argue && (rc = rate_argue(ctx, c, a.quick, &a.quick, &a.verdict)) != CLI_OK)
+		goto out;
+	rc = CLI_FAIL;
 	r.rater = a.rater;
 	r.verdict = a.verdict;
 	r.confidence = a.confidence;
@@ -361,6 +380,8 @@ int cmd_rate(cli_ctx *ctx, int argc, char **argv)
 	printf("Rated %s: %s\n", case_id(c), a.verdict);
 	rc = CLI_OK;
 out:
+	if (a.argue)
+		cli_llm_finish(ctx, rc);
 	cJSON_Delete(c);
 	cd_buf_clear(&who);
 	return rc;

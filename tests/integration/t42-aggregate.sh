@@ -216,3 +216,25 @@ expect_err "not a dimension of this repository"
 run codicil rate "$1" --verdict valid --dim realism=4
 expect_rc 0 "a listed dimension"
 git_clean "$T/r"
+
+# rate --argue: a quick verdict, the model's arguments, then the verdict
+# that counts; both recorded
+id=$(head -1 "$T/new")
+before=$(git rev-parse HEAD)
+run sh -c 'printf "" | "$CODICIL_BIN" rate "$1" --argue --rater "Quinn <quinn@example.org>"' - "$id"
+expect_rc 1 "no answers"
+expect_err "no verdict given; nothing recorded"
+[ "$(git rev-parse HEAD)" = "$before" ] || fail "a rating without a verdict was committed"
+run codicil rate "$id" --argue --verdict valid
+expect_rc 2 "--argue with --verdict"
+expect_err "leave --verdict out"
+run sh -c 'printf "maybe\ni\nv\n" | "$CODICIL_BIN" rate "$1" --argue --rater "Quinn <quinn@example.org>"' - "$id"
+expect_rc 0 "rate --argue"
+expect_out "Why it may be invalid:"
+expect_out "Rated $id: valid"
+expect_err "answer valid (v) or invalid (i)"
+python3 - "$(git ls-files "cases/*/$id.json")" <<'PY' || fail "the considered rating"
+import json, sys
+r = [x for x in json.load(open(sys.argv[1]))["ratings"] if x["rater"].startswith("Quinn")]
+assert len(r) == 1 and r[0]["quick_verdict"] == "invalid" and r[0]["verdict"] == "valid", r
+PY
