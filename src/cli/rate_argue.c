@@ -72,6 +72,7 @@ static int show_arguments(cli_ctx *ctx, const cJSON *c)
 		return -1;
 	if (argue_build(ctx->store, ctx->cfg, c, &req) < 0) {
 		cli_fail_err();
+		llm_client_free(client);
 		return -1;
 	}
 	if (llm_client_submit(client, &req.req, on_done, &a, NULL) < 0 ||
@@ -86,6 +87,7 @@ static int show_arguments(cli_ctx *ctx, const cJSON *c)
 		rc = 0;
 	}
 	cli_llm_print_spend(ctx, client);
+	llm_client_free(client);
 	argue_result_clear(&res);
 	llm_response_clear(&a.resp);
 	argue_request_clear(&req);
