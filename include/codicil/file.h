@@ -43,6 +43,9 @@ typedef struct cd_atomic {
 int cd_atomic_open(const char *path, cd_atomic *a);
 int cd_atomic_commit(cd_atomic *a);
 void cd_atomic_abort(cd_atomic *a);
+/* Write what b holds to f: -1 when an append to b failed (cd_err says
+ * why) or the write fell short ("cannot write <name>: ..."). */
+int cd_file_put_buf(FILE *f, const cd_buf *b, const char *name);
 /* Append one line to a file and fsync it (journals).  The line must end
  * with '\n'; a crash leaves the file valid up to its last complete line. */
 int cd_file_append_line_sync(const char *path, const char *line, size_t len);

@@ -271,9 +271,7 @@ static void promptfoo_head(exporter *x, config *cfg, cd_buf *out)
 
 static int emit(exporter *x, cd_buf *b)
 {
-	if (cd_buf_failed(b) || fwrite(b->data, 1, b->len, x->out) != b->len) {
-		if (!cd_buf_failed(b))
-			cd_err_set("cannot write the export: %s", strerror(errno));
+	if (cd_file_put_buf(x->out, b, "the export") < 0) {
 		x->failed = 1;
 		return -1;
 	}

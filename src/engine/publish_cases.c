@@ -3,7 +3,6 @@
  * a short script adds filters by status, kind and principle. */
 #include "publish_int.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include "codicil/case.h"
@@ -74,9 +73,7 @@ static void case_row_html(const cJSON *c, const case_row *r, cd_buf *out)
 
 static int put(case_page *pg, cd_buf *b)
 {
-	if (cd_buf_failed(b) || fwrite(b->data, 1, b->len, pg->f) != b->len) {
-		if (!cd_buf_failed(b))
-			cd_err_set("cannot write cases.html: %s", strerror(errno));
+	if (cd_file_put_buf(pg->f, b, "cases.html") < 0) {
 		pg->failed = 1;
 		return -1;
 	}

@@ -376,3 +376,14 @@ void cd_atomic_abort(cd_atomic *a)
 		unlink(a->tmp);
 	atomic_free(a);
 }
+
+int cd_file_put_buf(FILE *f, const cd_buf *b, const char *name)
+{
+	if (cd_buf_failed(b))
+		return -1;
+	if (b->len && fwrite(b->data, 1, b->len, f) != b->len) {
+		cd_err_set("cannot write %s: %s", name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
