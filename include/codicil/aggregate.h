@@ -12,6 +12,15 @@
  * others' biases are measured against them.  Standard errors come from
  * the diagonal of the inverse Hessian at the optimum.
  *
+ * The weighted consensus (codicil.consensus = weighted; the default is the
+ * fit's sigmoid(v_c)): each rater's vote counts with the log-odds of their
+ * modelled agreement with a reliable rater (aggregate_weighted.c), times
+ * the rating's confidence.  The fit pools evidence and corrects biases,
+ * and suits a team whose raters rate overlapping cases; the weighted vote
+ * needs no overlap beyond what sets the weights, cannot move a case
+ * further than its voters, and suits few ratings per case from raters of
+ * very different reliability.
+ *
  * Dimensions (codicil.dimension, e.g. severity, realism): scores are
  * modelled as s = m_c + o_r + noise, with a ridge prior (weight 1) on the
  * rater offsets o_r and reliable raters' o_r fixed at 0, fitted by
@@ -74,6 +83,7 @@ typedef struct agg_settings {
 	size_t ndims;
 	double vague_alpha;     /* codicil.vagueAlpha (0.45): below it a principle is vague */
 	double argue_above;     /* codicil.argueAbove, or -1 when unset */
+	int weighted;           /* codicil.consensus = weighted (aggregate_weighted.c) */
 } agg_settings;
 
 /* Read the settings; the strings live as long as cfg. */
@@ -88,12 +98,16 @@ typedef struct agg_rater {
 	size_t shared;
 	size_t considered;      /* ratings given after reading the arguments (a quick verdict first) */
 	size_t flips;           /* of those, the verdict changed from the quick one */
+	double modelled_agreement; /* expected agreement with a reliable rater, from the fit */
+	double weight;          /* its log-odds, at least 0: the rater's vote in the weighted consensus */
 } agg_rater;
 
 typedef struct agg_case {
 	cJSON *c;               /* the case (belongs to the library) */
 	double validity, se;    /* v_c and its standard error */
-	double p;               /* sigmoid(v_c): the consensus that the case is valid */
+	double p;               /* the consensus in use that the case is valid */
+	double p_model;         /* sigmoid(v_c) (the default) */
+	double p_weighted;      /* the raters' weighted vote */
 	const char *suggested;  /* "confirmed", "dismissed" or "open" */
 	size_t ratings;
 } agg_case;
@@ -130,6 +144,7 @@ typedef struct agg_result {
 	size_t ndims;
 	size_t nratings;
 	int converged;
+	int weighted;           /* p and the suggestions are the weighted consensus */
 	double alpha;           /* over every rated case; NAN when undefined */
 	size_t considered, flips; /* over every rater (see agg_rater) */
 	struct {                /* the flip predictor (aggregate_flip.c) */
@@ -137,6 +152,8 @@ typedef struct agg_result {
 		double auc;         /* leave-one-out; NAN: not measured */
 		size_t spared;      /* with codicil.argueAbove: arguments not shown */
 		size_t missed;      /* and, of those, verdicts that would have changed */
+		int fitted;         /* beta holds the fit on every such rating */
+		double beta[5];     /* 1, severity, unsure, counterexample, rater's rate */
 	} flip;
 	agg_principle *principles; /* every principle a rated case cites, by id */
 	size_t nprinciples;
@@ -151,12 +168,20 @@ void agg_result_clear(agg_result *r);
  *   agreement_with_reliable}], "cases": [{id, validity, stderr, consensus,
  *   ratings, status, suggested_status}], "dimensions": [{name, raters:
  *   [{rater, offset, scores}], cases: [{id, mean, raw_mean, scores}]}],
- *   "ratings": N, "converged": bool, "agreement": {"alpha": x|null,
+ *   "ratings": N, "converged": bool, "consensus": "model"|"weighted",
+ *   "agreement": {"alpha": x|null,
  *   "principles": [{id, alpha, cases, ratings, vague}]},
  *   "contemplation": {"considered": N, "flips": N, "flip_rate": x|null,
  *   "predictor": null | {ratings, auc, spared, missed}}};
- *   each rater also has considered, flips and flip_rate. */
+ *   each rater also has considered, flips, flip_rate, modelled_agreement
+ *   and weight; each case consensus_model and consensus_weighted. */
 cJSON *agg_result_to_json(const agg_result *r);
+
+/* P(reading the arguments changes rater's verdict on case c), from the
+ * flip predictor (aggregate_flip.c) fitted on the library's considered
+ * ratings; c need not be rated yet.  NAN when there was too little to
+ * learn from (fewer than 10 considered ratings, none flipped or all). */
+double agg_flip_p(const agg_result *r, const cJSON *c, const char *rater);
 
 /* The agg_case of case id, or NULL. */
 const agg_case *agg_result_find(const agg_result *r, const char *id);

@@ -37,18 +37,29 @@ typedef struct appeals_result {
 	agg_result agg;
 	appeal *appeals;        /* strongest first */
 	size_t n;
-	size_t candidates;      /* confidently rated cases that were judged */
+	size_t candidates;      /* the cases that were judged */
 	size_t errors;          /* judgments that failed */
+	/* the judge against the consensus over the judged cases, leaving out
+	 * unclear verdicts: Cohen's kappa and the raw share that agree (NAN
+	 * when none is left) */
+	double kappa, agreement;
+	size_t judged, unclear;
 } appeals_result;
 
+/* Judge the confidently rated cases (every rated one with every: what
+ * the judge's agreement with the raters is measured on, `aggregate
+ * --judge`) and find the appeals among them. */
 int appeals_find(store *s, config *cfg, llm_client *client, const char *charter_text,
-		 size_t len, appeals_result *out);
+		 size_t len, int every, appeals_result *out);
 void appeals_result_clear(appeals_result *r);
 
 /* {"appeals": [{id, kind, principles, scenario, judge: {verdict,
  *   confidence, reasoning}, raters: {verdict, consensus, confidence,
  *   ratings}, strength}], "candidates": N, "errors": N,
+ *   "judge_agreement": {kappa, agreement, judged, unclear, errors},
  *   "thresholds": {judge, human}} */
 cJSON *appeals_to_json(const appeals_result *r);
+/* {kappa, agreement, judged, unclear, errors}, null for what is undefined. */
+cJSON *appeals_agreement_json(const appeals_result *r);
 
 #endif

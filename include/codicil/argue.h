@@ -42,4 +42,18 @@ typedef struct argue_result {
 int argue_parse(const llm_response *resp, argue_result *out);
 void argue_result_clear(argue_result *r);
 
+/* Are the arguments worth the rater's time on this case?  With
+ * codicil.argueAbove set, the flip predictor of aggregate.h (fitted on the
+ * library's considered ratings) estimates P(reading them changes rater's
+ * verdict on c); at or below the setting the arguments are skipped and
+ * offered on request.  Unset, or when the predictor has too little to
+ * learn from, they are always shown (and the library is not read). */
+typedef struct argue_advice {
+	int show;         /* 1: arguments before the verdict */
+	double p_flip;    /* NAN: no prediction */
+	double threshold; /* codicil.argueAbove; -1: unset */
+} argue_advice;
+
+int argue_advise(store *s, config *cfg, const cJSON *c, const char *rater, argue_advice *out);
+
 #endif

@@ -15,7 +15,8 @@
 #include "codicil/workspace.h"
 
 const char cmd_aggregate_usage[] =
-	"usage: codicil aggregate [--apply] [--json]\n"
+	"usage: codicil aggregate [--apply] [--consensus model|weighted] [--json]\n"
+	"                        [--judge [--rev REV] [--no-cache] [--budget N] [--dry-run]]\n"
 	"\n"
 	"Combine every rating of every case into a consensus that allows for the\n"
 	"raters' leniency.  Model: P(rater r calls case c valid) = sigmoid(v_c + b_r),\n"
@@ -33,10 +34,27 @@ const char cmd_aggregate_usage[] =
 	"rest); mean is the case's score with the offsets taken out, raw_mean the\n"
 	"plain average.\n"
 	"\n"
-	"      --apply   set each confirmed/dismissed suggestion that differs from the\n"
-	"                case's status (never a resolved case) and commit\n"
-	"      --json    {raters: [...], cases: [...], dimensions: [...], ratings, converged}\n"
-	"  -h, --help    this text\n";
+	"Weighted consensus (--consensus weighted, or codicil.consensus): each rater's\n"
+	"vote counts with w_r = log(a_r / (1 - a_r)) (0 when a_r <= 1/2), a_r their\n"
+	"modelled agreement with a reliable rater, mean over their cases of\n"
+	"q p + (1 - q)(1 - p), p = sigmoid(v_c), q = sigmoid(v_c + b_r); times the\n"
+	"rating's confidence.  Agreement: Krippendorff's alpha (nominal) overall and\n"
+	"per principle; below codicil.vagueAlpha (0.45) a principle is flagged vague.\n"
+	"\n"
+	"      --apply       set each confirmed/dismissed suggestion that differs from\n"
+	"                    the case's status (never a resolved case) and commit\n"
+	"      --consensus C model (default: sigmoid(v_c)) or weighted\n"
+	"      --judge       also judge every rated case (not probes, not resolved\n"
+	"                    ones) under the charter and report Cohen's kappa of the\n"
+	"                    judge's verdicts against the consensus (costs requests;\n"
+	"                    judgments made before come from the cache)\n"
+	"      --rev REV     with --judge: the charter at a revision (default: the\n"
+	"                    work tree's)\n"
+	"      --no-cache    with --judge: ask again even for judgments made before\n"
+	CLI_LLM_USAGE
+	"      --json        {raters, cases, dimensions, ratings, converged, consensus,\n"
+	"                    agreement, contemplation[, judge]}\n"
+	"  -h, --help        this text\n";
 
 const char cmd_appeals_usage[] =
 	"usage: codicil appeals [--rev REV] [--no-cache] [--json]\n"
@@ -144,16 +162,49 @@ static void print_agreement(const agg_result *r)
 	cd_buf_clear(&line);
 }
 
+/* Judge the rated cases (the confident ones, or every one) under the
+ * charter of rev or the work tree, and find the appeals. */
+static int judge_rated(cli_ctx *ctx, llm_client *client, const char *rev, int every,
+		       appeals_result *r)
+{
+	const char *file = workspace_charter_path(ctx->cfg);
+	cd_buf text = CD_BUF_INIT;
+	int rc = -1;
+
+	if ((rev ? store_read(ctx->store, rev, file, &text)
+		 : store_read_worktree(ctx->store, file, &text)) == 0)
+		rc = appeals_find(ctx->store, ctx->cfg, client, text.data, text.len, every, r);
+	cd_buf_clear(&text);
+	return rc;
+}
+
+static void print_judge(const appeals_result *a)
+{
+	if (isnan(a->kappa))
+		printf("judge: nothing to compare (%zu judged, %zu unclear, %zu failed)\n",
+		       a->judged, a->unclear, a->errors);
+	else
+		printf("judge: Cohen's kappa %.2f against the consensus (agrees on %.0f%% of %zu "
+		       "cases; %zu unclear, %zu failed)\n", a->kappa, 100 * a->agreement,
+		       a->judged, a->unclear, a->errors);
+}
+
 int cmd_aggregate(cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "apply", no_argument, NULL, 'a' }, { "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
+		{ "consensus", required_argument, NULL, 'c' }, { "judge", no_argument, NULL, 'J' },
+		{ "rev", required_argument, NULL, 'r' }, { "no-cache", no_argument, NULL, 'C' },
+		CLI_LLM_OPTIONS, { NULL, 0, NULL, 0 },
 	};
-	int json = 0, apply = 0, c, rc = CLI_FAIL;
+	llm_client_opts copts = { .repair = 1 };
+	llm_client *client = NULL;
+	const char *consensus = NULL, *rev = NULL;
+	int json = 0, apply = 0, judge = 0, c, rc = CLI_FAIL;
 	case_library lib = { 0 };
 	agg_settings as;
-	agg_result r = { 0 };
+	agg_result own = { 0 }, *r = &own;
+	appeals_result ar = { 0 };
 	char commit[41] = "";
 	size_t changed = 0;
 
@@ -162,35 +213,74 @@ int cmd_aggregate(cli_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case 'a': apply = 1; break;
 		case 'j': json = 1; break;
-		default: return cli_usage_error("aggregate ", "bad option");
+		case 'c': consensus = optarg; break;
+		case 'J': judge = 1; break;
+		case 'r': rev = optarg; break;
+		case 'C': copts.no_cache = 1; break;
+		default:
+			if (cli_llm_option(ctx, c, optarg))
+				break;
+			return cli_usage_error("aggregate ", "bad option");
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error("aggregate ", "unexpected argument '%s'", argv[optind]);
+	if (consensus && strcmp(consensus, "model") && strcmp(consensus, "weighted"))
+		return cli_usage_error("aggregate ", "--consensus is model or weighted");
+	if (!judge && (rev || copts.no_cache || ctx->budget || ctx->dry_run))
+		return cli_usage_error("aggregate ", "--rev, --no-cache, --budget and --dry-run go "
+				       "with --judge");
 	if (!cli_store(ctx) || !cli_config(ctx))
 		return CLI_FAIL;
-	if (agg_settings_load(ctx->cfg, &as) < 0 || cli_load_cases(ctx->store, &lib) < 0 ||
-	    aggregate_library(&lib, &as, &r) < 0 ||
-	    (apply && aggregate_apply(ctx->store, &r, &changed, commit) < 0)) {
+	if (consensus && config_set_flag(ctx->cfg, "codicil.consensus", consensus) < 0)
+		return cli_fail_err();
+	if (judge) {
+		if (!(client = cli_llm_client_with_key(ctx, &copts)))
+			return CLI_FAIL;
+		if (judge_rated(ctx, client, rev, 1, &ar) < 0) {
+			cli_fail_err();
+			goto out;
+		}
+		r = &ar.agg;
+	} else if (agg_settings_load(ctx->cfg, &as) < 0 || cli_load_cases(ctx->store, &lib) < 0 ||
+		   aggregate_library(&lib, &as, r) < 0) {
+		cli_fail_err();
+		goto out;
+	}
+	if (apply && aggregate_apply(ctx->store, r, &changed, commit) < 0) {
 		cli_fail_err();
 		goto out;
 	}
 	if (json) {
-		cli_print_json(agg_result_to_json(&r));
-	} else if (r.ncases == 0) {
+		cJSON *o = agg_result_to_json(r);
+		if (judge)
+			cJSON_AddItemToObject(o, "judge", appeals_agreement_json(&ar));
+		cli_print_json(o);
+	} else if (r->ncases == 0) {
 		printf("no ratings yet (rate cases with 'codicil rate ID --verdict valid|invalid')\n");
 	} else {
-		print_raters(&r);
-		print_cases(&r);
-		print_dims(&r);
-		print_agreement(&r);
+		print_raters(r);
+		print_cases(r);
+		print_dims(r);
+		print_agreement(r);
+		if (judge)
+			print_judge(&ar);
 	}
 	if (apply)
 		fprintf(stderr, "%zu case status%s changed%s%.10s\n", changed, changed == 1 ? "" : "es",
 			commit[0] ? "; committed " : "", commit);
-	rc = CLI_OK;
+	rc = judge && ar.errors && !ctx->dry_run ? CLI_FAIL : CLI_OK;
 out:
-	agg_result_clear(&r);
+	if (client && ctx->dry_run)
+		cli_llm_print_estimate(stderr, client, "the kappa above counts only the judgments "
+				       "already in the cache");
+	if (client) {
+		cli_llm_print_spend(ctx, client);
+		llm_client_free(client);
+		cli_llm_finish(ctx, rc);
+	}
+	agg_result_clear(&own);
+	appeals_result_clear(&ar);
 	case_library_clear(&lib);
 	return rc;
 }
@@ -219,9 +309,8 @@ int cmd_appeals(cli_ctx *ctx, int argc, char **argv)
 		{ "no-cache", no_argument, NULL, 'C' }, { NULL, 0, NULL, 0 },
 	};
 	llm_client_opts copts = { .repair = 1 };
-	const char *rev = NULL, *file;
+	const char *rev = NULL;
 	int json = 0, c, rc = CLI_FAIL;
-	cd_buf text = CD_BUF_INIT;
 	appeals_result r = { 0 };
 	llm_client *client = NULL;
 
@@ -238,10 +327,7 @@ int cmd_appeals(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("appeals ", "unexpected argument '%s'", argv[optind]);
 	if (!cli_store(ctx) || !cli_config(ctx) || !(client = cli_llm_client_with_key(ctx, &copts)))
 		return CLI_FAIL;
-	file = workspace_charter_path(ctx->cfg);
-	if ((rev ? store_read(ctx->store, rev, file, &text)
-		 : store_read_worktree(ctx->store, file, &text)) < 0 ||
-	    appeals_find(ctx->store, ctx->cfg, client, text.data, text.len, &r) < 0) {
+	if (judge_rated(ctx, client, rev, 0, &r) < 0) {
 		cli_fail_err();
 		goto out;
 	}
@@ -259,7 +345,6 @@ int cmd_appeals(cli_ctx *ctx, int argc, char **argv)
 	rc = r.errors ? CLI_FAIL : CLI_OK;
 out:
 	appeals_result_clear(&r);
-	cd_buf_clear(&text);
 	llm_client_free(client);
 	return rc;
 }

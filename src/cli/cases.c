@@ -363,7 +363,7 @@ int cmd_rate(cli_ctx *ctx, int argc, char **argv)
 		cli_fail_err();
 		goto out;
 	}
-	if (a.argue && (rc = rate_argue(ctx, c, a.quick, &a.quick, &a.verdict)) != CLI_OK)
+	if (a.argue && (rc = rate_argue(ctx, c, a.rater, a.quick, &a.quick, &a.verdict)) != CLI_OK)
 		goto out;
 	rc = CLI_FAIL;
 	r.rater = a.rater;

@@ -2,9 +2,13 @@
  * the workbench on the command line.  The rater gives a quick verdict, reads
  * the model's strongest arguments on both sides (argue.h), then gives the
  * verdict that counts; both are recorded (rating.quick_verdict, verdict),
- * so `aggregate` learns how often reading changes a mind. */
+ * so `aggregate` learns how often reading changes a mind.  With
+ * codicil.argueAbove set, a case where reading is unlikely to change this
+ * rater's mind (argue_advise) skips the arguments unless asked for: the
+ * first verdict is the verdict. */
 #include "rate_argue.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,6 +35,19 @@ static const char *ask_verdict(const char *question)
 			return "invalid";
 		fprintf(stderr, "  answer valid (v) or invalid (i)\n");
 	}
+}
+
+/* 1 for a yes typed at the prompt; no at the end of the input. */
+static int ask_yes(const char *question)
+{
+	char line[64];
+
+	fprintf(stderr, "%s [y/N]: ", question);
+	fflush(stderr);
+	if (!fgets(line, sizeof line, stdin))
+		return 0;
+	line[strcspn(line, " \t\r\n")] = '\0';
+	return !strcmp(line, "y") || !strcmp(line, "yes");
 }
 
 typedef struct argued {
@@ -94,17 +111,40 @@ static int show_arguments(cli_ctx *ctx, const cJSON *c)
 	return rc;
 }
 
-int rate_argue(cli_ctx *ctx, const cJSON *c, const char *quick, const char **quick_out,
-	       const char **verdict_out)
+static void say_advice(const argue_advice *adv)
+{
+	if (adv->threshold < 0)
+		return;
+	if (isnan(adv->p_flip))
+		printf("(codicil.argueAbove is set, but too few considered ratings to predict from: "
+		       "the arguments are shown)\n");
+	else
+		printf("P(reading the arguments changes your verdict) = %.2f, %s codicil.argueAbove "
+		       "(%.2f): the arguments are %s\n", adv->p_flip,
+		       adv->show ? "above" : "at or below", adv->threshold,
+		       adv->show ? "shown" : "skipped");
+}
+
+int rate_argue(cli_ctx *ctx, const cJSON *c, const char *rater, const char *quick,
+	       const char **quick_out, const char **verdict_out)
 {
 	cd_buf text = CD_BUF_INIT;
+	argue_advice adv;
 
 	if (case_to_text(c, &text) == 0)
 		cli_put_safe(stdout, text.data, 0);
 	cd_buf_clear(&text);
+	if (argue_advise(ctx->store, ctx->cfg, c, rater, &adv) < 0)
+		return cli_fail_err();
+	say_advice(&adv);
 	fflush(stdout);
-	if (!quick && !(quick = ask_verdict("Your first impression")))
+	if (!quick && !(quick = ask_verdict(adv.show ? "Your first impression" : "Your verdict")))
 		return cli_fail("no verdict given; nothing recorded");
+	if (!adv.show && !ask_yes("Read the arguments anyway?")) {
+		*quick_out = NULL; /* not a considered rating: nothing was read */
+		*verdict_out = quick;
+		return CLI_OK;
+	}
 	if (show_arguments(ctx, c) < 0)
 		return CLI_FAIL;
 	fflush(stdout);

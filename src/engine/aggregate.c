@@ -30,6 +30,8 @@ static int read_fraction(config *cfg, const char *key, double def, double *out)
 
 int agg_settings_load(config *cfg, agg_settings *s)
 {
+	const char *v;
+
 	memset(s, 0, sizeof *s);
 	if (read_fraction(cfg, "codicil.aggregateConfirm", 0.8, &s->confirm) < 0 ||
 	    read_fraction(cfg, "codicil.aggregateDismiss", 1 - s->confirm, &s->dismiss) < 0)
@@ -38,6 +40,14 @@ int agg_settings_load(config *cfg, agg_settings *s)
 		cd_err_set("codicil.aggregateDismiss (%g) must be below codicil.aggregateConfirm (%g)",
 			   s->dismiss, s->confirm);
 		return -1;
+	}
+	if ((v = config_get(cfg, "codicil.consensus")) && strcmp(v, "model")) {
+		if (strcmp(v, "weighted")) {
+			cd_err_set("codicil.consensus: '%s' is neither model nor weighted (from %s)", v,
+				   config_source(cfg, "codicil.consensus"));
+			return -1;
+		}
+		s->weighted = 1;
 	}
 	s->argue_above = -1;
 	if (config_get(cfg, "codicil.argueAbove") &&
@@ -221,9 +231,7 @@ static int fit(agg_build *b, const agg_settings *s)
 		agg_case *ac = &r->cases[c];
 		ac->validity = f.v[c];
 		ac->se = f.v_se[c];
-		ac->p = sigmoid(f.v[c]);
-		ac->suggested = ac->p >= s->confirm ? "confirmed"
-			      : ac->p <= s->dismiss ? "dismissed" : "open";
+		ac->p = ac->p_model = sigmoid(f.v[c]);
 	}
 	r->converged = f.converged;
 	agg_fit_clear(&f);
@@ -242,6 +250,8 @@ int aggregate_library(const case_library *lib, const agg_settings *s, agg_result
 		agreement(&b);
 	if (rc == 0)
 		rc = fit(&b, s);
+	if (rc == 0)
+		rc = agg_weighted_build(&b, s);
 	if (rc == 0)
 		rc = agg_dims_build(&b, s);
 	if (rc == 0)

@@ -24,22 +24,29 @@ static double sigmoid(double x)
 	return x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x));
 }
 
+/* The features of case c with consensus p, for a rater with flips in
+ * considered other ratings (one flip in four as prior). */
+static void fill(double *x, const cJSON *c, double p, double flips, double considered)
+{
+	x[0] = 1;
+	x[1] = (cd_json_int(c, "severity", 3) - 3) / 2.0;
+	x[2] = 1 - fabs(2 * p - 1);
+	x[3] = case_get_kind(c) == CASE_COUNTEREXAMPLE;
+	x[4] = (flips + 1) / (considered + 4);
+}
+
 /* The features of observation i (a considered rating); y: it flipped. */
 static void features(const agg_build *b, size_t i, double *x, int *y)
 {
 	const agg_result *r = b->res;
 	const agg_obs *o = &b->obs[i];
-	const cJSON *c = r->cases[o->c].c, *rt = b->rating[i];
+	const cJSON *rt = b->rating[i];
 	const agg_rater *ra = &r->raters[o->r];
-	double p = sigmoid(r->cases[o->c].validity);
 
 	*y = strcmp(cd_json_str(rt, "quick_verdict"), cd_json_str(rt, "verdict")) != 0;
-	x[0] = 1;
-	x[1] = (cd_json_int(c, "severity", 3) - 3) / 2.0;
-	x[2] = 1 - fabs(2 * p - 1);
-	x[3] = case_get_kind(c) == CASE_COUNTEREXAMPLE;
-	/* this rater's other considered ratings, with one flip in four as prior */
-	x[4] = ((double)ra->flips - *y + 1) / ((double)ra->considered - 1 + 4);
+	/* the rater's other considered ratings: leave this one out */
+	fill(x, r->cases[o->c].c, sigmoid(r->cases[o->c].validity), (double)ra->flips - *y,
+	     (double)ra->considered - 1);
 }
 
 /* Leave-one-out scores: each rating scored by a fit without it. */
@@ -104,6 +111,7 @@ int agg_flip_build(agg_build *b, const agg_settings *s)
 	if (rc == 0 && loo_scores(x, y, n, score) == 0) {
 		r->flip.ratings = n;
 		r->flip.auc = logit_auc(score, y, n);
+		r->flip.fitted = logit_fit(x, y, n, K, 1.0, r->flip.beta) == 0;
 		if (s->argue_above >= 0)
 			savings(r, score, y, n, s->argue_above);
 	}
@@ -111,4 +119,21 @@ int agg_flip_build(agg_build *b, const agg_settings *s)
 	free(y);
 	free(score);
 	return rc;
+}
+
+double agg_flip_p(const agg_result *r, const cJSON *c, const char *rater)
+{
+	const agg_case *ac = agg_result_find(r, case_id(c));
+	double x[K], flips = 0, considered = 0;
+
+	if (!r->flip.fitted)
+		return NAN;
+	for (size_t i = 0; i < r->nraters; i++)
+		if (rating_same_rater(r->raters[i].rater, rater)) {
+			flips = (double)r->raters[i].flips;
+			considered = (double)r->raters[i].considered;
+		}
+	/* a case nobody has rated yet: the consensus knows nothing (p = 1/2) */
+	fill(x, c, ac ? ac->p : 0.5, flips, considered);
+	return logit_predict(r->flip.beta, x, K);
 }

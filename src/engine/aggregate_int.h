@@ -18,6 +18,11 @@ int agg_dims_build(agg_build *b, const agg_settings *s);
 /* Krippendorff's alpha overall and per principle (aggregate_alpha.c). */
 int agg_alpha_build(agg_build *b, const agg_settings *s);
 
+/* The raters' weights and the weighted consensus (aggregate_weighted.c),
+ * after the fit; sets each case's p and suggestion from the consensus in
+ * use. */
+int agg_weighted_build(agg_build *b, const agg_settings *s);
+
 /* The flip predictor (aggregate_flip.c), after the fit. */
 int agg_flip_build(agg_build *b, const agg_settings *s);
 

@@ -161,6 +161,8 @@ static cJSON *raters_json(const agg_result *r)
 		cJSON_AddBoolToObject(o, "reliable", ra->reliable);
 		add_num_or_null(o, "agreement_with_reliable", ra->agreement);
 		cJSON_AddNumberToObject(o, "shared_with_reliable", (double)ra->shared);
+		add_num_or_null(o, "modelled_agreement", ra->modelled_agreement);
+		add_num_or_null(o, "weight", ra->weight);
 		cJSON_AddNumberToObject(o, "considered", (double)ra->considered);
 		cJSON_AddNumberToObject(o, "flips", (double)ra->flips);
 		add_num_or_null(o, "flip_rate",
@@ -182,6 +184,8 @@ static cJSON *cases_json(const agg_result *r)
 		add_num_or_null(o, "validity", c->validity);
 		add_num_or_null(o, "stderr", c->se);
 		add_num_or_null(o, "consensus", c->p);
+		add_num_or_null(o, "consensus_model", c->p_model);
+		add_num_or_null(o, "consensus_weighted", c->p_weighted);
 		cJSON_AddNumberToObject(o, "ratings", (double)c->ratings);
 		cJSON_AddStringToObject(o, "status", st ? st : "");
 		cJSON_AddStringToObject(o, "suggested_status", c->suggested);
@@ -266,6 +270,7 @@ cJSON *agg_result_to_json(const agg_result *r)
 		cJSON_AddItemToArray(dims, dim_json(r, &r->dims[d]));
 	cJSON_AddNumberToObject(o, "ratings", (double)r->nratings);
 	cJSON_AddBoolToObject(o, "converged", r->converged);
+	cJSON_AddStringToObject(o, "consensus", r->weighted ? "weighted" : "model");
 	cJSON_AddItemToObject(o, "agreement", agreement_json(r));
 	{
 		cJSON *ct = cJSON_AddObjectToObject(o, "contemplation");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codicil/agreement.h"
 #include "codicil/error.h"
 #include "codicil/json.h"
 
@@ -40,18 +41,23 @@ static double human_confidence(const agg_case *ac)
 	return fmax(ac->p, 1 - ac->p);
 }
 
-static int is_candidate(const appeals_result *r, const agg_case *ac)
+static int confident(const appeals_result *r, const agg_case *ac)
 {
-	return case_get_status(ac->c) != CASE_RESOLVED && case_get_kind(ac->c) != CASE_PROBE &&
-	       human_confidence(ac) >= r->settings.human_confidence;
+	return human_confidence(ac) >= r->settings.human_confidence;
 }
 
-/* Does the judgment contradict the consensus, confidently? */
+static int is_candidate(const appeals_result *r, const agg_case *ac, int every)
+{
+	return case_get_status(ac->c) != CASE_RESOLVED && case_get_kind(ac->c) != CASE_PROBE &&
+	       (every || confident(r, ac));
+}
+
+/* Does the judgment contradict the consensus, both confidently? */
 static int disagrees(const appeals_result *r, const agg_case *ac, const judgment *j)
 {
 	int human_valid = ac->p >= 0.5;
 
-	if (j->confidence < r->settings.judge_confidence)
+	if (j->confidence < r->settings.judge_confidence || !confident(r, ac))
 		return 0;
 	return (j->verdict == VERDICT_MISHANDLED && !human_valid) ||
 	       (j->verdict == VERDICT_HANDLED && human_valid);
@@ -61,6 +67,35 @@ static int by_strength(const void *a, const void *b)
 {
 	double x = ((const appeal *)a)->strength, y = ((const appeal *)b)->strength;
 	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* Cohen's kappa of the judge's handled/mishandled against the consensus
+ * (p >= 1/2: valid, which faces mishandled) over the judged cases; an
+ * unclear verdict or a failed judgment is left out. */
+static void judge_agreement(appeals_result *r, const agg_case **cand, const judgment *js)
+{
+	int *judge = calloc(r->candidates + 1, sizeof *judge);
+	int *human = calloc(r->candidates + 1, sizeof *human);
+	size_t n = 0, same = 0;
+
+	r->kappa = r->agreement = NAN;
+	for (size_t i = 0; judge && human && i < r->candidates; i++) {
+		if (js[i].verdict == VERDICT_UNCLEAR)
+			r->unclear++;
+		if (js[i].verdict != VERDICT_HANDLED && js[i].verdict != VERDICT_MISHANDLED)
+			continue;
+		judge[n] = js[i].verdict == VERDICT_MISHANDLED;
+		human[n] = cand[i]->p >= 0.5;
+		same += judge[n] == human[n];
+		n++;
+	}
+	r->judged = n;
+	if (n) {
+		r->agreement = (double)same / (double)n;
+		r->kappa = agree_kappa(judge, human, n, 2);
+	}
+	free(judge);
+	free(human);
 }
 
 static int judge_and_sift(appeals_result *r, judge_ctx *jc, const char *text, size_t len,
@@ -78,6 +113,7 @@ static int judge_and_sift(appeals_result *r, judge_ctx *jc, const char *text, si
 		free(js);
 		return -1;
 	}
+	judge_agreement(r, cand, js);
 	for (size_t i = 0; i < r->candidates; i++) {
 		if (js[i].verdict == VERDICT_ERROR)
 			r->errors++;
@@ -96,7 +132,7 @@ static int judge_and_sift(appeals_result *r, judge_ctx *jc, const char *text, si
 }
 
 int appeals_find(store *s, config *cfg, llm_client *client, const char *text, size_t len,
-		 appeals_result *r)
+		 int every, appeals_result *r)
 {
 	agg_settings as;
 	judge_ctx jc = { 0 };
@@ -105,6 +141,7 @@ int appeals_find(store *s, config *cfg, llm_client *client, const char *text, si
 	int rc = -1;
 
 	memset(r, 0, sizeof *r);
+	r->kappa = r->agreement = NAN;
 	if (appeal_settings_load(cfg, &r->settings) < 0 || agg_settings_load(cfg, &as) < 0 ||
 	    workspace_load_cases(s, &r->lib) < 0 || aggregate_library(&r->lib, &as, &r->agg) < 0)
 		goto out;
@@ -115,7 +152,7 @@ int appeals_find(store *s, config *cfg, llm_client *client, const char *text, si
 		goto out;
 	}
 	for (size_t i = 0; i < r->agg.ncases; i++)
-		if (is_candidate(r, &r->agg.cases[i])) {
+		if (is_candidate(r, &r->agg.cases[i], every)) {
 			cand[r->candidates] = &r->agg.cases[i];
 			cases[r->candidates++] = r->agg.cases[i].c;
 		}
@@ -171,6 +208,26 @@ static cJSON *appeal_json(const appeal *a)
 	return o;
 }
 
+static void add_num_or_null(cJSON *o, const char *key, double x)
+{
+	if (isfinite(x))
+		cJSON_AddNumberToObject(o, key, round3(x));
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+cJSON *appeals_agreement_json(const appeals_result *r)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	add_num_or_null(o, "kappa", r->kappa);
+	add_num_or_null(o, "agreement", r->agreement);
+	cJSON_AddNumberToObject(o, "judged", (double)r->judged);
+	cJSON_AddNumberToObject(o, "unclear", (double)r->unclear);
+	cJSON_AddNumberToObject(o, "errors", (double)r->errors);
+	return o;
+}
+
 cJSON *appeals_to_json(const appeals_result *r)
 {
 	cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "appeals"), *t;
@@ -179,6 +236,7 @@ cJSON *appeals_to_json(const appeals_result *r)
 		cJSON_AddItemToArray(arr, appeal_json(&r->appeals[i]));
 	cJSON_AddNumberToObject(o, "candidates", (double)r->candidates);
 	cJSON_AddNumberToObject(o, "errors", (double)r->errors);
+	cJSON_AddItemToObject(o, "judge_agreement", appeals_agreement_json(r));
 	t = cJSON_AddObjectToObject(o, "thresholds");
 	cJSON_AddNumberToObject(t, "judge", r->settings.judge_confidence);
 	cJSON_AddNumberToObject(t, "human", r->settings.human_confidence);

@@ -94,6 +94,8 @@ const config_key_info config_keys[] = {
 	  "P(valid) above which aggregate suggests confirming a case" },
 	{ "codicil.aggregateDismiss", CT_DECIMAL, NULL, "1 - codicil.aggregateConfirm", NULL, 0, 1,
 	  TEAM, "P(valid) below which aggregate suggests dismissing a case" },
+	{ "codicil.consensus", CT_CHOICE, "model", NULL, "model weighted", ANY, TEAM,
+	  "the consensus aggregate suggests statuses from: the fitted model or the raters' weighted vote" },
 	{ "codicil.argueAbove", CT_DECIMAL, NULL, "unset: always", NULL, 0, 1, TEAM,
 	  "the predicted chance that arguments change a verdict above which they are shown first" },
 	{ "codicil.vagueAlpha", CT_DECIMAL, "0.45", NULL, NULL, 0, 1, TEAM,

@@ -104,7 +104,7 @@ static int run_appeals(tui_job_ctx *jc, void *ud)
 	if (!c || cd_file_read(path.data, &text) < 0)
 		goto out;
 	tui_job_progress(jc, "judging the confidently rated cases with %s", llm_client_model(c));
-	if (appeals_find(tui_job_store(jc), tui_job_config(jc), c, cd_buf_cstr(&text), text.len,
+	if (appeals_find(tui_job_store(jc), tui_job_config(jc), c, cd_buf_cstr(&text), text.len, 0,
 			 &r) == 0)
 		rc = keep_ids(ud, &r);
 out:

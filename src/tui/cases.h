@@ -27,6 +27,8 @@ typedef struct rate_flow {
 	unsigned call;
 	long tokens;
 	cJSON *c;             /* the case, as it was when rating began */
+	int skip;             /* codicil.argueAbove: no arguments unless asked */
+	double p_flip, argue_above; /* why (argue_advise) */
 } rate_flow;
 
 #define CASES_WINDOW 128
@@ -81,6 +83,11 @@ long cases_rows_search(tui_app *app, struct cases *cs, const char *needle, int d
 		       int (*pending_matches)(const cJSON *c, const char *needle));
 /* Bring the view in step with the library and the arriving cases. */
 int cases_sync(tui_app *app, struct cases *cs);
+
+/* cases_next.c: the id of the case `codicil queue` puts first for the
+ * current rater, with a message saying why: 1, or 0 (none left; said) or
+ * -1 (the error shown). */
+int cases_next_to_rate(tui_app *app, char *id, size_t size);
 
 /* cases_rate.c */
 void rate_start(tui_app *app, struct cases *cs);

@@ -4,7 +4,10 @@
  * sides (prompts/argue.txt, asked in the event loop; Esc cancels), then the
  * considered verdict and a confidence.  Both verdicts are recorded
  * (rating.quick_verdict and rating.verdict) and committed as `codicil rate`
- * commits them (rate.h). */
+ * commits them (rate.h).  With codicil.argueAbove set and a case where the
+ * arguments are unlikely to change this rater's mind (argue_advise), the
+ * first verdict is the verdict, and the arguments come only when asked for
+ * (the rate key again, before the confidence). */
 #include "cases.h"
 
 #include <stdlib.h>
@@ -30,6 +33,24 @@ static const cJSON *rated_case(struct cases *cs)
 	return cs->rate.c;
 }
 
+/* Whether the arguments come first for this rater on this case. */
+static int advise(tui_app *app, struct cases *cs)
+{
+	cd_buf rater = CD_BUF_INIT;
+	argue_advice adv;
+	int rc = -1;
+
+	if (rate_rater(tui_store(app), &rater) == 0 &&
+	    argue_advise(tui_store(app), tui_config(app), cs->rate.c, rater.data, &adv) == 0) {
+		cs->rate.skip = !adv.show;
+		cs->rate.p_flip = adv.p_flip;
+		cs->rate.argue_above = adv.threshold;
+		rc = 0;
+	}
+	cd_buf_clear(&rater);
+	return rc;
+}
+
 void rate_start(tui_app *app, struct cases *cs)
 {
 	const cJSON *c = cases_selected(app, cs);
@@ -42,6 +63,11 @@ void rate_start(tui_app *app, struct cases *cs)
 		cs->rate.c = cJSON_Duplicate(c, 1);
 	if (!rated_case(cs)) {
 		tui_message(app, "This case is not committed yet; rate it when the generation ends");
+		return;
+	}
+	if (advise(app, cs) < 0) {
+		tui_error(app, "%s", cd_err_msg());
+		rate_end(cs);
 		return;
 	}
 	cs->rate.app = app;
@@ -116,8 +142,10 @@ static void record(tui_app *app, struct cases *cs, double confidence)
 	    (r.rater = rater.data, rate_case_file(tui_store(app), cs->rate.id, &r, commit) < 0)) {
 		tui_error(app, "%s", cd_err_msg());
 	} else {
-		tui_message(app, "Rated %s: %s (first impression %s), confidence %.1f; committed %.7s",
-			    cs->rate.id, r.verdict, r.quick_verdict, confidence, commit);
+		tui_message(app, "Rated %s: %s%s%s%s, confidence %.1f; committed %.7s", cs->rate.id,
+			    r.verdict, r.quick_verdict ? " (first impression " : "",
+			    r.quick_verdict ? r.quick_verdict : "", r.quick_verdict ? ")" : "",
+			    confidence, commit);
 		tui_cases_changed(app, 1);
 	}
 	cd_buf_clear(&rater);
@@ -128,6 +156,11 @@ static void verdict(tui_app *app, struct cases *cs, const char *v)
 {
 	switch (cs->rate.step) {
 	case RATE_QUICK:
+		if (cs->rate.skip) {
+			cs->rate.verdict = v;
+			cs->rate.step = RATE_CONFIDENCE;
+			break;
+		}
 		cs->rate.quick = v;
 		ask(app, cs);
 		break;
@@ -160,7 +193,17 @@ int rate_action(tui_app *app, struct cases *cs, enum tui_action a)
 		rate_end(cs);
 		tui_message(app, "Rating cancelled; nothing recorded");
 		return 1;
-	case ACT_RATE: case ACT_BY_STATUS: case ACT_BY_KIND: case ACT_BY_SEVERITY:
+	case ACT_RATE:
+		if (cs->rate.skip && cs->rate.step == RATE_CONFIDENCE) {
+			cs->rate.skip = 0; /* the arguments after all: that verdict was the quick one */
+			cs->rate.quick = cs->rate.verdict;
+			cs->rate.verdict = NULL;
+			ask(app, cs);
+			return 1;
+		}
+		tui_message(app, "Finish the rating first, or Esc to cancel it");
+		return 1;
+	case ACT_RATE_NEXT: case ACT_BY_STATUS: case ACT_BY_KIND: case ACT_BY_SEVERITY:
 	case ACT_BY_PRINCIPLE: case ACT_SHOW_ALL: case ACT_MARK: case ACT_GENERATE:
 	case ACT_AMEND: case ACT_PANE: case ACT_OPEN: case ACT_ACCEPT: case ACT_REJECT:
 		tui_message(app, "Finish the rating first, or Esc to cancel it");
@@ -203,11 +246,38 @@ static void arguments(tui_pager *t, const char *title, char **args, size_t n, ch
 		line(t, "(none given)", ST_DIM);
 }
 
+/* The two steps when the arguments are skipped: the verdict, the confidence. */
+static void skipped_panel(tui_app *app, struct cases *cs, tui_pager *t)
+{
+	rate_flow *f = &cs->rate;
+	char cancel[64], rate[64];
+
+	tui_action_keys(app, ACT_RATE, rate, sizeof rate);
+	if (f->step == RATE_QUICK) {
+		line(t, "Rating 1/2: your verdict", ST_TITLE);
+		choices(app, t);
+		line(t, "Does following the text as written really go wrong here?", ST_NORMAL);
+	} else {
+		line(t, "Rating 2/2: how sure are you?", ST_TITLE);
+		tui_action_keys(app, ACT_CANCEL, cancel, sizeof cancel);
+		tui_pager_addf(t, ST_ADD, "1 (0.2) · 2 (0.4) · 3 (0.6) · 4 (0.8) · 5 (1.0) · "
+			       "%s the arguments first · %s cancel", rate, cancel);
+		tui_pager_addf(t, ST_NORMAL, "Verdict: %s.", f->verdict);
+	}
+	tui_pager_addf(t, ST_DIM, "The arguments are skipped: P(reading them changes your verdict) "
+		       "= %.2f, at or below codicil.argueAbove (%.2f).", f->p_flip, f->argue_above);
+	line(t, "", ST_NORMAL);
+}
+
 void rate_panel(tui_app *app, struct cases *cs, tui_pager *t)
 {
 	rate_flow *f = &cs->rate;
 	char cancel[64];
 
+	if (f->skip) {
+		skipped_panel(app, cs, t);
+		return;
+	}
 	switch (f->step) {
 	case RATE_QUICK:
 		line(t, "Rating 1/3: your first impression", ST_TITLE);

@@ -342,6 +342,22 @@ static void decide(tui_app *app, struct cases *cs, case_status st)
 		0, decided, d);
 }
 
+/* Select the case to rate next, showing every case if a filter hides it. */
+static void select_next_to_rate(tui_app *app, struct cases *cs)
+{
+	char id[64];
+
+	if (cases_next_to_rate(app, id, sizeof id) <= 0)
+		return;
+	if (tui_lv_select_id(cs->lv, id) < 0) {
+		filter_action(cs, ACT_SHOW_ALL);
+		refilter(app, cs);
+		tui_lv_select_id(cs->lv, id);
+	}
+	cs->lv->focus_text = 0;
+	cases_text_stale(cs);
+}
+
 static int cases_action(tui_app *app, tui_listview *lv, enum tui_action a)
 {
 	struct cases *cs = lv->data;
@@ -362,6 +378,7 @@ static int cases_action(tui_app *app, tui_listview *lv, enum tui_action a)
 	case ACT_GENERATE: generate(app, cs); return 1;
 	case ACT_AMEND: cases_amend(app, cs); return 1;
 	case ACT_APPEALS: tui_appeals_find(app); return 1;
+	case ACT_RATE_NEXT: select_next_to_rate(app, cs); return 1;
 	case ACT_ACCEPT: decide(app, cs, CASE_CONFIRMED); return 1;
 	case ACT_REJECT: decide(app, cs, CASE_DISMISSED); return 1;
 	case ACT_VALID: case ACT_INVALID:

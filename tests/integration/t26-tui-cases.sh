@@ -207,3 +207,57 @@ git -C "$R" log -2 --format=%s | grep -q "^Confirm c-" || fail "no confirm commi
 git -C "$R" log -1 --format=%s | grep -q "^Dismiss c-" || fail "no dismiss commit"
 git -C "$R" log -2 --format=%b | grep -q "reproduced it" || fail "the note is not in the commit"
 git_clean "$R"
+
+# codicil.argueAbove: with twelve quick-first ratings to learn from and a
+# threshold above every P(flip), rating skips the arguments: the verdict
+# and the confidence, no first impression recorded
+for n in 2 3 4; do
+	for who in Ann Ben Cy Di; do
+		q=valid
+		[ "$who" = Ann ] && q=invalid
+		(cd "$R" && codicil rate c-01jd3k5w9r7qz4x2m$n --verdict valid --quick $q \
+			--rater "$who <$who@example.org>") >/dev/null || fail "seed a considered rating"
+	done
+done
+git -C "$R" config codicil.argueAbove 0.99
+tui_script "$R" <<'SCRIPT'
+2
+Home
+j
+j
+j
+j
+j
+r
+:dump rate-skip-verdict
+i
+:dump rate-skip-confidence
+3
+:dump rate-skip-done
+SCRIPT
+expect_rc 0 "rating with the arguments skipped"
+grep -q "^Rating 1/2: your verdict" "$T/screens/rate-skip-verdict.screen" || fail "no one-step verdict"
+tr '\n' ' ' <"$T/screens/rate-skip-verdict.screen" |
+	grep -q "The arguments are skipped: P(reading them changes your verdict) = 0\.[0-9][0-9], at or below codicil.argueAbove (0\.99)" || { cat "$T/screens/rate-skip-verdict.screen" >&2; fail "the reason for skipping is not shown"; }
+grep -q "r the arguments first" "$T/screens/rate-skip-confidence.screen" || fail "the arguments are not offered"
+git -C "$R" log -1 --format=%s | grep -q "^Rate c-[0-9a-z]*: invalid$" || fail "subject: $(git -C "$R" log -1 --format=%s)"
+git -C "$R" show HEAD --format= | grep -q '"quick_verdict"' && fail "a first impression was recorded without arguments"
+git_clean "$R"
+
+# o selects the case `codicil queue` puts first for this rater, clearing a
+# filter that hides it
+next=$(cd "$R" && codicil queue -n 1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])') ||
+	fail "queue"
+tui_script "$R" <<'SCRIPT'
+2
+t
+t
+t
+o
+:dump rate-next
+SCRIPT
+expect_rc 0 "rate next"
+grep -q "To rate next (calibration): $next, consensus" "$T/screens/rate-next.screen" ||
+	{ cat "$T/screens/rate-next.screen" >&2; fail "o did not name the queue's first case"; }
+grep -q "^$next  " "$T/screens/rate-next.screen" || fail "o did not select it"
+grep -q "kind: any" "$T/screens/rate-next.screen" || fail "the filter that hid it stayed"

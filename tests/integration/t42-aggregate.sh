@@ -171,6 +171,39 @@ expect_err "0 case statuses changed"
 [ "$(git rev-parse HEAD)" = "$before" ] || fail "--apply changed what it did not list"
 git config codicil.aggregateConfirm 0.75
 
+# the weighted consensus: each vote weighted by the log-odds of the rater's
+# modelled agreement with the reliable rater; Lenny and Stern, who say the
+# same of every case, count for less than Ada and Mo
+run codicil aggregate --consensus weighted --json
+expect_rc 0 "weighted consensus"
+python3 - "$T/out" "$@" <<'PY' || fail "weighted consensus"
+import json, math, sys
+a = json.load(open(sys.argv[1])); ids = sys.argv[2:]
+assert a["consensus"] == "weighted", a["consensus"]
+r = {x["rater"].split()[0]: x for x in a["raters"]}
+cs = {c["id"]: c for c in a["cases"]}
+sig = lambda x: 1 / (1 + math.exp(-x))
+for name, x in r.items():   # the documented formula, from the reported fit
+    agree = [sig(c["validity"] + x["bias"]) * sig(c["validity"]) +
+             (1 - sig(c["validity"] + x["bias"])) * (1 - sig(c["validity"])) for c in cs.values()]
+    m = min(sum(agree) / len(agree), 0.99)
+    assert abs(m - x["modelled_agreement"]) < 2e-3, (name, m, x)
+    assert abs(x["weight"] - max(0, math.log(m / (1 - m)))) < 1e-2, (name, x)
+assert r["Ada"]["weight"] > r["Lenny"]["weight"] and r["Mo"]["weight"] > r["Stern"]["weight"], r
+for c in cs.values():
+    assert c["consensus"] == c["consensus_weighted"] != c["consensus_model"], c
+assert all(cs[i]["consensus"] > 0.8 for i in ids[:3]) and all(cs[i]["consensus"] < 0.2 for i in ids[3:]), cs
+PY
+run codicil aggregate --consensus best
+expect_rc 2 "bad consensus"
+git config codicil.consensus sometimes
+run codicil aggregate
+expect_rc 1 "bad codicil.consensus"
+expect_err "codicil.consensus: 'sometimes' is neither model nor weighted"
+git config --unset codicil.consensus
+run codicil aggregate --rev HEAD
+expect_rc 2 "--rev without --judge"
+
 # the court of appeal: the fake judge calls every case mishandled (0.9),
 # so the raters' confidently invalid cases are the appeals
 git config codicil.appealHumanConfidence 0.75
@@ -186,6 +219,18 @@ x = a["appeals"][0]
 assert x["judge"]["verdict"] == "mishandled" and x["judge"]["confidence"] == 0.9
 assert x["raters"]["verdict"] == "invalid" and x["raters"]["confidence"] >= 0.75 and x["strength"] > 0
 PY
+# the judge against the raters: it calls all six mishandled, the raters
+# three valid, so it agrees on half, no better than chance (kappa 0)
+run codicil aggregate --judge --json
+expect_rc 0 "aggregate --judge"
+python3 - "$T/out" <<'PY' || fail "the judge's agreement"
+import json, sys
+j = json.load(open(sys.argv[1]))["judge"]
+assert j == {"kappa": 0, "agreement": 0.5, "judged": 6, "unclear": 0, "errors": 0}, j
+PY
+run codicil aggregate --judge
+expect_rc 0 "aggregate --judge text"
+expect_out "judge: Cohen's kappa 0.00 against the consensus (agrees on 50% of 6 cases"
 run codicil appeals
 expect_rc 0 "appeals text"
 expect_out "3 appeals among 6 confidently rated cases"
@@ -238,3 +283,41 @@ import json, sys
 r = [x for x in json.load(open(sys.argv[1]))["ratings"] if x["rater"].startswith("Quinn")]
 assert len(r) == 1 and r[0]["quick_verdict"] == "invalid" and r[0]["verdict"] == "valid", r
 PY
+
+# codicil.argueAbove: Ada's four quick-first ratings bring the considered
+# ratings to eleven (three flips), enough for the flip predictor.  Above
+# every P(flip) the arguments are skipped, the first verdict is the
+# verdict, and no request is sent unless the rater asks for them
+i=0
+for c in "$@"; do
+	i=$((i + 1))
+	[ $i -le 4 ] || break
+	if [ $i -le 3 ]; then v=valid; else v=invalid; fi
+	codicil rate "$c" --verdict $v --quick $v --rater "Ada <ada@example.org>" >/dev/null || fail "rate"
+done
+git config codicil.argueAbove 0.99
+id2=$(sed -n 2p "$T/new")
+run sh -c 'printf "i\n\n" | "$CODICIL_BIN" rate "$1" --argue --rater "Ro <ro@example.org>"' - "$id2"
+expect_rc 0 "rate --argue, skipped"
+expect_out "the arguments are skipped"
+expect_out "Rated $id2: invalid"
+grep -q "Why it may be invalid" "$T/out" && fail "skipped arguments were shown"
+grep -q "tokens" "$T/err" && fail "a request was sent for skipped arguments: $(cat "$T/err")"
+run sh -c 'printf "v\ny\ni\n" | "$CODICIL_BIN" rate "$1" --argue --rater "Sam <sam@example.org>"' - "$id2"
+expect_rc 0 "rate --argue, skipped, then asked for"
+expect_out "Why it may be invalid:"
+expect_err "spent .* tokens"
+git config codicil.argueAbove 0.01
+run sh -c 'printf "v\nv\n" | "$CODICIL_BIN" rate "$1" --argue --rater "Tom <tom@example.org>"' - "$id2"
+expect_rc 0 "rate --argue, shown"
+expect_out "above codicil.argueAbove (0.01): the arguments are shown"
+expect_out "Why it may be invalid:"
+python3 - "$(git ls-files "cases/*/$id2.json")" <<'PY' || fail "ratings with and without arguments"
+import json, sys
+r = {x["rater"].split()[0]: x for x in json.load(open(sys.argv[1]))["ratings"]}
+assert r["Ro"]["verdict"] == "invalid" and "quick_verdict" not in r["Ro"], r["Ro"]
+assert r["Sam"]["quick_verdict"] == "valid" and r["Sam"]["verdict"] == "invalid", r["Sam"]
+assert r["Tom"]["quick_verdict"] == "valid" and r["Tom"]["verdict"] == "valid", r["Tom"]
+PY
+git config --unset codicil.argueAbove
+git_clean "$T/r"
