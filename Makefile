@@ -26,7 +26,7 @@ PKGS     := libgit2 libcjson libcurl libcmark openssl ncursesw sqlite3
 TESTPKGS := cmocka libmicrohttpd
 DEB_PKGS := build-essential pkg-config git tmux libgit2-dev libcjson-dev \
             libcurl4-openssl-dev libcmark-dev libssl-dev libncurses-dev \
-            libcmocka-dev libmicrohttpd-dev libsqlite3-dev python3 valgrind time xxd \
+            libcmocka-dev libmicrohttpd-dev libsqlite3-dev python3 python3-yaml valgrind time xxd \
             clang libclang-rt-dev
 
 BUILD := build

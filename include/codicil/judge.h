@@ -15,6 +15,7 @@
 
 #include <cJSON.h>
 
+#include "codicil/charter.h"
 #include "codicil/client.h"
 #include "codicil/config.h"
 #include "codicil/prompt.h"
@@ -97,5 +98,14 @@ void regress_sort(regress_result *r);
  * direction (-1 worse, +1 better); "" when none. */
 void regress_moves(const regress_result *r, int direction, cd_buf *out);
 cJSON *regress_to_json(const regress_result *r);
+/* For CI (regress_report.c), path the charter's file and ch (may be NULL)
+ * the candidate charter, whose principles' lines the reports point at:
+ * JUnit XML, one <testcase> per case (classname its first principle, name
+ * its id), a <failure> when its verdict got worse (type "broken" or
+ * "worse"), an <error> when it could not be judged; GitHub Actions
+ * workflow commands, ::error for each case that got worse, ::warning for
+ * one not judged, ::notice for one that got better. */
+int regress_to_junit(const regress_result *r, const char *path, const charter *ch, cd_buf *out);
+int regress_to_github(const regress_result *r, const char *path, const charter *ch, cd_buf *out);
 
 #endif

@@ -36,8 +36,8 @@ const char cmd_judge_usage[] =
 	"  -h, --help      this text\n";
 
 const char cmd_regress_usage[] =
-	"usage: codicil regress [--against REV | --proposal P] [--json] [--budget N]\n"
-	"                       [--dry-run] [--provider-batch]\n"
+	"usage: codicil regress [--against REV | --proposal P] [--format F | --json]\n"
+	"                       [--budget N] [--dry-run] [--provider-batch]\n"
 	"\n"
 	"Judge every case that is not dismissed under a base charter (REV, default\n"
 	"HEAD) and under the charter in the work tree, and report what flipped:\n"
@@ -51,7 +51,12 @@ const char cmd_regress_usage[] =
 	"      --against REV  the base (default HEAD)\n"
 	"      --proposal P   the charter at proposal P's base against the same with\n"
 	"                     P's edits applied\n"
-	"      --json         {fixed, broken, changed, unchanged, errors, flips: [...]}\n"
+	"      --format F     text (default), json, junit (JUnit XML: a test case per\n"
+	"                     case, a failure for each that got worse, an error for\n"
+	"                     each not judged) or github (GitHub Actions annotations\n"
+	"                     on the charter: ::error for worse, ::notice for better)\n"
+	"      --json         the same as --format json: {fixed, broken, changed,\n"
+	"                     unchanged, errors, flips: [...]}\n"
 	"      --no-cache     ask the judge again even for verdicts it gave before\n"
 	"      --provider-batch  ask through the provider's batch API (see judge)\n"
 	CLI_LLM_USAGE
@@ -129,7 +134,7 @@ static int read_charter(cli_ctx *ctx, const char *rev, cd_buf *out)
 /* The options of judge and regress; only lets through those of `allowed`
  * among --rev (r), --against (a) and --proposal (p). */
 typedef struct judge_args {
-	const char *rev, *against, *proposal;
+	const char *rev, *against, *proposal, *format;
 	int json, no_cache, provider_batch;
 } judge_args;
 
@@ -140,18 +145,19 @@ static int parse_args(cli_ctx *ctx, const char *cmd, const char *allowed, int ar
 		{ "rev", required_argument, NULL, 'r' }, { "against", required_argument, NULL, 'a' },
 		{ "proposal", required_argument, NULL, 'p' }, { "json", no_argument, NULL, 'j' },
 		{ "no-cache", no_argument, NULL, 'C' }, { "provider-batch", no_argument, NULL, 'P' },
-		CLI_LLM_OPTIONS, { NULL, 0, NULL, 0 },
+		{ "format", required_argument, NULL, 'f' }, CLI_LLM_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (strchr("rap", c) && !strchr(allowed, c))
+		if (strchr("rapf", c) && !strchr(allowed, c))
 			return cli_usage_error(cmd, "bad option");
 		switch (c) {
 		case 'r': a->rev = optarg; break;
 		case 'a': a->against = optarg; break;
 		case 'p': a->proposal = optarg; break;
+		case 'f': a->format = optarg; break;
 		case 'j': a->json = 1; break;
 		case 'C': a->no_cache = 1; break;
 		case 'P': a->provider_batch = 1; break;
@@ -310,6 +316,25 @@ static void count_cached(const regress_result *r, size_t *hits, size_t *judged)
 	}
 }
 
+/* JUnit XML or GitHub annotations, pointing at the candidate charter. */
+static int print_ci(cli_ctx *ctx, const regress_result *r, const char *format, const cd_buf *cand)
+{
+	const char *path = workspace_charter_path(ctx->cfg);
+	charter *ch = NULL;
+	cd_buf out = CD_BUF_INIT;
+	int rc;
+
+	if (charter_parse(path, cand->data ? cand->data : "", cand->len, &ch) < 0)
+		return cli_fail_err();
+	rc = !strcmp(format, "junit") ? regress_to_junit(r, path, ch, &out)
+				      : regress_to_github(r, path, ch, &out);
+	if (rc == 0)
+		fwrite(out.data ? out.data : "", 1, out.len, stdout);
+	charter_free(ch);
+	cd_buf_clear(&out);
+	return rc < 0 ? cli_fail_err() : CLI_OK;
+}
+
 static int print_regression(regress_result *r, int json)
 {
 	cd_buf summary = CD_BUF_INIT;
@@ -344,10 +369,17 @@ int cmd_regress(cli_ctx *ctx, int argc, char **argv)
 	judge_env e;
 	int rc;
 
-	if ((rc = parse_args(ctx, "regress ", "ap", argc, argv, &a)) != CLI_OK)
+	if ((rc = parse_args(ctx, "regress ", "apf", argc, argv, &a)) != CLI_OK)
 		return rc;
 	if (optind < argc)
 		return cli_usage_error("regress ", "unexpected argument '%s'", argv[optind]);
+	if (a.format && strcmp(a.format, "text") && strcmp(a.format, "json") &&
+	    strcmp(a.format, "junit") && strcmp(a.format, "github"))
+		return cli_usage_error("regress ", "--format is text, json, junit or github");
+	if (a.format && a.json)
+		return cli_usage_error("regress ", "--json is --format json: give one of them");
+	if (a.format && !strcmp(a.format, "json"))
+		a.json = 1;
 	if (a.against && a.proposal)
 		return cli_usage_error("regress ", "--against and --proposal do not go together");
 	if (!cli_store(ctx) || !cli_config(ctx))
@@ -366,7 +398,12 @@ int cmd_regress(cli_ctx *ctx, int argc, char **argv)
 		goto done;
 	}
 	cli_llm_print_spend(ctx, e.client);
-	rc = print_regression(&r, a.json);
+	if (a.format && (!strcmp(a.format, "junit") || !strcmp(a.format, "github"))) {
+		regress_sort(&r);
+		rc = print_ci(ctx, &r, a.format, &cand);
+	} else {
+		rc = print_regression(&r, a.json);
+	}
 	if (rc == CLI_OK && (r.worse || r.errors)) /* broken is one way to be worse */
 		rc = CLI_FAIL;
 done:

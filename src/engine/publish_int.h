@@ -10,6 +10,7 @@
 #include "codicil/buf.h"
 #include "codicil/charter.h"
 #include "codicil/proposal.h"
+#include "codicil/escape.h"
 #include "codicil/publish.h"
 
 typedef struct site {
@@ -22,9 +23,6 @@ typedef struct site {
 	publish_result *r;
 } site;
 
-/* Text as HTML: & < > " ' escaped, control characters dropped. */
-void html_text(cd_buf *out, const char *s);
-void html_textn(cd_buf *out, const char *s, size_t len);
 /* Markdown (the charter's own text) as HTML, raw HTML in it shown as text. */
 void html_markdown(cd_buf *out, const char *md, size_t len);
 /* Each string of arr as a link to page#it, between before and after:

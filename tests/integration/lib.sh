@@ -78,6 +78,8 @@ stop_fake() { kill "$FAKE_PID" 2>/dev/null; wait "$FAKE_PID" 2>/dev/null; }
 
 # fake_requests: how many requests the stopped server answered.
 fake_requests() { sed -n 's/^fakellm-server: \([0-9]*\) requests.*/\1/p' "$FAKE_LOG"; }
+# fake_repeated: how many distinct requests it got more than once.
+fake_repeated() { sed -n 's/^fakellm-server: .*, \([0-9]*\) sent more than once$/\1/p' "$FAKE_LOG"; }
 
 # wait_lines FILE N: until FILE has N lines (a run in the background making
 # progress), or fail after 20 s

@@ -123,6 +123,9 @@ unsigned long fakellm_requests(struct fakellm *f);
 /* Provider batches created (OpenAI /v1/batches, Anthropic
  * /v1/messages/batches) and files uploaded. */
 unsigned long fakellm_batches(struct fakellm *f);
+/* Distinct request bodies that arrived more than once (a retry, or a
+ * request a resumed run sent again). */
+unsigned long fakellm_repeated(struct fakellm *f);
 unsigned long fakellm_path_requests(struct fakellm *f, const char *path);
 int fakellm_inflight(struct fakellm *f);     /* requests being answered */
 int fakellm_max_inflight(struct fakellm *f); /* the most at any one time */

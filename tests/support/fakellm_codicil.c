@@ -275,6 +275,20 @@ static void theories_reply(const cJSON *schema, unsigned long reqno)
 	cJSON_Delete(root);
 }
 
+/* A verdict with confidence 0.9; the reasoning is FAKELLM_JUDGE_REASONING
+ * when that is set (hostile text, for the reports that must escape it). */
+static void judge_answer(const char *verdict, const char *reasoning)
+{
+	cJSON *o = cJSON_CreateObject();
+	const char *env = getenv("FAKELLM_JUDGE_REASONING");
+
+	cJSON_AddStringToObject(o, "verdict", verdict);
+	cJSON_AddNumberToObject(o, "confidence", 0.9);
+	cJSON_AddStringToObject(o, "reasoning", env && *env ? env : reasoning);
+	cd_json_print_compact(o, &answer);
+	cJSON_Delete(o);
+}
+
 /* handled when the charter holds FAKELLM_JUDGE_FIXED_BY ("exception"),
  * else mishandled; unclear (0.55) when it holds FAKELLM_JUDGE_UNCLEAR_BY. */
 static void judge_reply(const char *prompt)
@@ -297,9 +311,8 @@ static void judge_reply(const char *prompt)
 		cd_buf_puts(&answer, "{\"verdict\":\"unclear\",\"confidence\":0.55,\"reasoning\":"
 			    "\"The text now reads both ways here.\"}");
 	else
-		cd_buf_printf(&answer, "{\"verdict\":\"%s\",\"confidence\":0.9,\"reasoning\":\"%s\"}",
-			      fixed ? "handled" : "mishandled",
-			      fixed ? "The text now covers this case." : "The text has no exception here.");
+		judge_answer(fixed ? "handled" : "mishandled",
+			     fixed ? "The text now covers this case." : "The text has no exception here.");
 }
 
 /* One verdict per case id the schema allows, as judge_reply decides it;

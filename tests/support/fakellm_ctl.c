@@ -179,6 +179,17 @@ unsigned long fakellm_path_requests(struct fakellm *f, const char *path)
 	return n;
 }
 
+unsigned long fakellm_repeated(struct fakellm *f)
+{
+	unsigned long n = 0;
+
+	pthread_mutex_lock(&f->st->lock);
+	for (size_t i = 0; i < f->st->nbodies; i++)
+		n += f->st->bodies[i].n > 1;
+	pthread_mutex_unlock(&f->st->lock);
+	return n;
+}
+
 int fakellm_inflight(struct fakellm *f)
 {
 	return atomic_load(&f->st->inflight);

@@ -193,8 +193,9 @@ int main(int argc, char **argv)
 	printf("listening on %d\n", f->port);
 	fflush(stdout);
 	sigwait(&sigs, &sig);
-	fprintf(stderr, "fakellm-server: %lu requests, at most %d at once, %lu batches\n",
-		fakellm_requests(f), fakellm_max_inflight(f), fakellm_batches(f));
+	fprintf(stderr, "fakellm-server: %lu requests, at most %d at once, %lu batches, "
+		"%lu sent more than once\n", fakellm_requests(f), fakellm_max_inflight(f),
+		fakellm_batches(f), fakellm_repeated(f));
 	fakellm_sloppy_report(stderr);
 	fakellm_stop(f);
 	fakellm_answers_free(answers);
