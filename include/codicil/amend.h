@@ -97,6 +97,21 @@ int amend_rebase(const amend_env *e, const char *id, amend_outcome *out);
 int amend_accept(store *s, const char *id, const char *charter_path, const char *note,
 		 int force, amend_outcome *out);
 
+/* Accept without a person (autonomy.h): only when META.md at HEAD has a
+ * rule that permits it and the proposal passes every rule and worsens no
+ * case; decision.autonomy and the trailer Codicil-Autonomy: auto-meta
+ * record it, decision.by is the identity the loop runs as. */
+int amend_accept_auto(store *s, const char *id, amend_outcome *out);
+
+/* A person's word on an automatic acceptance (ratify.c): ratify records
+ * decision.ratified {by, at, note} ("Ratify <id>: <title>"); revert (any
+ * accepted proposal, while no later commit changed the charter) restores
+ * the charter before it, opens its cases again and records
+ * decision.reverted {by, at, reason} ("Revert <id>: <title>", trailer
+ * Codicil-Reverts: <the amendment commit>).  Both take the lock. */
+int amend_ratify(store *s, const char *id, const char *note, amend_outcome *out);
+int amend_revert(store *s, const char *id, const char *reason, amend_outcome *out);
+
 /* Reject a pending proposal with a reason. */
 int amend_reject(store *s, const char *id, const char *reason, amend_outcome *out);
 

@@ -185,6 +185,8 @@ int proposal_to_text(const cJSON *p, cd_buf *out);
  *                                       unchanged when not 0; absent when
  *                                       regression is null)
  *     Reviewed-by: Name <email>
+ *     Codicil-Override: ...            when accepted over objections
+ *     Codicil-Autonomy: auto-meta      when accepted by the loop (autonomy.h)
  *
  * msg gets the subject and rationale (store_commit appends the trailers);
  * the trailers are allocated, free them with store_trailers_free().

@@ -45,6 +45,10 @@ int store_identity(store *s, char **name, char **email);
  * unsets it (unset already is fine). */
 int store_config_write(store *s, const char *key, const char *value);
 
+/* Tests: CODICIL_CRASH_AT=name kills the process here (SIGKILL), e.g. in
+ * the middle of a loop's round. */
+void store_crash_point(const char *name);
+
 /* File content at a revision (any git revspec; NULL means HEAD).
  * Errors: unknown revision, path absent at that revision. */
 int store_read(store *s, const char *rev, const char *path, cd_buf *out);

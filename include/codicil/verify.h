@@ -14,9 +14,13 @@
  *   - each case exists at HEAD, and in that commit is resolved by the
  *     proposal;
  *   - the charter in that commit is exactly charter_apply() of the
- *     proposal's edits to the charter of its first parent.
+ *     proposal's edits to the charter of its first parent;
+ *   - an automatic acceptance (Codicil-Autonomy, autonomy.h): the trailer
+ *     and decision.autonomy agree, the proposal passed every META.md rule
+ *     and worsened no case, and META.md at the parent permitted it.
  * Other commits that change the charter (the initial import, `codicil
- * edit`, `codicil fmt --commit`, plain git) are listed, not judged.
+ * edit`, `codicil fmt --commit`, `codicil revert`, plain git) are listed,
+ * not judged.
  */
 #ifndef CODICIL_VERIFY_H
 #define CODICIL_VERIFY_H
@@ -37,6 +41,7 @@ typedef enum verify_kind {
 	VERIFY_INITIAL,     /* a root commit */
 	VERIFY_EDIT,        /* codicil edit: "Edit ID: ..." */
 	VERIFY_FMT,         /* codicil fmt --commit: "Format: ..." */
+	VERIFY_REVERT,      /* codicil revert: "Revert P: ...", Codicil-Reverts */
 	VERIFY_GIT,         /* anything else */
 } verify_kind;
 
@@ -60,6 +65,6 @@ typedef struct verify_report {
 int verify_history(store *s, const char *charter_path, verify_report *out);
 void verify_report_clear(verify_report *r);
 
-const char *verify_kind_name(verify_kind k); /* "initial", "edit", "fmt", "git" */
+const char *verify_kind_name(verify_kind k); /* "initial", "edit", "fmt", "revert", "git" */
 
 #endif

@@ -287,3 +287,85 @@ int cmd_reject(cli_ctx *ctx, int argc, char **argv)
 		return fail_clean();
 	return finish(&o, json, "Rejected");
 }
+
+const char cmd_ratify_usage[] =
+	"usage: codicil ratify P [--note TEXT] [--json]\n"
+	"\n"
+	"Confirm amendment P, which 'codicil loop --autonomy auto-meta' accepted\n"
+	"without a person: your git identity, the time and the note go into the\n"
+	"proposal's decision.ratified, in one commit (\"Ratify ID: title\").\n"
+	"\n"
+	"  -m, --note TEXT     why, in the commit message\n"
+	"      --json          print the proposal\n"
+	"  -h, --help          this text\n";
+
+const char cmd_revert_usage[] =
+	"usage: codicil revert P --reason TEXT [--json]\n"
+	"\n"
+	"Undo accepted amendment P (typically one 'codicil loop --autonomy auto-meta'\n"
+	"accepted): the charter as it was before it, its cases open again, and\n"
+	"decision.reverted with your git identity and the reason, in one commit\n"
+	"(\"Revert ID: title\", trailer Codicil-Reverts: the amendment commit).  Only\n"
+	"while no later commit has changed the charter; otherwise it names the\n"
+	"commit to revert by hand.\n"
+	"\n"
+	"  -r, --reason TEXT   why (required)\n"
+	"      --json          print the proposal\n"
+	"  -h, --help          this text\n";
+
+/* ratify and revert: P and one text option. */
+static int decide_args(const char *cmd, int argc, char **argv, const char **id,
+		       const char **text, int *json)
+{
+	static const struct option opts[] = {
+		{ "note", required_argument, NULL, 'm' }, { "reason", required_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'j' }, { NULL, 0, NULL, 0 },
+	};
+	int reverting = !strcmp(cmd, "revert "), c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, reverting ? "r:" : "m:", opts, NULL)) != -1) {
+		if ((c == 'm' && reverting) || (c == 'r' && !reverting))
+			return cli_usage_error(cmd, "bad option");
+		switch (c) {
+		case 'm': case 'r': *text = optarg; break;
+		case 'j': *json = 1; break;
+		default: return cli_usage_error(cmd, "bad option");
+		}
+	}
+	if (one_proposal(cmd, argc, argv, id))
+		return CLI_USAGE;
+	if (reverting && (!*text || !**text))
+		return cli_usage_error(cmd, "say why: --reason TEXT");
+	return 0;
+}
+
+int cmd_ratify(cli_ctx *ctx, int argc, char **argv)
+{
+	const char *id = NULL, *note = NULL;
+	amend_outcome o = { 0 };
+	int json = 0, rc = decide_args("ratify ", argc, argv, &id, &note, &json);
+
+	if (rc)
+		return rc;
+	if (!cli_store(ctx))
+		return CLI_FAIL;
+	if (amend_ratify(ctx->store, id, note, &o) < 0)
+		return fail_clean();
+	return finish(&o, json, "Ratified");
+}
+
+int cmd_revert(cli_ctx *ctx, int argc, char **argv)
+{
+	const char *id = NULL, *reason = NULL;
+	amend_outcome o = { 0 };
+	int json = 0, rc = decide_args("revert ", argc, argv, &id, &reason, &json);
+
+	if (rc)
+		return rc;
+	if (!cli_store(ctx))
+		return CLI_FAIL;
+	if (amend_revert(ctx->store, id, reason, &o) < 0)
+		return fail_clean();
+	return finish(&o, json, "Reverted");
+}

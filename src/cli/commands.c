@@ -31,7 +31,10 @@
 	X(proposals,  "list the proposed amendments and their status") \
 	X(review,     "show a proposal with the redline of its change") \
 	X(accept,     "accept a proposal: one commit with full provenance") \
+	X(loop,       "run unattended: rounds of generate, judge and amend within a budget") \
 	X(reject,     "reject a proposal, with the reason") \
+	X(ratify,     "confirm an amendment the loop accepted on its own") \
+	X(revert,     "undo an accepted amendment: the charter before it, its cases open") \
 	X(ask,        "ask the configured model one question") \
 	X(doctor,     "check the LLM setup with one small request") \
 	X(config,     "the settings: values, sources, and a checked way to set one") \

@@ -66,7 +66,7 @@ static int print_json(const verify_report *r)
 static void print_text(const verify_report *r)
 {
 	static const char *const kinds[] = {
-		"initial import", "codicil edit", "codicil fmt", "plain git",
+		"initial import", "codicil edit", "codicil fmt", "codicil revert", "plain git",
 	};
 
 	for (size_t i = 0; i < r->namendments; i++) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codicil/autonomy.h"
 #include "codicil/error.h"
 #include "codicil/workspace.h"
 #include "codicil/file.h"
@@ -304,8 +305,32 @@ out:
 	return rc;
 }
 
+/* Under automatic amendment: the conditions hold, and are recorded. */
+static int autonomous(store *s, cJSON *p, const char *autonomy)
+{
+	cd_buf why = CD_BUF_INIT, rule = CD_BUF_INIT;
+	int rc = -1, permitted;
+
+	if (!autonomy)
+		return 0;
+	if ((permitted = autonomy_meta_rule(s, "HEAD", &rule)) < 0)
+		goto out;
+	if (!permitted)
+		cd_err_set("META.md has no rule that permits automatic amendment (a rule with "
+			   "autonomy=%s in its attribute block)", AUTONOMY_AUTO_META);
+	else if (!autonomy_passes(p, &why))
+		cd_err_set("proposal %s may not be accepted automatically: %s", proposal_id(p), why.data);
+	else if (cJSON_AddStringToObject(cJSON_GetObjectItemCaseSensitive(p, "decision"), "autonomy",
+					 autonomy))
+		rc = 0;
+out:
+	cd_buf_clear(&why);
+	cd_buf_clear(&rule);
+	return rc;
+}
+
 static int accept(store *s, const char *id, const char *charter_path, const char *note,
-		  int force, amend_outcome *out)
+		  int force, const char *autonomy, amend_outcome *out)
 {
 	cd_buf by = CD_BUF_INIT, msg = CD_BUF_INIT, text = CD_BUF_INIT, path = CD_BUF_INIT;
 	store_trailer *tr = NULL;
@@ -320,7 +345,7 @@ static int accept(store *s, const char *id, const char *charter_path, const char
 	if (check_charter(p, charter_path) < 0 || amend__reviewer(s, &by) < 0 ||
 	    amended_charter(s, p, &ch, &out->stale) < 0 || add_cases(s, p, &ch) < 0 ||
 	    add_transcripts(s, p, &ch) < 0 || proposal_accept(p, by.data, note) < 0 ||
-	    gate(p, force) < 0 || proposal_validate(p, NULL, 0, NULL) < 0 ||
+	    gate(p, force) < 0 || autonomous(s, p, autonomy) < 0 || proposal_validate(p, NULL, 0, NULL) < 0 ||
 	    proposal_commit_message(p, by.data, &msg, &tr, &ntr) < 0)
 		goto out;
 	proposal_normalize(p);
@@ -339,21 +364,33 @@ out:
 	return rc;
 }
 
-int amend_accept(store *s, const char *id, const char *charter_path, const char *note,
-		 int force, amend_outcome *out)
+static int accept_locked(store *s, const char *id, const char *charter_path, const char *note,
+			 int force, const char *autonomy, amend_outcome *out)
 {
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	if (store_lock(s) < 0)
 		return -1;
-	rc = accept(s, id, charter_path, note && *note ? note : NULL, force, out);
+	rc = accept(s, id, charter_path, note && *note ? note : NULL, force, autonomy, out);
 	store_unlock(s);
 	if (rc < 0) {
 		cJSON_Delete(out->proposal);
 		out->proposal = NULL;
 	}
 	return rc;
+}
+
+int amend_accept(store *s, const char *id, const char *charter_path, const char *note,
+		 int force, amend_outcome *out)
+{
+	return accept_locked(s, id, charter_path, note, force, NULL, out);
+}
+
+int amend_accept_auto(store *s, const char *id, amend_outcome *out)
+{
+	return accept_locked(s, id, NULL, "accepted by codicil loop under auto-meta: every rule "
+			     "of META.md passes and no case gets worse", 0, AUTONOMY_AUTO_META, out);
 }
 
 int amend_reject(store *s, const char *id, const char *reason, amend_outcome *out)

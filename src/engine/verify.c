@@ -9,7 +9,7 @@
 
 const char *verify_kind_name(verify_kind k)
 {
-	static const char *const names[] = { "initial", "edit", "fmt", "git" };
+	static const char *const names[] = { "initial", "edit", "fmt", "revert", "git" };
 	return k <= VERIFY_GIT ? names[k] : "git";
 }
 
@@ -104,6 +104,8 @@ static int add_other(store *s, verify_report *r, const store_commit_info *ci)
 		o->kind = VERIFY_EDIT;
 	else if (starts_with(ci->subject, "Format: "))
 		o->kind = VERIFY_FMT;
+	else if (starts_with(ci->subject, "Revert ") && trailer_value(ci, "Codicil-Reverts"))
+		o->kind = VERIFY_REVERT;
 	else
 		o->kind = VERIFY_GIT;
 	o->subject = strdup(ci->subject);
@@ -117,10 +119,12 @@ oom:
 }
 
 /* An amendment changes the charter, or says it is one ("Amend ..."); a
- * commit that only records a rejected proposal is neither. */
+ * commit that only records a rejected proposal is neither, and `codicil
+ * revert` is listed as another change. */
 static int classify(store *s, verify_report *r, const store_commit_info *ci, int touches)
 {
-	int proposal = trailer_value(ci, "Codicil-Proposal") != NULL;
+	int proposal = trailer_value(ci, "Codicil-Proposal") != NULL &&
+		       !trailer_value(ci, "Codicil-Reverts");
 
 	if (proposal && (touches || starts_with(ci->subject, "Amend ")))
 		return add_amendment(s, r, ci);

@@ -8,6 +8,7 @@
 
 #include "codicil/charter.h"
 #include "codicil/workspace.h"
+#include "codicil/autonomy.h"
 #include "codicil/error.h"
 #include "codicil/hash.h"
 #include "codicil/id.h"
@@ -304,6 +305,38 @@ static void check_charter(amend_ctx *x)
 	cd_buf_clear(&want);
 }
 
+/* An automatic acceptance (autonomy.h): the trailer and the decision
+ * agree, the proposal met the conditions, and META.md at the parent
+ * permitted it. */
+static void check_autonomy(amend_ctx *x)
+{
+	const char *trailer = NULL, *decided = cd_json_str(
+		cJSON_GetObjectItemCaseSensitive(x->prop, "decision"), "autonomy");
+	cd_buf why = CD_BUF_INIT, rule = CD_BUF_INIT, parent = CD_BUF_INIT;
+
+	for (size_t i = 0; i < x->ci->ntrailers; i++)
+		if (!strcmp(x->ci->trailers[i].key, "Codicil-Autonomy"))
+			trailer = x->ci->trailers[i].value;
+	if (!trailer && !decided)
+		return;
+	if (!trailer || !decided || strcmp(trailer, decided))
+		PROBLEM(x, "Codicil-Autonomy is %s but the proposal's decision.autonomy is %s",
+			trailer ? trailer : "absent", decided ? decided : "absent");
+	else if (strcmp(trailer, AUTONOMY_AUTO_META))
+		PROBLEM(x, "Codicil-Autonomy '%s' is not a known autonomy (%s)", trailer,
+			AUTONOMY_AUTO_META);
+	if (!autonomy_passes(x->prop, &why))
+		PROBLEM(x, "accepted automatically although %s", why.data);
+	cd_buf_printf(&parent, "%s^", x->ci->id);
+	if (autonomy_meta_rule(x->s, parent.data, &rule) != 1)
+		PROBLEM(x, "accepted automatically, but %s at its parent has no rule with "
+			"autonomy=%s", STORE_META, AUTONOMY_AUTO_META);
+	cd_err_clear();
+	cd_buf_clear(&why);
+	cd_buf_clear(&rule);
+	cd_buf_clear(&parent);
+}
+
 int verify__amendment(store *s, const store_commit_info *ci, verify_amendment *a)
 {
 	amend_ctx x = { .s = s, .ci = ci, .a = a };
@@ -318,6 +351,7 @@ int verify__amendment(store *s, const store_commit_info *ci, verify_amendment *a
 		check_transcripts(&x);
 		check_cases(&x);
 		check_charter(&x);
+		check_autonomy(&x);
 	}
 	cJSON_Delete(x.prop);
 	if (x.oom) {

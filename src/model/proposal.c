@@ -37,7 +37,8 @@ static const char *const provenance_order[] = {
 	"repairs", NULL,
 };
 static const char *const prompt_order[] = { "name", "sha256", NULL };
-static const char *const decision_order[] = { "by", "at", "note", "override", NULL };
+static const char *const decision_order[] = { "by", "at", "note", "override", "autonomy",
+					      "ratified", "reverted", NULL };
 static const char *const rejection_order[] = { "by", "at", "reason", NULL };
 
 const char *proposal_status_name(proposal_status s)

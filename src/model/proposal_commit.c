@@ -277,6 +277,8 @@ int proposal_commit_message(const cJSON *p, const char *reviewer, cd_buf *msg,
 	add(&t, "Reviewed-by", reviewer);
 	add(&t, "Codicil-Override", cd_json_str(cJSON_GetObjectItemCaseSensitive(p, "decision"),
 						 "override"));
+	add(&t, "Codicil-Autonomy", cd_json_str(cJSON_GetObjectItemCaseSensitive(p, "decision"),
+						 "autonomy"));
 	if (t.failed) {
 		cd_err_set("out of memory");
 		goto fail;

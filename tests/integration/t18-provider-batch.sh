@@ -5,7 +5,7 @@
 . ./lib.sh
 
 export CODICIL_BATCH_POLL_SECONDS=0.05
-fake_batches() { sed -n 's/^fakellm-server: .*, \([0-9]*\) batches$/\1/p' "$FAKE_LOG"; }
+fake_batches() { sed -n 's/^fakellm-server: .*, \([0-9]*\) batches, .*/\1/p' "$FAKE_LOG"; }
 # per principle: how many cases (the fake's texts differ from run to run)
 shape() {
 	python3 - "$1" <<'PY'

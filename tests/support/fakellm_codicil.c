@@ -512,14 +512,17 @@ static void consequences_reply(const cJSON *schema, const char *prompt, unsigned
 }
 
 /* One check per rule the schema names: pass, or fail for the rule in env
- * FAKELLM_META_FAIL. */
-static void metacheck_reply(const cJSON *schema)
+ * FAKELLM_META_FAIL; with FAKELLM_META_FAIL_IF set, only when the prompt
+ * (the proposal) contains that text. */
+static void metacheck_reply(const cJSON *schema, const char *prompt)
 {
 	const cJSON *rules = path(schema, "properties", "checks", "items"), *r;
-	const char *failing = getenv("FAKELLM_META_FAIL");
+	const char *failing = getenv("FAKELLM_META_FAIL"), *only_if = getenv("FAKELLM_META_FAIL_IF");
 	cJSON *root = cJSON_CreateObject(), *checks = cJSON_AddArrayToObject(root, "checks");
 
 	rules = path(rules, "properties", "rule", "enum");
+	if (only_if && *only_if && !strstr(prompt, only_if))
+		failing = NULL;
 	cJSON_ArrayForEach(r, rules) {
 		cJSON *c = cJSON_CreateObject();
 		int fails = failing && cJSON_IsString(r) && !strcmp(failing, r->valuestring);
@@ -845,7 +848,7 @@ void fakellm_codicil_handler(void *ud, const struct fakellm_request *req,
 		consequences_reply(schema, cd_buf_cstr(&prompt), req->n);
 		reply->content = answer.data;
 	} else if (!strcmp(name, "metacheck")) {
-		metacheck_reply(schema);
+		metacheck_reply(schema, cd_buf_cstr(&prompt));
 		reply->content = answer.data;
 	} else if (!strcmp(name, "argue")) {
 		argue_reply();
