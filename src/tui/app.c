@@ -278,8 +278,12 @@ static void status_right(tui_app *app, const char *pos, char *out, size_t n)
 		snprintf(jobs, sizeof jobs, "%s %u job%s, %ld tokens  ", spin, app->jobs,
 			 app->jobs == 1 ? "" : "s", app->tokens);
 	}
-	snprintf(out, n, "%s%s%s%s ", jobs, app->tag ? app->tag : "", app->tag ? "  " : "", pos);
-	if (app->tag && tui_width(out, strlen(out)) > COLS / 2)
+	tui_loop_status(app);
+	snprintf(out, n, "%s%s%s%s%s%s ", jobs, app->loop, *app->loop ? "  " : "",
+		 app->tag ? app->tag : "", app->tag ? "  " : "", pos);
+	if (tui_width(out, strlen(out)) > COLS / 2)
+		snprintf(out, n, "%s%s%s%s ", jobs, app->loop, *app->loop ? "  " : "", pos);
+	if (tui_width(out, strlen(out)) > COLS / 2)
 		snprintf(out, n, "%s%s ", jobs, pos);
 }
 

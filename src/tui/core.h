@@ -7,6 +7,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "app.h"
 #include "keymap.h"
@@ -44,6 +45,8 @@ struct tui_app {
 	int hints;           /* the key-hint line is shown (codicil.keyHints, F2) */
 	tui_script *script;
 	const char *tag;     /* "replay: recorded answers", or NULL */
+	char loop[64];       /* "loop: round 2, 48k tokens" while one runs (loop_status.c) */
+	time_t loop_read;    /* when the loop's state was last read */
 	unsigned changes, commits; /* tui_cases_serial() */
 	struct tui_slot {
 		const tui_feature *f;
@@ -71,6 +74,9 @@ void tui_script_free(tui_script *sc);
 /* The next key (1), end of script (0), or an error (-1).  :dump and
  * :resize are carried out here; :resize returns the Resize key. */
 int tui_script_next(tui_app *app, int *key);
+
+/* loop_status.c: app->loop, from the loop's state at most every 2 s */
+void tui_loop_status(tui_app *app);
 
 /* app.c */
 void tui_draw(tui_app *app);

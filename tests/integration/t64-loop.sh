@@ -182,6 +182,37 @@ expect_out "Codicil-Autonomy is auto-meta but the proposal's decision.autonomy i
 expect_out "accepted automatically although the meta-check does not pass rules scope"
 git reset -q --hard HEAD~1
 
+# living with people: while a loop waits for a slow model, the TUI's
+# status line says it runs, and a rating goes in (the lock is free)
+. "$ROOT/tests/tui/lib.sh"
+some_case=$(case_ids | head -1)
+start_fake --codicil --latency-ms 700
+"$CODICIL_BIN" loop --rounds 1 -p truthful --per-round 1 >"$T/loop.out" 2>"$T/loop.err" &
+loop_pid=$!
+i=0
+until grep -q '"phase": "generate"' .git/codicil/loop/state.json 2>/dev/null; do
+	i=$((i + 1)); [ "$i" -lt 200 ] || fail "the loop did not start: $(cat "$T/loop.err")"
+	sleep 0.05
+done
+tui_script "$T/r" <<'SCRIPT'
+2
+:dump loop-running
+SCRIPT
+expect_rc 0 "the TUI while a loop runs"
+head -1 "$T/screens/loop-running.screen" | grep -q "loop: round 1, [0-9.]*k tokens" ||
+	fail "the status line does not show the loop: $(head -1 "$T/screens/loop-running.screen")"
+run codicil rate "$some_case" --verdict valid --rater "Night Owl <owl@example.org>"
+expect_rc 0 "rating while the loop runs"
+kill -0 "$loop_pid" 2>/dev/null || fail "the loop ended before the rating: the test proves nothing"
+wait "$loop_pid" || fail "the loop failed: $(cat "$T/loop.err")"
+stop_fake
+git log --format=%s | grep -q "^Rate $some_case: valid" || fail "the rating is not in the history"
+tui_script "$T/r" <<'SCRIPT'
+:dump loop-done
+SCRIPT
+head -1 "$T/screens/loop-done.screen" | grep -q "loop:" && fail "the status line still shows a loop"
+git_clean "$T/r"
+
 run codicil loop --help
 expect_rc 0 "help"
 expect_out "codicil loop --status"
