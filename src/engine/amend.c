@@ -102,15 +102,19 @@ int amend_propose(const amend_env *e, const amend_opts *o, amend_outcome *out)
 		cd_err_set("internal error: amend_propose needs a client");
 		return -1;
 	}
-	if (store_lock(e->store) < 0)
-		return -1;
-	if (draft(&d, e, o) == 0 && commit_draft(&d, out->commit) == 0) {
-		out->proposal = d.proposal;
-		d.proposal = NULL;
-		rc = 0;
+	/* the lock only for the commit: drafting waits minutes for the model,
+	 * and raters (or a loop's other work) must not be locked out meanwhile;
+	 * the proposal's base is the HEAD it was drafted on, and accept finds
+	 * it stale if the charter moved since */
+	if (draft(&d, e, o) == 0 && store_lock(e->store) == 0) {
+		if (commit_draft(&d, out->commit) == 0) {
+			out->proposal = d.proposal;
+			d.proposal = NULL;
+			rc = 0;
+		}
+		store_unlock(e->store);
 	}
 	amend__draft_close(&d);
-	store_unlock(e->store);
 	return rc;
 }
 
