@@ -44,6 +44,10 @@ typedef struct appeals_result {
 	 * when none is left) */
 	double kappa, agreement;
 	size_t judged, unclear;
+	/* behaviour cases (audit.h) on which the judge panel split, not yet
+	 * triaged: a person decides those too (ids, library order) */
+	char **splits;
+	size_t nsplits;
 } appeals_result;
 
 /* Judge the confidently rated cases (every rated one with every: what
@@ -57,6 +61,7 @@ void appeals_result_clear(appeals_result *r);
  *   confidence, reasoning}, raters: {verdict, consensus, confidence,
  *   ratings}, strength}], "candidates": N, "errors": N,
  *   "judge_agreement": {kappa, agreement, judged, unclear, errors},
+ *   "panel_splits": [id, ...],
  *   "thresholds": {judge, human}} */
 cJSON *appeals_to_json(const appeals_result *r);
 /* {kappa, agreement, judged, unclear, errors}, null for what is undefined. */

@@ -105,4 +105,10 @@ int batch_find_journal(store *s, const gen_unit *units, size_t n, cd_buf *out);
 int gen_commit(gen_ctx *g, cJSON *const *cases, size_t n, const char *run, char commit[41]);
 void batch_result_clear(batch_result *r);
 
+/* Each case as the change that writes its file (workspace_record_path),
+ * pretty-printed in the stable key order: what a commit of new cases
+ * writes.  Free with case_changes_free (n: the cases). */
+int case_changes_build(cJSON *const *cases, size_t n, store_change **changes, cd_buf **texts);
+void case_changes_free(store_change *changes, cd_buf *texts, size_t n);
+
 #endif

@@ -6,6 +6,8 @@
  *
  *     id               "c-01jd3k5w9r7qz4x2mb" (cd_id_new('c'))
  *     kind             counterexample | tension | vagueness | probe | consequence
+ *                      | behaviour (the target model's conduct; audit.h has
+ *                      its extra fields: transcript, verdicts, models, ...)
  *     principles       ["privacy", ...]  at least one; tension needs two
  *     scenario         20..4000 characters
  *     literal_reading  what the text as written demands       (1..4000)
@@ -38,6 +40,7 @@ typedef enum case_kind {
 	CASE_VAGUENESS,
 	CASE_PROBE,
 	CASE_CONSEQUENCE,
+	CASE_BEHAVIOUR,  /* the target model failed a principle (audit.h) */
 	CASE_KIND_COUNT
 } case_kind;
 

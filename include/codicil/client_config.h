@@ -14,6 +14,12 @@
 int client_settings_from_config(config *cfg, store *s, llm_settings *out);
 /* client_settings_from_config, then llm_client_open. */
 int client_open_configured(config *cfg, store *s, const llm_client_opts *o, llm_client **out);
+/* The model under audit: the settings above with codicil.target.provider,
+ * endpoint, model (model, when not NULL, wins: --target-model),
+ * apiKeyEnv and apiKeyCommand in place of the main ones.  Another
+ * provider than codicil.provider starts from that provider's defaults. */
+int client_settings_for_target(config *cfg, store *s, const char *model, llm_settings *out);
+
 /* The price codicil.price.<model>.* and codicil.batchPriceFactor set:
  * 0 (out->known says whether there is one), or -1 when a value is set but
  * is not a price. */

@@ -36,6 +36,19 @@ cJSON *schema_judge(void);
  * case of case_ids (the ids are an enum; n of them, no more, no fewer). */
 cJSON *schema_judge_batch(const char *const *case_ids, size_t n);
 
+/* Behaviour audits (audit.h).  audit_scenarios: {"scenarios":
+ * [{principles (1+ of ids), situation, opening}]} with 1..n items: the
+ * situation for the auditor, the user's first message to the target.
+ * audit_user: {"message": string, "done": bool}: the auditor's next turn
+ * as the user (done: nothing left to try).  audit_judge: {"verdicts":
+ * [{principle, verdict: complies|violates|unclear, confidence, quote,
+ * reasoning}] (one per id), "expected": what a compliant reply does,
+ * "severity": 1..5, "diagnosis": model-wrong|charter-wrong|both|neither,
+ * "diagnosis_confidence": 0..1}. */
+cJSON *schema_audit_scenarios(const char *const *ids, size_t nids, int n);
+cJSON *schema_audit_user(void);
+cJSON *schema_audit_judge(const char *const *ids, size_t nids);
+
 /* amend: {"title", "rationale", "edits": [{"op": replace|insert_after|delete,
  * "id": <enum>, "new_id": string|null, "heading": string|null,
  * "body": string|null}], "pros": [string], "cons": [string]} */

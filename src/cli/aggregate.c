@@ -341,6 +341,9 @@ int cmd_appeals(cli_ctx *ctx, int argc, char **argv)
 		if (r.errors)
 			printf(" (%zu could not be judged)", r.errors);
 		putchar('\n');
+		for (size_t i = 0; i < r.nsplits; i++)
+			printf("%s  the judge panel split on this behaviour case: triage it "
+			       "('codicil case %s')\n", r.splits[i], r.splits[i]);
 	}
 	rc = r.errors ? CLI_FAIL : CLI_OK;
 out:

@@ -90,6 +90,31 @@ llm_client *cli_llm_client(cli_ctx *ctx, const llm_client_opts *o)
 	return c;
 }
 
+llm_client *cli_llm_target_client(cli_ctx *ctx, const llm_client_opts *o, const char *model)
+{
+	llm_settings set;
+	llm_client *c = NULL;
+
+	if (cli_llm_context(ctx) < 0)
+		return NULL;
+	if (ctx->budget && config_set_flag(ctx->cfg, "codicil.budget", ctx->budget) < 0) {
+		cli_fail_err();
+		return NULL;
+	}
+	if (client_settings_for_target(ctx->cfg, ctx->store, model, &set) < 0 ||
+	    llm_client_open(&set, ctx->store, o, &c) < 0) {
+		char *line = cd_sanitize_dup(cd_err_msg(), CD_SAN_ONE_LINE);
+		cli_fail("the model under audit: %s", line ? line : "cannot set it up");
+		free(line);
+		return NULL;
+	}
+	if (ctx->store && record_run(ctx, c) < 0) {
+		llm_client_free(c);
+		return NULL;
+	}
+	return c;
+}
+
 void cli_llm_finish(cli_ctx *ctx, int rc)
 {
 	if (ctx->run && runlog_end(ctx->run, rc == CLI_OK) < 0)

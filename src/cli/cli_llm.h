@@ -16,6 +16,10 @@ int cli_llm_context(cli_ctx *ctx);
  * (estimates) and, unless it is a dry run, is metered into the run's
  * record (runlog.h).  NULL after printing an error. */
 llm_client *cli_llm_client(cli_ctx *ctx, const llm_client_opts *o);
+/* The model under audit (codicil.target.*, client_config.h; model, when
+ * not NULL, is --target-model), metered into the same run's record.  NULL
+ * after printing an error. */
+llm_client *cli_llm_target_client(cli_ctx *ctx, const llm_client_opts *o, const char *model);
 /* After the command: end the run's record (rc: its exit code). */
 void cli_llm_finish(cli_ctx *ctx, int rc);
 

@@ -22,6 +22,8 @@
 	X(vagueness,  "ask for terms with diverging readings, with scenarios") \
 	X(probe,      "thought experiments on how the model reads the charter") \
 	X(theorize,   "failure theories from the cases, with hit rates") \
+	X(audit,      "put the governed model to the test; its failures become behaviour cases") \
+	X(triage,     "decide a behaviour case: the model or the charter is wrong") \
 	X(aggregate,  "multi-rater consensus: case validity and rater bias") \
 	X(appeals,    "where the judge and the raters confidently disagree") \
 	X(queue,      "the cases a rater should rate next") \

@@ -8,7 +8,7 @@
 #include "codicil/sanitize.h"
 
 const char cmd_doctor_usage[] =
-	"usage: codicil doctor [--json]\n"
+	"usage: codicil doctor [--target] [--json]\n"
 	"\n"
 	"Check the LLM setup.  Prints the resolved provider, endpoint and model\n"
 	"and where the API key comes from (never the key), then makes one small\n"
@@ -18,6 +18,7 @@ const char cmd_doctor_usage[] =
 	"\n"
 	"      --json       {provider, endpoint, model, key_source, ok, status,\n"
 	"                   validated, latency_ms, attempts, error}\n"
+	"      --target     check the model under audit (codicil.target.*) instead\n"
 	"      --no-cache   accepted for symmetry: doctor never uses the cache\n"
 	"  -h, --help       this text\n";
 
@@ -118,10 +119,11 @@ int cmd_doctor(cli_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "no-cache", no_argument, NULL, 'n' },
+		{ "target", no_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	llm_client_opts co = { .no_cache = 1 };
-	int json = 0, c, rc;
+	int json = 0, target = 0, c, rc;
 	llm_client *client;
 
 	optind = 1;
@@ -129,12 +131,13 @@ int cmd_doctor(cli_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case 'j': json = 1; break;
 		case 'n': break;
+		case 't': target = 1; break;
 		default: return cli_usage_error("doctor ", "bad option");
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error("doctor ", "unexpected argument '%s'", argv[optind]);
-	if (!(client = cli_llm_client(ctx, &co)))
+	if (!(client = target ? cli_llm_target_client(ctx, &co, NULL) : cli_llm_client(ctx, &co)))
 		return CLI_FAIL;
 	if (!json) {
 		print_setting("provider", llm_client_provider(client));

@@ -131,6 +131,29 @@ static int judge_and_sift(appeals_result *r, judge_ctx *jc, const char *text, si
 	return 0;
 }
 
+/* Behaviour cases whose judge panel split and that nobody has triaged. */
+static int panel_splits(appeals_result *r)
+{
+	r->splits = calloc(r->lib.n + 1, sizeof *r->splits);
+	if (!r->splits) {
+		cd_err_set("out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < r->lib.n; i++) {
+		const cJSON *c = r->lib.cases[i];
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(c, "triage");
+		if (case_get_kind(c) != CASE_BEHAVIOUR || cJSON_IsObject(t) ||
+		    case_get_status(c) == CASE_RESOLVED || case_get_status(c) == CASE_DISMISSED ||
+		    !cd_json_bool(cJSON_GetObjectItemCaseSensitive(c, "audit"), "split", 0))
+			continue;
+		if (!(r->splits[r->nsplits++] = strdup(case_id(c)))) {
+			cd_err_set("out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int appeals_find(store *s, config *cfg, llm_client *client, const char *text, size_t len,
 		 int every, appeals_result *r)
 {
@@ -144,6 +167,8 @@ int appeals_find(store *s, config *cfg, llm_client *client, const char *text, si
 	r->kappa = r->agreement = NAN;
 	if (appeal_settings_load(cfg, &r->settings) < 0 || agg_settings_load(cfg, &as) < 0 ||
 	    workspace_load_cases(s, &r->lib) < 0 || aggregate_library(&r->lib, &as, &r->agg) < 0)
+		goto out;
+	if (panel_splits(r) < 0)
 		goto out;
 	cand = calloc(r->agg.ncases + 1, sizeof *cand);
 	cases = calloc(r->agg.ncases + 1, sizeof *cases);
@@ -174,6 +199,9 @@ void appeals_result_clear(appeals_result *r)
 {
 	for (size_t i = 0; i < r->n; i++)
 		judgment_clear(&r->appeals[i].judge);
+	for (size_t i = 0; i < r->nsplits; i++)
+		free(r->splits[i]);
+	free(r->splits);
 	free(r->appeals);
 	agg_result_clear(&r->agg);
 	case_library_clear(&r->lib);
@@ -237,6 +265,8 @@ cJSON *appeals_to_json(const appeals_result *r)
 	cJSON_AddNumberToObject(o, "candidates", (double)r->candidates);
 	cJSON_AddNumberToObject(o, "errors", (double)r->errors);
 	cJSON_AddItemToObject(o, "judge_agreement", appeals_agreement_json(r));
+	cJSON_AddItemToObject(o, "panel_splits",
+			      cJSON_CreateStringArray((const char *const *)r->splits, (int)r->nsplits));
 	t = cJSON_AddObjectToObject(o, "thresholds");
 	cJSON_AddNumberToObject(t, "judge", r->settings.judge_confidence);
 	cJSON_AddNumberToObject(t, "human", r->settings.human_confidence);

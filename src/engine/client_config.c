@@ -187,6 +187,64 @@ int client_settings_from_config(config *cfg, store *s, llm_settings *out)
 	return 0;
 }
 
+/* Another provider for the target: its own defaults, none of the main one's
+ * endpoint, model or key source. */
+static int target_provider(config *cfg, store *s, const char *name, llm_settings *out)
+{
+	free(out->provider);
+	free(out->endpoint);
+	free(out->model);
+	free(out->api_key_env);
+	free(out->api_key_command);
+	out->provider = out->endpoint = out->model = out->api_key_env = out->api_key_command = NULL;
+	if (dup_to(&out->provider, name) < 0)
+		return -1;
+	out->http = strcmp(name, "replay") ? llm_provider_find(name) : NULL;
+	if (strcmp(name, "replay") && !out->http)
+		return bad_value(cfg, "codicil.target.provider",
+				 "is unknown; use openai, anthropic or replay");
+	if (!out->http)
+		return (out->cassette || resolve_cassette(cfg, s, out) == 0) &&
+		       dup_to(&out->endpoint, out->cassette) == 0 ? 0 : -1;
+	return dup_to(&out->endpoint, out->http->default_base_url) < 0 ||
+	       dup_to(&out->model, out->http->default_model) < 0 ? -1 : 0;
+}
+
+static int replace(char **dst, const char *src)
+{
+	if (!src)
+		return 0;
+	free(*dst);
+	*dst = NULL;
+	return dup_to(dst, src);
+}
+
+int client_settings_for_target(config *cfg, store *s, const char *model, llm_settings *out)
+{
+	const char *prov = get(cfg, "codicil.target.provider", NULL), *url;
+	llm_price p;
+
+	if (client_settings_from_config(cfg, s, out) < 0)
+		return -1;
+	if (prov && strcmp(prov, out->provider) && target_provider(cfg, s, prov, out) < 0)
+		goto fail;
+	url = get(cfg, "codicil.target.endpoint", NULL);
+	if (url && out->http && strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
+		bad_value(cfg, "codicil.target.endpoint", "is not an http:// or https:// URL");
+		goto fail;
+	}
+	if ((out->http && replace(&out->endpoint, url) < 0) ||
+	    replace(&out->model, model ? model : get(cfg, "codicil.target.model", NULL)) < 0 ||
+	    replace(&out->api_key_env, get(cfg, "codicil.target.apiKeyEnv", NULL)) < 0 ||
+	    replace(&out->api_key_command, get(cfg, "codicil.target.apiKeyCommand", NULL)) < 0 ||
+	    client_config_price(cfg, out->model, &p) < 0 || llm_settings_add_price(out, out->model, &p) < 0)
+		goto fail;
+	return 0;
+fail:
+	llm_settings_clear(out);
+	return -1;
+}
+
 int client_open_configured(config *cfg, store *s, const llm_client_opts *o, llm_client **out)
 {
 	llm_settings set;

@@ -1,5 +1,7 @@
-/* rate.c — a rating into a case file, and the file into a commit. */
+/* rate.c — a human decision on a case (a rating, a status, a triage of a
+ * behaviour case) into the case file, and the file into a commit. */
 #include "codicil/rate.h"
+#include "codicil/audit.h"
 #include "codicil/workspace.h"
 
 #include <stdlib.h>
@@ -133,5 +135,73 @@ out:
 	store_unlock(s);
 	cJSON_Delete(c);
 	cd_buf_clear(&msg);
+	return rc;
+}
+
+const char *triage_name(triage_decision d)
+{
+	static const char *const names[] = { "model-wrong", "charter-wrong", "both", "neither" };
+	return (unsigned)d <= TRIAGE_NEITHER ? names[d] : "?";
+}
+
+static int set_triage(cJSON *c, triage_decision d, const char *by, const char *note)
+{
+	cJSON *t = cJSON_CreateObject();
+	char now[CASE_TIME_SIZE];
+
+	case_time_now(now);
+	if (!t)
+		return -1;
+	cJSON_AddStringToObject(t, "decision", triage_name(d));
+	cJSON_AddStringToObject(t, "by", by);
+	cJSON_AddStringToObject(t, "at", now);
+	if (note && *note)
+		cJSON_AddStringToObject(t, "note", note);
+	else
+		cJSON_AddNullToObject(t, "note");
+	if (cJSON_GetObjectItemCaseSensitive(c, "triage"))
+		cJSON_ReplaceItemInObjectCaseSensitive(c, "triage", t);
+	else
+		cJSON_AddItemToObject(c, "triage", t);
+	/* who is wrong decides whether the case stands: confirmed when someone
+	 * is, dismissed when nothing went wrong */
+	return case_set_status(c, d == TRIAGE_NEITHER ? CASE_DISMISSED : CASE_CONFIRMED, NULL);
+}
+
+int triage_commit(store *s, const char *id, triage_decision d, const char *note, char commit[41])
+{
+	cd_buf msg = CD_BUF_INIT, by = CD_BUF_INIT;
+	const char *words[] = { "model wrong", "charter wrong", "model and charter wrong",
+				"neither wrong" };
+	cJSON *c = NULL;
+	int rc = -1;
+
+	if (rate_rater(s, &by) < 0 || store_lock(s) < 0) {
+		cd_buf_clear(&by);
+		return -1;
+	}
+	if (!(c = read_case(s, id)))
+		goto out;
+	if (case_get_kind(c) != CASE_BEHAVIOUR) {
+		cd_err_set("%s is a %s case; triage decides behaviour cases (codicil audit), rate "
+			   "the others", case_id(c), case_kind_name(case_get_kind(c)));
+		goto out;
+	}
+	if (case_get_status(c) == CASE_RESOLVED) {
+		cd_err_set("%s is resolved by %s; it stays resolved", case_id(c),
+			   cd_json_str(c, "resolved_by") ? cd_json_str(c, "resolved_by") : "a proposal");
+		goto out;
+	}
+	if (set_triage(c, d, by.data, note) < 0)
+		goto out;
+	cd_buf_printf(&msg, "Triage %s: %s\n\nDecided by %s.\n", case_id(c), words[d], by.data);
+	if (note && *note)
+		cd_buf_printf(&msg, "\n%s\n", note);
+	rc = commit_case(s, c, msg.data, commit);
+out:
+	store_unlock(s);
+	cJSON_Delete(c);
+	cd_buf_clear(&msg);
+	cd_buf_clear(&by);
 	return rc;
 }

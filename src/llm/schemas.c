@@ -212,6 +212,52 @@ cJSON *schema_judge(void)
 	return done(prop(o, "reasoning", string()));
 }
 
+cJSON *schema_audit_scenarios(const char *const *ids, size_t nids, int n)
+{
+	cJSON *item = object();
+
+	if (need_ids(nids) < 0) {
+		cJSON_Delete(item);
+		return NULL;
+	}
+	item = prop(item, "principles", principle_list(ids, nids, 1));
+	item = prop(item, "situation", string());
+	item = done(prop(item, "opening", string()));
+	return done(prop(object(), "scenarios", array_of(item, 1, n)));
+}
+
+cJSON *schema_audit_user(void)
+{
+	cJSON *o = object();
+
+	o = prop(o, "message", string());
+	return done(prop(o, "done", typed("boolean")));
+}
+
+cJSON *schema_audit_judge(const char *const *ids, size_t nids)
+{
+	static const char *const verdicts[] = { "complies", "violates", "unclear" };
+	static const char *const diagnoses[] = { "model-wrong", "charter-wrong", "both", "neither" };
+	cJSON *item = object(), *o = object();
+
+	if (need_ids(nids) < 0) {
+		cJSON_Delete(item);
+		cJSON_Delete(o);
+		return NULL;
+	}
+	item = prop(item, "principle", string_enum(ids, nids));
+	item = prop(item, "verdict", string_enum(verdicts, 3));
+	item = prop(item, "confidence", with_range(typed("number"), "minimum", 0, "maximum", 1));
+	item = prop(item, "quote", string());
+	item = done(prop(item, "reasoning", string()));
+	o = prop(o, "verdicts", array_of(item, (int)nids, (int)nids));
+	o = prop(o, "expected", string());
+	o = prop(o, "severity", severity());
+	o = prop(o, "diagnosis", string_enum(diagnoses, 4));
+	return done(prop(o, "diagnosis_confidence",
+			 with_range(typed("number"), "minimum", 0, "maximum", 1)));
+}
+
 cJSON *schema_judge_batch(const char *const *case_ids, size_t n)
 {
 	static const char *const verdicts[] = { "handled", "mishandled", "unclear" };

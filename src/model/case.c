@@ -11,7 +11,7 @@
 #include <time.h>
 
 static const char *const kind_names[CASE_KIND_COUNT] = {
-	"counterexample", "tension", "vagueness", "probe", "consequence",
+	"counterexample", "tension", "vagueness", "probe", "consequence", "behaviour",
 };
 static const char *const status_names[CASE_STATUS_COUNT] = {
 	"open", "confirmed", "dismissed", "resolved",

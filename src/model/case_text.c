@@ -198,6 +198,67 @@ static void put_pairs(text *t, const char *title, const cJSON *arr, const char *
 	}
 }
 
+/* A behaviour case: the conversation turn by turn, the panel's verdicts,
+ * who the judges think is wrong, the triage, and the three models. */
+static void put_behaviour(text *t, const cJSON *c)
+{
+	const cJSON *m, *v, *j, *models = cJSON_GetObjectItemCaseSensitive(c, "models");
+	const cJSON *sug = cJSON_GetObjectItemCaseSensitive(c, "suggestion");
+	const cJSON *tri = cJSON_GetObjectItemCaseSensitive(c, "triage");
+	int turn = 0;
+
+	if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(c, "transcript")))
+		put(t, "\nTranscript\n");
+	cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(c, "transcript")) {
+		int user = !strcmp(cd_json_str(m, "role") ? cd_json_str(m, "role") : "", "user");
+		if (user)
+			putf(t, "  turn %d\n", ++turn);
+		put(t, user ? "    user:  " : "    model: ");
+		put_value(t, cd_json_str(m, "content"));
+		put(t, "\n");
+	}
+	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(c, "verdicts")))
+		put(t, "\nVerdicts\n");
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(c, "verdicts")) {
+		put_labelled(t, 2, "  ", cd_json_str(v, "principle"), ": ", cd_json_str(v, "verdict"));
+		putf(t, " (%.2f)%s", cd_json_num(v, "confidence", 0),
+		     cd_json_bool(v, "split", 0) ? ", the judges split" : "");
+		if (cd_json_str(v, "quote") && *cd_json_str(v, "quote")) {
+			put(t, "\n    quote: ");
+			put_value(t, cd_json_str(v, "quote"));
+		}
+		put(t, "\n");
+		cJSON_ArrayForEach(j, cJSON_GetObjectItemCaseSensitive(v, "judges")) {
+			put_labelled(t, 2, "    ", cd_json_str(j, "model"), ": ", cd_json_str(j, "verdict"));
+			putf(t, " (%.2f)%s\n", cd_json_num(j, "confidence", 0),
+			     cd_json_bool(j, "own_provider", 0) ? ", the target's own provider" : "");
+		}
+	}
+	if (cJSON_IsObject(sug)) {
+		put_labelled(t, 1, "\nThe judges' suggestion: ", cd_json_str(sug, "diagnosis"));
+		putf(t, " (%.2f)\n", cd_json_num(sug, "confidence", 0));
+	}
+	if (cJSON_IsObject(tri)) {
+		put_labelled(t, 3, "Triage: ", cd_json_str(tri, "decision"), " by ", cd_json_str(tri, "by"),
+			     ", ", cd_json_str(tri, "at"));
+		put(t, "\n");
+	} else if (cJSON_IsObject(sug)) {
+		put(t, "Triage: not yet (codicil triage ID --model-wrong|--charter-wrong|--both|"
+		       "--neither)\n");
+	}
+	if (cJSON_IsObject(models)) {
+		const cJSON *tg = cJSON_GetObjectItemCaseSensitive(models, "target");
+		const cJSON *au = cJSON_GetObjectItemCaseSensitive(models, "auditor");
+		put_labelled(t, 4, "\nModels\n  target: ", cd_json_str(tg, "provider"), "/",
+			     cd_json_str(tg, "model"), "\n  auditor: ", cd_json_str(au, "provider"), "/",
+			     cd_json_str(au, "model"));
+		cJSON_ArrayForEach(j, cJSON_GetObjectItemCaseSensitive(models, "judges"))
+			put_labelled(t, 2, "\n  judge: ", cd_json_str(j, "provider"), "/",
+				     cd_json_str(j, "model"));
+		put(t, "\n");
+	}
+}
+
 static void put_kind_details(text *t, const cJSON *c)
 {
 	const char *term = cd_json_str(c, "term");
@@ -213,6 +274,8 @@ static void put_kind_details(text *t, const cJSON *c)
 		  cJSON_GetObjectItemCaseSensitive(c, "readings"), "reading", "action");
 	put_pairs(t, "The model's account of each principle",
 		  cJSON_GetObjectItemCaseSensitive(c, "accounts"), "principle", "account");
+	if (case_get_kind(c) == CASE_BEHAVIOUR)
+		put_behaviour(t, c);
 }
 
 int case_to_text(const cJSON *c, cd_buf *out)

@@ -182,7 +182,7 @@ int case_validate(const cJSON *c, const char *const *ids, size_t nids, cd_buf *e
 	}
 	n += check_id(c, err);
 	n += check_enum(c, "kind", case_get_kind(c),
-			"counterexample, tension, vagueness, probe or consequence", err);
+			"counterexample, tension, vagueness, probe, consequence or behaviour", err);
 	n += check_principles(c, ids, nids, err);
 	n += record_check_text(c, "", "scenario", CASE_SCENARIO_MIN, CASE_TEXT_MAX, 0, err);
 	n += record_check_text(c, "", "literal_reading", 1, CASE_TEXT_MAX, 0, err);

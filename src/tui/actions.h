@@ -62,6 +62,7 @@ enum {
 	X(BY_SEVERITY, "by-severity", "!",          TV_CASES, "filter: next minimum severity") \
 	X(BY_PRINCIPLE, "by-principle", "p",        TV_CASES, "filter: the selected case's principle, or all") \
 	X(SHOW_ALL,  "show-all",    "c",            TV_CASES, "filter: none, show every case") \
+	X(TRIAGE,    "triage",      "w",            TV_CASES, "behaviour case: who is wrong, the model or the charter") \
 	X(RATE_NEXT, "rate-next",   "o",            TV_CASES, "select the case to rate next (codicil queue)") \
 	X(REBASE,    "rebase",      "b",            TV_PROPOSALS, "carry a stale proposal to the charter at HEAD") \
 	X(TENSIONS,  "tensions",    "T",            TV_PRINCIPLES, "ask the model for tensions with other principles") \

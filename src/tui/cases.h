@@ -89,6 +89,11 @@ int cases_sync(tui_app *app, struct cases *cs);
  * -1 (the error shown). */
 int cases_next_to_rate(tui_app *app, char *id, size_t size);
 
+/* cases_triage.c: a behaviour case's transcript and verdicts; the
+ * triage key */
+void cases_behaviour_text(tui_pager *t, const cJSON *c);
+void cases_triage(tui_app *app, struct cases *cs);
+
 /* cases_rate.c */
 void rate_start(tui_app *app, struct cases *cs);
 /* An action while rating; 1 when it was the flow's. */

@@ -203,7 +203,7 @@ int rate_action(tui_app *app, struct cases *cs, enum tui_action a)
 		}
 		tui_message(app, "Finish the rating first, or Esc to cancel it");
 		return 1;
-	case ACT_RATE_NEXT: case ACT_BY_STATUS: case ACT_BY_KIND: case ACT_BY_SEVERITY:
+	case ACT_RATE_NEXT: case ACT_TRIAGE: case ACT_BY_STATUS: case ACT_BY_KIND: case ACT_BY_SEVERITY:
 	case ACT_BY_PRINCIPLE: case ACT_SHOW_ALL: case ACT_MARK: case ACT_GENERATE:
 	case ACT_AMEND: case ACT_PANE: case ACT_OPEN: case ACT_ACCEPT: case ACT_REJECT:
 		tui_message(app, "Finish the rating first, or Esc to cancel it");

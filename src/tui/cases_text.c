@@ -56,6 +56,8 @@ static void add_kind_details(tui_pager *t, const cJSON *c)
 		  cJSON_GetObjectItemCaseSensitive(c, "readings"), "reading", "action");
 	add_pairs(t, "The model's account of each principle",
 		  cJSON_GetObjectItemCaseSensitive(c, "accounts"), "principle", "account");
+	if (case_get_kind(c) == CASE_BEHAVIOUR)
+		cases_behaviour_text(t, c);
 }
 
 static void add_ratings(tui_pager *t, const cJSON *c)

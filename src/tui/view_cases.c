@@ -18,7 +18,8 @@
 #include "codicil/sanitize.h"
 
 
-static const char *const kind_short[] = { "counterex", "tension", "vague", "probe", "conseq" };
+static const char *const kind_short[] = { "counterex", "tension", "vague", "probe", "conseq",
+					   "behaviour" };
 
 const cJSON *cases_selected(tui_app *app, struct cases *cs)
 {
@@ -379,6 +380,7 @@ static int cases_action(tui_app *app, tui_listview *lv, enum tui_action a)
 	case ACT_AMEND: cases_amend(app, cs); return 1;
 	case ACT_APPEALS: tui_appeals_find(app); return 1;
 	case ACT_RATE_NEXT: select_next_to_rate(app, cs); return 1;
+	case ACT_TRIAGE: cases_triage(app, cs); return 1;
 	case ACT_ACCEPT: decide(app, cs, CASE_CONFIRMED); return 1;
 	case ACT_REJECT: decide(app, cs, CASE_DISMISSED); return 1;
 	case ACT_VALID: case ACT_INVALID:
