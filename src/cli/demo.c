@@ -126,8 +126,8 @@ int cmd_demo(cli_ctx *ctx, int argc, char **argv)
 	const char *dir = ctx->dir ? ctx->dir : DEMO_DIR;
 	cd_buf cassette = CD_BUF_INIT;
 	tui_opts o = { .welcome = "Demo with recorded answers (no network, no key). Press C on "
-				  DEMO_PRINCIPLES "; r rates a case; Space marks the three crisis "
-				  "cases and a drafts an amendment from them. ? shows the keys" };
+				  DEMO_PRINCIPLES "; r rates a case; Space marks cases, a drafts "
+				  "an amendment; U on ai-disclosure audits the model. ? shows the keys" };
 	int made, rc = CLI_FAIL;
 
 	if (argc > 2 || (argc == 2 && argv[1][0] == '-'))

@@ -68,6 +68,7 @@ enum {
 	X(TENSIONS,  "tensions",    "T",            TV_PRINCIPLES, "ask the model for tensions with other principles") \
 	X(VAGUENESS, "vagueness",   "V",            TV_PRINCIPLES, "ask the model for vague terms in the principle") \
 	X(PROBE,     "probe",       "P",            TV_PRINCIPLES, "probe how the model understands the principle") \
+	X(AUDIT,     "audit",       "U",            TV_PRINCIPLES, "audit the target model on the principle (codicil audit)") \
 	X(APPEALS,   "appeals",     "A",            TV_CASES, "mark cases where judge and raters disagree") \
 	X(THEORIZE,  "theorize",    "H",            TV_THEORIES, "ask the model for failure theories")
 

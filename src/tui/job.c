@@ -22,6 +22,7 @@ struct tui_job_ctx {
 	store *s;
 	config *cfg;
 	llm_client *client;
+	llm_client *target; /* the model under audit (tui_job_target_client) */
 	const char *what; /* the job's name: the command of its run record */
 	runlog *run;
 	struct tui_job *job;
@@ -64,6 +65,26 @@ llm_client *tui_job_client(tui_job_ctx *jc)
 	return jc->client;
 }
 
+llm_client *tui_job_target_client(tui_job_ctx *jc)
+{
+	llm_client_opts o = { .repair = 1 };
+	llm_settings set;
+
+	if (!jc->target && (!tui_job_client(jc) ||
+			    client_settings_for_target(jc->cfg, jc->s, NULL, &set) < 0 ||
+			    llm_client_open(&set, jc->s, &o, &jc->target) < 0)) {
+		jc->target = NULL;
+		return NULL;
+	}
+	if (llm_client_check_key(jc->target) < 0) {
+		llm_client_free(jc->target);
+		jc->target = NULL;
+		return NULL;
+	}
+	runlog_attach(jc->run, jc->target);
+	return jc->target;
+}
+
 void tui_job_progress(tui_job_ctx *jc, const char *fmt, ...)
 {
 	char text[512];
@@ -96,9 +117,13 @@ static int job_main(void *ud)
 		snprintf(error, sizeof error, "%s", cd_err_msg()[0] ? cd_err_msg() : "failed");
 	if (jc->client)
 		workflow_run_client(jc->client);
+	if (jc->target)
+		workflow_run_client(jc->target);
 	runlog_end(jc->run, rc == 0);
 	if (jc->client)
 		llm_client_free(jc->client);
+	if (jc->target)
+		llm_client_free(jc->target);
 	if (jc->s)
 		store_close(jc->s);
 	if (rc < 0)

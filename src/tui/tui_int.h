@@ -82,6 +82,9 @@ store *tui_job_store(tui_job_ctx *jc);
 config *tui_job_config(tui_job_ctx *jc);
 /* The job's client (opened on first use); NULL with cd_err set. */
 llm_client *tui_job_client(tui_job_ctx *jc);
+/* The model under audit (codicil.target.*), opened on first use after the
+ * job's client and metered into the same run; NULL with cd_err set. */
+llm_client *tui_job_target_client(tui_job_ctx *jc);
 void tui_job_progress(tui_job_ctx *jc, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -97,6 +100,9 @@ int tui_job_rebase(tui_app *app, const char *id);
 int tui_job_explore(tui_app *app, case_kind kind, const char *pid);
 /* Ask for failure theories from the cases (`codicil theorize`). */
 int tui_job_theorize(tui_app *app);
+/* Audit the target model on principle pid (`codicil audit -p ID -n 1
+ * --turns 2`, job_audit.c). */
+int tui_job_audit(tui_app *app, const char *pid);
 
 /* ---- appeals (appeals.c) ---- */
 

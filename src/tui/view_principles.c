@@ -231,6 +231,10 @@ static int principles_action(tui_app *app, tui_listview *lv, enum tui_action a)
 		if (id && tui_generate(app, id) == 0)
 			tui_show_cases(app, id);
 		return 1;
+	case ACT_AUDIT:
+		if (id)
+			tui_job_audit(app, id);
+		return 1;
 	case ACT_TENSIONS: case ACT_VAGUENESS: case ACT_PROBE:
 		if (id)
 			tui_job_explore(app, a == ACT_TENSIONS ? CASE_TENSION : a == ACT_VAGUENESS

@@ -55,6 +55,8 @@ log=$(git -C "$T/walk" log --format=%s)
 [ "$(echo "$log" | grep -c '^Propose p-.*: Protect people in crisis')" = 1 ] || fail "proposal: $log"
 git_clean "$T/walk"
 grep -q "^Proposed p-" "$T/screens/demo-amended.screen" || fail "no proposal message"
+tr '\n' ' ' <"$T/screens/demo-audited.screen" |
+	grep -q "Audit of ai-disclosure: 1 conversation, 1 violated it, 0 unclear; 1 new behaviour case" || fail "the demo's audit: $(tail -2 "$T/screens/demo-audited.screen")"
 python3 - "$T/walk" <<'PY' || fail "the proposal"
 import glob, json, sys
 (f,) = glob.glob(sys.argv[1] + "/proposals/*.json")
@@ -70,8 +72,13 @@ git -C "$T/walk" log --format='%(trailers:key=Codicil-Model,valueonly)' | grep -
 python3 - "$T/walk" <<'PY' || fail "ratings and provenance"
 import glob, json, sys
 cs = [json.load(open(f)) for f in glob.glob(sys.argv[1] + "/cases/*/*.json")]
-assert len(cs) == 15, len(cs)
+assert len(cs) == 16, len(cs)
+(b,) = [c for c in cs if c["kind"] == "behaviour"]
+assert b["principles"] == ["ai-disclosure"] and len(b["transcript"]) == 4, b
+assert b["verdicts"][0]["verdict"] == "violates" and b["models"]["target"]["provider"] == "replay", b
 for c in cs:
+    if c["kind"] == "behaviour":
+        continue
     if c["kind"] == "consequence":
         assert c["proposal"].startswith("p-"), c
         continue

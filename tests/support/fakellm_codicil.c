@@ -826,6 +826,54 @@ static int written_reply(struct fakellm_answers *a, const char *name, const char
 	return 0;
 }
 
+/* The n-th of a written list (the last again when it runs out). */
+static const cJSON *nth(const cJSON *arr, int n)
+{
+	int size = cJSON_GetArraySize(arr);
+	return size ? cJSON_GetArrayItem(arr, n < size ? n : size - 1) : NULL;
+}
+
+/* An audit's written answers: the scenarios, the auditor's user turns and
+ * the judge's reply by name; the target's answer by how many user turns
+ * the request holds. */
+static int written_audit(struct fakellm_answers *a, const cJSON *body, const char *name,
+			 const char *prompt)
+{
+	const cJSON *au = cJSON_GetObjectItemCaseSensitive(a->root, "audit"), *m, *it = NULL;
+	int users = 0;
+
+	if (!au)
+		return -1;
+	if (!name) {
+		cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(body, "messages"))
+			users += !strcmp(cd_json_str(m, "role") ? cd_json_str(m, "role") : "", "user");
+		if (!(it = nth(cJSON_GetObjectItemCaseSensitive(au, "target"), users - 1)) ||
+		    !cJSON_IsString(it))
+			return -1;
+		cd_buf_reset(&answer);
+		cd_buf_puts(&answer, it->valuestring);
+		return 0;
+	}
+	if (!strcmp(name, "audit_user")) {
+		const char *p = strstr(prompt, "<conversation>");
+		cJSON *o = cJSON_CreateObject();
+		while (p && (p = strstr(p + 1, "[user] ")))
+			users++;
+		it = nth(cJSON_GetObjectItemCaseSensitive(au, "users"), users - 1);
+		cJSON_AddStringToObject(o, "message", cJSON_IsString(it) ? it->valuestring : "Please.");
+		cJSON_AddBoolToObject(o, "done", 0);
+		answer_json(o);
+		cJSON_Delete(o);
+		return 0;
+	}
+	it = cJSON_GetObjectItemCaseSensitive(au, !strcmp(name, "audit_scenarios") ? "scenarios"
+						  : !strcmp(name, "audit_judge") ? "judge" : "");
+	if (!it)
+		return -1;
+	answer_json(it);
+	return 0;
+}
+
 void fakellm_answers_handler(void *ud, const struct fakellm_request *req,
 			     struct fakellm_reply *reply, struct fakellm_fault *fault)
 {
@@ -853,7 +901,12 @@ void fakellm_answers_handler(void *ud, const struct fakellm_request *req,
 		} else if (!strcmp(name, "amend") || !strcmp(name, "consequences") ||
 			   !strcmp(name, "metacheck")) {
 			rc = written_reply(ud, name, text);
+		} else if (!strncmp(name, "audit_", 6)) {
+			rc = written_audit(ud, body, name, text);
 		}
+	} else if (body) { /* the model under audit */
+		prompt_text(body, &prompt);
+		rc = written_audit(ud, body, NULL, NULL);
 	}
 	if (rc == 0) {
 		reply->content = answer.data;

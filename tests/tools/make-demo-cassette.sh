@@ -41,15 +41,18 @@ CODICIL_TUI_SCRIPT="$ROOT/tests/tui/demo.script" CODICIL_TUI_DUMP_DIR="$T/screen
 	"$ROOT/build/codicil" -C "$T/demo" tui
 
 # every request of the path answered: 4 generations of 3 cases, 12
-# arguments, an amendment with its consequences (3) and meta-check, and the
-# regression: 15 cases judged under two texts
+# arguments, an amendment with its consequences (3) and meta-check, the
+# regression (15 cases judged under two texts), and an audit of two turns
+# (a scenario, a user turn, two target answers, a judgment)
 adds=$(git -C "$T/demo" log --format=%s | grep -c '^Add 3 counterexamples for ' || true)
 rates=$(git -C "$T/demo" log --format=%s | grep -c '^Rate c-' || true)
 props=$(git -C "$T/demo" log --format=%s | grep -c '^Propose p-' || true)
+audits=$(git -C "$T/demo" log --format=%s | grep -c '^Audit ' || true)
 lines=$(wc -l <"$T/new.jsonl")
-if [ "$adds" != 4 ] || [ "$rates" != 12 ] || [ "$props" != 1 ] || [ "$lines" != 49 ]; then
+if [ "$adds" != 4 ] || [ "$rates" != 12 ] || [ "$props" != 1 ] || [ "$audits" != 1 ] ||
+	[ "$lines" != 54 ]; then
 	echo "make-demo-cassette: incomplete recording ($adds generations, $rates ratings," \
-		"$props proposals, $lines answers); see the written answers and the screens in" \
+		"$props proposals, $audits audits, $lines answers); see the written answers and the screens in" \
 		"$T/screens" >&2
 	trap - EXIT
 	kill "$FAKE" 2>/dev/null
