@@ -64,6 +64,9 @@ typedef struct audit_opts {
 	int n;               /* scenarios a principle (2), or cases at most (10) */
 	int turns;           /* user turns of each conversation (1) */
 	int samples;         /* target answers to each scenario (1) */
+	const char *theory;  /* a model theory (theorize --behaviour) to test: it
+	                        steers the scenarios (principles: its cases', when
+	                        none are given) and the cases carry its id */
 } audit_opts;
 
 typedef struct audit_result {

@@ -41,6 +41,10 @@ typedef struct theorize_opts {
 	int ask;              /* 0: only refresh hits and retire */
 	int max_theories;     /* per request; 0: 5 */
 	size_t max_cases;     /* shown to the model; 0: codicil.theorizeMaxCases, 60 */
+	int behaviour;        /* theories of where the model fails, from behaviour
+	                         cases (prompts/theorize_behaviour); they carry
+	                         "about": "model" and steer `codicil audit
+	                         --theory`.  0: the charter's, from the other kinds */
 } theorize_opts;
 
 typedef struct theorize_result {

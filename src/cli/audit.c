@@ -12,7 +12,7 @@
 #include "codicil/sanitize.h"
 
 const char cmd_audit_usage[] =
-	"usage: codicil audit -p ID... [-n N] [--turns K] [--samples S] [--json]\n"
+	"usage: codicil audit -p ID... [-n N] [--turns K] [--samples S] [--theory T] [--json]\n"
 	"       codicil audit --cases STATUS|all [-p ID]... [-n N] [--turns K] [--json]\n"
 	"       codicil audit --replay [--target-model M] [--json]\n"
 	"                     [--target-model M] [--budget N] [--no-cache]\n"
@@ -33,6 +33,9 @@ const char cmd_audit_usage[] =
 	"      --cases S       existing cases of status S (or all) as the scenarios\n"
 	"      --turns K       the auditor plays the user for K turns, escalating (1)\n"
 	"      --samples S     the target answers each scenario S times (1)\n"
+	"      --theory T      test model theory T ('codicil theorize --behaviour'): it\n"
+	"                      steers the scenarios (on its cases' principles unless\n"
+	"                      -p), and the cases count towards its hit rate\n"
 	"      --replay        the behaviour regression set: every case triaged\n"
 	"                      model-wrong put again to the target and judged again;\n"
 	"                      fixed / still failing / newly failing, exit 1 when\n"
@@ -87,7 +90,7 @@ static int parse_audit(cli_ctx *ctx, int argc, char **argv, audit_args *a)
 		{ "turns", required_argument, NULL, 't' }, { "samples", required_argument, NULL, 's' },
 		{ "replay", no_argument, NULL, 'R' }, { "target-model", required_argument, NULL, 'M' },
 		{ "no-cache", no_argument, NULL, 'C' }, { "json", no_argument, NULL, 'j' },
-		CLI_LLM_OPTIONS, { NULL, 0, NULL, 0 },
+		{ "theory", required_argument, NULL, 'T' }, CLI_LLM_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -113,6 +116,7 @@ static int parse_audit(cli_ctx *ctx, int argc, char **argv, audit_args *a)
 				return cli_usage_error("audit ", "--samples is a whole number from 1 to 20");
 			break;
 		case 'R': a->replay = 1; break;
+		case 'T': a->o.theory = optarg; break;
 		case 'M': a->target_model = optarg; break;
 		case 'C': a->no_cache = 1; break;
 		case 'j': a->json = 1; break;
@@ -127,11 +131,14 @@ static int parse_audit(cli_ctx *ctx, int argc, char **argv, audit_args *a)
 	if (ctx->dry_run)
 		return cli_usage_error("audit ", "an audit's conversations cannot be estimated before "
 				       "they happen; cap it with --budget");
-	if (a->replay && (a->np || a->o.cases || a->o.turns || a->o.samples))
+	if (a->replay && (a->np || a->o.cases || a->o.turns || a->o.samples || a->o.theory))
 		return cli_usage_error("audit ", "--replay puts the recorded turns again; leave out "
 				       "-p, --cases, --turns and --samples");
-	if (!a->replay && !a->np && !a->o.cases)
-		return cli_usage_error("audit ", "say what to audit: -p ID... or --cases STATUS");
+	if (!a->replay && !a->np && !a->o.cases && !a->o.theory)
+		return cli_usage_error("audit ", "say what to audit: -p ID..., --cases STATUS or "
+				       "--theory T");
+	if (a->o.cases && a->o.theory)
+		return cli_usage_error("audit ", "--theory writes its own scenarios; leave --cases out");
 	a->o.principles = a->principles;
 	a->o.nprinciples = a->np;
 	return 0;

@@ -12,7 +12,7 @@
 #include "codicil/theorize.h"
 
 const char cmd_theorize_usage[] =
-	"usage: codicil theorize [-n N] [--json]\n"
+	"usage: codicil theorize [-n N] [--behaviour] [--json]\n"
 	"       codicil theorize --update [--json]\n"
 	"       codicil theorize --list [--json]\n"
 	"       codicil theorize --retire T [--reason TEXT]\n"
@@ -32,6 +32,9 @@ const char cmd_theorize_usage[] =
 	"5) of its cases are rated - all in the same commit.\n"
 	"\n"
 	"  -n, --count N     at most N new theories (default 5)\n"
+	"      --behaviour   theories of where the MODEL fails, from the behaviour\n"
+	"                    cases of 'codicil audit' (\"about\": \"model\"); test one\n"
+	"                    with 'codicil audit --theory T'\n"
 	"      --update      only refresh hits and retire; do not ask the model\n"
 	"      --list        list the theories with hits as of now (commits nothing)\n"
 	"      --retire T    retire theory T by hand (id or unique prefix)\n"
@@ -42,7 +45,7 @@ const char cmd_theorize_usage[] =
 	"  -h, --help        this text\n";
 
 typedef struct theorize_args {
-	int count, update, list, json, no_cache;
+	int count, update, list, json, no_cache, behaviour;
 	const char *retire, *reason;
 } theorize_args;
 
@@ -52,7 +55,8 @@ static int parse(cli_ctx *ctx, int argc, char **argv, theorize_args *a)
 		{ "count", required_argument, NULL, 'n' }, { "update", no_argument, NULL, 'u' },
 		{ "list", no_argument, NULL, 'l' }, { "retire", required_argument, NULL, 'r' },
 		{ "reason", required_argument, NULL, 'R' }, { "no-cache", no_argument, NULL, 'C' },
-		{ "json", no_argument, NULL, 'j' }, CLI_LLM_OPTIONS, { NULL, 0, NULL, 0 },
+		{ "json", no_argument, NULL, 'j' }, { "behaviour", no_argument, NULL, 'B' },
+		CLI_LLM_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	char *end;
 	int c;
@@ -66,6 +70,7 @@ static int parse(cli_ctx *ctx, int argc, char **argv, theorize_args *a)
 				return cli_usage_error("theorize ", "--count needs a number from 1 to 50");
 			break;
 		case 'u': a->update = 1; break;
+		case 'B': a->behaviour = 1; break;
 		case 'l': a->list = 1; break;
 		case 'r': a->retire = optarg; break;
 		case 'R': a->reason = optarg; break;
@@ -166,7 +171,8 @@ static void report(const theorize_result *r, int json)
 static int theorize(cli_ctx *ctx, const theorize_args *a)
 {
 	llm_client_opts copts = { .no_cache = a->no_cache, .repair = 1 };
-	theorize_opts o = { .ask = !a->update, .max_theories = a->count };
+	theorize_opts o = { .ask = !a->update, .max_theories = a->count,
+			    .behaviour = a->behaviour };
 	theorize_result r = { 0 };
 	llm_client *client = NULL;
 	int rc = CLI_FAIL;

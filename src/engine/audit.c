@@ -65,6 +65,7 @@ int audit__open(audit_ctx *a, const audit_env *e)
 	memset(a, 0, sizeof *a);
 	a->e = e;
 	a->system_text = (cd_buf)CD_BUF_INIT;
+	a->steer = (cd_buf)CD_BUF_INIT;
 	if (workspace_load(e->s, workspace_charter_path(e->cfg), "HEAD", 1, &a->ch) < 0 ||
 	    workspace_max_charter_bytes(e->cfg, &a->max_charter_bytes) < 0 ||
 	    prompt_load(wd, "audit_scenarios", &a->p_scenarios) < 0 ||
@@ -99,6 +100,8 @@ void audit__close(audit_ctx *a)
 	prompt_clear(&a->p_user);
 	prompt_clear(&a->p_judge);
 	cd_buf_clear(&a->system_text);
+	cd_buf_clear(&a->steer);
+	free(a->theory);
 	cJSON_Delete(a->auditor_call);
 	cJSON_Delete(a->judge_calls);
 	memset(a, 0, sizeof *a);
@@ -235,7 +238,7 @@ static cJSON *behaviour_case(audit_ctx *a, const convo *c, cJSON *panel, const c
 				  .created = now };
 	f = (case_fields){ .principles = ids, .nprinciples = np, .scenario = scenario,
 			   .literal_reading = literal, .expected = expected, .rationale = reason,
-			   .severity = cd_json_int(panel, "severity", 3) };
+			   .severity = cd_json_int(panel, "severity", 3), .theory = a->theory };
 	if (ids && scenario && literal && reason && expected && (cs = case_new(CASE_BEHAVIOUR, &f, &prov))) {
 		cJSON_AddItemToObject(cs, "transcript", cJSON_Duplicate(c->transcript, 1));
 		cJSON_AddItemToObject(cs, "verdicts", cJSON_DetachItemFromObject(panel, "verdicts"));

@@ -32,6 +32,8 @@ typedef struct audit_ctx {
 	convo *cv;
 	size_t n, cap;
 	cJSON *auditor_call;   /* {provider, model, endpoint_host} */
+	char *theory;          /* the theory under test, or NULL */
+	cd_buf steer;          /* its steering text */
 	cJSON *judge_calls;    /* [{provider, model, endpoint_host, own_provider}] */
 } audit_ctx;
 

@@ -11,6 +11,7 @@
 #include "codicil/error.h"
 #include "codicil/json.h"
 #include "codicil/schemas.h"
+#include "codicil/theory.h"
 #include "codicil/workflow.h"
 #include "codicil/workspace.h"
 
@@ -97,8 +98,9 @@ static int ask_scenarios(audit_ctx *a, const char *pid, int n, int samples, aske
 	cJSON_AddItemToObject(about, "principles", cJSON_CreateStringArray(ids, 1));
 	if (schema && workspace_case_excerpt(a->ch, about, a->max_charter_bytes, &text) == 0) {
 		const prompt_var vars[] = { { "charter", cd_buf_cstr(&text) }, { "principles", pid },
-					    { "n", num } };
-		if (prompt_render(&a->p_scenarios, vars, 3, &user) == 0) {
+					    { "n", num },
+					    { "steer", a->steer.len ? a->steer.data : "(none)" } };
+		if (prompt_render(&a->p_scenarios, vars, 4, &user) == 0) {
 			msg[1].content = user.data;
 			req = (llm_request){ .messages = msg, .nmessages = 2, .temperature = 0.7,
 					     .schema_name = "audit_scenarios", .schema = schema,
@@ -144,30 +146,84 @@ static int from_cases(audit_ctx *a, const audit_opts *o)
 	return 0;
 }
 
+/* The theory under test: its steering, and the principles its cases cite
+ * into ps (NULL: the principles were given). */
+static int theory_of(audit_ctx *a, const char *id, cJSON *ps)
+{
+	theory_library tl;
+	const cJSON *t, *cid, *p;
+	int rc = -1;
+
+	if (workspace_load_theories(a->e->s, &tl) < 0)
+		return -1;
+	if (!(t = theory_library_find(&tl, id)))
+		goto out;
+	if (!theory_is_active(t)) {
+		cd_err_set("theory %s is retired; test an active one ('codicil theorize --list')",
+			   theory_id(t));
+		goto out;
+	}
+	if (!(a->theory = strdup(theory_id(t))) || theory_steer(t, &a->steer) < 0)
+		goto out;
+	cJSON_ArrayForEach(cid, cJSON_GetObjectItemCaseSensitive(t, "cases")) {
+		cJSON *c = ps && cJSON_IsString(cid) ? workspace_case_read(a->e->s, cid->valuestring)
+						     : NULL;
+		cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "principles")) {
+			const cJSON *have;
+			int dup = 0;
+			cJSON_ArrayForEach(have, ps)
+				dup |= !strcmp(have->valuestring, p->valuestring);
+			if (!dup && cJSON_IsString(p) && charter_find(a->ch, p->valuestring))
+				cJSON_AddItemToArray(ps, cJSON_CreateString(p->valuestring));
+		}
+		cJSON_Delete(c);
+		cd_err_clear();
+	}
+	rc = 0;
+out:
+	theory_library_clear(&tl);
+	return rc;
+}
+
 int audit__scenarios(audit_ctx *a, const audit_opts *o)
 {
-	asked *q;
+	cJSON *ps = cJSON_CreateArray(), *p;
+	size_t n = 0;
+	asked *q = NULL;
 	int rc = 0;
 
-	if (o->cases)
+	if (o->cases) {
+		cJSON_Delete(ps);
 		return from_cases(a, o);
-	if (!(q = calloc(o->nprinciples + 1, sizeof *q))) {
-		cd_err_set("out of memory");
-		return -1;
 	}
-	for (size_t i = 0; rc == 0 && i < o->nprinciples; i++)
-		rc = ask_scenarios(a, o->principles[i], o->n > 0 ? o->n : 2,
-				   o->samples > 0 ? o->samples : 1, &q[i]);
+	for (size_t i = 0; ps && i < o->nprinciples; i++)
+		cJSON_AddItemToArray(ps, cJSON_CreateString(o->principles[i]));
+	if (!ps || (o->theory && theory_of(a, o->theory, o->nprinciples ? NULL : ps) < 0))
+		rc = -1;
+	if (rc == 0 && !cJSON_GetArraySize(ps)) {
+		cd_err_set("no principle to audit: give -p ID");
+		rc = -1;
+	}
+	if (rc == 0 && !(q = calloc((size_t)cJSON_GetArraySize(ps) + 1, sizeof *q))) {
+		cd_err_set("out of memory");
+		rc = -1;
+	}
+	cJSON_ArrayForEach(p, ps)
+		if (rc == 0)
+			rc = ask_scenarios(a, p->valuestring, o->n > 0 ? o->n : 2,
+					   o->samples > 0 ? o->samples : 1, &q[n++]);
 	if (rc == 0)
 		rc = workflow_run_client(a->e->client);
-	for (size_t i = 0; i < o->nprinciples; i++) {
+	for (size_t i = 0; q && i < n; i++) {
 		if (q[i].error && rc == 0) {
-			cd_err_set("no scenarios for %s: %s", o->principles[i], q[i].error);
+			cd_err_set("no scenarios for %s: %s",
+				   cJSON_GetStringValue(cJSON_GetArrayItem(ps, (int)i)), q[i].error);
 			rc = -1;
 		}
 		free(q[i].error);
 	}
 	free(q);
+	cJSON_Delete(ps);
 	return rc;
 }
 

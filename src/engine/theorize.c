@@ -25,9 +25,17 @@ typedef struct asked {
 	const char **ids;       /* the cases shown (point into the library) */
 	size_t nids;
 	char *model;            /* provider/model of the reply */
+	int behaviour;          /* theories of where the model fails (about: model) */
 	int failed;
 	char *error;
 } asked;
+
+/* The cases a theory may rest on: charter theories on every kind but
+ * behaviour; model theories (behaviour) on behaviour cases only. */
+static int fits(const asked *a, const cJSON *c)
+{
+	return (case_get_kind(c) == CASE_BEHAVIOUR) == a->behaviour;
+}
 
 /* Confirmed cases first, then open ones; newest first within each. */
 static int pick_cases(asked *a, size_t max)
@@ -41,11 +49,14 @@ static int pick_cases(asked *a, size_t max)
 	}
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = cl->n; i-- > 0 && a->nids < max;)
-			if (case_get_status(cl->cases[i]) == (pass ? CASE_OPEN : CASE_CONFIRMED))
+			if (fits(a, cl->cases[i]) &&
+			    case_get_status(cl->cases[i]) == (pass ? CASE_OPEN : CASE_CONFIRMED))
 				a->ids[a->nids++] = case_id(cl->cases[i]);
 	if (a->nids < 2) {
-		cd_err_set("theorize needs at least two open or confirmed cases, and there %s %zu; "
-			   "generate some with 'codicil generate'", a->nids == 1 ? "is" : "are", a->nids);
+		cd_err_set("theorize needs at least two open or confirmed %scases, and there %s %zu; "
+			   "%s", a->behaviour ? "behaviour " : "", a->nids == 1 ? "is" : "are", a->nids,
+			   a->behaviour ? "find some with 'codicil audit'"
+					: "generate some with 'codicil generate'");
 		return -1;
 	}
 	return 0;
@@ -131,6 +142,8 @@ static void keep(asked *a, const cJSON *item, const case_provenance *prov)
 		a->r->dropped++;
 		return;
 	}
+	if (a->behaviour)
+		cJSON_AddStringToObject(t, "about", "model");
 	if (theory_validate(t, &err) < 0 ||
 	    !(grown = realloc(a->r->added, (a->r->nadded + 1) * sizeof *grown))) {
 		a->r->dropped++;
@@ -177,7 +190,8 @@ static int ask(asked *a, store *s, config *cfg, llm_client *client, const theori
 		return -1;
 	if (store_resolve(s, "HEAD", a->head) < 0 ||
 	    store_read(s, "HEAD", workspace_charter_path(cfg), &text) < 0 ||
-	    prompt_load(store_workdir(s), "theorize", &a->prompt) < 0 ||
+	    prompt_load(store_workdir(s), o->behaviour ? "theorize_behaviour" : "theorize",
+			&a->prompt) < 0 ||
 	    pick_cases(a, max_cases > 1 ? (size_t)max_cases : 2) < 0)
 		goto out;
 	snprintf(n, sizeof n, "%d", o->max_theories > 0 ? o->max_theories : 5);
@@ -342,7 +356,7 @@ static int run_locked(store *s, config *cfg, llm_client *client, const theorize_
 		      theorize_result *r)
 {
 	theorize_state st;
-	asked a = { .st = &st, .r = r };
+	asked a = { .st = &st, .r = r, .behaviour = o->behaviour };
 	int rc = -1;
 
 	memset(r, 0, sizeof *r);

@@ -183,6 +183,48 @@ run codicil appeals
 expect_out "^$split  the judge panel split on this behaviour case"
 git_clean "$T/r"
 
+# theories of where the model fails: from the behaviour cases only, and
+# an audit steered by one, its cases counted towards the theory's hits
+run codicil theorize --behaviour --json
+expect_rc 0 "theorize --behaviour"
+mt=$(python3 - "$T/out" <<'PY'
+import json, sys, glob
+ts = json.load(open(sys.argv[1]))
+assert ts, ts
+for t in ts:
+    assert t["about"] == "model", t
+    for i in t["cases"]:
+        c = json.load(open(glob.glob("cases/**/%s.json" % i, recursive=True)[0]))
+        assert c["kind"] == "behaviour", c["kind"]
+print(ts[0]["id"])
+PY
+) || fail "model theories: $(cat "$T/out")"
+run codicil theorize --json
+expect_rc 0 "charter theories"
+python3 - "$T/out" <<'PY' || fail "a charter theory rests on a behaviour case"
+import json, sys, glob
+for t in json.load(open(sys.argv[1])):
+    assert "about" not in t, t
+    for i in t["cases"]:
+        c = json.load(open(glob.glob("cases/**/%s.json" % i, recursive=True)[0]))
+        assert c["kind"] != "behaviour", i
+PY
+run codicil audit --theory "$mt" -n 2 --target-model target-v2 --json
+expect_rc 0 "audit --theory"
+steered=$(python3 -c 'import json,sys; r = json.load(open(sys.argv[1])); print(r["cases"][0] if r["cases"] else "")' "$T/out")
+[ -n "$steered" ] || fail "the steered audit found nothing: $(cat "$T/out")"
+python3 - "$(git ls-files "cases/*/$steered.json")" "$mt" <<'PY' || fail "the steered case"
+import json, sys
+c = json.load(open(sys.argv[1]))
+assert c["theory"] == sys.argv[2] and c["kind"] == "behaviour", c.get("theory")
+PY
+run codicil theorize --list --json
+python3 -c '
+import json, sys
+(t,) = [t for t in json.load(open(sys.argv[1])) if t["id"] == sys.argv[2]]
+assert t["hits"]["generated"] >= 1, t["hits"]' "$T/out" "$mt" || fail "the theory's hits: $(cat "$T/out")"
+git_clean "$T/r"
+
 # the workbench: behaviour cases by kind, the transcript in the text pane,
 # w triages
 . "$ROOT/tests/tui/lib.sh"
