@@ -99,6 +99,17 @@ int rate_case_file(store *s, const char *id, const rating *r, char commit[41])
 }
 
 
+/* A decision never reopens what an accepted proposal resolved: 1 (with
+ * the error) for a resolved case. */
+static int stays_resolved(const cJSON *c)
+{
+	if (case_get_status(c) != CASE_RESOLVED)
+		return 0;
+	cd_err_set("%s is resolved by %s; it stays resolved", case_id(c),
+		   cd_json_str(c, "resolved_by") ? cd_json_str(c, "resolved_by") : "a proposal");
+	return 1;
+}
+
 int case_status_commit(store *s, const char *id, case_status st, const char *by,
 		       const char *note, char commit[41])
 {
@@ -113,13 +124,8 @@ int case_status_commit(store *s, const char *id, case_status st, const char *by,
 	}
 	if (store_lock(s) < 0)
 		return -1;
-	if (!(c = read_case(s, id)))
+	if (!(c = read_case(s, id)) || stays_resolved(c))
 		goto out;
-	if (case_get_status(c) == CASE_RESOLVED) {
-		cd_err_set("%s is resolved by %s; it stays resolved", id,
-			   cd_json_str(c, "resolved_by") ? cd_json_str(c, "resolved_by") : "a proposal");
-		goto out;
-	}
 	if (case_get_status(c) == (int)st) {
 		cd_err_set("%s is %s already", id, case_status_name(st));
 		goto out;
@@ -187,12 +193,7 @@ int triage_commit(store *s, const char *id, triage_decision d, const char *note,
 			   "the others", case_id(c), case_kind_name(case_get_kind(c)));
 		goto out;
 	}
-	if (case_get_status(c) == CASE_RESOLVED) {
-		cd_err_set("%s is resolved by %s; it stays resolved", case_id(c),
-			   cd_json_str(c, "resolved_by") ? cd_json_str(c, "resolved_by") : "a proposal");
-		goto out;
-	}
-	if (set_triage(c, d, by.data, note) < 0)
+	if (stays_resolved(c) || set_triage(c, d, by.data, note) < 0)
 		goto out;
 	cd_buf_printf(&msg, "Triage %s: %s\n\nDecided by %s.\n", case_id(c), words[d], by.data);
 	if (note && *note)

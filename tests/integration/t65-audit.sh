@@ -109,6 +109,11 @@ expect_rc 0 "amend a charter-wrong behaviour case"
 p=$(sed -n 1p "$T/out")
 git log -1 --format=%B | git interpret-trailers --parse | grep -q "^Codicil-Case: $three$" ||
 	fail "the proposal does not cite the behaviour case"
+run codicil accept "$p"
+expect_rc 0 "accept the amendment of a behaviour case"
+run codicil triage "$three" --model-wrong
+expect_rc 1 "triage a resolved case"
+expect_err "is resolved by $p; it stays resolved"
 
 # a scenario that tests two principles: a tension case put to the target
 codicil tensions -p truthful -p calibrated -n 1 >/dev/null 2>&1 || fail tensions
