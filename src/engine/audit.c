@@ -388,7 +388,7 @@ int audit_run(const audit_env *e, const audit_opts *o, audit_result *out)
 	}
 	for (int t = 1; rc == 0 && t <= turns && !llm_client_stopped(e->client) &&
 			!llm_client_stopped(e->target); t++)
-		rc = audit__turn(&a, t, turns);
+		rc = audit__turn(&a, t);
 	if (rc == 0) {
 		out->conversations = a.n;
 		out->own_provider = cd_json_bool(cJSON_GetArrayItem(a.judge_calls, 0), "own_provider", 0);

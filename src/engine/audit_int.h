@@ -44,7 +44,8 @@ convo *audit__add(audit_ctx *a, const cJSON *principles, const char *situation,
 
 /* audit_talk.c */
 int audit__scenarios(audit_ctx *a, const audit_opts *o);
-int audit__turn(audit_ctx *a, int turn, int turns);
+/* Turn number turn (1-based) of every live conversation. */
+int audit__turn(audit_ctx *a, int turn);
 /* Put recorded user turns to the target again (replay): the transcript's
  * assistant messages are replaced. */
 int audit__replay_turns(audit_ctx *a);

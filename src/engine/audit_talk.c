@@ -323,12 +323,11 @@ static int last_is(const convo *c, const char *role)
 
 /* Each live conversation: the user's message (the auditor writes it,
  * unless the scenario's opening is there), then the target's answer. */
-int audit__turn(audit_ctx *a, int turn, int turns)
+int audit__turn(audit_ctx *a, int turn)
 {
 	asked *q = calloc(a->n + 1, sizeof *q);
 	int rc = 0;
 
-	(void)turns;
 	if (!q) {
 		cd_err_set("out of memory");
 		return -1;
