@@ -138,6 +138,10 @@ typedef struct llm_spend {
 	size_t paid;         /* calls that were paid for (answered over HTTP) */
 } llm_spend;
 void llm_client_spend_get(const llm_client *c, llm_spend *out);
+/* a and b spend from one budget (the target and the judges of an audit):
+ * each admits a call only if it fits with what both have spent and hold.
+ * Each still reports its own spend.  Freeing one ends the sharing. */
+void llm_client_share_budget(llm_client *a, llm_client *b);
 const llm_budget *llm_client_budget(const llm_client *c);
 
 /* Provider batches (opts.provider_batch).  Calls the cache cannot answer

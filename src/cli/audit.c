@@ -43,8 +43,8 @@ const char cmd_audit_usage[] =
 	"      --target-model M  the target's model for this run\n"
 	"      --no-cache      ask again even what was answered before\n"
 	"      --json          the result as JSON\n"
-	"      --budget N      stop before spending more than N tokens or '$N' (each\n"
-	"                      client: the target's and the auditor's and judges')\n"
+	"      --budget N      stop before spending more than N tokens or '$N' in all\n"
+	"                      (the target's, the auditor's and the judges')\n"
 	"  -h, --help          this text\n"
 	"\n"
 	"Every request is cached and an audit adds no case twice: one killed midway\n"
@@ -230,6 +230,7 @@ int cmd_audit(cli_ctx *ctx, int argc, char **argv)
 		goto done;
 	e.s = ctx->store;
 	e.cfg = ctx->cfg;
+	llm_client_share_budget(e.client, e.target); /* --budget caps the audit, not each model */
 	if (a.replay ? audit_replay(&e, &rr) < 0 : audit_run(&e, &a.o, &r) < 0) {
 		char *line = cd_sanitize_dup(cd_err_msg(), CD_SAN_ONE_LINE);
 		cli_fail("%s", line ? line : "the audit failed");
@@ -239,6 +240,12 @@ int cmd_audit(cli_ctx *ctx, int argc, char **argv)
 	rc = a.replay ? print_replay(&rr, a.json) : print_audit(&r, a.json);
 	if (rc == CLI_OK && a.replay && (rr.newly || rr.errors))
 		rc = CLI_FAIL;
+	if (llm_client_stopped(e.client) || llm_client_stopped(e.target)) {
+		cli_fail("stopped: %s; run the audit again to continue (what was answered is cached)",
+			 llm_client_stopped(e.client) ? llm_client_stopped(e.client)
+						      : llm_client_stopped(e.target));
+		rc = CLI_FAIL;
+	}
 done:
 	if (e.client) {
 		cli_llm_print_spend(ctx, e.client);

@@ -103,6 +103,8 @@ void llm_client_free(llm_client *c)
 {
 	if (!c)
 		return;
+	if (c->budget_peer)
+		c->budget_peer->budget_peer = NULL;
 	xport_free(c->x); /* no callbacks */
 	struct cjob_list *lists[] = { &c->waiting, &c->inflight, &c->following, &c->ready,
 				      &c->batched };

@@ -75,6 +75,7 @@ struct llm_client {
 	llm_spend spent;            /* every paid answer, valid or not */
 	long reserved_tokens;       /* calls in flight, at their maximum */
 	double reserved_usd;
+	llm_client *budget_peer;    /* shares the budget (llm_client_share_budget) */
 	llm_estimate est;           /* dry run */
 	llm_batch_fn batch_cb;      /* provider batches (client_batch.c) */
 	void *batch_ud;

@@ -30,6 +30,33 @@ void llm_client_spend_get(const llm_client *c, llm_spend *out)
 	*out = c->spent;
 }
 
+void llm_client_share_budget(llm_client *a, llm_client *b)
+{
+	if (a->budget_peer)
+		a->budget_peer->budget_peer = NULL;
+	if (b->budget_peer)
+		b->budget_peer->budget_peer = NULL;
+	a->budget_peer = b;
+	b->budget_peer = a;
+}
+
+/* What counts against the budget: this client's and its peer's. */
+static long tokens_held(const llm_client *c)
+{
+	const llm_client *p = c->budget_peer;
+	long t = c->spent.input_tokens + c->spent.output_tokens + c->reserved_tokens;
+
+	return p ? t + p->spent.input_tokens + p->spent.output_tokens + p->reserved_tokens : t;
+}
+
+static double usd_held(const llm_client *c, int with_reserved)
+{
+	const llm_client *p = c->budget_peer;
+	double usd = c->spent.usd + (with_reserved ? c->reserved_usd : 0);
+
+	return p ? usd + p->spent.usd + (with_reserved ? p->reserved_usd : 0) : usd;
+}
+
 const llm_budget *llm_client_budget(const llm_client *c)
 {
 	return &c->set.budget;
@@ -96,10 +123,12 @@ static void stop_for_budget(llm_client *c, long need_tokens, double need_usd)
 
 	llm_budget_describe(&c->set.budget, cap, sizeof cap);
 	if (c->set.budget.usd > 0) {
-		snprintf(spent, sizeof spent, "$%.4f", c->spent.usd);
+		snprintf(spent, sizeof spent, "$%.4f", usd_held(c, 0));
 		snprintf(need, sizeof need, "$%.4f", need_usd);
 	} else {
-		llm_format_count(c->spent.input_tokens + c->spent.output_tokens, spent, sizeof spent);
+		llm_format_count(tokens_held(c) - c->reserved_tokens -
+					 (c->budget_peer ? c->budget_peer->reserved_tokens : 0),
+				 spent, sizeof spent);
 		llm_format_count(need_tokens, need, sizeof need);
 	}
 	snprintf(why, sizeof why, "the budget of %s is spent (%s used; the next request "
@@ -117,14 +146,13 @@ enum cm_verdict client_budget_admit(llm_client *c, struct cjob *j, size_t body_l
 	if (c->set.budget.tokens <= 0 && c->set.budget.usd <= 0)
 		return CM_SEND;
 	if (c->set.budget.tokens > 0)
-		over = c->spent.input_tokens + c->spent.output_tokens + c->reserved_tokens + need >
-		       c->set.budget.tokens;
+		over = tokens_held(c) + need > c->set.budget.tokens;
 	if (c->set.budget.usd > 0) {
 		llm_price p = price_of(c, req);
 		llm_usage u = { .input_tokens = input_estimate(c, body_len),
 				.output_tokens = max_output(req) };
 		need_usd = llm_price_cost(&p, &u);
-		over = over || c->spent.usd + c->reserved_usd + need_usd > c->set.budget.usd;
+		over = over || usd_held(c, 1) + need_usd > c->set.budget.usd;
 	}
 	if (!over) {
 		j->reserved_tokens = need;
@@ -133,7 +161,7 @@ enum cm_verdict client_budget_admit(llm_client *c, struct cjob *j, size_t body_l
 		c->reserved_usd += need_usd;
 		return CM_SEND;
 	}
-	if (c->inflight.n)
+	if (c->inflight.n) /* (only its own: a peer's answers would not wake it) */
 		return CM_WAIT; /* what is in flight may cost less than it holds */
 	stop_for_budget(c, need, need_usd);
 	return CM_STOP;

@@ -82,6 +82,7 @@ llm_client *tui_job_target_client(tui_job_ctx *jc)
 		return NULL;
 	}
 	runlog_attach(jc->run, jc->target);
+	llm_client_share_budget(jc->client, jc->target);
 	return jc->target;
 }
 

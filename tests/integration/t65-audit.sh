@@ -64,6 +64,18 @@ assert c["triage"] is None and "[breaks truthful]" in c["literal_reading"], c
 PY
 git_clean "$T/r"
 
+# --budget caps the audit as a whole, the target's requests and the
+# judges' together; run again, it pays only for what was not answered
+run codicil audit -p calibrated -n 4 --turns 3 --budget 20k
+expect_rc 1 "an audit over its budget"
+expect_err "stopped: the budget of 20,000 tokens is spent"
+total=$(sed -n 's/^codicil: spent \([0-9,]*\) tokens.*/\1/p' "$T/err" | tr -d , | awk '{ s += $1 } END { print s + 0 }')
+[ "$total" -le 20000 ] || fail "the audit spent $total tokens under a budget of 20,000"
+run codicil audit -p calibrated -n 4 --turns 3
+expect_rc 0 "the audit continued"
+again=$(sed -n 's/^codicil: spent [0-9,]* tokens in \([0-9]*\) request.*/\1/p' "$T/err" | awk '{ s += $1 } END { print s + 0 }')
+[ "${again:-0}" -lt 8 ] || fail "the continued audit paid for $again requests again"
+
 # run again: every request from the cache, no case added twice
 run codicil audit -p truthful -p calibrated -n 2 --json
 expect_rc 0 "the same audit again"
