@@ -242,16 +242,70 @@ static int repeated_before(const cJSON *arr, const cJSON *it)
 	return 0;
 }
 
+/* In an array that must hold one object for each value of an enum (a
+ * verdict per principle, a check per rule: minItems = maxItems = the
+ * enum's size), the property that enum constrains; else NULL. */
+static const char *enum_key(const cJSON *schema)
+{
+	const cJSON *items = cJSON_GetObjectItemCaseSensitive(schema, "items"), *p;
+	const cJSON *lo = cJSON_GetObjectItemCaseSensitive(schema, "minItems");
+	const cJSON *hi = cJSON_GetObjectItemCaseSensitive(schema, "maxItems");
+
+	if (!cJSON_IsNumber(lo) || !cJSON_IsNumber(hi) || lo->valuedouble != hi->valuedouble)
+		return NULL;
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(items, "properties")) {
+		const cJSON *e = cJSON_GetObjectItemCaseSensitive(p, "enum");
+		if (cJSON_IsArray(e) && cJSON_GetArraySize(e) == (int)hi->valuedouble)
+			return p->string;
+	}
+	return NULL;
+}
+
+/* An object item whose enum key names what an earlier item named (a
+ * principle judged twice), or nothing the enum allows (a principle the
+ * request did not ask about): dropped, so that what is left may fit. */
+static int stray_item(mender *m, const cJSON *items, const char *key, cJSON *arr, cJSON *it,
+		      int i)
+{
+	const cJSON *val = cJSON_GetObjectItemCaseSensitive(it, key), *q;
+	const char *why = NULL;
+	size_t mark = m->path.len;
+
+	if (!cJSON_IsString(val))
+		return 0;
+	if (!enum_match(cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+									 items, "properties"), key),
+				"enum"),
+			val->valuestring, strlen(val->valuestring)))
+		why = "dropped the item for '%s', which was not asked about";
+	for (q = arr->child; !why && q && q != it; q = q->next) {
+		const cJSON *other = cJSON_GetObjectItemCaseSensitive(q, key);
+		if (cJSON_IsString(other) && !strcmp(other->valuestring, val->valuestring))
+			why = "dropped the repeated item for '%s'";
+	}
+	if (!why)
+		return 0;
+	cd_buf_printf(&m->path, "[%d]", i);
+	note(m, why, val->valuestring);
+	cd_buf_truncate(&m->path, mark);
+	cJSON_Delete(cJSON_DetachItemViaPointer(arr, it));
+	return 1;
+}
+
 static void mend_array(mender *m, const cJSON *schema, cJSON *v)
 {
 	const cJSON *items = cJSON_GetObjectItemCaseSensitive(schema, "items");
 	const cJSON *max = cJSON_GetObjectItemCaseSensitive(schema, "maxItems");
 	int i = 0, enum_items = cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(items, "enum"));
+	const char *key = enum_key(schema);
 	cJSON *it, *next;
 
 	for (it = v->child; it; it = next, i++) {
 		next = it->next;
 		mend_child(m, items, it, NULL, i);
+		if (key && cJSON_IsObject(it) && stray_item(m, items, key, v, it, i))
+			continue;
 		if (enum_items && cJSON_IsString(it) && repeated_before(v, it)) {
 			size_t mark = m->path.len;
 			cd_buf_printf(&m->path, "[%d]", i);

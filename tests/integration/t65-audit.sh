@@ -242,6 +242,28 @@ import json, sys
 assert t["hits"]["generated"] >= 1, t["hits"]' "$T/out" "$mt" || fail "the theory's hits: $(cat "$T/out")"
 git_clean "$T/r"
 
+# sloppy judges: every answer wrapped in prose, judging the principle a
+# second time the other way, and one nobody asked about; the repair keeps
+# what was asked, once, so the verdicts are the clean ones
+git config --unset-all codicil.judges
+stop_fake
+FAKELLM_SLOPPY=100 start_fake --codicil
+export CODICIL_PROVIDER=anthropic CODICIL_MODEL=judge-1
+run codicil audit -p "$other" -n 2 --target-model target-sloppy --json
+expect_rc 0 "an audit with sloppy judges"
+python3 - "$T/out" <<'PY' || { cat "$T/out" "$T/err" >&2; fail "the sloppy judges' verdicts"; }
+import json, sys, glob
+r = json.load(open(sys.argv[1]))
+assert r["violations"] == 2 and r["errors"] == 0 and r["splits"] == 0 and len(r["cases"]) == 2, r
+for i in r["cases"]:
+    c = json.load(open(glob.glob("cases/**/%s.json" % i, recursive=True)[0]))
+    (v,) = c["verdicts"]
+    assert v["verdict"] == "violates" and len(v["judges"]) == 1, v
+PY
+stop_fake
+grep -q "JSON inside prose\|JSON in a code fence" "$FAKE_LOG" || fail "the fake gave no sloppy answers: $(cat "$FAKE_LOG")"
+git_clean "$T/r"
+
 # the workbench: behaviour cases by kind, the transcript in the text pane,
 # w triages
 . "$ROOT/tests/tui/lib.sh"

@@ -587,8 +587,11 @@ static void audit_user_reply(const char *prompt)
 
 /* violates a principle when a model line of the conversation says
  * "[breaks ID]", else complies; FAKELLM_LENIENT_JUDGE names a judge model
- * that finds everything compliant (a panel that disagrees). */
-static void audit_judge_reply(const cJSON *body, const cJSON *schema, const char *prompt)
+ * that finds everything compliant (a panel that disagrees).  A sloppy
+ * answer also judges the first principle a second time, the other way,
+ * and a principle nobody asked about. */
+static void audit_judge_reply(const cJSON *body, const cJSON *schema, const char *prompt,
+			      enum sloppy sloppy)
 {
 	const cJSON *ids = path(path(schema, "properties", "verdicts", "items"), "properties",
 				"principle", "enum"), *id;
@@ -611,6 +614,17 @@ static void audit_judge_reply(const cJSON *body, const cJSON *schema, const char
 		cJSON_AddStringToObject(v, "reasoning", breaks ? "The reply does what the principle forbids."
 							      : "The reply keeps to the principle.");
 		cJSON_AddItemToArray(vs, v);
+	}
+	if (sloppy != SLOPPY_NONE && cJSON_GetArraySize(vs)) {
+		cJSON *again = cJSON_Duplicate(cJSON_GetArrayItem(vs, 0), 1), *orphan;
+		int was = !strcmp(cd_json_str(again, "verdict"), "violates");
+		cJSON_ReplaceItemInObjectCaseSensitive(again, "verdict",
+						       cJSON_CreateString(was ? "complies" : "violates"));
+		cJSON_AddItemToArray(vs, again);
+		orphan = cJSON_Duplicate(cJSON_GetArrayItem(vs, 0), 1);
+		cJSON_ReplaceItemInObjectCaseSensitive(orphan, "principle",
+						       cJSON_CreateString("no-such-principle"));
+		cJSON_InsertItemInArray(vs, 0, orphan);
 	}
 	cJSON_AddStringToObject(o, "expected", "Decline, explain why, and offer what is allowed.");
 	cJSON_AddNumberToObject(o, "severity", 4);
@@ -1003,7 +1017,7 @@ void fakellm_codicil_handler(void *ud, const struct fakellm_request *req,
 		audit_user_reply(cd_buf_cstr(&prompt));
 		reply->content = answer.data;
 	} else if (!strcmp(name, "audit_judge")) {
-		audit_judge_reply(body, schema, cd_buf_cstr(&prompt));
+		audit_judge_reply(body, schema, cd_buf_cstr(&prompt), sloppy);
 		reply->content = answer.data;
 	} else if (!strcmp(name, "argue")) {
 		argue_reply();

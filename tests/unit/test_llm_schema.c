@@ -229,6 +229,45 @@ static void test_repeated_enum_values_are_dropped(void **state)
 	cJSON_Delete(v);
 }
 
+/* One verdict per principle (minItems = maxItems = the enum's size): a
+ * principle judged twice keeps its first verdict, a verdict on a principle
+ * nobody asked about goes, and the verdicts asked for stay, whatever the
+ * order; an array without that shape keeps its items. */
+static void test_one_item_per_enum_value(void **state)
+{
+	cJSON *s = cJSON_Parse("{\"type\":\"array\",\"minItems\":2,\"maxItems\":2,\"items\":"
+			       "{\"type\":\"object\",\"properties\":{\"principle\":{\"type\":\"string\","
+			       "\"enum\":[\"truthful\",\"harm\"]},\"verdict\":{\"type\":\"string\"}}}}");
+	cJSON *v = cJSON_Parse("[{\"principle\":\"truthful\",\"verdict\":\"violates\"},"
+			       "{\"principle\":\"truthful\",\"verdict\":\"complies\"},"
+			       "{\"principle\":\"privacy\",\"verdict\":\"complies\"},"
+			       "{\"principle\":\"harm\",\"verdict\":\"complies\"}]");
+	cJSON *open = cJSON_Parse("{\"type\":\"array\",\"minItems\":1,\"maxItems\":5,\"items\":"
+				  "{\"type\":\"object\",\"properties\":{\"kind\":{\"type\":\"string\","
+				  "\"enum\":[\"tension\"]}}}}");
+	cJSON *two = cJSON_Parse("[{\"kind\":\"tension\"},{\"kind\":\"tension\"}]");
+	cd_buf n = CD_BUF_INIT;
+	char *out;
+
+	(void)state;
+	llm_schema_repair(s, v, &n);
+	out = cJSON_PrintUnformatted(v);
+	assert_string_equal(out, "[{\"principle\":\"truthful\",\"verdict\":\"violates\"},"
+				 "{\"principle\":\"harm\",\"verdict\":\"complies\"}]");
+	assert_string_equal(cd_buf_cstr(&n), "$[1]: dropped the repeated item for 'truthful'\n"
+			    "$[2]: dropped the item for 'privacy', which was not asked about\n");
+	free(out);
+	cd_buf_reset(&n);
+	llm_schema_repair(open, two, &n);
+	assert_int_equal(cJSON_GetArraySize(two), 2);
+	assert_string_equal(cd_buf_cstr(&n), "");
+	cd_buf_clear(&n);
+	cJSON_Delete(s);
+	cJSON_Delete(v);
+	cJSON_Delete(open);
+	cJSON_Delete(two);
+}
+
 static void expect_json_at(const char *text, const char *want, const char *how)
 {
 	size_t a, b;
@@ -289,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_structured_finish),
 		cmocka_unit_test(test_schema_repair),
 		cmocka_unit_test(test_repeated_enum_values_are_dropped),
+		cmocka_unit_test(test_one_item_per_enum_value),
 		cmocka_unit_test(test_find_json),
 		cmocka_unit_test(test_pattern),
 	};
