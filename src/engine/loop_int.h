@@ -26,7 +26,6 @@ int loop_set(cJSON *o, const char *key, cJSON *v); /* replace or add; v NULL: -1
 
 /* loop_plan.c: the round's principles, units and journal into st.plan */
 int loop_plan(loop_ctx *c);
-long loop_theory_generated(const cJSON *t);
 
 /* loop_phases.c: each phase of a round; 0 done, -1 error; a phase the
  * budget stopped halfway returns 0 with the client stopped */

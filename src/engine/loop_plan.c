@@ -98,6 +98,12 @@ out:
 	return rc;
 }
 
+/* How many cases were generated under theory t. */
+static long generated(const cJSON *t)
+{
+	return cd_json_long(cJSON_GetObjectItemCaseSensitive(t, "hits"), "generated", 0);
+}
+
 /* The active theory with the best hit rate (then the fewest cases
  * generated under it), or NULL. */
 static const cJSON *best_theory(const theory_library *tl)
@@ -110,16 +116,12 @@ static const cJSON *best_theory(const theory_library *tl)
 			continue;
 		if (!best || theory_hit_rate(t) > theory_hit_rate(best) ||
 		    (theory_hit_rate(t) == theory_hit_rate(best) &&
-		     loop_theory_generated(t) < loop_theory_generated(best)))
+		     generated(t) < generated(best)))
 			best = t;
 	}
 	return best;
 }
 
-long loop_theory_generated(const cJSON *t)
-{
-	return cd_json_long(cJSON_GetObjectItemCaseSensitive(t, "hits"), "generated", 0);
-}
 
 /* One unit steered by the best live theory, on the first principle its
  * supporting cases cite (else the round's first). */
@@ -141,7 +143,7 @@ static int theory_unit(loop_ctx *c, const char *fallback, cJSON *units)
 				target = p->valuestring;
 		}
 		cd_err_clear();
-		cJSON_AddItemToArray(units, unit_json(target, loop_theory_generated(t), theory_id(t)));
+		cJSON_AddItemToArray(units, unit_json(target, generated(t), theory_id(t)));
 	}
 	cJSON_Delete(first);
 	theory_library_clear(&tl);
