@@ -10,15 +10,16 @@
  * It answers for the current state: opening it brings it up to date first,
  * re-reading only what changed.  A directory whose modification time moved
  * (a file was added, removed or replaced — codicil, git checkout and most
- * editors write files that way) is listed again and its files compared by
- * size, modification and change time and inode; a file that differs is hashed as git would hash
- * it, and only a file whose blob id changed is parsed.  Paths that changed
- * between the HEAD last seen and HEAD now (git_diff of the two cases
- * trees) are hashed whatever their times say, and a library of fewer than
- * CASE_INDEX_STAT_ALL files has every file compared on every open.  What
- * that leaves out: a case edited in place, in a library that large,
- * neither committed nor touching its directory; 'codicil index --check'
- * finds it.
+ * editors write files that way) is listed again; a file the listing shows
+ * with a new inode (added or replaced), or recorded at a racy time, is
+ * compared by size, modification and change time and inode; a file that
+ * differs is hashed as git would hash it, and only a file whose blob id
+ * changed is parsed.  Paths that changed between the HEAD last seen and
+ * HEAD now (git_diff of the two cases trees) are hashed whatever their
+ * times say, and a library of fewer than CASE_INDEX_STAT_ALL files has
+ * every file compared on every open.  What that leaves out: a case edited
+ * in place (its inode kept), in a library that large, and not committed;
+ * 'codicil index --check' finds it.
  */
 #ifndef CODICIL_CASE_INDEX_H
 #define CODICIL_CASE_INDEX_H

@@ -205,6 +205,32 @@ static int set_dir_time(scan *sc, const char *dir, long long t)
 
 /* ---- one directory ---- */
 
+/* In a large library, a file the directory listing shows with the inode
+ * the index has for it was not replaced, and is not looked at again: the
+ * files that were added, replaced or committed are the ones to stat, not
+ * every file of a directory that one of them touched (which made the
+ * cost of a batch grow with the library).  A file recorded at a racy time
+ * is looked at again. */
+static int unchanged_entry(scan *sc, const char *dir, const struct dirent *e, known_dir *k)
+{
+	cd_buf path = CD_BUF_INIT;
+	struct strmap_entry *m;
+	known *was;
+	int same = 0;
+
+	if (sc->everything)
+		return 0;
+	cd_path_join(&path, dir, e->d_name);
+	if (path.data && (m = strmap_get(&k->by_path, path.data))) {
+		was = &k->v[m->value];
+		same = was->mtime && was->ino == (long long)e->d_ino &&
+		       !strmap_get(&sc->suspects, path.data);
+		was->seen |= same;
+	}
+	cd_buf_clear(&path);
+	return same;
+}
+
 /* List dir again: every case file it holds now, every one it no longer
  * does.  The top directory (cases) holds the old flat layout's files; its
  * fan-out directories are visited on their own. */
@@ -225,7 +251,7 @@ static int scan_dir(scan *sc, const char *dir, long long dir_time)
 	if (rc < 0)
 		cd_err_set("cannot read %s: %s", full.data, strerror(errno));
 	while (rc == 0 && d && (e = readdir(d)))
-		if (case_file_name(e->d_name))
+		if (case_file_name(e->d_name) && !unchanged_entry(sc, dir, e, &k))
 			rc = visit_file(sc, dir, e->d_name, &k);
 	if (d)
 		closedir(d);

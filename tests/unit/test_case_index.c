@@ -240,6 +240,22 @@ static void test_follows_the_work_tree_and_head(void **state)
 	assert_int_equal(case_index_open(s, &ix, &st), 0);
 	assert_int_equal(case_index_count(ix, &(case_query){ .f.status = "open" }), 3);
 	case_index_close(ix);
+
+	/* a directory touched by a new file: the file it held is looked at
+	 * again only if the listing shows it replaced (a new inode, as a
+	 * rename leaves it); here it was, by a version with another status */
+	age_all();
+	assert_int_equal(case_index_open(s, &ix, &st), 0);
+	case_index_close(ix);
+	assert_int_equal(tg_sh("cd %s && f=cases/c4/c-01ccccccccccccccc4.json && "
+			       "sed 's/\"status\":\"open\"/\"status\":\"confirmed\"/' $f >$f.new && "
+			       "mv $f.new $f", tg_path("r")), 0);
+	write_case("c4", "c-01ddddddddddddddc4", "\"honesty\"", "open", scenario[1]);
+	assert_int_equal(case_index_open(s, &ix, &st), 0);
+	assert_int_equal(st.hashed, 2);
+	assert_int_equal(st.parsed, 2);
+	assert_int_equal(case_index_count(ix, &(case_query){ .f.status = "confirmed" }), 1);
+	case_index_close(ix);
 	unsetenv("CODICIL_INDEX_STAT_ALL");
 	cd_buf_clear(&b);
 	store_close(s);
