@@ -434,6 +434,8 @@ int store_commit(store *s, const store_change *changes, size_t n, const char *me
 	rc = update_index(s, changes, n, blobs, &id);
 	if (rc == 0)
 		store__clear_in_progress(s);
+	if (rc == 0 && n >= STORE_PACK_MIN)
+		store__pack_housekeeping(s);
 	goto out;
 unfinished:
 	git_oid_tostr(hex, sizeof hex, &id);

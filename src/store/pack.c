@@ -6,13 +6,21 @@
  * created there, dumped as one pack through the on-disk backend, and only
  * then is the branch moved.  A crash before the move leaves at worst an
  * unreferenced pack, never a branch pointing at a missing object.
+ *
+ * Every such commit adds a pack, and object lookups slow down with their
+ * number; past git's gc.autoPackLimit (50) the commit starts `git gc
+ * --auto` in the background, as a git command would.
  */
 #include "store_internal.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "codicil/error.h"
 
@@ -147,4 +155,66 @@ int store__move_branch(store *s, const git_oid *old, const git_oid *id, const ch
 		return -1;
 	}
 	return rc < 0 ? store__git_fail("cannot move the branch") : 0;
+}
+
+/* How many packfiles the repository has. */
+static long count_packs(store *s)
+{
+	cd_buf dir = CD_BUF_INIT;
+	struct dirent *e;
+	long n = 0;
+	DIR *d;
+
+	cd_buf_printf(&dir, "%sobjects/pack", git_repository_path(s->repo));
+	if ((d = opendir(cd_buf_cstr(&dir)))) {
+		while ((e = readdir(d))) {
+			size_t len = strlen(e->d_name);
+			n += len > 5 && !strcmp(e->d_name + len - 5, ".pack");
+		}
+		closedir(d);
+	}
+	cd_buf_clear(&dir);
+	return n;
+}
+
+/* git's own limit, gc.autoPackLimit: 50 unless set; 0 turns it off. */
+static long pack_limit(store *s)
+{
+	git_config *cfg = NULL;
+	int32_t v = 50;
+
+	if (git_repository_config_snapshot(&cfg, s->repo) == 0 &&
+	    git_config_get_int32(&v, cfg, "gc.autoPackLimit") < 0)
+		v = 50;
+	git_error_clear();
+	git_config_free(cfg);
+	return v;
+}
+
+void store__pack_housekeeping(store *s)
+{
+	long limit = pack_limit(s);
+	pid_t pid;
+
+	if (limit <= 0 || count_packs(s) <= limit)
+		return;
+	/* git gc --auto, detached as git detaches it: this command does not
+	 * wait, and git's own lock keeps two from running at once */
+	if ((pid = fork()) == 0) {
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		setsid();
+		if (fork() == 0) {
+			execlp("git", "git", "-C", store_workdir(s), "gc", "--auto", "--quiet",
+			       (char *)NULL);
+			_exit(127);
+		}
+		_exit(0);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0); /* the first child only: the gc runs on its own */
 }

@@ -32,6 +32,9 @@ int store__check_changes_clean(store *s, const store_change *changes, size_t n);
 
 /* Large commits write their objects as one pack (pack.c). */
 #define STORE_PACK_MIN 64
+/* After a packed commit: above gc.autoPackLimit packs (50), `git gc
+ * --auto` detached in the background (pack.c). */
+void store__pack_housekeeping(store *s);
 typedef struct store_pack {
 	git_repository *repo; /* a second handle: create the objects here */
 	git_odb *odb;

@@ -151,3 +151,22 @@ git log -1 --format=%s | grep -q "^Add 1 counterexample for privacy$" || fail "s
 git log -2 --format=%s | tail -n 1 | grep -q "^Rate $c: valid$" || fail "the rating: $(git log -2 --format=%s)"
 git_clean "$T/r"
 stop_fake
+
+# every large commit is its own pack; past gc.autoPackLimit a commit starts
+# git gc --auto in the background, which folds them into one
+git config gc.autoPackLimit 2
+start_fake --codicil
+for i in 1 2 3; do
+	codicil batch --all -n 3 --no-cache --journal "$T/jp$i.jsonl" >/dev/null 2>&1 || fail "packed batch $i"
+done
+stop_fake
+i=0
+while [ "$(ls .git/objects/pack/*.pack | wc -l)" -gt 2 ]; do
+	i=$((i + 1)); [ "$i" -lt 400 ] || fail "the packs were not folded: $(ls .git/objects/pack)"
+	sleep 0.05
+done
+while [ -e .git/gc.pid ]; do sleep 0.05; done
+git fsck --strict --no-progress >/dev/null 2>"$T/fsck" || { cat "$T/fsck" >&2; fail "fsck after gc"; }
+[ "$(codicil cases --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = \
+	"$(git ls-tree -r HEAD cases/ | wc -l)" ] || fail "cases lost in the gc"
+git_clean "$T/r"
