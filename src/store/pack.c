@@ -209,6 +209,8 @@ void store__pack_housekeeping(store *s)
 		}
 		setsid();
 		if (fork() == 0) {
+			for (int fd = 3; fd < 1024; fd++)
+				close(fd); /* no lock or socket of ours lives on in git */
 			execlp("git", "git", "-C", store_workdir(s), "gc", "--auto", "--quiet",
 			       (char *)NULL);
 			_exit(127);
