@@ -3,7 +3,8 @@
  *
  * A round:
  *   plan      choose the principles (least tested first: fewest cases,
- *             then the largest share of open cases, then charter order)
+ *             then the largest share of open cases, then the best hit rate
+ *             of a live theory whose cases cite it, then charter order)
  *             and the generation requests: `samples` per principle, plus
  *             one steered by the live failure theory with the best hit
  *             rate, if there is one

@@ -16,10 +16,11 @@ typedef struct candidate {
 	const char *id;
 	size_t order;        /* in the charter */
 	size_t cases, open;
+	double theory;       /* the best hit rate of a live theory whose cases cite it */
 } candidate;
 
 /* Fewest cases first; then the larger share of open cases; then the
- * charter's order. */
+ * better live theory about it; then the charter's order. */
 static int by_need(const void *a, const void *b)
 {
 	const candidate *x = a, *y = b;
@@ -30,7 +31,36 @@ static int by_need(const void *a, const void *b)
 		return x->cases < y->cases ? -1 : 1;
 	if (sx != sy)
 		return sx > sy ? -1 : 1;
+	if (x->theory != y->theory)
+		return x->theory > y->theory ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Each candidate cited by a case of a live theory gets that theory's hit
+ * rate (the best, when several). */
+static int theory_rates(loop_ctx *c, candidate *cand, size_t n)
+{
+	theory_library tl;
+	const cJSON *id, *p;
+
+	if (workspace_load_theories(c->s, &tl) < 0)
+		return -1;
+	for (size_t t = 0; t < tl.n; t++) {
+		double rate = theory_hit_rate(tl.cases[t]);
+		if (!theory_is_active(tl.cases[t]) || !(rate > 0))
+			continue;
+		cJSON_ArrayForEach(id, cJSON_GetObjectItemCaseSensitive(tl.cases[t], "cases")) {
+			cJSON *cs = cJSON_IsString(id) ? workspace_case_read(c->s, id->valuestring) : NULL;
+			cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(cs, "principles"))
+				for (size_t i = 0; cJSON_IsString(p) && i < n; i++)
+					if (!strcmp(cand[i].id, p->valuestring) && rate > cand[i].theory)
+						cand[i].theory = rate;
+			cJSON_Delete(cs);
+			cd_err_clear(); /* a case gone since: it says nothing */
+		}
+	}
+	theory_library_clear(&tl);
+	return 0;
 }
 
 static int wanted(const loop_opts *o, const char *id)
@@ -83,8 +113,10 @@ static int choose(loop_ctx *c, const charter *ch, candidate **out, size_t *n)
 			continue; /* a section is tested through its principles */
 		if ((open = open_cases(ix, ch->p[i].id)) < 0)
 			goto out;
-		cand[(*n)++] = (candidate){ ch->p[i].id, i, cc.per_principle[i], (size_t)open };
+		cand[(*n)++] = (candidate){ ch->p[i].id, i, cc.per_principle[i], (size_t)open, 0 };
 	}
+	if (theory_rates(c, cand, *n) < 0)
+		goto out;
 	qsort(cand, *n, sizeof *cand, by_need);
 	rc = 0;
 out:

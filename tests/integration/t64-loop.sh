@@ -182,6 +182,33 @@ expect_out "Codicil-Autonomy is auto-meta but the proposal's decision.autonomy i
 expect_out "accepted automatically although the meta-check does not pass rules scope"
 git reset -q --hard HEAD~1
 
+# between principles as tested as each other, a live theory about one
+# puts it first: truthful (first in the charter) and calibrated have two
+# open cases each, and a theory that rests on calibrated's has a hit rate
+# of 0.5
+codicil init "$T/t" >/dev/null || fail init
+cd "$T/t" || fail cd
+start_fake --codicil
+codicil generate -p truthful -n 2 >/dev/null 2>&1 || fail generate
+codicil generate -p calibrated -n 2 >"$T/tcases" 2>/dev/null || fail generate
+codicil theorize >/dev/null 2>&1 || fail theorize
+python3 - "$T/tcases" <<'PY' || fail "the theory"
+import json, sys, glob
+cases = open(sys.argv[1]).read().split()
+(f,) = glob.glob("theories/**/*.json", recursive=True)[:1]
+t = json.load(open(f))
+t["cases"] = cases
+t["hits"] = {"generated": 2, "rated": 2, "confirmed": 1}
+open(f, "w").write(json.dumps(t, indent=2) + "\n")
+PY
+git add -A && git commit -qm "a theory about calibrated" || fail commit
+run codicil loop --rounds 1 --per-round 1 -p calibrated -p truthful --json
+expect_rc 0 "loop with a live theory"
+python3 -c 'import json,sys; r = json.loads(open(sys.argv[1]).readline()); assert r["principles"] == ["calibrated"], r["principles"]' "$T/out" ||
+	fail "the live theory did not put calibrated first: $(head -1 "$T/out")"
+stop_fake
+cd "$T/r" || fail cd
+
 # living with people: while a loop waits for a slow model, the TUI's
 # status line says it runs, and a rating goes in (the lock is free)
 . "$ROOT/tests/tui/lib.sh"
