@@ -58,6 +58,9 @@ typedef struct agg_fit {
 	int iterations, converged;
 } agg_fit;
 
+/* 1 / (1 + e^-x), without overflow for any x. */
+double agg_sigmoid(double x);
+
 int agg_fit_run(size_t ncases, size_t nraters, const agg_obs *obs, size_t nobs,
 		const agg_opts *o, agg_fit *out);
 void agg_fit_clear(agg_fit *f);

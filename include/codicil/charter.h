@@ -67,6 +67,9 @@ size_t charter_validate_structure(const charter *c, cd_buf *out);
 
 const principle *charter_find(const charter *c, const char *id);
 int charter_index(const charter *c, const char *id); /* -1 if absent */
+/* 1 when principle i has sub-principles (a section), 0 for a leaf (a rule
+ * of META.md, a target of generation). */
+int charter_has_children(const charter *c, size_t i);
 
 /* The source text, byte for byte. */
 int charter_serialize(const charter *c, cd_buf *out);

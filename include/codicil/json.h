@@ -30,6 +30,9 @@ int cd_json_bool(const cJSON *obj, const char *key, int def);
 /* obj[key] += delta; the number is added when absent.  Sums in records
  * (tokens, counts). */
 void cd_json_add_to(cJSON *obj, const char *key, double delta);
+/* obj[key] = x rounded to digits decimals (digits < 0: as it is), or null
+ * when x is not finite (a measure that is undefined: NAN). */
+void cd_json_add_rounded(cJSON *obj, const char *key, double x, int digits);
 /* obj[key], an object, added when absent (NULL when out of memory). */
 cJSON *cd_json_child(cJSON *obj, const char *key);
 

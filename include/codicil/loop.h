@@ -43,14 +43,14 @@
 typedef enum loop_autonomy { LOOP_REVIEW, LOOP_AUTO_META } loop_autonomy;
 
 typedef struct loop_opts {
-	long rounds;                /* 0: no limit */
+	int rounds;                 /* 0: no limit */
 	time_t until;               /* 0: no deadline; checked between phases */
 	loop_autonomy autonomy;
 	const char *const *principles; /* only these (-p); none: every principle */
 	size_t nprinciples;
-	long per_round;             /* principles a round; 0: 3 */
-	long samples;               /* requests a principle; 0: 1 */
-	long n;                     /* cases a request; 0: 3 */
+	int per_round;              /* principles a round; 0: 3 */
+	int samples;                /* requests a principle; 0: 1 */
+	int n;                      /* cases a request; 0: 3 */
 	int resume;                 /* continue the loop the state holds */
 	int restart;                /* start anew over an interrupted loop */
 	/* After each round (and when the loop stops): the round's report

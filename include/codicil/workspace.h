@@ -83,6 +83,10 @@ int workspace_fmt(store *s, config *cfg, enum workspace_fmt_mode mode, size_t *c
 /* The failure theories of the work tree (theories/); see
  * theory_library_load. */
 int workspace_load_theories(store *s, theory_library *out);
+/* The active theory id (or the only one it is a unique prefix of), the
+ * caller's to cJSON_Delete; NULL with an error when there is none or it
+ * is retired.  What steers generation and audits. */
+cJSON *workspace_active_theory(store *s, const char *id);
 /* The case id (or the only one it is a unique prefix of), read from its
  * file through the case index.  NULL with an error saying how to list
  * them, or what is wrong with the file.  The caller cJSON_Delete()s it. */

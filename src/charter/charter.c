@@ -32,6 +32,14 @@ int charter_index(const charter *c, const char *id)
 	return e ? (int)e->value : -1;
 }
 
+int charter_has_children(const charter *c, size_t i)
+{
+	for (size_t k = i + 1; k < c->n; k++)
+		if (c->p[k].parent == (int)i)
+			return 1;
+	return 0;
+}
+
 const principle *charter_find(const charter *c, const char *id)
 {
 	int i = charter_index(c, id);

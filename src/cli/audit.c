@@ -72,17 +72,6 @@ typedef struct audit_args {
 	const char *target_model;
 } audit_args;
 
-static int count_arg(const char *s, int max, int *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (*end || end == s || v < 1 || v > max)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
 static int parse_audit(cli_ctx *ctx, int argc, char **argv, audit_args *a)
 {
 	static const struct option opts[] = {
@@ -106,15 +95,9 @@ static int parse_audit(cli_ctx *ctx, int argc, char **argv, audit_args *a)
 			break;
 		}
 		case 'c': a->o.cases = optarg; break;
-		case 'n': if (count_arg(optarg, 100, &a->o.n) < 0)
-				return cli_usage_error("audit ", "-n is a whole number from 1 to 100");
-			break;
-		case 't': if (count_arg(optarg, 20, &a->o.turns) < 0)
-				return cli_usage_error("audit ", "--turns is a whole number from 1 to 20");
-			break;
-		case 's': if (count_arg(optarg, 20, &a->o.samples) < 0)
-				return cli_usage_error("audit ", "--samples is a whole number from 1 to 20");
-			break;
+		case 'n': if (cli_parse_count("audit ", "-n", optarg, 1, 100, &a->o.n)) return CLI_USAGE; break;
+		case 't': if (cli_parse_count("audit ", "--turns", optarg, 1, 20, &a->o.turns)) return CLI_USAGE; break;
+		case 's': if (cli_parse_count("audit ", "--samples", optarg, 1, 20, &a->o.samples)) return CLI_USAGE; break;
 		case 'R': a->replay = 1; break;
 		case 'T': a->o.theory = optarg; break;
 		case 'M': a->target_model = optarg; break;

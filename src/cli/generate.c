@@ -196,27 +196,16 @@ static void show_batch(void *ud, const char *id, const char *state, long done, l
  * then --steer if given. */
 static int theory_steering(store *s, const run_args *a, char **id, cd_buf *steer)
 {
-	theory_library tl;
-	cJSON *t;
-	int rc = -1;
+	cJSON *t = workspace_active_theory(s, a->theory);
 
-	if (workspace_load_theories(s, &tl) < 0)
+	if (!t)
 		return -1;
-	if (!(t = theory_library_find(&tl, a->theory)))
-		goto out;
-	if (!theory_is_active(t)) {
-		cd_err_set("theory %s is retired; steer by an active one ('codicil theorize --list')",
-			   theory_id(t));
-		goto out;
-	}
 	theory_steer(t, steer);
 	if (a->steer)
 		cd_buf_printf(steer, "\n%s\n", a->steer);
 	*id = strdup(theory_id(t));
-	rc = *id ? 0 : -1;
-out:
-	theory_library_clear(&tl);
-	return rc;
+	cJSON_Delete(t);
+	return *id ? 0 : -1;
 }
 
 static int build_units(const run_args *a, gen_ctx *g, int per_principle, gen_unit **out,

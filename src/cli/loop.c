@@ -63,14 +63,6 @@ typedef struct loop_args {
 	const char *until;
 } loop_args;
 
-static int parse_count(const char *s, long max, long *out)
-{
-	char *end;
-
-	*out = strtol(s, &end, 10);
-	return *end || end == s || *out < 1 || *out > max ? -1 : 0;
-}
-
 /* --until: HH:MM (next), YYYY-MM-DDTHH:MM (UTC), or NNm / NNh from now. */
 static int parse_until(const char *s, time_t now, time_t *out)
 {
@@ -115,9 +107,7 @@ static int parse_args(cli_ctx *ctx, int argc, char **argv, loop_args *a)
 	while ((c = getopt_long(argc, argv, "p:n:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'u': a->until = optarg; break;
-		case 'r': if (parse_count(optarg, 1000000, &a->o.rounds) < 0)
-				return cli_usage_error("loop ", "--rounds is a whole number from 1");
-			break;
+		case 'r': if (cli_parse_count("loop ", "--rounds", optarg, 1, 1000000, &a->o.rounds)) return CLI_USAGE; break;
 		case 'a':
 			if (!strcmp(optarg, "review"))
 				a->o.autonomy = LOOP_REVIEW;
@@ -134,15 +124,9 @@ static int parse_args(cli_ctx *ctx, int argc, char **argv, loop_args *a)
 			a->principles[a->np++] = optarg;
 			break;
 		}
-		case 'P': if (parse_count(optarg, 1000, &a->o.per_round) < 0)
-				return cli_usage_error("loop ", "--per-round is a whole number from 1");
-			break;
-		case 's': if (parse_count(optarg, 100, &a->o.samples) < 0)
-				return cli_usage_error("loop ", "--samples is a whole number from 1 to 100");
-			break;
-		case 'n': if (parse_count(optarg, 50, &a->o.n) < 0)
-				return cli_usage_error("loop ", "-n is a whole number from 1 to 50");
-			break;
+		case 'P': if (cli_parse_count("loop ", "--per-round", optarg, 1, 1000, &a->o.per_round)) return CLI_USAGE; break;
+		case 's': if (cli_parse_count("loop ", "--samples", optarg, 1, 100, &a->o.samples)) return CLI_USAGE; break;
+		case 'n': if (cli_parse_count("loop ", "-n", optarg, 1, 50, &a->o.n)) return CLI_USAGE; break;
 		case 'j': a->json = 1; break;
 		case 'R': a->o.resume = 1; break;
 		case 'X': a->o.restart = 1; break;

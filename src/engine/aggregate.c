@@ -202,11 +202,6 @@ static void agreement(agg_build *b)
 	free(agree);
 }
 
-static double sigmoid(double x)
-{
-	return x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x));
-}
-
 static int fit(agg_build *b, const agg_settings *s)
 {
 	agg_result *r = b->res;
@@ -231,7 +226,7 @@ static int fit(agg_build *b, const agg_settings *s)
 		agg_case *ac = &r->cases[c];
 		ac->validity = f.v[c];
 		ac->se = f.v_se[c];
-		ac->p = ac->p_model = sigmoid(f.v[c]);
+		ac->p = ac->p_model = agg_sigmoid(f.v[c]);
 	}
 	r->converged = f.converged;
 	agg_fit_clear(&f);

@@ -28,8 +28,9 @@ typedef struct problem {
 	double *h, *gv, *D, *gb, *S, *rhs, *u;
 } problem;
 
-static double sigmoid(double x)
+double agg_sigmoid(double x)
 {
+	/* the two forms keep exp() from overflowing either way */
 	return x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x));
 }
 
@@ -108,7 +109,7 @@ static void assemble(problem *p, const double *v, const double *b)
 	}
 	for (size_t i = 0; i < p->nobs; i++) {
 		const agg_obs *o = &p->obs[i];
-		double q = sigmoid(v[o->c] + b[o->r]);
+		double q = agg_sigmoid(v[o->c] + b[o->r]);
 		double resid = o->weight * ((o->valid ? 1.0 : 0.0) - q);
 		long f = p->free_ix[o->r];
 

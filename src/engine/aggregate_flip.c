@@ -19,11 +19,6 @@
 #define K 5           /* 1, severity, unsure, counterexample, rater's rate */
 #define MIN_RATINGS 10
 
-static double sigmoid(double x)
-{
-	return x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x));
-}
-
 /* The features of case c with consensus p, for a rater with flips in
  * considered other ratings (one flip in four as prior). */
 static void fill(double *x, const cJSON *c, double p, double flips, double considered)
@@ -45,7 +40,7 @@ static void features(const agg_build *b, size_t i, double *x, int *y)
 
 	*y = strcmp(cd_json_str(rt, "quick_verdict"), cd_json_str(rt, "verdict")) != 0;
 	/* the rater's other considered ratings: leave this one out */
-	fill(x, r->cases[o->c].c, sigmoid(r->cases[o->c].validity), (double)ra->flips - *y,
+	fill(x, r->cases[o->c].c, agg_sigmoid(r->cases[o->c].validity), (double)ra->flips - *y,
 	     (double)ra->considered - 1);
 }
 

@@ -134,19 +134,6 @@ int agg_dims_build(agg_build *b, const agg_settings *s)
 	return rc;
 }
 
-static double round4(double x)
-{
-	return round(x * 1e4) / 1e4;
-}
-
-static void add_num_or_null(cJSON *o, const char *key, double x)
-{
-	if (isfinite(x))
-		cJSON_AddNumberToObject(o, key, round4(x));
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
 static cJSON *raters_json(const agg_result *r)
 {
 	cJSON *arr = cJSON_CreateArray();
@@ -155,18 +142,18 @@ static cJSON *raters_json(const agg_result *r)
 		const agg_rater *ra = &r->raters[i];
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "rater", ra->rater);
-		add_num_or_null(o, "bias", ra->bias);
-		add_num_or_null(o, "bias_stderr", ra->bias_se);
+		cd_json_add_rounded(o, "bias", ra->bias, 4);
+		cd_json_add_rounded(o, "bias_stderr", ra->bias_se, 4);
 		cJSON_AddNumberToObject(o, "ratings", (double)ra->ratings);
 		cJSON_AddBoolToObject(o, "reliable", ra->reliable);
-		add_num_or_null(o, "agreement_with_reliable", ra->agreement);
+		cd_json_add_rounded(o, "agreement_with_reliable", ra->agreement, 4);
 		cJSON_AddNumberToObject(o, "shared_with_reliable", (double)ra->shared);
-		add_num_or_null(o, "modelled_agreement", ra->modelled_agreement);
-		add_num_or_null(o, "weight", ra->weight);
+		cd_json_add_rounded(o, "modelled_agreement", ra->modelled_agreement, 4);
+		cd_json_add_rounded(o, "weight", ra->weight, 4);
 		cJSON_AddNumberToObject(o, "considered", (double)ra->considered);
 		cJSON_AddNumberToObject(o, "flips", (double)ra->flips);
-		add_num_or_null(o, "flip_rate",
-				ra->considered ? (double)ra->flips / (double)ra->considered : NAN);
+		cd_json_add_rounded(o, "flip_rate",
+				ra->considered ? (double)ra->flips / (double)ra->considered : NAN, 4);
 		cJSON_AddItemToArray(arr, o);
 	}
 	return arr;
@@ -181,11 +168,11 @@ static cJSON *cases_json(const agg_result *r)
 		cJSON *o = cJSON_CreateObject();
 		const char *st = cd_json_str(c->c, "status");
 		cJSON_AddStringToObject(o, "id", case_id(c->c));
-		add_num_or_null(o, "validity", c->validity);
-		add_num_or_null(o, "stderr", c->se);
-		add_num_or_null(o, "consensus", c->p);
-		add_num_or_null(o, "consensus_model", c->p_model);
-		add_num_or_null(o, "consensus_weighted", c->p_weighted);
+		cd_json_add_rounded(o, "validity", c->validity, 4);
+		cd_json_add_rounded(o, "stderr", c->se, 4);
+		cd_json_add_rounded(o, "consensus", c->p, 4);
+		cd_json_add_rounded(o, "consensus_model", c->p_model, 4);
+		cd_json_add_rounded(o, "consensus_weighted", c->p_weighted, 4);
 		cJSON_AddNumberToObject(o, "ratings", (double)c->ratings);
 		cJSON_AddStringToObject(o, "status", st ? st : "");
 		cJSON_AddStringToObject(o, "suggested_status", c->suggested);
@@ -210,7 +197,7 @@ static cJSON *dim_json(const agg_result *r, const agg_dim *d)
 			continue;
 		x = cJSON_CreateObject();
 		cJSON_AddStringToObject(x, "rater", r->raters[i].rater);
-		add_num_or_null(x, "offset", d->offset[i]);
+		cd_json_add_rounded(x, "offset", d->offset[i], 4);
 		cJSON_AddNumberToObject(x, "scores", (double)d->scored[i]);
 		cJSON_AddItemToArray(raters, x);
 	}
@@ -218,8 +205,8 @@ static cJSON *dim_json(const agg_result *r, const agg_dim *d)
 	for (size_t i = 0; i < d->ncases; i++) {
 		cJSON *x = cJSON_CreateObject();
 		cJSON_AddStringToObject(x, "id", d->cases[i].id);
-		add_num_or_null(x, "mean", d->cases[i].mean);
-		add_num_or_null(x, "raw_mean", d->cases[i].raw_mean);
+		cd_json_add_rounded(x, "mean", d->cases[i].mean, 4);
+		cd_json_add_rounded(x, "raw_mean", d->cases[i].raw_mean, 4);
 		cJSON_AddNumberToObject(x, "scores", (double)d->cases[i].n);
 		cJSON_AddItemToArray(cases, x);
 	}
@@ -230,12 +217,12 @@ static cJSON *agreement_json(const agg_result *r)
 {
 	cJSON *o = cJSON_CreateObject(), *ps = cJSON_AddArrayToObject(o, "principles");
 
-	add_num_or_null(o, "alpha", r->alpha);
+	cd_json_add_rounded(o, "alpha", r->alpha, 4);
 	for (size_t i = 0; i < r->nprinciples; i++) {
 		const agg_principle *p = &r->principles[i];
 		cJSON *j = cJSON_CreateObject();
 		cJSON_AddStringToObject(j, "id", p->id);
-		add_num_or_null(j, "alpha", p->alpha);
+		cd_json_add_rounded(j, "alpha", p->alpha, 4);
 		cJSON_AddNumberToObject(j, "cases", (double)p->cases);
 		cJSON_AddNumberToObject(j, "ratings", (double)p->ratings);
 		cJSON_AddBoolToObject(j, "vague", p->vague);
@@ -254,7 +241,7 @@ static void predictor_json(cJSON *ct, const agg_result *r)
 	}
 	p = cJSON_AddObjectToObject(ct, "predictor");
 	cJSON_AddNumberToObject(p, "ratings", (double)r->flip.ratings);
-	add_num_or_null(p, "auc", r->flip.auc);
+	cd_json_add_rounded(p, "auc", r->flip.auc, 4);
 	cJSON_AddNumberToObject(p, "spared", (double)r->flip.spared);
 	cJSON_AddNumberToObject(p, "missed", (double)r->flip.missed);
 }
@@ -276,8 +263,8 @@ cJSON *agg_result_to_json(const agg_result *r)
 		cJSON *ct = cJSON_AddObjectToObject(o, "contemplation");
 		cJSON_AddNumberToObject(ct, "considered", (double)r->considered);
 		cJSON_AddNumberToObject(ct, "flips", (double)r->flips);
-		add_num_or_null(ct, "flip_rate",
-				r->considered ? (double)r->flips / (double)r->considered : NAN);
+		cd_json_add_rounded(ct, "flip_rate",
+				r->considered ? (double)r->flips / (double)r->considered : NAN, 4);
 		predictor_json(ct, r);
 	}
 	return o;

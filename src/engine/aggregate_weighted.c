@@ -15,11 +15,6 @@
 
 #define MAX_AGREEMENT 0.99 /* caps the weight at log(99) */
 
-static double sigmoid(double x)
-{
-	return x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x));
-}
-
 static void rater_weights(agg_build *b)
 {
 	agg_result *r = b->res;
@@ -28,8 +23,8 @@ static void rater_weights(agg_build *b)
 
 	for (size_t i = 0; sum && n && i < b->nobs; i++) {
 		const agg_obs *o = &b->obs[i];
-		double v = r->cases[o->c].validity, p = sigmoid(v);
-		double q = sigmoid(v + r->raters[o->r].bias);
+		double v = r->cases[o->c].validity, p = agg_sigmoid(v);
+		double q = agg_sigmoid(v + r->raters[o->r].bias);
 		sum[o->r] += q * p + (1 - q) * (1 - p);
 		n[o->r]++;
 	}

@@ -156,14 +156,6 @@ int amend__has_regression(const char *charter_path)
 	return strcmp(charter_path, STORE_META) != 0;
 }
 
-static int has_children(const charter *c, size_t i)
-{
-	for (size_t k = i + 1; k < c->n; k++)
-		if (c->p[k].parent == (int)i)
-			return 1;
-	return 0;
-}
-
 int amend__ids(const charter *c, int leaves_only, const char ***ids, size_t *n)
 {
 	*n = 0;
@@ -172,7 +164,7 @@ int amend__ids(const charter *c, int leaves_only, const char ***ids, size_t *n)
 		return -1;
 	}
 	for (size_t i = 0; i < c->n; i++)
-		if (!leaves_only || !has_children(c, i))
+		if (!leaves_only || !charter_has_children(c, i))
 			(*ids)[(*n)++] = c->p[i].id;
 	return 0;
 }

@@ -236,20 +236,12 @@ static cJSON *appeal_json(const appeal *a)
 	return o;
 }
 
-static void add_num_or_null(cJSON *o, const char *key, double x)
-{
-	if (isfinite(x))
-		cJSON_AddNumberToObject(o, key, round3(x));
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
 cJSON *appeals_agreement_json(const appeals_result *r)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	add_num_or_null(o, "kappa", r->kappa);
-	add_num_or_null(o, "agreement", r->agreement);
+	cd_json_add_rounded(o, "kappa", r->kappa, 3);
+	cd_json_add_rounded(o, "agreement", r->agreement, 3);
 	cJSON_AddNumberToObject(o, "judged", (double)r->judged);
 	cJSON_AddNumberToObject(o, "unclear", (double)r->unclear);
 	cJSON_AddNumberToObject(o, "errors", (double)r->errors);

@@ -150,20 +150,11 @@ static int from_cases(audit_ctx *a, const audit_opts *o)
  * into ps (NULL: the principles were given). */
 static int theory_of(audit_ctx *a, const char *id, cJSON *ps)
 {
-	theory_library tl;
-	const cJSON *t, *cid, *p;
+	cJSON *t = workspace_active_theory(a->e->s, id);
+	const cJSON *cid, *p;
 	int rc = -1;
 
-	if (workspace_load_theories(a->e->s, &tl) < 0)
-		return -1;
-	if (!(t = theory_library_find(&tl, id)))
-		goto out;
-	if (!theory_is_active(t)) {
-		cd_err_set("theory %s is retired; test an active one ('codicil theorize --list')",
-			   theory_id(t));
-		goto out;
-	}
-	if (!(a->theory = strdup(theory_id(t))) || theory_steer(t, &a->steer) < 0)
+	if (!t || !(a->theory = strdup(theory_id(t))) || theory_steer(t, &a->steer) < 0)
 		goto out;
 	cJSON_ArrayForEach(cid, cJSON_GetObjectItemCaseSensitive(t, "cases")) {
 		cJSON *c = ps && cJSON_IsString(cid) ? workspace_case_read(a->e->s, cid->valuestring)
@@ -181,7 +172,7 @@ static int theory_of(audit_ctx *a, const char *id, cJSON *ps)
 	}
 	rc = 0;
 out:
-	theory_library_clear(&tl);
+	cJSON_Delete(t);
 	return rc;
 }
 

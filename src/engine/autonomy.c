@@ -7,14 +7,6 @@
 #include "codicil/error.h"
 #include "codicil/json.h"
 
-static int is_rule(const charter *ch, size_t i)
-{
-	for (size_t k = 0; k < ch->n; k++)
-		if (ch->p[k].parent == (int)i)
-			return 0;
-	return 1;
-}
-
 static int permits(const principle *p)
 {
 	for (size_t a = 0; a < p->nattrs; a++)
@@ -41,7 +33,7 @@ int autonomy_meta_rule(store *s, const char *rev, cd_buf *rule)
 	}
 	cd_buf_clear(&text);
 	for (size_t i = 0; i < ch->n && !found; i++)
-		if (is_rule(ch, i) && permits(&ch->p[i]))
+		if (!charter_has_children(ch, i) && permits(&ch->p[i]))
 			found = cd_buf_puts(rule, ch->p[i].id) == 0;
 	charter_free(ch);
 	return found;

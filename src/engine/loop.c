@@ -79,15 +79,7 @@ static void account(loop_ctx *c, meter *last)
 
 static double per(double n, double of)
 {
-	return of > 0 ? round(n / of * 1000) / 1000 : NAN;
-}
-
-static void add_num(cJSON *o, const char *key, double x)
-{
-	if (isfinite(x))
-		cJSON_AddNumberToObject(o, key, x);
-	else
-		cJSON_AddNullToObject(o, key);
+	return of > 0 ? n / of : NAN;
 }
 
 /* {round, principles, requests, cached, input_tokens, output_tokens, usd,
@@ -111,7 +103,7 @@ static cJSON *round_report(loop_ctx *c, int complete, const char *stopped)
 	cJSON_AddNumberToObject(r, "cached", cd_json_num(sp, "cached", 0));
 	cJSON_AddNumberToObject(r, "input_tokens", cd_json_num(sp, "input_tokens", 0));
 	cJSON_AddNumberToObject(r, "output_tokens", cd_json_num(sp, "output_tokens", 0));
-	add_num(r, "usd", usd > 0 ? round(usd * 10000) / 10000 : NAN);
+	cd_json_add_rounded(r, "usd", usd > 0 ? usd : NAN, 4);
 	for (size_t i = 0; copied[i]; i++) {
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(plan, copied[i]);
 		cJSON_AddItemToObject(r, copied[i], v ? cJSON_Duplicate(v, 1)
@@ -122,10 +114,10 @@ static cJSON *round_report(loop_ctx *c, int complete, const char *stopped)
 	if (autonomy) /* why auto-meta accepted nothing */
 		cJSON_AddStringToObject(r, "autonomy", autonomy);
 	y = cJSON_AddObjectToObject(r, "yield");
-	add_num(y, "cases_per_mtok", per(cases * 1e6, tokens));
-	add_num(y, "proposals_per_mtok", per(props * 1e6, tokens));
-	add_num(y, "cases_per_usd", usd > 0 ? per(cases, usd) : NAN);
-	add_num(y, "proposals_per_usd", usd > 0 ? per(props, usd) : NAN);
+	cd_json_add_rounded(y, "cases_per_mtok", per(cases * 1e6, tokens), 3);
+	cd_json_add_rounded(y, "proposals_per_mtok", per(props * 1e6, tokens), 3);
+	cd_json_add_rounded(y, "cases_per_usd", usd > 0 ? per(cases, usd) : NAN, 3);
+	cd_json_add_rounded(y, "proposals_per_usd", usd > 0 ? per(props, usd) : NAN, 3);
 	cJSON_AddBoolToObject(r, "complete", complete);
 	if (stopped)
 		cJSON_AddStringToObject(r, "stopped", stopped);

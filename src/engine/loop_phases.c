@@ -70,16 +70,11 @@ static void units_clear(units *us)
 /* theory t's steering text into out; 0, or -1 when it is gone or retired. */
 static int steering(store *s, const char *id, cd_buf *out)
 {
-	theory_library tl;
-	cJSON *t;
-	int rc = -1;
+	cJSON *t = workspace_active_theory(s, id);
+	int rc = t ? theory_steer(t, out) : -1;
 
-	if (workspace_load_theories(s, &tl) < 0)
-		return -1;
-	if ((t = theory_library_find(&tl, id)) && theory_is_active(t))
-		rc = theory_steer(t, out);
 	cd_err_clear();
-	theory_library_clear(&tl);
+	cJSON_Delete(t);
 	return rc;
 }
 

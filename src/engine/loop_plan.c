@@ -88,14 +88,6 @@ static cJSON *unit_json(const char *target, long sample, const char *theory)
 	return u;
 }
 
-static int has_children(const charter *ch, size_t i)
-{
-	for (size_t k = i + 1; k < ch->n; k++)
-		if (ch->p[k].parent == (int)i)
-			return 1;
-	return 0;
-}
-
 /* The chosen principles, most in need first, with their case counts. */
 static int choose(loop_ctx *c, const charter *ch, candidate **out, size_t *n)
 {
@@ -109,7 +101,7 @@ static int choose(loop_ctx *c, const charter *ch, candidate **out, size_t *n)
 		goto out;
 	for (size_t i = 0; i < ch->n; i++) {
 		long open;
-		if (!wanted(c->o, ch->p[i].id) || (!c->o->nprinciples && has_children(ch, i)))
+		if (!wanted(c->o, ch->p[i].id) || (!c->o->nprinciples && charter_has_children(ch, i)))
 			continue; /* a section is tested through its principles */
 		if ((open = open_cases(ix, ch->p[i].id)) < 0)
 			goto out;

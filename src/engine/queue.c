@@ -26,11 +26,6 @@ int queue_strategy_parse(const char *s, queue_strategy *out)
 	return -1;
 }
 
-static double sigmoid(double x)
-{
-	return x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x));
-}
-
 /* Who has rated c: rater (by agg_rater_matches) and any reliable one. */
 static void who_rated(const cJSON *c, const agg_settings *s, const char *rater, int *by_rater,
 		      int *by_reliable)
@@ -130,8 +125,8 @@ int queue_build(const case_library *lib, const agg_settings *s, const char *rate
 		who_rated(lib->cases[i], s, rater, &mine, &anchored);
 		if (mine || !wanted(lib->cases[i]))
 			continue;
-		items[k] = (queue_item){ .c = lib->cases[i], .consensus = sigmoid(v),
-					 .se = ac ? ac->se : PRIOR_SD, .q = sigmoid(v + out->bias) };
+		items[k] = (queue_item){ .c = lib->cases[i], .consensus = agg_sigmoid(v),
+					 .se = ac ? ac->se : PRIOR_SD, .q = agg_sigmoid(v + out->bias) };
 		items[k].score = queue_score(st, out->reliable, items[k].consensus, items[k].q,
 					     items[k].se, anchored,
 					     st == QUEUE_RANDOM ? shuffle_key(seed, case_id(lib->cases[i]))

@@ -30,6 +30,22 @@ int workspace_load_theories(store *s, theory_library *out)
 	return load_folder(s, "theories", out);
 }
 
+cJSON *workspace_active_theory(store *s, const char *id)
+{
+	theory_library tl;
+	cJSON *t, *copy = NULL;
+
+	if (workspace_load_theories(s, &tl) < 0)
+		return NULL;
+	if ((t = theory_library_find(&tl, id)) && !theory_is_active(t))
+		cd_err_set("theory %s is retired; use an active one ('codicil theorize --list')",
+			   theory_id(t));
+	else if (t && !(copy = cJSON_Duplicate(t, 1)))
+		cd_err_set("out of memory");
+	theory_library_clear(&tl);
+	return copy;
+}
+
 cJSON *workspace_case_read(store *s, const char *id)
 {
 	cd_buf path = CD_BUF_INIT, full = CD_BUF_INIT, text = CD_BUF_INIT, why = CD_BUF_INIT;

@@ -3,6 +3,7 @@
 #include "codicil/file.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -204,6 +205,16 @@ cJSON *cd_json_lines(const char *text)
 		p += n + (p[n] == '\n');
 	}
 	return a;
+}
+
+void cd_json_add_rounded(cJSON *obj, const char *key, double x, int digits)
+{
+	double scale = digits >= 0 ? pow(10, digits) : 1;
+
+	if (!isfinite(x))
+		cJSON_AddNullToObject(obj, key);
+	else
+		cJSON_AddNumberToObject(obj, key, digits >= 0 ? round(x * scale) / scale : x);
 }
 
 void cd_json_add_to(cJSON *obj, const char *key, double delta)
