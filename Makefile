@@ -22,11 +22,11 @@ DATADIR ?= $(PREFIX)/share/codicil
 CC      ?= cc
 VERSION := 0.1.0
 
-PKGS     := libgit2 libcjson libcurl libcmark openssl ncursesw sqlite3
+PKGS     := libgit2 libcjson libcurl libcmark openssl ncursesw sqlite3 zlib
 TESTPKGS := cmocka libmicrohttpd
 DEB_PKGS := build-essential pkg-config git tmux libgit2-dev libcjson-dev \
             libcurl4-openssl-dev libcmark-dev libssl-dev libncurses-dev \
-            libcmocka-dev libmicrohttpd-dev libsqlite3-dev python3 python3-yaml valgrind time xxd \
+            libcmocka-dev libmicrohttpd-dev libsqlite3-dev zlib1g-dev python3 python3-yaml valgrind time xxd \
             clang libclang-rt-dev
 
 BUILD := build

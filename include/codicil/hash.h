@@ -1,4 +1,5 @@
-/* hash.h — sha256 through OpenSSL's libcrypto, as lowercase hex. */
+/* hash.h — sha256 through OpenSSL's libcrypto, as lowercase hex; sha1
+ * where a git format asks for it. */
 #ifndef CODICIL_HASH_H
 #define CODICIL_HASH_H
 
@@ -7,6 +8,10 @@
 #define CD_SHA256_HEX 65 /* 64 hex digits and a NUL */
 
 void cd_sha256_hex(const void *data, size_t len, char out[CD_SHA256_HEX]);
+
+#define CD_SHA1_RAW 20
+/* The 20 bytes of data's sha1 (a packfile's trailer, say). */
+void cd_sha1_raw(const void *data, size_t len, unsigned char out[CD_SHA1_RAW]);
 
 /* Incremental hashing of several parts; each part is length-prefixed so
  * that ("ab","c") and ("a","bc") hash differently. */

@@ -17,12 +17,16 @@
 #include <fcntl.h>
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "codicil/error.h"
+#include "codicil/hash.h"
 
 int store__pack_open(store *s, store_pack *p)
 {
@@ -42,16 +46,56 @@ fail:
 	return -1;
 }
 
+/* The ids of the objects a commit made, each once. */
+typedef struct oid_list {
+	git_oid *v;
+	size_t n, cap;
+} oid_list;
+
+static int oid_list_add(oid_list *l, const git_oid *id)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 256;
+		git_oid *v = realloc(l->v, cap * sizeof *v);
+		if (!v) {
+			git_error_set_oom();
+			return -1;
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	git_oid_cpy(&l->v[l->n++], id);
+	return 0;
+}
+
+static int oid_cmp(const void *a, const void *b)
+{
+	return git_oid_cmp(a, b);
+}
+
+/* Sorted, each id once (two new cases may have the same content). */
+static void oid_list_unique(oid_list *l)
+{
+	size_t k = 0;
+
+	if (l->n)
+		qsort(l->v, l->n, sizeof *l->v, oid_cmp);
+	for (size_t i = 0; i < l->n; i++)
+		if (k == 0 || !git_oid_equal(&l->v[k - 1], &l->v[i]))
+			git_oid_cpy(&l->v[k++], &l->v[i]);
+	l->n = k;
+}
+
 /* Every object of tree that base (NULL: none) does not have at the same
  * path: the trees and blobs a commit made.  Unchanged subtrees are never
  * opened, so the cost follows the change, not the repository (libgit2's
  * git_mempack_dump inserts the commit's whole tree, reading every object
  * of a library of a million cases). */
-static int insert_new(git_packbuilder *pb, git_repository *repo, const git_tree *tree,
-		      const git_tree *base)
+static int collect_new(oid_list *out, git_repository *repo, const git_tree *tree,
+		       const git_tree *base)
 {
 	size_t n = git_tree_entrycount(tree);
-	int rc = git_packbuilder_insert(pb, git_tree_id(tree), NULL);
+	int rc = oid_list_add(out, git_tree_id(tree));
 
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
@@ -62,7 +106,7 @@ static int insert_new(git_packbuilder *pb, git_repository *repo, const git_tree 
 		if (old && git_oid_equal(git_tree_entry_id(old), git_tree_entry_id(e)))
 			continue;
 		if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
-			rc = git_packbuilder_insert(pb, git_tree_entry_id(e), NULL);
+			rc = oid_list_add(out, git_tree_entry_id(e));
 			continue;
 		}
 		if (git_tree_entry_type(e) != GIT_OBJECT_TREE)
@@ -71,44 +115,99 @@ static int insert_new(git_packbuilder *pb, git_repository *repo, const git_tree 
 		if (rc == 0 && old && git_tree_entry_type(old) == GIT_OBJECT_TREE)
 			rc = git_tree_lookup(&old_sub, repo, git_tree_entry_id(old));
 		if (rc == 0)
-			rc = insert_new(pb, repo, sub, old_sub);
+			rc = collect_new(out, repo, sub, old_sub);
 		git_tree_free(sub);
 		git_tree_free(old_sub);
 	}
 	return rc;
 }
 
-/* The pack of the commit id and what it added to its parent's tree base. */
-static int build_pack(store_pack *p, const git_oid *id, const git_tree *base, git_buf *pack)
+static void put_be32(cd_buf *b, uint32_t v)
 {
-	git_packbuilder *pb = NULL;
+	unsigned char x[4] = { v >> 24, v >> 16, v >> 8, v };
+	cd_buf_append(b, x, 4);
+}
+
+/* One object of a pack: its type and size as git's varint header, then
+ * the content deflated. */
+static int put_object(cd_buf *pack, git_odb *odb, const git_oid *id)
+{
+	git_odb_object *obj = NULL;
+	unsigned char hdr[16];
+	size_t size, h = 0;
+	uLongf zlen;
+	int rc = -1;
+
+	if (git_odb_read(&obj, odb, id) < 0)
+		return -1;
+	size = git_odb_object_size(obj);
+	hdr[h++] = (unsigned char)((git_odb_object_type(obj) << 4) | (size & 15));
+	for (size >>= 4; size; size >>= 7) {
+		hdr[h - 1] |= 0x80;
+		hdr[h++] = size & 0x7f;
+	}
+	size = git_odb_object_size(obj);
+	zlen = compressBound(size);
+	if (cd_buf_append(pack, hdr, h) < 0 || cd_buf_grow(pack, zlen) < 0)
+		goto out;
+	if (compress2((Bytef *)pack->data + pack->len, &zlen, git_odb_object_data(obj), size,
+		      Z_DEFAULT_COMPRESSION) != Z_OK) {
+		git_error_set_str(GIT_ERROR_ZLIB, "cannot compress an object");
+		goto out;
+	}
+	pack->len += zlen;
+	rc = 0;
+out:
+	git_odb_object_free(obj);
+	return rc;
+}
+
+/* The pack of the commit id and what it added to its parent's tree base:
+ * every object whole, none a delta.  libgit2's packbuilder searches ten
+ * deltas for each object, and the trees a commit rewrites grow with the
+ * library; git gc finds the deltas later, once, in the background. */
+static int build_pack(store_pack *p, const git_oid *id, const git_tree *base, cd_buf *pack)
+{
+	oid_list ids = { 0 };
 	git_commit *c = NULL;
 	git_tree *tree = NULL;
+	unsigned char sum[CD_SHA1_RAW];
 	int rc;
 
-	rc = git_packbuilder_new(&pb, p->repo);
-	if (rc == 0)
-		git_packbuilder_set_threads(pb, 1);
-	if (rc == 0 && (rc = git_commit_lookup(&c, p->repo, id)) == 0 &&
-	    (rc = git_commit_tree(&tree, c)) == 0 &&
-	    (rc = git_packbuilder_insert(pb, id, NULL)) == 0 &&
-	    (rc = insert_new(pb, p->repo, tree, base)) == 0)
-		rc = git_packbuilder_write_buf(pack, pb);
+	if ((rc = git_commit_lookup(&c, p->repo, id)) == 0 && (rc = git_commit_tree(&tree, c)) == 0 &&
+	    (rc = oid_list_add(&ids, id)) == 0)
+		rc = collect_new(&ids, p->repo, tree, base);
+	if (rc == 0) {
+		oid_list_unique(&ids);
+		cd_buf_append(pack, "PACK", 4);
+		put_be32(pack, 2);
+		put_be32(pack, (uint32_t)ids.n);
+		for (size_t i = 0; rc == 0 && i < ids.n; i++)
+			rc = put_object(pack, p->odb, &ids.v[i]);
+	}
+	if (rc == 0) {
+		cd_sha1_raw(pack->data, pack->len, sum);
+		cd_buf_append(pack, sum, sizeof sum);
+	}
+	if (rc == 0 && pack->failed) {
+		git_error_set_oom();
+		rc = -1;
+	}
+	free(ids.v);
 	git_tree_free(tree);
 	git_commit_free(c);
-	git_packbuilder_free(pb);
 	return rc;
 }
 
 int store__pack_write(store_pack *p, const git_oid *id, const git_tree *base)
 {
-	git_buf pack = GIT_BUF_INIT;
+	cd_buf pack = CD_BUF_INIT;
 	git_odb_writepack *wp = NULL;
 	git_indexer_progress stats = { 0 };
 	int rc = -1;
 
 	if (build_pack(p, id, base, &pack) < 0 || git_odb_write_pack(&wp, p->odb, NULL, NULL) < 0 ||
-	    wp->append(wp, pack.ptr, pack.size, &stats) < 0 || wp->commit(wp, &stats) < 0) {
+	    wp->append(wp, pack.data, pack.len, &stats) < 0 || wp->commit(wp, &stats) < 0) {
 		store__git_fail("cannot write the commit's objects");
 		goto out;
 	}
@@ -116,7 +215,7 @@ int store__pack_write(store_pack *p, const git_oid *id, const git_tree *base)
 out:
 	if (wp)
 		wp->free(wp);
-	git_buf_dispose(&pack);
+	cd_buf_clear(&pack);
 	return rc;
 }
 

@@ -20,6 +20,11 @@ static void to_hex(const unsigned char *md, unsigned len, char out[CD_SHA256_HEX
 	out[64] = '\0';
 }
 
+void cd_sha1_raw(const void *data, size_t len, unsigned char out[CD_SHA1_RAW])
+{
+	EVP_Digest(data, len, out, NULL, EVP_sha1(), NULL);
+}
+
 void cd_sha256_hex(const void *data, size_t len, char out[CD_SHA256_HEX])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];

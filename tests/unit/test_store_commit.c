@@ -190,6 +190,28 @@ static void test_large_commit_is_packed(void **state)
 	store_close(s);
 }
 
+/* Files with the same content share one blob: the pack holds it once (a
+ * pack that lists an object twice is one git refuses to index). */
+static void test_large_commit_of_equal_files(void **state)
+{
+	enum { N_FILES = 80 };
+	store *s = repo_with_charter();
+	store_change c[N_FILES];
+	char paths[N_FILES][32];
+
+	for (int i = 0; i < N_FILES; i++) {
+		snprintf(paths[i], sizeof paths[i], "cases/%02d/c-%03d.json", i % 4, i);
+		c[i] = (store_change){ paths[i], "{}\n", 3 };
+	}
+	assert_ok(store_commit(s, c, N_FILES, "Add equal cases", NULL, 0, NULL));
+	assert_repo_sound();
+	assert_in_repo("{}\n", "git show HEAD:cases/03/c-079.json");
+	/* the commit, the root tree, cases/, its four directories and one blob */
+	assert_in_repo("8\n", "git verify-pack -v .git/objects/pack/*.pack | "
+			       "grep -c -E ' (commit|tree|blob) '");
+	store_close(s);
+}
+
 static void test_large_commit_on_unborn_branch(void **state)
 {
 	store *s = NULL;
@@ -553,6 +575,7 @@ int main(void)
 		T(test_commit_after_plain_git_commit),
 		T(test_commit_on_unborn_branch),
 		T(test_large_commit_is_packed),
+		T(test_large_commit_of_equal_files),
 		T(test_large_commit_on_unborn_branch),
 		T(test_commit_message_keeps_existing_trailer_block),
 		T(test_commit_refuses_bad_input),
