@@ -333,13 +333,14 @@ static int index_entry(const store *s, const store_change *c, const git_oid *blo
 	return 0;
 }
 
-static int update_index(store *s, const store_change *changes, size_t n, const git_oid *blobs,
-			const git_oid *id)
+/* The index through libgit2, which reads and writes every entry: for an
+ * index the one-pass rewrite does not handle (gitindex.c). */
+static int update_index_libgit2(store *s, const store_change *changes, size_t n,
+				const git_oid *blobs)
 {
 	git_index *idx = NULL;
 	git_index_entry e;
 	cd_buf full = CD_BUF_INIT;
-	char hex[GIT_OID_HEXSZ + 1];
 	int rc = -1;
 
 	if (git_repository_index(&idx, s->repo) < 0 || git_index_read(idx, 0) < 0)
@@ -359,20 +360,66 @@ static int update_index(store *s, const store_change *changes, size_t n, const g
 out:
 	if (rc < 0) {
 		const git_error *err = git_error_last();
-		cd_buf lock = CD_BUF_INIT;
-
-		git_oid_tostr(hex, sizeof hex, id);
-		cd_buf_printf(&lock, "%sindex.lock", store_gitdir(s));
-		cd_err_set("committed %.12s, but could not update the index (%s); %sthe next codicil "
-			   "command that changes the repository brings the work tree and the index "
-			   "to the commit", hex, err && err->message ? err->message : "unknown error",
-			   cd_file_exists(lock.data) ? "if no git command is running, remove "
-			   ".git/index.lock; " : "");
-		cd_buf_clear(&lock);
+		cd_err_set("%s", err && err->message ? err->message : "unknown error");
 	}
 	cd_buf_clear(&full);
 	git_index_free(idx);
 	return rc < 0 ? -1 : 0;
+}
+
+/* The index entries of the changed paths, with the stat data of the files
+ * just written, so that git sees them unchanged without hashing them. */
+static int update_index_in_one_pass(store *s, const store_change *changes, size_t n,
+				    const git_oid *blobs)
+{
+	gitindex_put *puts = calloc(n, sizeof *puts);
+	struct stat *st = calloc(n, sizeof *st);
+	cd_buf full = CD_BUF_INIT;
+	int rc = GITINDEX_UNSUPPORTED;
+
+	if (!puts || !st) {
+		cd_err_set("out of memory");
+		rc = -1;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		puts[i].path = changes[i].path;
+		if (!changes[i].data)
+			continue;
+		cd_buf_reset(&full);
+		if (store__worktree_path(s, changes[i].path, &full) < 0 || lstat(full.data, &st[i]) < 0)
+			goto out; /* libgit2 reports it */
+		puts[i].blob = &blobs[i];
+		puts[i].st = &st[i];
+	}
+	rc = store__gitindex_update(s, puts, n);
+out:
+	cd_buf_clear(&full);
+	free(st);
+	free(puts);
+	return rc;
+}
+
+static int update_index(store *s, const store_change *changes, size_t n, const git_oid *blobs,
+			const git_oid *id)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	cd_buf lock = CD_BUF_INIT;
+	int rc = update_index_in_one_pass(s, changes, n, blobs);
+
+	if (rc == GITINDEX_UNSUPPORTED)
+		rc = update_index_libgit2(s, changes, n, blobs);
+	if (rc == 0)
+		return 0;
+	git_oid_tostr(hex, sizeof hex, id);
+	cd_buf_printf(&lock, "%sindex.lock", store_gitdir(s));
+	cd_err_set("committed %.12s, but could not update the index (%s); %sthe next codicil "
+		   "command that changes the repository brings the work tree and the index "
+		   "to the commit", hex, cd_err_msg(),
+		   cd_file_exists(lock.data) ? "if no git command is running, remove "
+		   ".git/index.lock; " : "");
+	cd_buf_clear(&lock);
+	return -1;
 }
 
 static int prepare(store *s, const store_change *changes, size_t n, const char *message,

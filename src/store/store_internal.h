@@ -3,6 +3,7 @@
 #define CODICIL_STORE_INTERNAL_H
 
 #include <git2.h>
+#include <sys/stat.h>
 
 #include "codicil/store.h"
 
@@ -29,6 +30,36 @@ int store__identity_from(git_config *cfg, char **name, char **email);
 /* store_check_clean for paths about to be written with the given contents:
  * an untracked file already holding exactly those bytes is not dirty. */
 int store__check_changes_clean(store *s, const store_change *changes, size_t n);
+
+/* gitindex.c: git's index file read and rewritten in one pass for the
+ * paths a commit changes, without parsing every entry.  Functions answer
+ * GITINDEX_UNSUPPORTED for an index they cannot rewrite exactly (version
+ * 4, split or sparse, a file/directory clash, conflict entries for a
+ * path): then use libgit2's index. */
+#define GITINDEX_UNSUPPORTED 1
+typedef struct store_gitindex store_gitindex;
+typedef struct gitindex_hit {
+	int present;    /* a stage-0 entry has the path; for a directory
+	                   query, an entry lies under it */
+	int conflicted; /* stage 1-3 entries have the path */
+	int racy;       /* changed in the old index's last moment: its stat
+	                   data proves nothing */
+	git_oid id;
+	uint32_t ctime_s, ctime_ns, mtime_s, mtime_ns, ino, mode, size;
+} gitindex_hit;
+typedef struct gitindex_put {
+	const char *path;
+	const git_oid *blob;   /* NULL: remove the path's entry */
+	const struct stat *st; /* the work-tree file just written */
+} gitindex_put;
+int store__gitindex_open(store *s, store_gitindex **out);
+void store__gitindex_close(store_gitindex *ix);
+/* hits[i]: what the index has at paths[i]. */
+int store__gitindex_find(store_gitindex *ix, const char *const *paths, size_t n,
+			 gitindex_hit *hits);
+/* Takes .git/index.lock, rewrites the index with the puts applied, and
+ * renames it into place. */
+int store__gitindex_update(store *s, const gitindex_put *puts, size_t n);
 
 /* Large commits write their objects as one pack (pack.c). */
 #define STORE_PACK_MIN 64

@@ -10,7 +10,10 @@ static _Thread_local char err_msg[1024];
 
 void cd_err_vset(const char *fmt, va_list ap)
 {
-	vsnprintf(err_msg, sizeof err_msg, fmt, ap);
+	char msg[sizeof err_msg]; /* an argument may be the message it replaces */
+
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	memcpy(err_msg, msg, sizeof msg);
 }
 
 void cd_err_set(const char *fmt, ...)
