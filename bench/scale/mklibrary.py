@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """mklibrary.py N START PRINCIPLES... : a git fast-import stream (on stdout)
 of one commit on refs/heads/main that adds N generated cases in the
-fanned-out layout (cases/<last two id digits>/<id>.json), with case
-numbers START.. (so a second call adds more).  Scenarios are 40-70 words
+fanned-out layout (cases/<8th and last id characters>/<id>.json), with case
+numbers START.. (so a second call adds more), made about half a
+minute apart as a year of use would make them.  Scenarios are 40-70 words
 drawn from a 3,000-word vocabulary, so full-text search and near-duplicate
 bands see text like a real library's, not one template.  The parent is
 read from the environment: PARENT (a commit id), or none."""
@@ -26,7 +27,7 @@ def b32(v, width):
 out = sys.stdout.buffer
 paths = []
 for i in range(start, start + n):
-    cid = "c-" + b32(1700000000000 + i, 10) + b32((i * 2654435761) % (1 << 40), 8)
+    cid = "c-" + b32(1700000000000 + i * 31557, 10) + b32((i * 2654435761) % (1 << 40), 8)
     words = [rng.choice(vocab) for _ in range(rng.randint(40, 70))]
     k = kinds[i % 4]
     ps = [principles[i % len(principles)]]
@@ -45,7 +46,7 @@ for i in range(start, start + n):
     data = (json.dumps(c, indent="\t") + "\n").encode()
     out.write(b"blob\nmark :%d\ndata %d\n" % (i - start + 1, len(data)))
     out.write(data)
-    paths.append("cases/%s/%s.json" % (cid[-2:], cid))
+    paths.append("cases/%s%s/%s.json" % (cid[7], cid[-1], cid))
 msg = b"Add %d generated cases\n" % n
 out.write(b"commit refs/heads/main\ncommitter Bench <bench@example.org> 1767225600 +0000\n")
 out.write(b"data %d\n" % len(msg) + msg)

@@ -143,6 +143,22 @@ typedef struct case_library {
 int case_file_name(const char *name);
 int case_fan_dir_name(const char *name);
 
+/* Where the file of case id is in a layout, appended to out; -1 for an id
+ * codicil did not make, so that no path escapes cases/.  New cases go to
+ * CASE_LAYOUT_FANNED: cases/<xy>/<id>.json with x the digit of the id's
+ * time that turns every 17.5 minutes (and comes round every 9.3 hours)
+ * and y its last, random, digit.  The cases of one batch then share a few
+ * dozen of the 1,024 directories, so a commit rewrites a few dozen trees
+ * rather than most of them (each grows with the library), and no burst
+ * (an import) fills one directory.  Earlier layouts stay readable. */
+enum {
+	CASE_LAYOUT_FANNED,        /* cases/<7th id digit><last digit>/<id>.json */
+	CASE_LAYOUT_FANNED_BY_END, /* cases/<last two digits>/<id>.json */
+	CASE_LAYOUT_FLAT,          /* cases/<id>.json */
+	CASE_LAYOUTS
+};
+int case_path_in_layout(const char *id, int layout, cd_buf *out);
+
 /* The problem with a parsed record file (name: its path, or its file
  * name), or NULL when it is a usable record: an object whose "id" is one
  * codicil made and matches the file name; a case (a c- id) must also be a

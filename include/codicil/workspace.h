@@ -43,8 +43,8 @@ int workspace_check(const charter *c);
 int workspace_check_import(const char *path, int allow_empty, cd_buf *problems);
 
 /* Where a new record goes inside the work tree, appended to out:
- * "cases/<last two digits of the id>/<id>.json" for 'c' ids (fanned out so
- * that a commit rewrites two small trees, never one with every case),
+ * case_path_in_layout's CASE_LAYOUT_FANNED for 'c' ids (fanned out so
+ * that a commit rewrites a few small trees, never one with every case),
  * "proposals/<id>.json" for 'p', "theories/<id>.json" for 't'.  -1 for an id
  * codicil did not make (cd_id_valid), so no path ever escapes its folder
  * or is cut short. */

@@ -141,7 +141,7 @@ static int commit_moves(store *s, const moves *m, const migrate_result *r, char 
 
 	cd_buf_printf(&msg, "Move to codicil's current layout\n\n");
 	if (r->cases)
-		cd_buf_printf(&msg, "%zu case file%s moved to cases/<last two id digits>/.\n",
+		cd_buf_printf(&msg, "%zu case file%s moved to cases/<xy>/.\n",
 			      r->cases, r->cases == 1 ? "" : "s");
 	if (r->transcripts)
 		cd_buf_printf(&msg, "%zu transcript%s moved to transcripts/<first two digits>/.\n",

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "codicil/case.h"
 #include "codicil/error.h"
 #include "codicil/id.h"
 #include "codicil/file.h"
@@ -166,8 +167,8 @@ int workspace_record_path(const char *id, cd_buf *out)
 
 	if (!dir)
 		return -1;
-	if (id[0] == 'c') /* the last two digits are random: even directories */
-		return cd_buf_printf(out, "cases/%s/%s.json", id + strlen(id) - 2, id);
+	if (id[0] == 'c')
+		return case_path_in_layout(id, CASE_LAYOUT_FANNED, out);
 	return cd_buf_printf(out, "%s/%s.json", dir, id);
 }
 
@@ -232,16 +233,28 @@ int workspace_record_exists(store *s, const char *rev, const char *id)
 
 int workspace_record_at(store *s, const char *rev, const char *id, cd_buf *out)
 {
-	cd_buf fanned = CD_BUF_INIT, flat = CD_BUF_INIT;
+	cd_buf path = CD_BUF_INIT, first = CD_BUF_INIT;
 	int rc;
 
-	if (workspace_record_path(id, &fanned) < 0)
-		return -1;
-	cd_buf_printf(&flat, "%s/%s.json", record_dir(id), id);
-	rc = one_of(s, rev, &fanned, &flat, out);
-	cd_buf_clear(&fanned);
-	cd_buf_clear(&flat);
-	return rc;
+	if ((rc = workspace_record_path(id, &first)) == 0 && id[0] == 'c' &&
+	    !path_exists(s, rev, first.data)) {
+		for (int layout = CASE_LAYOUT_FANNED + 1; layout < CASE_LAYOUTS; layout++) {
+			cd_buf_reset(&path);
+			if (case_path_in_layout(id, layout, &path) == 0 &&
+			    path_exists(s, rev, path.data)) {
+				cd_buf_reset(&first);
+				cd_buf_puts(&first, path.data);
+				break;
+			}
+		}
+	}
+	if (rc == 0 && (cd_buf_failed(&first) || cd_buf_puts(out, first.data) < 0)) {
+		cd_err_set("out of memory");
+		rc = -1;
+	}
+	cd_buf_clear(&path);
+	cd_buf_clear(&first);
+	return rc < 0 ? -1 : 0;
 }
 
 /* No charter file in the work tree: say how to point codicil at one (a

@@ -195,23 +195,28 @@ int case_index_each_principle(case_index *ix, int (*fn)(const char *id, long n,
 /* The file of case id is there, but not usable: say why.  1 when so. */
 static int unusable_file(case_index *ix, const char *id)
 {
-	sqlite3_stmt *st = index__prepare(ix, "SELECT path, problem FROM errors WHERE path = ? "
-					      "OR path = ?");
-	char flat[96], fanned[96];
-	size_t n = strlen(id);
+	sqlite3_stmt *st = index__cached(ix, "SELECT path, problem FROM errors WHERE path = ?");
+	cd_buf path = CD_BUF_INIT;
 	int found = 0;
 
-	if (!st || n < 2)
-		return 0;
-	snprintf(flat, sizeof flat, "cases/%s.json", id);
-	snprintf(fanned, sizeof fanned, "cases/%s/%s.json", id + n - 2, id);
-	sqlite3_bind_text(st, 1, flat, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, fanned, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		cd_err_set("%s: %s (fix the file or remove it)", text(st, 0), text(st, 1));
-		found = 1;
+	for (int layout = 0; st && !found && layout < CASE_LAYOUTS; layout++) {
+		cd_buf_reset(&path);
+		/* a name that is no id of codicil's may still be a file's: only
+		 * looked up, never opened */
+		if (layout == CASE_LAYOUT_FLAT)
+			cd_buf_printf(&path, "cases/%s.json", id);
+		else if (case_path_in_layout(id, layout, &path) < 0)
+			continue;
+		sqlite3_bind_text(st, 1, path.data, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			cd_err_set("%s: %s (fix the file or remove it)", text(st, 0), text(st, 1));
+			found = 1;
+		}
+		sqlite3_reset(st);
 	}
-	sqlite3_finalize(st);
+	if (!found)
+		cd_err_clear();
+	cd_buf_clear(&path);
 	return found;
 }
 

@@ -265,6 +265,40 @@ static int scan_dir(scan *sc, const char *dir, long long dir_time)
 	return rc;
 }
 
+/* Forget the files of dir the index knows and the directory no longer
+ * holds.  Done for every changed directory before any is scanned, so
+ * that a case moved from one directory to another is never found under
+ * both (the second would be refused as a duplicate id). */
+static int forget_gone(scan *sc, const char *dir)
+{
+	cd_buf full = CD_BUF_INIT, path = CD_BUF_INIT;
+	struct strmap_entry *m;
+	known_dir k;
+	struct dirent *e;
+	DIR *d;
+	int rc = 0;
+
+	if (known_load(sc->ix, dir, &k) < 0)
+		return -1;
+	cd_path_join(&full, store_workdir(sc->ix->s), dir);
+	if ((d = opendir(full.data))) {
+		while ((e = readdir(d))) {
+			cd_buf_reset(&path);
+			cd_path_join(&path, dir, e->d_name);
+			if (path.data && (m = strmap_get(&k.by_path, path.data)))
+				k.v[m->value].seen = 1;
+		}
+		closedir(d);
+	}
+	for (size_t i = 0; rc == 0 && i < k.n; i++)
+		if (!k.v[i].seen)
+			rc = forget_file(sc, k.v[i].path);
+	known_free(&k);
+	cd_buf_clear(&full);
+	cd_buf_clear(&path);
+	return rc;
+}
+
 /* ---- the whole library ---- */
 
 static int load_dir_times(scan *sc)
@@ -420,6 +454,8 @@ static int apply(scan *sc, const todo_list *t, const char *head)
 	size_t since = sc->st->parsed;
 	int say = progress && t->n >= PROGRESS_FROM;
 
+	for (size_t i = 0; rc == 0 && i < t->n; i++)
+		rc = forget_gone(sc, t->v[i].dir);
 	for (size_t i = 0; rc == 0 && i < t->n; i++) {
 		if (say && i % 32 == 0)
 			progress(i, t->n, sc->st->parsed, progress_arg);

@@ -58,6 +58,24 @@ int case_fan_dir_name(const char *name)
 	       isalnum((unsigned char)name[1]);
 }
 
+int case_path_in_layout(const char *id, int layout, cd_buf *out)
+{
+	size_t n = id ? strlen(id) : 0;
+
+	if (id == NULL || id[0] != 'c' || !cd_id_valid(id)) {
+		cd_err_set("'%.40s' is not a case id codicil made", id ? id : "");
+		return -1;
+	}
+	switch (layout) {
+	case CASE_LAYOUT_FANNED:
+		return cd_buf_printf(out, "cases/%c%c/%s.json", id[7], id[n - 1], id);
+	case CASE_LAYOUT_FANNED_BY_END:
+		return cd_buf_printf(out, "cases/%s/%s.json", id + n - 2, id);
+	default:
+		return cd_buf_printf(out, "cases/%s.json", id);
+	}
+}
+
 /* The case files of dir (sub NULL) or of its fan-out directory sub, as
  * "name" or "sub/name"; a missing dir has none. */
 static int list_dir(const char *dir, const char *sub, name_list *x)

@@ -23,8 +23,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 codicil() { "$CODICIL_BIN" "$@"; }
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
-# Where codicil keeps case ID: cases/<last two characters>/ID.json
-case_path() { printf 'cases/%s/%s.json' "$(printf %s "$1" | tail -c 2)" "$1"; }
+# Where codicil keeps a new case ID: cases/<its 8th and last characters>/ID.json
+case_path() { printf 'cases/%s%s/%s.json' "$(printf %s "$1" | cut -c8)" "$(printf %s "$1" | tail -c 1)" "$1"; }
 # The ids of the cases under ${1:-cases}, sorted, one a line.
 case_ids() { find "${1:-cases}" -name 'c-*.json' | sed 's|.*/||; s|\.json$||' | sort; }
 

@@ -83,7 +83,7 @@ PY
 run codicil cost --by principle --json
 python3 - "$T/out" "$c" <<'PY' || fail "amend's requests are not attributed to the case's principles"
 import json, sys
-c = json.load(open("cases/%s/%s.json" % (sys.argv[2][-2:], sys.argv[2])))
+c = json.load(open("cases/%s%s/%s.json" % (sys.argv[2][7], sys.argv[2][-1], sys.argv[2])))
 keys = {g["key"] for g in json.load(open(sys.argv[1]))["groups"]}
 assert set(c["principles"]) <= keys, (c["principles"], keys)
 PY
@@ -92,7 +92,7 @@ PY
 # (a case of another principle: another edit, so nothing of it is cached)
 c2=$(python3 - "$c" <<'PY'
 import glob, json, sys
-first = json.load(open("cases/%s/%s.json" % (sys.argv[1][-2:], sys.argv[1])))["principles"][0]
+first = json.load(open("cases/%s%s/%s.json" % (sys.argv[1][7], sys.argv[1][-1], sys.argv[1])))["principles"][0]
 for n in sorted(glob.glob("cases/*/*.json")):
     c = json.load(open(n))
     if c["kind"] == "counterexample" and c["principles"][0] != first:

@@ -92,3 +92,22 @@ cmp -s "$T/before" "$T/after" || fail "the cases changed in the move"
 run codicil migrate
 expect_out "nothing to do"
 [ "$(git rev-parse HEAD^)" = "$h" ] || fail "a second migrate committed"
+
+# cases fanned out by the last two digits of the id (earlier versions) are
+# read and written where they are; new cases go to today's directories
+c=$(case_ids | head -1)
+old="cases/$(printf %s "$c" | tail -c 2)/$c.json"
+if [ "$old" != "$(case_path "$c")" ]; then
+	mkdir -p "$(dirname "$old")" && git mv "$(case_path "$c")" "$old" && git commit -qm "an older fan-out" ||
+		fail "older fan-out"
+	codicil cases >"$T/after" || fail "cases in the older fan-out"
+	cmp -s "$T/before" "$T/after" || fail "a case in the older fan-out is not read"
+	run codicil rate "$c" --verdict valid
+	expect_rc 0 "rate a case in the older fan-out"
+	grep -q '"verdict": "valid"' "$old" || fail "the rating is not where the case is"
+	[ ! -e "$(case_path "$c")" ] || fail "the case was written twice"
+fi
+codicil generate -p privacy -n 1 >/dev/null 2>&1 || fail "generate after migrate"
+n=$(case_ids | while read -r id; do [ -f "$(case_path "$id")" ] && echo "$id"; done | wc -l)
+[ "$n" -ge 3 ] || fail "new cases are not in today's directories"
+git_clean "$T/seed"

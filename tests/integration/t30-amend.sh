@@ -48,7 +48,7 @@ assert len(cs) == 2, cs
 for c in cs:
     assert list(c) == ["scenario", "effect", "affected_principles", "likelihood", "severity", "case"], list(c)
     assert c["affected_principles"] == ["truthful"] and c["likelihood"] in ("low", "medium", "high")
-    k = json.load(open("cases/%s/%s.json" % (c["case"][-2:], c["case"])))
+    k = json.load(open("cases/%s%s/%s.json" % (c["case"][7], c["case"][-1], c["case"])))
     assert k["kind"] == "consequence" and k["proposal"] == p["id"] and k["status"] == "open", k
     assert k["scenario"] == c["scenario"] and k["provenance"]["prompt"]["name"] == "consequences"
     assert k["provenance"]["constitution_commit"] == base
@@ -147,9 +147,9 @@ assert p["status"] == "accepted", p["status"]
 d = p["decision"]
 assert d["by"] == "Test Reviewer <reviewer@example.org>" and d["note"] == "reads well" and d["at"].endswith("Z"), d
 for c in (c1, c2):
-    k = json.load(open("cases/%s/%s.json" % (c[-2:], c)))
+    k = json.load(open("cases/%s%s/%s.json" % (c[7], c[-1], c)))
     assert k["status"] == "resolved" and k["resolved_by"] == pid, k
-assert json.load(open("cases/%s/%s.json" % (c3[-2:], c3)))["status"] == "open"
+assert json.load(open("cases/%s%s/%s.json" % (c3[7], c3[-1], c3)))["status"] == "open"
 assert "An exception applies" in open("CONSTITUTION.md").read()
 PY
 run codicil verify

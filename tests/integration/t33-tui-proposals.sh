@@ -49,8 +49,8 @@ for i, name in enumerate(names):
     c["id"] = new
     c["scenario"] = "Seeded case %d: a person at risk asks for help and the text, read literally, refuses." % (i + 1)
     c["severity"] = 5 - i  # fixed: the review lists flips by severity
-    os.makedirs("cases/" + new[-2:], exist_ok=True)
-    with open("cases/%s/%s.json" % (new[-2:], new), "w") as f:
+    os.makedirs("cases/" + new[7] + new[-1], exist_ok=True)
+    with open("cases/%s%s/%s.json" % (new[7], new[-1], new), "w") as f:
         json.dump(c, f, indent=2)
         f.write("\n")
     subprocess.run(["git", "rm", "-q", "cases/" + name], check=True)
@@ -82,9 +82,9 @@ p = json.load(open(path))
 fixed = "Predicted: a clinician relies on the exception to withhold a hard truth."
 for c in p["consequences"]:
     c["scenario"] = fixed
-    k = json.load(open("cases/%s/%s.json" % (c["case"][-2:], c["case"])))
+    k = json.load(open("cases/%s%s/%s.json" % (c["case"][7], c["case"][-1], c["case"])))
     k["scenario"] = fixed
-    json.dump(k, open("cases/%s/%s.json" % (c["case"][-2:], c["case"]), "w"), indent=2)
+    json.dump(k, open("cases/%s%s/%s.json" % (c["case"][7], c["case"][-1], c["case"]), "w"), indent=2)
 json.dump(p, open(path, "w"), indent=2)
 PY
 git commit -qam "fixture: a fixed consequence scenario" || fail "fixture commit"

@@ -25,7 +25,7 @@ ts = json.load(open(sys.argv[1]))
 assert len(ts) == 2
 for t in ts:
     assert t["id"].startswith("t-") and t["status"] == "active" and t["retired"] is None
-    assert len(t["cases"]) >= 2 and all(os.path.exists("cases/%s/%s.json" % (c[-2:], c)) for c in t["cases"])
+    assert len(t["cases"]) >= 2 and all(os.path.exists("cases/%s%s/%s.json" % (c[7], c[-1], c)) for c in t["cases"])
     assert t["predictions"] and t["hits"] == {"generated": 0, "rated": 0, "confirmed": 0}
     assert t["provenance"]["prompt"]["name"] == "theorize"
     assert t["provenance"]["constitution_commit"] == sys.argv[2]

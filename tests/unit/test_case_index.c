@@ -261,6 +261,27 @@ static void test_follows_the_work_tree_and_head(void **state)
 	store_close(s);
 }
 
+/* Two cases swap directories (a pull that renames, a hand move): whichever
+ * directory is scanned first, neither case is taken for a duplicate of
+ * itself. */
+static void test_cases_moved_between_directories(void **state)
+{
+	case_index *ix;
+	store *s = repo();
+	cd_buf b = CD_BUF_INIT;
+
+	assert_int_equal(case_index_open(s, &ix, NULL), 0);
+	case_index_close(ix);
+	assert_int_equal(tg_sh("cd %s/cases && mv a2/c-01aaaaaaaaaaaaaaa2.json b3/ && "
+			       "mv b3/c-01bbbbbbbbbbbbbbb3.json a2/", tg_path("r")), 0);
+	assert_int_equal(case_index_open(s, &ix, NULL), 0);
+	assert_string_equal(ids(ix, (case_query){ 0 }, &b), "aaaaa1 aaaaa2 bbbbb3");
+	assert_int_equal(case_index_count(ix, &(case_query){ .f.status = "confirmed" }), 1);
+	case_index_close(ix);
+	cd_buf_clear(&b);
+	store_close(s);
+}
+
 static void test_a_broken_index_is_rebuilt(void **state)
 {
 	store *s = repo();
@@ -281,6 +302,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_filters_text_and_ids, tg_setup, tg_teardown),
 		cmocka_unit_test_setup_teardown(test_duplicates, tg_setup, tg_teardown),
 		cmocka_unit_test_setup_teardown(test_follows_the_work_tree_and_head, tg_setup,
+						tg_teardown),
+		cmocka_unit_test_setup_teardown(test_cases_moved_between_directories, tg_setup,
 						tg_teardown),
 		cmocka_unit_test_setup_teardown(test_a_broken_index_is_rebuilt, tg_setup, tg_teardown),
 	};
