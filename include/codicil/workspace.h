@@ -61,8 +61,11 @@ int workspace_transcript_path(const char *sha, cd_buf *out);
 /* Where that transcript is at rev (NULL: the work tree): the path above,
  * or the flat transcripts/<sha>.json of earlier versions. */
 int workspace_transcript_at(store *s, const char *rev, const char *sha, cd_buf *out);
-/* 1 when the record id exists at rev (NULL: the work tree), either layout. */
+/* 1 when the record id exists at rev (NULL: the work tree), in any layout. */
 int workspace_record_exists(store *s, const char *rev, const char *id);
+/* 1 when path (relative to the work tree) exists at rev, or in the work
+ * tree when rev is NULL. */
+int workspace_path_exists(store *s, const char *rev, const char *path);
 
 /* cd_err for an id c does not have: "no principle with id 'x' (did you
  * mean a, b?  list them with 'codicil principles')".  Returns -1. */

@@ -4,11 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codicil/case_index.h"
 #include "codicil/error.h"
-#include "codicil/workspace.h"
 #include "codicil/file.h"
 #include "codicil/id.h"
 #include "codicil/json.h"
+#include "codicil/workspace.h"
 
 #define FOR_EACH_RECORD(jn, rec)                                                            \
 	for (size_t _l = 0; _l < (jn)->n; _l++)                                             \
@@ -177,6 +178,23 @@ static int write_cases(gen_ctx *g, cJSON *const *cases, size_t n)
 	return rc;
 }
 
+/* 1 when case id is already where this run puts its cases (committed at
+ * HEAD, or in the work tree), or where an earlier layout put it.  The case
+ * index answers for the earlier layouts: asking git's trees would read a
+ * directory of the library's for every case. */
+static int already_kept(gen_ctx *g, const char *id, int commit)
+{
+	cd_buf path = CD_BUF_INIT;
+	int kept = workspace_record_path(id, &path) == 0 &&
+		   workspace_path_exists(g->store, commit ? "HEAD" : NULL, path.data);
+
+	if (!kept && g->index)
+		kept = case_index_find(g->index, id, NULL, NULL) == 0;
+	cd_err_clear();
+	cd_buf_clear(&path);
+	return kept;
+}
+
 int batch_commit_cases(gen_ctx *g, const journal *jn, int commit, batch_result *r)
 {
 	const cJSON *rec;
@@ -189,8 +207,7 @@ int batch_commit_cases(gen_ctx *g, const journal *jn, int commit, batch_result *
 
 		/* not a case codicil made (never a path), or already where this
 		 * run would put it: committed at HEAD, or in the work tree */
-		if (!id || id[0] != 'c' || !cd_id_valid(id) ||
-		    workspace_record_exists(g->store, commit ? "HEAD" : NULL, id))
+		if (!id || id[0] != 'c' || !cd_id_valid(id) || already_kept(g, id, commit))
 			continue;
 		cJSON **more = cd_grow(cases, n, &cap, sizeof *more, 32);
 		if (!more)

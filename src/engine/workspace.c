@@ -172,9 +172,7 @@ int workspace_record_path(const char *id, cd_buf *out)
 	return cd_buf_printf(out, "%s/%s.json", dir, id);
 }
 
-/* 1 when path (relative to the work tree) exists at rev, or in the work
- * tree when rev is NULL. */
-static int path_exists(store *s, const char *rev, const char *path)
+int workspace_path_exists(store *s, const char *rev, const char *path)
 {
 	cd_buf full = CD_BUF_INIT;
 	char blob[41];
@@ -193,8 +191,9 @@ static int path_exists(store *s, const char *rev, const char *path)
 static int one_of(store *s, const char *rev, const cd_buf *fanned, const cd_buf *flat,
 		  cd_buf *out)
 {
-	int use_flat = strcmp(flat->data, fanned->data) != 0 && !path_exists(s, rev, fanned->data) &&
-		       path_exists(s, rev, flat->data);
+	int use_flat = strcmp(flat->data, fanned->data) != 0 &&
+		       !workspace_path_exists(s, rev, fanned->data) &&
+		       workspace_path_exists(s, rev, flat->data);
 
 	return cd_buf_puts(out, use_flat ? flat->data : fanned->data);
 }
@@ -225,7 +224,7 @@ int workspace_transcript_at(store *s, const char *rev, const char *sha, cd_buf *
 int workspace_record_exists(store *s, const char *rev, const char *id)
 {
 	cd_buf path = CD_BUF_INIT;
-	int yes = workspace_record_at(s, rev, id, &path) == 0 && path_exists(s, rev, path.data);
+	int yes = workspace_record_at(s, rev, id, &path) == 0 && workspace_path_exists(s, rev, path.data);
 
 	cd_buf_clear(&path);
 	return yes;
@@ -237,11 +236,11 @@ int workspace_record_at(store *s, const char *rev, const char *id, cd_buf *out)
 	int rc;
 
 	if ((rc = workspace_record_path(id, &first)) == 0 && id[0] == 'c' &&
-	    !path_exists(s, rev, first.data)) {
+	    !workspace_path_exists(s, rev, first.data)) {
 		for (int layout = CASE_LAYOUT_FANNED + 1; layout < CASE_LAYOUTS; layout++) {
 			cd_buf_reset(&path);
 			if (case_path_in_layout(id, layout, &path) == 0 &&
-			    path_exists(s, rev, path.data)) {
+			    workspace_path_exists(s, rev, path.data)) {
 				cd_buf_reset(&first);
 				cd_buf_puts(&first, path.data);
 				break;

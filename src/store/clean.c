@@ -128,9 +128,10 @@ static int head_tree(store *s, git_tree **out)
 	return store__tree_at(s, NULL, out);
 }
 
-/* paths[i] with data[i]/len[i] (NULL: unknown): each clean, or -1. */
+/* paths[i] with data[i]/len[i] (NULL: unknown): each clean, or -1.  keep:
+ * the index read stays with the store for the commit that follows. */
 static int check_paths(store *s, const char *const *paths, const char *const *data,
-		       const size_t *len, size_t n)
+		       const size_t *len, size_t n, int keep)
 {
 	store_gitindex *ix = NULL;
 	gitindex_hit *hits = NULL;
@@ -159,7 +160,10 @@ static int check_paths(store *s, const char *const *paths, const char *const *da
 out:
 	git_tree_free(head);
 	free(hits);
-	store__gitindex_close(ix);
+	if (keep && rc == 0)
+		store__gitindex_keep(s, ix);
+	else
+		store__gitindex_close(ix);
 	return rc;
 }
 
@@ -179,7 +183,7 @@ int store__check_changes_clean(store *s, const store_change *changes, size_t n)
 		data[i] = changes[i].data;
 		len[i] = changes[i].len;
 	}
-	rc = check_paths(s, paths, data, len, n);
+	rc = check_paths(s, paths, data, len, n, 1);
 out:
 	free(paths);
 	free(data);
@@ -196,7 +200,7 @@ int store_check_clean(store *s, const char *const *paths, size_t n)
 	if (!data || !len)
 		cd_err_set("out of memory");
 	else
-		rc = check_paths(s, paths, data, len, n);
+		rc = check_paths(s, paths, data, len, n, 0);
 	free(data);
 	free(len);
 	return rc;

@@ -489,6 +489,7 @@ unfinished:
 	cd_err_set("committed %.12s, but %s; the next codicil command that changes the "
 		   "repository brings the work tree to the commit", hex, cd_err_msg());
 out:
+	store__gitindex_keep(s, NULL); /* what the check read is this commit's only */
 	for (size_t i = 0; saved && i < n; i++) {
 		cd_buf_clear(&saved[i].full);
 		cd_buf_clear(&saved[i].content);

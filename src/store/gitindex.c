@@ -46,6 +46,7 @@ struct store_gitindex {
 	uint32_t count;
 	size_t entries_end; /* where the extensions start */
 	struct timespec mtime;
+	struct stat st;     /* of the file read: a later open can reuse it */
 };
 
 typedef struct entry {
@@ -166,6 +167,7 @@ int store__gitindex_open(store *s, store_gitindex **out)
 	}
 	ix->size = (size_t)st.st_size;
 	ix->mtime = st.st_mtim;
+	ix->st = st;
 	ix->map = mmap(NULL, ix->size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (ix->map == MAP_FAILED) {
@@ -267,26 +269,16 @@ int store__gitindex_find(store_gitindex *ix, const char *const *paths, size_t n,
 	return 0;
 }
 
-/* 1 when a file is to be added where the index has a directory, or under
- * a name the index has as a file: git would find both in the new index.
- * libgit2 replaces the one by the other; codicil leaves that to it. */
-static int file_dir_clash(const store_gitindex *ix, const gitindex_put *puts, size_t n,
-			  cd_buf *dirs)
+/* The queries that find a file to be added where the index has a
+ * directory ("a/b/" for a/b), or under a name the index has as a file
+ * ("a" for a/b): git would find both in the new index.  libgit2 replaces
+ * the one by the other; codicil leaves that to it.  They all answer into
+ * clash; dirs holds the "a/b/" strings.  -1: out of memory. */
+static int clash_queries(const gitindex_put *puts, size_t n, cd_buf *dirs, query *q, size_t *nq,
+			 gitindex_hit *clash)
 {
-	size_t nq = 0, cap = 0;
-	query *q = NULL;
-	gitindex_hit hit = { 0 };
-	int clash = -1;
+	size_t at = 0;
 
-	for (size_t i = 0; i < n; i++)
-		if (puts[i].blob)
-			for (const char *p = puts[i].path; *p; p++)
-				cap += *p == '/';
-	for (size_t i = 0; i < n; i++)
-		cap += puts[i].blob != NULL;
-	if (!(q = malloc((cap ? cap : 1) * sizeof *q)))
-		return -1;
-	/* "a/b/" for a/b: the directory the new file must not be */
 	cd_buf_reset(dirs);
 	for (size_t i = 0; i < n; i++) {
 		if (puts[i].blob) {
@@ -295,22 +287,32 @@ static int file_dir_clash(const store_gitindex *ix, const gitindex_put *puts, si
 			cd_buf_putc(dirs, '\0');
 		}
 	}
-	if (dirs->failed)
-		goto out;
-	for (size_t i = 0, at = 0; i < n; i++) {
+	if (cd_buf_failed(dirs))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
 		const char *p = puts[i].path, *slash;
 		if (!puts[i].blob)
 			continue;
-		q[nq++] = (query){ dirs->data + at, strlen(p) + 1, 1, &hit };
+		q[(*nq)++] = (query){ dirs->data + at, strlen(p) + 1, 1, clash };
 		at += strlen(p) + 2;
 		for (slash = strchr(p, '/'); slash; slash = strchr(slash + 1, '/'))
-			q[nq++] = (query){ p, (size_t)(slash - p), 0, &hit };
+			q[(*nq)++] = (query){ p, (size_t)(slash - p), 0, clash };
 	}
-	walk_queries(ix, q, nq);
-	clash = hit.present || hit.conflicted;
-out:
-	free(q);
-	return clash;
+	return 0;
+}
+
+/* How many queries clash_queries makes at most. */
+static size_t clash_query_count(const gitindex_put *puts, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (puts[i].blob)
+			for (const char *p = puts[i].path; *p; p++)
+				k += *p == '/';
+	for (size_t i = 0; i < n; i++)
+		k += puts[i].blob != NULL;
+	return k;
 }
 
 /* ---- rewriting ---- */
@@ -524,35 +526,52 @@ static int checksum_ok(const store_gitindex *ix)
 	return !memcmp(md, sum, sizeof md);
 }
 
+/* What the index has at each put's path (hits), and whether it has a
+ * file where one goes as a directory or the other way round: one walk. */
+static int find_puts(const store_gitindex *ix, const gitindex_put *puts, size_t n,
+		     gitindex_hit *hits, int *clash)
+{
+	size_t nq = 0, max = n + clash_query_count(puts, n);
+	query *q = malloc((max ? max : 1) * sizeof *q);
+	gitindex_hit clash_hit = { 0 };
+	cd_buf dirs = CD_BUF_INIT;
+	int rc = -1;
+
+	memset(hits, 0, n * sizeof *hits);
+	if (q && clash_queries(puts, n, &dirs, q, &nq, &clash_hit) == 0) {
+		for (size_t i = 0; i < n; i++)
+			q[nq++] = (query){ puts[i].path, strlen(puts[i].path), 0, &hits[i] };
+		walk_queries(ix, q, nq);
+		*clash = clash_hit.present || clash_hit.conflicted;
+		for (size_t i = 0; i < n; i++)
+			*clash |= hits[i].conflicted; /* libgit2 resolves conflict entries */
+		rc = 0;
+	} else {
+		cd_err_set("out of memory");
+	}
+	cd_buf_clear(&dirs);
+	free(q);
+	return rc;
+}
+
 static int write_index(store *s, store_gitindex *ix, const gitindex_put *puts, size_t n,
 		       int fd)
 {
-	const char **paths = calloc(n ? n : 1, sizeof *paths);
 	const gitindex_put **sorted = malloc((n ? n : 1) * sizeof *sorted);
 	gitindex_hit *hits = calloc(n ? n : 1, sizeof *hits);
 	unsigned char header[HEADER_LEN], md[EVP_MAX_MD_SIZE];
 	writer w = { .s = s, .fd = fd, .sha = EVP_MD_CTX_new() };
-	cd_buf dirs = CD_BUF_INIT;
-	int rc = -1, clash;
+	int rc = -1, clash = 0;
 
-	if (!paths || !sorted || !hits || !w.sha ||
-	    EVP_DigestInit_ex(w.sha, EVP_sha1(), NULL) != 1) {
-		cd_err_set("out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		paths[i] = puts[i].path;
-		sorted[i] = &puts[i];
-	}
-	qsort(sorted, n, sizeof *sorted, put_cmp);
-	if (store__gitindex_find(ix, paths, n, hits) < 0)
-		goto out;
-	if ((clash = file_dir_clash(ix, puts, n, &dirs)) < 0) {
+	if (!sorted || !hits || !w.sha || EVP_DigestInit_ex(w.sha, EVP_sha1(), NULL) != 1) {
 		cd_err_set("out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
-		clash |= hits[i].conflicted; /* libgit2 resolves conflict entries */
+		sorted[i] = &puts[i];
+	qsort(sorted, n, sizeof *sorted, put_cmp);
+	if (find_puts(ix, puts, n, hits, &clash) < 0)
+		goto out;
 	if (clash) {
 		rc = GITINDEX_UNSUPPORTED;
 		goto out;
@@ -570,11 +589,35 @@ static int write_index(store *s, store_gitindex *ix, const gitindex_put *puts, s
 	rc = w.failed ? -1 : 0;
 out:
 	EVP_MD_CTX_free(w.sha);
-	cd_buf_clear(&dirs);
 	free(hits);
 	free(sorted);
-	free(paths);
 	return rc;
+}
+
+/* The index the uncommitted-work check read, when the file is still that
+ * one (git replaces the index by renaming a new file over it, so another
+ * inode, size or time means another index); else NULL. */
+static store_gitindex *kept_if_current(store *s, const char *path)
+{
+	store_gitindex *ix = s->gix;
+	struct stat st;
+
+	s->gix = NULL;
+	if (ix && ix->map && stat(path, &st) == 0 && st.st_ino == ix->st.st_ino &&
+	    st.st_dev == ix->st.st_dev && st.st_size == ix->st.st_size &&
+	    st.st_mtim.tv_sec == ix->st.st_mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == ix->st.st_mtim.tv_nsec &&
+	    st.st_ctim.tv_sec == ix->st.st_ctim.tv_sec &&
+	    st.st_ctim.tv_nsec == ix->st.st_ctim.tv_nsec)
+		return ix;
+	store__gitindex_close(ix);
+	return NULL;
+}
+
+void store__gitindex_keep(store *s, store_gitindex *ix)
+{
+	store__gitindex_close(s->gix);
+	s->gix = ix;
 }
 
 int store__gitindex_update(store *s, const gitindex_put *puts, size_t n)
@@ -596,7 +639,11 @@ int store__gitindex_update(store *s, const gitindex_put *puts, size_t n)
 		goto out;
 	}
 	/* read under the lock: no git command changes the index meanwhile */
-	if ((rc = store__gitindex_open(s, &ix)) == 0 && !checksum_ok(ix)) {
+	if ((ix = kept_if_current(s, cd_buf_cstr(&path))))
+		rc = 0;
+	else
+		rc = store__gitindex_open(s, &ix);
+	if (rc == 0 && !checksum_ok(ix)) {
 		cd_err_set(".git/index is corrupt (its checksum does not match)");
 		rc = -1;
 	}

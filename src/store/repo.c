@@ -132,6 +132,7 @@ void store_close(store *s)
 		s->locked = 1; /* however deep: the lock goes */
 		store_unlock(s);
 	}
+	store__gitindex_keep(s, NULL);
 	git_repository_free(s->repo);
 	free(s->workdir);
 	free(s->gitdir);

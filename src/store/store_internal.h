@@ -14,6 +14,7 @@ struct store {
 	int locked;    /* store_lock() calls not yet matched by store_unlock() */
 	char *lock_path; /* while locked: unlocking allocates nothing, so it
 	                    cannot fail and leave the lock behind */
+	struct store_gitindex *gix; /* git's index as the last check read it */
 };
 
 /* cd_err_set("WHAT: <libgit2's last error>"); returns -1. */
@@ -57,6 +58,9 @@ void store__gitindex_close(store_gitindex *ix);
 /* hits[i]: what the index has at paths[i]. */
 int store__gitindex_find(store_gitindex *ix, const char *const *paths, size_t n,
 			 gitindex_hit *hits);
+/* Keep ix (NULL: none) for the next update, which reads the index again
+ * only if the file changed meanwhile; the store owns it. */
+void store__gitindex_keep(store *s, store_gitindex *ix);
 /* Takes .git/index.lock, rewrites the index with the puts applied, and
  * renames it into place. */
 int store__gitindex_update(store *s, const gitindex_put *puts, size_t n);
