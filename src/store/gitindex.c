@@ -45,8 +45,7 @@ struct store_gitindex {
 	unsigned version;
 	uint32_t count;
 	size_t entries_end; /* where the extensions start */
-	struct timespec mtime;
-	struct stat st;     /* of the file read: a later open can reuse it */
+	struct stat st;     /* of the file read (its time decides what is racy) */
 };
 
 typedef struct entry {
@@ -166,7 +165,6 @@ int store__gitindex_open(store *s, store_gitindex **out)
 		return unsupported(ix);
 	}
 	ix->size = (size_t)st.st_size;
-	ix->mtime = st.st_mtim;
 	ix->st = st;
 	ix->map = mmap(NULL, ix->size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
@@ -366,14 +364,15 @@ static void out(writer *w, const void *data, size_t len)
 	w->used += len;
 }
 
-/* 1 when the entry's file may have changed in the same second the old
- * index was written, so that its stat data proves nothing. */
+/* 1 when the entry's file time is not older than the old index: a change
+ * made in that moment may have left the stat data as recorded, so it
+ * proves nothing (git's racy rule). */
 static int racy(const store_gitindex *ix, const entry *e)
 {
 	uint32_t s = be32(e->p + 8), ns = be32(e->p + 12);
 
-	return (int64_t)s > (int64_t)ix->mtime.tv_sec ||
-	       ((int64_t)s == (int64_t)ix->mtime.tv_sec && (long)ns >= ix->mtime.tv_nsec);
+	return (int64_t)s > (int64_t)ix->st.st_mtim.tv_sec ||
+	       ((int64_t)s == (int64_t)ix->st.st_mtim.tv_sec && (long)ns >= ix->st.st_mtim.tv_nsec);
 }
 
 /* 1 when the work-tree file still hashes to the entry's object. */
