@@ -352,25 +352,43 @@ static int note_retired(theorize_result *r, const theorize_state *st)
 	return 0;
 }
 
-static int run_locked(store *s, config *cfg, llm_client *client, const theorize_opts *o,
-		      theorize_result *r)
+/* Theories the model proposed that a theory committed while it was asked
+ * already states: dropped. */
+static void drop_repeats(asked *a)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < a->r->nadded; i++) {
+		const char *statement = cd_json_str(a->r->added[i], "statement");
+		int repeat = 0;
+		for (size_t k = 0; k < a->st->theories.n; k++) {
+			const char *s = cd_json_str(a->st->theories.cases[k], "statement");
+			repeat |= s && statement && !strcasecmp(s, statement);
+		}
+		if (repeat) {
+			cJSON_Delete(a->r->added[i]);
+			a->r->dropped++;
+		} else {
+			a->r->added[kept++] = a->r->added[i];
+		}
+	}
+	a->r->nadded = kept;
+}
+
+/* Under the lock: hits and retirements worked out from the library as it is
+ * now (a rating may have come in while the model was asked), then one
+ * commit. */
+static int commit_locked(store *s, config *cfg, asked *a)
 {
 	theorize_state st;
-	asked a = { .st = &st, .r = r, .behaviour = o->behaviour };
 	int rc = -1;
 
-	memset(r, 0, sizeof *r);
-	if (theorize_load(s, cfg, &st) < 0 || note_retired(r, &st) < 0)
-		goto out;
-	if (o->ask && ask(&a, s, cfg, client, o) < 0)
-		goto out;
-	rc = commit(s, &a, &st);
-out:
-	if (a.prompt.name)
-		prompt_clear(&a.prompt);
-	free(a.ids);
-	free(a.model);
-	free(a.error);
+	if (theorize_load(s, cfg, &st) == 0 && note_retired(a->r, &st) == 0) {
+		a->st = &st;
+		drop_repeats(a);
+		rc = commit(s, a, &st);
+		a->st = NULL;
+	}
 	theorize_unload(&st);
 	return rc;
 }
@@ -378,13 +396,31 @@ out:
 int theorize_run(store *s, config *cfg, llm_client *client, const theorize_opts *o,
 		 theorize_result *r)
 {
-	int rc;
+	theorize_state st;
+	asked a = { .st = &st, .r = r, .behaviour = o->behaviour };
+	int rc = 0;
 
 	memset(r, 0, sizeof *r);
-	if (store_lock(s) < 0)
-		return -1;
-	rc = run_locked(s, cfg, client, o, r);
-	store_unlock(s);
+	/* The model is asked without the repository lock, which would keep
+	 * every other command (a rating in the TUI) waiting for its answer */
+	if (o->ask) {
+		rc = theorize_load(s, cfg, &st);
+		if (rc == 0)
+			rc = ask(&a, s, cfg, client, o);
+		theorize_unload(&st);
+		a.nids = 0; /* they pointed into the library just freed */
+	}
+	if (rc == 0 && store_lock(s) == 0) {
+		rc = commit_locked(s, cfg, &a);
+		store_unlock(s);
+	} else {
+		rc = -1;
+	}
+	if (a.prompt.name)
+		prompt_clear(&a.prompt);
+	free(a.ids);
+	free(a.model);
+	free(a.error);
 	return rc;
 }
 

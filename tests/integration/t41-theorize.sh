@@ -107,3 +107,22 @@ expect_out "codicil.theoryRetireBelow"
 run codicil theorize --list --update
 expect_rc 2 "two modes"
 git fsck --strict --no-progress >/dev/null 2>&1 || fail fsck
+
+# the model is asked without the repository lock: a rating goes in while
+# theorize waits for a slow model, and the theories land after it
+stop_fake
+start_fake --codicil --latency-ms 1500
+codicil generate -p weigh-risk -n 2 >/dev/null 2>&1 || fail "generate more"
+some_case=$(case_ids | head -1)
+before=$(git rev-parse HEAD)
+"$CODICIL_BIN" theorize >"$T/slow.out" 2>"$T/slow.err" &
+slow=$!
+sleep 0.5
+run codicil rate "$some_case" --verdict valid --rater "Night Owl <owl@example.org>"
+expect_rc 0 "rating while theorize waits for the model"
+kill -0 "$slow" 2>/dev/null || fail "theorize ended before the rating: the test proves nothing"
+wait "$slow" || fail "theorize failed: $(cat "$T/slow.err")"
+[ "$(git log --format=%s "$before"..HEAD | sed -n 2p)" = "Rate $some_case: valid" ] ||
+	fail "the rating is not before the theories: $(git log --format=%s "$before"..HEAD)"
+git log -1 --format=%s | grep -q "failure theor" || fail "no theories after the rating: $(git log -1 --format=%s)"
+git_clean "$T/r"
