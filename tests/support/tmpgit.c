@@ -2,8 +2,13 @@
 
 #include "codicil/file.h"
 
-#include <git2.h>
+#include <setjmp.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,4 +154,21 @@ int tg_teardown(void **state)
 	cd_remove_tree(root);
 	git_libgit2_shutdown();
 	return 0;
+}
+
+char *tg_in_repo(const char *repo, const char *cmd)
+{
+	char *out = tg_sh_out(NULL, "cd %s && %s", tg_path("%s", repo), cmd);
+
+	if (!out)
+		fail_msg("failed in %s: %s", repo, cmd);
+	return out;
+}
+
+void tg_assert_out(const char *repo, const char *expected, const char *cmd)
+{
+	char *out = tg_in_repo(repo, cmd);
+
+	assert_string_equal(out, expected);
+	free(out);
 }

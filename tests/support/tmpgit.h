@@ -26,6 +26,13 @@ int tg_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * *len, if not NULL, gets the byte count), or NULL if it exited non-zero. */
 char *tg_sh_out(size_t *len, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The stdout of cmd run in tg_path(repo) (malloc'd); fails the current
+ * test if cmd exits non-zero. */
+char *tg_in_repo(const char *repo, const char *cmd);
+/* Fails the current test unless cmd, run in tg_path(repo), prints exactly
+ * expected. */
+void tg_assert_out(const char *repo, const char *expected, const char *cmd);
+
 /* Write a file (creating parent directories). */
 void tg_write(const char *path, const void *data, size_t len);
 void tg_write_str(const char *path, const char *text);

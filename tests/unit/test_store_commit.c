@@ -27,20 +27,8 @@
 #define N(a) (sizeof(a) / sizeof *(a))
 
 /* stdout of a shell command run inside the test repository r/. */
-static char *in_repo(const char *cmd)
-{
-	char *out = tg_sh_out(NULL, "cd %s && %s", tg_path("r"), cmd);
-	if (!out)
-		fail_msg("command failed: %s", cmd);
-	return out;
-}
-
-static void assert_in_repo(const char *expected, const char *cmd)
-{
-	char *out = in_repo(cmd);
-	assert_string_equal(out, expected);
-	free(out);
-}
+#define in_repo(cmd) tg_in_repo("r", cmd)
+#define assert_in_repo(expected, cmd) tg_assert_out("r", expected, cmd)
 
 static void assert_repo_sound(void)
 {

@@ -25,21 +25,11 @@
 
 #define N(a) (sizeof(a) / sizeof *(a))
 
-static char *in_repo(const char *cmd)
-{
-	char *out = tg_sh_out(NULL, "cd %s && %s", tg_path("r"), cmd);
-	assert_non_null(out);
-	return out;
-}
+/* stdout of a shell command run inside the test repository r/. */
+#define in_repo(cmd) tg_in_repo("r", cmd)
+#define assert_in_repo(expected, cmd) tg_assert_out("r", expected, cmd)
 
-static void assert_in_repo(const char *expected, const char *cmd)
-{
-	char *out = in_repo(cmd);
-	assert_string_equal(out, expected);
-	free(out);
-}
-
-/* What git sees: nothing to commit, an index that is HEAD's tree entry
+/* What git sees: nothing to commit, an index that holds HEAD's tree entry
  * for entry, and a sound repository. */
 static void assert_index_is_head(void)
 {
