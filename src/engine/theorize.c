@@ -393,6 +393,21 @@ static int commit_locked(store *s, config *cfg, asked *a)
 	return rc;
 }
 
+/* 1 when the repository has a theory; *rc -1 when they cannot be read. */
+static int any_theory(store *s, int *rc)
+{
+	theory_library tl;
+	int any;
+
+	if (workspace_load_theories(s, &tl) < 0) {
+		*rc = -1;
+		return 0;
+	}
+	any = tl.n > 0;
+	theory_library_clear(&tl);
+	return any;
+}
+
 int theorize_run(store *s, config *cfg, llm_client *client, const theorize_opts *o,
 		 theorize_result *r)
 {
@@ -410,12 +425,15 @@ int theorize_run(store *s, config *cfg, llm_client *client, const theorize_opts 
 		theorize_unload(&st);
 		a.nids = 0; /* they pointed into the library just freed */
 	}
+	if (rc == 0 && !o->ask && !any_theory(s, &rc))
+		goto out; /* nothing to refresh: the library is not read */
 	if (rc == 0 && store_lock(s) == 0) {
 		rc = commit_locked(s, cfg, &a);
 		store_unlock(s);
 	} else {
 		rc = -1;
 	}
+out:
 	if (a.prompt.name)
 		prompt_clear(&a.prompt);
 	free(a.ids);
