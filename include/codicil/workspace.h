@@ -50,9 +50,9 @@ int workspace_check_import(const char *path, int allow_empty, cd_buf *problems);
  * or is cut short. */
 int workspace_record_path(const char *id, cd_buf *out);
 /* Where the record id is at rev (NULL: the work tree): the path above, or
- * "cases/<id>.json" for a case written before cases were fanned out (both
- * layouts are read; 'codicil migrate' moves the old one).  For a record
- * that is nowhere yet, the path above. */
+ * for a case the first earlier layout that holds it (fanned out by the
+ * last two digits; "cases/<id>.json", which 'codicil migrate' moves).  For
+ * a record that is nowhere yet, the path above. */
 int workspace_record_at(store *s, const char *rev, const char *id, cd_buf *out);
 /* transcripts/<first two hex digits>/<sha>.json: where accept commits the
  * transcript of a model call (fanned out like cases).  -1 for anything but
@@ -61,8 +61,6 @@ int workspace_transcript_path(const char *sha, cd_buf *out);
 /* Where that transcript is at rev (NULL: the work tree): the path above,
  * or the flat transcripts/<sha>.json of earlier versions. */
 int workspace_transcript_at(store *s, const char *rev, const char *sha, cd_buf *out);
-/* 1 when the record id exists at rev (NULL: the work tree), in any layout. */
-int workspace_record_exists(store *s, const char *rev, const char *id);
 /* 1 when path (relative to the work tree) exists at rev, or in the work
  * tree when rev is NULL. */
 int workspace_path_exists(store *s, const char *rev, const char *path);

@@ -221,15 +221,6 @@ int workspace_transcript_at(store *s, const char *rev, const char *sha, cd_buf *
 	return rc;
 }
 
-int workspace_record_exists(store *s, const char *rev, const char *id)
-{
-	cd_buf path = CD_BUF_INIT;
-	int yes = workspace_record_at(s, rev, id, &path) == 0 && workspace_path_exists(s, rev, path.data);
-
-	cd_buf_clear(&path);
-	return yes;
-}
-
 int workspace_record_at(store *s, const char *rev, const char *id, cd_buf *out)
 {
 	cd_buf path = CD_BUF_INIT, first = CD_BUF_INIT;
