@@ -158,10 +158,10 @@ static int open_db(case_index *ix)
 		sqlite3_busy_timeout(ix->db, 30000);
 		v = user_version(ix);
 		if (v == INDEX_VERSION)
-			return index__exec(ix, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768") < 0 ? -1 : 1;
+			return index__exec(ix, "PRAGMA synchronous = NORMAL; " INDEX_CACHE_PRAGMA) < 0 ? -1 : 1;
 		if (v == 0 && index__exec(ix, "PRAGMA journal_mode = WAL") == 0 &&
 		    create_schema(ix) == 0)
-			return index__exec(ix, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768") < 0 ? -1 : 0;
+			return index__exec(ix, "PRAGMA synchronous = NORMAL; " INDEX_CACHE_PRAGMA) < 0 ? -1 : 0;
 		/* another version, or not a database: it is derived, so start over */
 		close_db(ix);
 		remove_files(ix->path);

@@ -36,6 +36,12 @@ sqlite3_stmt *index__prepare(case_index *ix, const char *sql);
 /* The same for a string literal run many times: prepared on first use,
  * then reset; the index finalizes it (never the caller). */
 sqlite3_stmt *index__cached(case_index *ix, const char *sql);
+/* The page cache a connection keeps (32 MB), and the one a build of most
+ * of the library gets (256 MB): its bands and full-text B-trees outgrow
+ * the small one, whose pages are then read and written again and again
+ * (index --rebuild at 100,000 cases: 46 s became 24 s). */
+#define INDEX_CACHE_PRAGMA "PRAGMA cache_size = -32768"
+#define INDEX_BUILD_CACHE_PRAGMA "PRAGMA cache_size = -262144"
 
 /* Put the case file path (relative to the work tree) with its content
  * into the index, replacing what it had for that path; a file that is not

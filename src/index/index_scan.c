@@ -448,21 +448,14 @@ void case_index_set_progress(case_index_progress_fn *fn, void *arg)
 /* Directories from which a refresh says how far it is. */
 #define PROGRESS_FROM 64
 
-/* A build of most of the library inserts into B-trees (bands, full text)
- * far larger than the usual 32 MB page cache, which then reads and writes
- * the same pages again and again: such a scan gets 256 MB (at 100,000
- * cases, 46 s became 24 s, the system time a quarter). */
-#define BUILD_CACHE_PRAGMA "PRAGMA cache_size = -262144"
-
 static int apply(scan *sc, const todo_list *t, const char *head)
 {
-	int rc = t->n >= PROGRESS_FROM ? index__exec(sc->ix, BUILD_CACHE_PRAGMA) : 0;
+	int big = t->n >= PROGRESS_FROM, say = progress && big;
+	int rc = big ? index__exec(sc->ix, INDEX_BUILD_CACHE_PRAGMA) : 0;
+	size_t since = sc->st->parsed;
 
 	if (rc == 0)
 		rc = index__exec(sc->ix, "BEGIN IMMEDIATE");
-	size_t since = sc->st->parsed;
-	int say = progress && t->n >= PROGRESS_FROM;
-
 	for (size_t i = 0; rc == 0 && i < t->n; i++)
 		rc = forget_gone(sc, t->v[i].dir);
 	for (size_t i = 0; rc == 0 && i < t->n; i++) {
@@ -481,9 +474,12 @@ static int apply(scan *sc, const todo_list *t, const char *head)
 	if (rc == 0)
 		rc = set_head(sc->ix, head);
 	if (rc == 0)
-		return index__exec(sc->ix, "COMMIT");
-	sqlite3_exec(sc->ix->db, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
+		rc = index__exec(sc->ix, "COMMIT");
+	else
+		sqlite3_exec(sc->ix->db, "ROLLBACK", NULL, NULL, NULL);
+	if (big) /* the queries that follow keep the usual cache */
+		sqlite3_exec(sc->ix->db, INDEX_CACHE_PRAGMA, NULL, NULL, NULL);
+	return rc < 0 ? -1 : 0;
 }
 
 int index__refresh(case_index *ix, case_index_stats *st)
