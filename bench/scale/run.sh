@@ -6,10 +6,10 @@
 # the same run on an empty library; peak RSS of each.  Then near-duplicate
 # recall and precision of the index's MinHash bands against the exact
 # all-pairs method.  Takes several minutes and a few GB of disk (about 10 GB
-# and half an hour at a million).  SCALE_DIR=DIR keeps the generated
+# and twenty minutes at a million).  SCALE_DIR=DIR keeps the generated
 # libraries in DIR/lib<N> and uses one found there instead of generating it;
 # SCALE_KEEP_INDEX=1 then keeps an index found there too (at a million
-# cases a rebuild takes a quarter of an hour) and times only the rest.
+# cases a rebuild takes ten minutes) and times only the rest.
 HERE=$(pwd)
 . ../lib.sh
 SIZES=${SCALE_SIZES:-100000 1000000}
