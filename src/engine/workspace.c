@@ -186,16 +186,20 @@ int workspace_path_exists(store *s, const char *rev, const char *path)
 	return yes;
 }
 
-/* Where a record is, of its two layouts: the fanned-out path, unless only
- * the flat one exists (a record written before fan-out). */
-static int one_of(store *s, const char *rev, const cd_buf *fanned, const cd_buf *flat,
-		  cd_buf *out)
+/* Of a record's layouts, newest first, the first that holds it at rev,
+ * appended to out; the newest when none does (where it would go). */
+static int first_held(store *s, const char *rev, const cd_buf *layouts, size_t n, cd_buf *out)
 {
-	int use_flat = strcmp(flat->data, fanned->data) != 0 &&
-		       !workspace_path_exists(s, rev, fanned->data) &&
-		       workspace_path_exists(s, rev, flat->data);
+	size_t k = 0;
 
-	return cd_buf_puts(out, use_flat ? flat->data : fanned->data);
+	for (size_t i = 0; i < n; i++)
+		if (cd_buf_failed(&layouts[i])) {
+			cd_err_set("out of memory");
+			return -1;
+		}
+	while (k < n && !workspace_path_exists(s, rev, layouts[k].data))
+		k++;
+	return cd_buf_puts(out, layouts[k < n ? k : 0].data) < 0 ? -1 : 0;
 }
 
 int workspace_transcript_path(const char *sha, cd_buf *out)
@@ -209,41 +213,33 @@ int workspace_transcript_path(const char *sha, cd_buf *out)
 
 int workspace_transcript_at(store *s, const char *rev, const char *sha, cd_buf *out)
 {
-	cd_buf fanned = CD_BUF_INIT, flat = CD_BUF_INIT;
+	cd_buf at[2] = { CD_BUF_INIT, CD_BUF_INIT }; /* fanned out, then flat */
 	int rc;
 
-	if (workspace_transcript_path(sha, &fanned) < 0)
+	if (workspace_transcript_path(sha, &at[0]) < 0)
 		return -1;
-	cd_buf_printf(&flat, "%s/%s.json", PROPOSAL_TRANSCRIPT_DIR, sha);
-	rc = one_of(s, rev, &fanned, &flat, out);
-	cd_buf_clear(&fanned);
-	cd_buf_clear(&flat);
+	cd_buf_printf(&at[1], "%s/%s.json", PROPOSAL_TRANSCRIPT_DIR, sha);
+	rc = first_held(s, rev, at, 2, out);
+	cd_buf_clear(&at[0]);
+	cd_buf_clear(&at[1]);
 	return rc;
 }
 
 int workspace_record_at(store *s, const char *rev, const char *id, cd_buf *out)
 {
-	cd_buf path = CD_BUF_INIT, first = CD_BUF_INIT;
-	int rc;
+	cd_buf at[CASE_LAYOUTS] = { CD_BUF_INIT, CD_BUF_INIT, CD_BUF_INIT };
+	int rc = 0;
 
-	if ((rc = workspace_record_path(id, &first)) == 0 && id[0] == 'c' &&
-	    !workspace_path_exists(s, rev, first.data)) {
-		for (int layout = CASE_LAYOUT_FANNED + 1; layout < CASE_LAYOUTS; layout++) {
-			cd_buf_reset(&path);
-			if (case_path_in_layout(id, layout, &path) == 0 &&
-			    workspace_path_exists(s, rev, path.data)) {
-				cd_buf_reset(&first);
-				cd_buf_puts(&first, path.data);
-				break;
-			}
-		}
-	}
-	if (rc == 0 && (cd_buf_failed(&first) || cd_buf_puts(out, first.data) < 0)) {
-		cd_err_set("out of memory");
-		rc = -1;
-	}
-	cd_buf_clear(&path);
-	cd_buf_clear(&first);
+	if (!record_dir(id))
+		return -1;
+	if (id[0] != 'c')
+		return workspace_record_path(id, out);
+	for (int layout = 0; rc == 0 && layout < CASE_LAYOUTS; layout++)
+		rc = case_path_in_layout(id, layout, &at[layout]);
+	if (rc == 0)
+		rc = first_held(s, rev, at, CASE_LAYOUTS, out);
+	for (int layout = 0; layout < CASE_LAYOUTS; layout++)
+		cd_buf_clear(&at[layout]);
 	return rc < 0 ? -1 : 0;
 }
 

@@ -367,17 +367,17 @@ out:
 	return rc < 0 ? -1 : 0;
 }
 
-/* The index entries of the changed paths, with the stat data of the files
- * just written, so that git sees them unchanged without hashing them. */
+/* The index entries of the changed paths (index_entry), in one pass over
+ * the index file (gitindex.c). */
 static int update_index_in_one_pass(store *s, const store_change *changes, size_t n,
 				    const git_oid *blobs)
 {
 	gitindex_put *puts = calloc(n, sizeof *puts);
-	struct stat *st = calloc(n, sizeof *st);
+	git_index_entry *e = calloc(n, sizeof *e);
 	cd_buf full = CD_BUF_INIT;
 	int rc = GITINDEX_UNSUPPORTED;
 
-	if (!puts || !st) {
+	if (!puts || !e) {
 		cd_err_set("out of memory");
 		rc = -1;
 		goto out;
@@ -386,16 +386,14 @@ static int update_index_in_one_pass(store *s, const store_change *changes, size_
 		puts[i].path = changes[i].path;
 		if (!changes[i].data)
 			continue;
-		cd_buf_reset(&full);
-		if (store__worktree_path(s, changes[i].path, &full) < 0 || lstat(full.data, &st[i]) < 0)
+		if (index_entry(s, &changes[i], &blobs[i], &e[i], &full) < 0)
 			goto out; /* libgit2 reports it */
-		puts[i].blob = &blobs[i];
-		puts[i].st = &st[i];
+		puts[i].entry = &e[i];
 	}
 	rc = store__gitindex_update(s, puts, n);
 out:
 	cd_buf_clear(&full);
-	free(st);
+	free(e);
 	free(puts);
 	return rc;
 }

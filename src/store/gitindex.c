@@ -279,7 +279,7 @@ static int clash_queries(const gitindex_put *puts, size_t n, cd_buf *dirs, query
 
 	cd_buf_reset(dirs);
 	for (size_t i = 0; i < n; i++) {
-		if (puts[i].blob) {
+		if (puts[i].entry) {
 			cd_buf_puts(dirs, puts[i].path);
 			cd_buf_putc(dirs, '/');
 			cd_buf_putc(dirs, '\0');
@@ -289,7 +289,7 @@ static int clash_queries(const gitindex_put *puts, size_t n, cd_buf *dirs, query
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		const char *p = puts[i].path, *slash;
-		if (!puts[i].blob)
+		if (!puts[i].entry)
 			continue;
 		q[(*nq)++] = (query){ dirs->data + at, strlen(p) + 1, 1, clash };
 		at += strlen(p) + 2;
@@ -305,11 +305,11 @@ static size_t clash_query_count(const gitindex_put *puts, size_t n)
 	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++)
-		if (puts[i].blob)
+		if (puts[i].entry)
 			for (const char *p = puts[i].path; *p; p++)
 				k += *p == '/';
 	for (size_t i = 0; i < n; i++)
-		k += puts[i].blob != NULL;
+		k += puts[i].entry != NULL;
 	return k;
 }
 
@@ -411,22 +411,22 @@ static void copy_racy_entry(writer *w, const entry *e)
 
 static void new_entry(writer *w, const gitindex_put *put)
 {
-	const struct stat *st = put->st;
+	const git_index_entry *e = put->entry;
 	size_t plen = strlen(put->path), len = (ENTRY_FIXED + plen + 8) & ~(size_t)7;
 	unsigned char fixed[ENTRY_FIXED];
 	static const unsigned char zeros[8];
 
-	put_be32(fixed, (uint32_t)st->st_ctim.tv_sec);
-	put_be32(fixed + 4, (uint32_t)st->st_ctim.tv_nsec);
-	put_be32(fixed + 8, (uint32_t)st->st_mtim.tv_sec);
-	put_be32(fixed + 12, (uint32_t)st->st_mtim.tv_nsec);
-	put_be32(fixed + 16, (uint32_t)st->st_dev);
-	put_be32(fixed + 20, (uint32_t)st->st_ino);
-	put_be32(fixed + 24, (st->st_mode & 0111) ? 0100755 : 0100644);
-	put_be32(fixed + 28, st->st_uid);
-	put_be32(fixed + 32, st->st_gid);
-	put_be32(fixed + 36, (uint32_t)st->st_size);
-	memcpy(fixed + 40, put->blob->id, 20);
+	put_be32(fixed, (uint32_t)e->ctime.seconds);
+	put_be32(fixed + 4, e->ctime.nanoseconds);
+	put_be32(fixed + 8, (uint32_t)e->mtime.seconds);
+	put_be32(fixed + 12, e->mtime.nanoseconds);
+	put_be32(fixed + 16, e->dev);
+	put_be32(fixed + 20, e->ino);
+	put_be32(fixed + 24, e->mode);
+	put_be32(fixed + 28, e->uid);
+	put_be32(fixed + 32, e->gid);
+	put_be32(fixed + 36, e->file_size);
+	memcpy(fixed + 40, e->id.id, 20);
 	fixed[60] = (unsigned char)((plen < FLAG_NAMEMASK ? plen : FLAG_NAMEMASK) >> 8);
 	fixed[61] = (unsigned char)(plen < FLAG_NAMEMASK ? plen : FLAG_NAMEMASK);
 	out(w, fixed, sizeof fixed);
@@ -458,14 +458,14 @@ static void write_entries(writer *w, const store_gitindex *ix, const gitindex_pu
 					      strlen(puts[k]->path))) > 0) {
 			out(w, ix->map + run, at - run);
 			run = at;
-			if (puts[k]->blob)
+			if (puts[k]->entry)
 				new_entry(w, puts[k]);
 			k++;
 		}
 		if (k < n && c == 0) { /* replaced or removed */
 			out(w, ix->map + run, at - run);
 			run = off;
-			if (puts[k]->blob)
+			if (puts[k]->entry)
 				new_entry(w, puts[k]);
 			k++;
 		} else if (racy(ix, &e)) {
@@ -477,7 +477,7 @@ static void write_entries(writer *w, const store_gitindex *ix, const gitindex_pu
 	if (ix->map)
 		out(w, ix->map + run, off - run);
 	for (; k < n; k++)
-		if (puts[k]->blob)
+		if (puts[k]->entry)
 			new_entry(w, puts[k]);
 }
 
@@ -501,9 +501,9 @@ static uint32_t new_count(const store_gitindex *ix, const gitindex_put *puts, si
 	uint32_t count = ix->count;
 
 	for (size_t i = 0; i < n; i++) {
-		if (puts[i].blob && !hits[i].present)
+		if (puts[i].entry && !hits[i].present)
 			count++;
-		else if (!puts[i].blob && hits[i].present)
+		else if (!puts[i].entry && hits[i].present)
 			count--;
 	}
 	return count;

@@ -3,7 +3,6 @@
 #define CODICIL_STORE_INTERNAL_H
 
 #include <git2.h>
-#include <sys/stat.h>
 
 #include "codicil/store.h"
 
@@ -50,8 +49,7 @@ typedef struct gitindex_hit {
 } gitindex_hit;
 typedef struct gitindex_put {
 	const char *path;
-	const git_oid *blob;   /* NULL: remove the path's entry */
-	const struct stat *st; /* the work-tree file just written */
+	const git_index_entry *entry; /* NULL: remove the path's entry */
 } gitindex_put;
 int store__gitindex_open(store *s, store_gitindex **out);
 void store__gitindex_close(store_gitindex *ix);

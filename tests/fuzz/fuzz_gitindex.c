@@ -75,9 +75,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *paths[] = { "cases/ab/c.json", "cases", "a" };
 	gitindex_hit hits[3];
 	store_gitindex *ix = NULL;
-	git_oid blob;
+	git_index_entry e = { .path = "cases/ab/c.json", .mode = GIT_FILEMODE_BLOB };
+	gitindex_put put = { "cases/ab/c.json", &e };
 	struct stat st;
-	gitindex_put put = { "cases/ab/c.json", &blob, &st };
 
 	if (!repo)
 		setup();
@@ -86,12 +86,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		store__gitindex_find(ix, paths, 3, hits);
 		store__gitindex_close(ix);
 	}
-	if (stat(file_path, &st) < 0 || git_odb_hashfile(&blob, file_path, GIT_OBJECT_BLOB) < 0)
+	if (stat(file_path, &st) < 0 || git_odb_hashfile(&e.id, file_path, GIT_OBJECT_BLOB) < 0)
 		abort();
+	e.file_size = (uint32_t)st.st_size;
+	e.mtime.seconds = (int32_t)st.st_mtim.tv_sec;
 	if (store__gitindex_update(repo, &put, 1) == 0) {
 		/* what codicil wrote, codicil reads, with the entry it put */
 		if (store__gitindex_open(repo, &ix) != 0 || store__gitindex_find(ix, paths, 1, hits) < 0 ||
-		    !hits[0].present || !git_oid_equal(&hits[0].id, &blob))
+		    !hits[0].present || !git_oid_equal(&hits[0].id, &e.id))
 			abort();
 		store__gitindex_close(ix);
 	}
